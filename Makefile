@@ -1,0 +1,25 @@
+# rest_fdw: a PostgreSQL foreign-data wrapper for REST services.
+
+MODULE_big = rest_fdw
+OBJS = \
+	$(WIN32RES) \
+	deparse.o \
+	http.o \
+	json.o \
+	option.o \
+	rest_fdw.o
+PGFILEDESC = "rest_fdw - foreign-data wrapper for REST services"
+
+EXTENSION = rest_fdw
+DATA = rest_fdw--1.0.sql
+
+SHLIB_LINK_INTERNAL = $(libpq)
+SHLIB_LINK = -lcurl -ljansson
+PG_CPPFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
+
+REGRESS = setup types read write errors cancel options security
+REGRESS_OPTS = --load-extension=rest_fdw
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
