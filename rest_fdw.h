@@ -200,5 +200,6 @@ extern char *RestDatumToUrlValue(Datum value, Oid typid);
 
 /* deparse.c */
 extern char *RestItemUrl(RestTable *table, const char *key_text);
+extern char *RestCollectionUrl(RestTable *table);
 
 #endif							/* REST_FDW_H */
