@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Helpers to run a throwaway PostgreSQL 15 cluster and the test service.
+# Sourced by test/run_all.sh and the demo; never touches the machine's own
+# PostgreSQL service.  Needs root (the cluster runs as the "postgres" user).
+
+PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+
+# free_port: print a TCP port that is free on 127.0.0.1 now.
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# cluster_start DIR: initdb a cluster in DIR and start it on a free port,
+# listening only on a Unix socket in DIR.  Exports PGHOST, PGPORT, PGUSER.
+cluster_start() {
+	local dir=$1
+	mkdir -p "$dir"
+	chown postgres: "$dir"
+	su postgres -c "$PGBIN/initdb -D '$dir/data' -U postgres -A trust -E UTF8 --locale=C.UTF-8 >'$dir/initdb.log' 2>&1"
+	PGPORT=$(free_port)
+	su postgres -c "$PGBIN/pg_ctl -D '$dir/data' -l '$dir/server.log' -w -t 60 \
+		-o \"-c listen_addresses='127.0.0.1' -p $PGPORT -k '$dir' -c fsync=off -c max_connections=50\" start" >/dev/null
+	export PGHOST=$dir PGPORT PGUSER=postgres
+}
+
+# cluster_stop DIR: stop the cluster in DIR.
+cluster_stop() {
+	local dir=$1
+	[ -d "$dir/data" ] && su postgres -c "$PGBIN/pg_ctl -D '$dir/data' -m fast -w stop" >/dev/null 2>&1 || true
+}
+
+# service_start DIR: start test/rest_service.py on a free port; exports
+# REST_TEST_PORT and REST_SERVICE_PID.
+service_start() {
+	local dir=$1 top
+	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+	rm -f "$dir/service.port"
+	python3 "$top/test/rest_service.py" --host 127.0.0.1 --port 0 \
+		--port-file "$dir/service.port" >"$dir/service.log" 2>&1 &
+	REST_SERVICE_PID=$!
+	for _ in $(seq 1 100); do
+		[ -s "$dir/service.port" ] && break
+		sleep 0.1
+	done
+	[ -s "$dir/service.port" ] || { echo "test service did not start:"; cat "$dir/service.log"; return 1; }
+	REST_TEST_PORT=$(cat "$dir/service.port")
+	export REST_TEST_PORT REST_SERVICE_PID
+}

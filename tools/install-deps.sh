@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Install the Debian packages rest_fdw needs to build and test (run as root).
+# Safe to run again: apt-get skips what is already installed.
+set -euo pipefail
+
+packages=(
+	postgresql-15 postgresql-server-dev-15 postgresql-contrib
+	libcurl4-openssl-dev libjansson-dev
+	build-essential curl python3 python3-venv
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
