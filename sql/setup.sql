@@ -1,0 +1,55 @@
+--
+-- Set-up shared by the other tests: a server for the test service, which
+-- the test command started on a free port, and helpers.
+--
+-- The service is reached under the fixed URL http://svc.test/api/ through
+-- the superuser-only option connect_to, so that messages do not depend on
+-- the port.
+\getenv port REST_TEST_PORT
+\set connect_to '::127.0.0.1:' :port
+CREATE SERVER svc FOREIGN DATA WRAPPER rest_fdw
+  OPTIONS (base_url 'http://svc.test/api/', connect_to :'connect_to',
+           timeout '5');
+CREATE USER MAPPING FOR PUBLIC SERVER svc;
+
+-- svc(method, path): call the test service's control API with curl and
+-- return its answer, one row per line.  The port is in the environment of
+-- the server process, set by the test command.
+CREATE FUNCTION svc(method text, path text) RETURNS SETOF text
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF path ~ '[''\\]' OR method !~ '^[A-Z]+$' THEN
+    RAISE EXCEPTION 'unsafe path %', path;
+  END IF;
+  CREATE TEMP TABLE IF NOT EXISTS svc_out (n serial, line text);
+  TRUNCATE svc_out;
+  EXECUTE format('COPY svc_out (line) FROM PROGRAM %L WITH (FORMAT csv, DELIMITER E''\x1f'', QUOTE E''\x1e'')',
+                 format('curl -sS -X %s ''http://127.0.0.1:%s%s''', method,
+                        current_setting('rest_test.port'), path));
+  RETURN QUERY SELECT line FROM svc_out ORDER BY n;
+END $$;
+
+-- requests(): the requests the service received since the last call.
+CREATE FUNCTION requests() RETURNS SETOF text
+LANGUAGE sql AS $$ SELECT svc('GET', '/_log') $$;
+
+-- try(query): run a query and show the SQLSTATE, message and detail of
+-- its error, or 'ok'.
+CREATE FUNCTION try(query text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+  state text;
+  msg text;
+  detail text;
+BEGIN
+  EXECUTE query;
+  RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
+                          detail = PG_EXCEPTION_DETAIL;
+  RETURN state || ': ' || msg || coalesce(E'\nDETAIL: ' || nullif(detail, ''), '');
+END $$;
+
+ALTER DATABASE contrib_regression SET rest_test.port = :'port';
+SET rest_test.port = :'port';
+SELECT svc('POST', '/_reset');

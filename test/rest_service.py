@@ -1,0 +1,1629 @@
+#!/usr/bin/env python3
+"""Deterministic HTTP test service for the rest_fdw regression tests.
+
+rest_fdw turns SQL on foreign tables into REST calls.  Its regression tests
+need a server that behaves exactly like the popular REST back ends the
+wrapper targets, that is fully deterministic, and that can be inspected and
+sabotaged from the tests.  This module is that server, written against the
+Python 3.11 standard library only so that it runs anywhere the tests run.
+
+It serves, under /api/:
+
+* Django REST framework style collections (``/api/books/``,
+  ``/api/authors/``, ``/api/types/``, ``/api/secure/``, ``/api/plain/<c>/``)
+  with django-filter lookups, ``ordering`` and page-number or limit/offset
+  pagination;
+* a PostgREST emulation (``/api/pg/<c>``) with operator filters, ``or``/
+  ``and`` trees, ``order``, ``select``, ``Prefer`` and ``Content-Range``;
+* a json-server 0.17 emulation (``/api/js/<c>``).
+
+All three views share the same in-memory data, loaded from
+``test/fixtures/<name>.json``.  JSON numbers are kept verbatim (a parsed
+number remembers its source text) so that big integers and long decimals
+round-trip exactly.
+
+Control endpoints (not logged): ``GET /_log`` (request log, then cleared),
+``GET /_stats``, ``POST /_reset`` and ``POST /_fault`` (fault injection:
+error statuses, hangs, slow or truncated bodies, corrupt gzip, redirects,
+raw malformed bodies).
+
+Run: ``python3 test/rest_service.py --host 127.0.0.1 --port 0 --port-file F``
+"""
+
+import argparse
+import base64
+import datetime
+import gzip
+import http.server
+import json
+import os
+import re
+import signal
+import sys
+import threading
+import time
+import urllib.parse
+from decimal import Decimal, InvalidOperation
+from functools import cmp_to_key
+
+FIXTURE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
+
+# ---------------------------------------------------------------------------
+# Collection configuration
+# ---------------------------------------------------------------------------
+
+# Column types of every data set (order = column order; "id" comes first).
+# Types drive comparisons: int/numeric/float compare as decimals, bool as
+# booleans, everything else as text.
+SCHEMAS = {
+    "books": {
+        "id": "int", "title": "text", "author": "int", "publisher": "json",
+        "price": "numeric", "published": "date", "tags": "text[]",
+        "in_stock": "bool",
+    },
+    "authors": {"id": "int", "name": "text", "born": "date"},
+    "types": {
+        "id": "int", "i2": "int", "i4": "int", "i8": "int", "num": "numeric",
+        "num_str": "numeric", "f8": "float", "bool_t": "bool", "txt": "text",
+        "dt": "date", "ts": "timestamp", "tstz": "timestamptz", "uid": "uuid",
+        "arr_int": "int[]", "arr_txt": "text[]", "obj": "json", "any": "json",
+        "tm": "time",
+    },
+    "secure": {"id": "int", "secret_value": "text"},
+}
+
+# Defaults for members absent on create (anything not listed defaults to null).
+DEFAULTS = {"books": {"tags": []}}
+
+# Unique columns: data set -> column -> PostgreSQL constraint name.
+UNIQUE = {"books": {"title": "books_title_key"}}
+
+# NOT NULL columns (besides id) and the DRF "required" fields.
+REQUIRED = {"books": ["title"], "authors": ["name"]}
+
+# DRF collections, keyed by the path segment(s) after /api/.
+DRF = {
+    "books": {
+        "data": "books", "pagination": "page", "page_size": 2,
+        "filters": ["id", "author", "price", "published", "title", "in_stock"],
+        "ordering": ["id", "price", "title", "published"],
+    },
+    "authors": {
+        "data": "authors", "pagination": "limitoffset", "default_limit": 2,
+        "filters": ["id", "name", "born"], "ordering": ["id", "name"],
+    },
+    "types": {
+        "data": "types", "pagination": "page", "page_size": 100,
+        "filters": ["id"], "ordering": ["id"],
+    },
+    "secure": {
+        "data": "secure", "pagination": None, "auth": True,
+        "filters": ["id"], "ordering": ["id"],
+    },
+}
+for _name in ("books", "authors", "types"):
+    DRF["plain/" + _name] = dict(DRF[_name], pagination=None)
+
+PG_COLLECTIONS = ("books", "authors", "types")
+JS_COLLECTIONS = ("books", "authors", "types")
+
+MAX_PAGE_SIZE = 1000      # DRF max_page_size
+PG_MAX_ROWS = 3           # PostgREST db-max-rows
+GZIP_MIN = 1000           # gzip bodies strictly larger than this
+BEARER_TOKEN = "s3cret"
+BASIC_USER, BASIC_PASSWORD = "alice", "wonder land"
+
+NUMERIC_TYPES = ("int", "numeric", "float")
+LOOKUPS = ("exact", "iexact", "gt", "gte", "lt", "lte", "in", "isnull",
+           "startswith", "istartswith", "endswith", "iendswith",
+           "contains", "icontains")
+
+# ---------------------------------------------------------------------------
+# JSON with verbatim numbers
+# ---------------------------------------------------------------------------
+
+
+class JNum(Decimal):
+    """A JSON non-integer number that remembers its source text."""
+
+    raw = None
+
+
+def _parse_float(text):
+    """Parse a JSON fraction/exponent number keeping its text."""
+    num = JNum(text)
+    num.raw = text
+    return num
+
+
+def _reject_constant(name):
+    """Reject NaN/Infinity, which are not JSON."""
+    raise ValueError("invalid JSON constant " + name)
+
+
+def loads(data):
+    """Parse JSON text or UTF-8 bytes; numbers keep their exact value."""
+    if isinstance(data, bytes):
+        data = data.decode("utf-8")
+    return json.loads(data, parse_float=_parse_float,
+                      parse_constant=_reject_constant)
+
+
+def dumps(value, indent=None, level=0):
+    """Serialize to JSON text (UTF-8 friendly, numbers verbatim)."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, JNum) and value.raw is not None:
+        return value.raw
+    if isinstance(value, (int, Decimal)):
+        return str(value)
+    if isinstance(value, float):
+        return json.dumps(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dict):
+        items = [(json.dumps(str(k), ensure_ascii=False), v)
+                 for k, v in value.items()]
+        if not items:
+            return "{}"
+        if indent is None:
+            return "{" + ",".join(k + ":" + dumps(v) for k, v in items) + "}"
+        pad = " " * (indent * (level + 1))
+        inner = (",\n").join(pad + k + ": " + dumps(v, indent, level + 1)
+                             for k, v in items)
+        return "{\n" + inner + "\n" + " " * (indent * level) + "}"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        if indent is None:
+            return "[" + ",".join(dumps(v) for v in value) + "]"
+        pad = " " * (indent * (level + 1))
+        inner = (",\n").join(pad + dumps(v, indent, level + 1) for v in value)
+        return "[\n" + inner + "\n" + " " * (indent * level) + "]"
+    raise TypeError("cannot serialize %r" % (value,))
+
+
+# ---------------------------------------------------------------------------
+# Shared state
+# ---------------------------------------------------------------------------
+
+
+class State:
+    """All mutable server state, guarded by one lock."""
+
+    def __init__(self):
+        """Create empty state and load the fixtures."""
+        self.lock = threading.RLock()
+        self.reset()
+
+    def reset(self):
+        """Reload fixtures; clear log, faults and statistics."""
+        with self.lock:
+            self.data = {}
+            for name in SCHEMAS:
+                with open(os.path.join(FIXTURE_DIR, name + ".json"), "rb") as f:
+                    self.data[name] = loads(f.read())
+            self.log = []
+            self.faults = []
+            self.connections = 0
+            self.requests = 0
+
+
+STATE = None  # created in main() (or by importers)
+
+
+class HttpError(Exception):
+    """An error response raised from request handling."""
+
+    def __init__(self, status, body, headers=None, ctype="application/json"):
+        """Remember status, JSON-able body and extra headers."""
+        super().__init__(status)
+        self.response = Response(status, body, headers, ctype)
+
+
+class Response:
+    """A complete response: status, body (JSON value, str or bytes), headers."""
+
+    def __init__(self, status, body=None, headers=None,
+                 ctype="application/json", indent=None):
+        """Store the pieces; body None means an empty body."""
+        self.status = status
+        self.headers = list((headers or {}).items()) if isinstance(
+            headers, dict) else list(headers or [])
+        self.ctype = ctype
+        if body is None:
+            self.body = b""
+        elif isinstance(body, bytes):
+            self.body = body
+        elif isinstance(body, str) and not ctype.startswith("application/json"):
+            self.body = body.encode("utf-8")
+        else:
+            self.body = dumps(body, indent).encode("utf-8")
+
+
+# ---------------------------------------------------------------------------
+# Value helpers
+# ---------------------------------------------------------------------------
+
+
+def to_decimal(value):
+    """Return value as a finite Decimal, or None if it is not numeric."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, Decimal)):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, str):
+        try:
+            d = Decimal(value.strip())
+        except InvalidOperation:
+            return None
+        return d if d.is_finite() and value.strip() else None
+    return None
+
+
+def as_text(value):
+    """Canonical text of a stored value (like a PostgreSQL ::text cast)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    return dumps(value)
+
+
+def sort_key(value, typ):
+    """A totally ordered key for a non-null value of the given column type."""
+    if typ in NUMERIC_TYPES:
+        d = to_decimal(value)
+        if d is not None:
+            return (1, d)
+    if isinstance(value, bool):
+        return (0, int(value))
+    if isinstance(value, (int, float, Decimal)):
+        return (1, to_decimal(value))
+    if isinstance(value, str):
+        return (2, value)
+    return (3, dumps(value))
+
+
+def sort_rows(rows, specs, schema):
+    """Sort rows by specs [(column, descending, nulls_first)], then by id."""
+    specs = list(specs) + [("id", False, False)]
+
+    def cmp(r1, r2):
+        """Compare two rows PostgreSQL-style."""
+        for col, desc, nulls_first in specs:
+            a, b = r1.get(col), r2.get(col)
+            if a is None and b is None:
+                continue
+            if a is None:
+                return -1 if nulls_first else 1
+            if b is None:
+                return 1 if nulls_first else -1
+            ka, kb = sort_key(a, schema.get(col)), sort_key(b, schema.get(col))
+            if ka != kb:
+                c = -1 if ka < kb else 1
+                return -c if desc else c
+        return 0
+
+    return sorted(rows, key=cmp_to_key(cmp))
+
+
+def next_id(rows):
+    """max(id) + 1 over rows (1 for an empty collection)."""
+    ids = [r["id"] for r in rows if isinstance(r.get("id"), int)]
+    return max(ids) + 1 if ids else 1
+
+
+def find_row(rows, ident):
+    """The row whose id equals the integer ident, or None."""
+    for row in rows:
+        if row.get("id") == ident and not isinstance(row.get("id"), bool):
+            return row
+    return None
+
+
+def parse_int_id(text):
+    """Parse a path id as a non-negative integer, or return None."""
+    return int(text) if re.fullmatch(r"[0-9]+", text) else None
+
+
+def bool_word(text):
+    """django-filter BooleanWidget: true/false/1/0 (any case) or None."""
+    return {"true": True, "1": True, "false": False, "0": False}.get(
+        text.lower())
+
+
+def like_regex(pattern, star=True):
+    """Translate a LIKE pattern (with * as % when star) into a regex."""
+    out = []
+    for ch in pattern:
+        if ch == "%" or (star and ch == "*"):
+            out.append(".*")
+        elif ch == "_":
+            out.append(".")
+        else:
+            out.append(re.escape(ch))
+    return "".join(out)
+
+
+# ---------------------------------------------------------------------------
+# DRF emulation
+# ---------------------------------------------------------------------------
+
+
+def replace_query_param(url, key, val):
+    """DRF's replace_query_param: set key, re-encode the query sorted."""
+    scheme, netloc, path, query, fragment = urllib.parse.urlsplit(url)
+    qd = urllib.parse.parse_qs(query, keep_blank_values=True)
+    qd[key] = [str(val)]
+    query = urllib.parse.urlencode(sorted(qd.items()), doseq=True)
+    return urllib.parse.urlunsplit((scheme, netloc, path, query, fragment))
+
+
+def remove_query_param(url, key):
+    """DRF's remove_query_param: drop key, re-encode the query sorted."""
+    scheme, netloc, path, query, fragment = urllib.parse.urlsplit(url)
+    qd = urllib.parse.parse_qs(query, keep_blank_values=True)
+    qd.pop(key, None)
+    query = urllib.parse.urlencode(sorted(qd.items()), doseq=True)
+    return urllib.parse.urlunsplit((scheme, netloc, path, query, fragment))
+
+
+def drf_filter_value(key, raw, typ, errors):
+    """Clean one filter value for a column type; None if invalid/ignored."""
+    if typ in NUMERIC_TYPES:
+        d = to_decimal(raw)
+        if d is None:
+            errors[key] = ["Enter a number."]
+        return d
+    if typ == "date":
+        try:
+            datetime.date.fromisoformat(raw)
+        except ValueError:
+            errors[key] = ["Enter a valid date."]
+            return None
+        return raw
+    if typ == "bool":
+        return bool_word(raw)
+    return raw
+
+
+def drf_predicate(field, lookup, value, typ):
+    """Build a row predicate for a cleaned django-filter lookup."""
+
+    def get(row):
+        """The field value of a row."""
+        return row.get(field)
+
+    if lookup == "isnull":
+        return lambda r: (get(r) is None) == value
+
+    def cmp_ok(v, op):
+        """Compare a stored value to the filter value with op."""
+        if v is None:
+            return False
+        if typ in NUMERIC_TYPES:
+            a = to_decimal(v)
+            if a is None:
+                return False
+        elif typ == "bool":
+            a = v
+        else:
+            a = as_text(v)
+        return op(a, value)
+
+    ops = {
+        "exact": lambda a, b: a == b,
+        "gt": lambda a, b: a > b, "gte": lambda a, b: a >= b,
+        "lt": lambda a, b: a < b, "lte": lambda a, b: a <= b,
+    }
+    if lookup in ops:
+        op = ops[lookup]
+        return lambda r: cmp_ok(get(r), op)
+    if lookup == "in":
+        return lambda r: any(cmp_ok(get(r), lambda a, b, x=x: a == x)
+                             for x in value)
+    text_ops = {
+        "iexact": lambda a, b: a.lower() == b.lower(),
+        "startswith": lambda a, b: a.startswith(b),
+        "istartswith": lambda a, b: a.lower().startswith(b.lower()),
+        "endswith": lambda a, b: a.endswith(b),
+        "iendswith": lambda a, b: a.lower().endswith(b.lower()),
+        "contains": lambda a, b: b in a,
+        "icontains": lambda a, b: b.lower() in a.lower(),
+    }
+    op = text_ops[lookup]
+    return lambda r: get(r) is not None and op(as_text(get(r)), value)
+
+
+def drf_filter(rows, cfg, params, schema):
+    """Apply declared django-filter lookups from params; 400 on bad values."""
+    errors = {}
+    preds = []
+    for key, raw in params.items():
+        field, _, lookup = key.partition("__")
+        lookup = lookup or "exact"
+        if field not in cfg["filters"] or lookup not in LOOKUPS or raw == "":
+            continue
+        typ = schema[field]
+        if lookup == "isnull":
+            value = bool_word(raw)
+        elif lookup == "in":
+            value = [drf_filter_value(key, part, typ, errors)
+                     for part in raw.split(",")]
+            if any(v is None for v in value):
+                value = None
+        elif lookup in ("exact", "gt", "gte", "lt", "lte"):
+            value = drf_filter_value(key, raw, typ, errors)
+        else:
+            value = raw
+        if value is None:
+            continue
+        preds.append(drf_predicate(field, lookup, value, typ))
+    if errors:
+        raise HttpError(400, errors)
+    return [r for r in rows if all(p(r) for p in preds)]
+
+
+def drf_order(rows, cfg, params, schema):
+    """Apply ?ordering=a,-b over declared ordering fields (default id)."""
+    specs = []
+    for term in params.get("ordering", "").split(","):
+        term = term.strip()
+        desc = term.startswith("-")
+        name = term[1:] if desc else term
+        if name in cfg["ordering"]:
+            specs.append((name, desc, desc))
+    return sort_rows(rows, specs, schema)
+
+
+def positive_int(text, strict=False, cutoff=None):
+    """DRF's _positive_int: parse, reject negatives (and 0 when strict)."""
+    ret = int(text)
+    if ret < 0 or (ret == 0 and strict):
+        raise ValueError()
+    if cutoff:
+        return min(ret, cutoff)
+    return ret
+
+
+def drf_paginate(rows, cfg, params, url):
+    """Wrap rows in a DRF pagination envelope according to cfg."""
+    count = len(rows)
+    if cfg["pagination"] == "page":
+        size = cfg["page_size"]
+        if "page_size" in params:
+            try:
+                size = positive_int(params["page_size"], strict=True,
+                                    cutoff=MAX_PAGE_SIZE)
+            except ValueError:
+                pass
+        pages = max(1, -(-count // size))
+        raw = params.get("page", "1")
+        if raw == "last":
+            raw = str(pages)
+        try:
+            number = int(raw)
+        except ValueError:
+            number = 0
+        if number < 1 or number > pages:
+            raise HttpError(404, {"detail": "Invalid page."})
+        start = (number - 1) * size
+        nxt = replace_query_param(url, "page", number + 1) \
+            if number < pages else None
+        if number <= 1:
+            prev = None
+        elif number - 1 == 1:
+            prev = remove_query_param(url, "page")
+        else:
+            prev = replace_query_param(url, "page", number - 1)
+        page = rows[start:start + size]
+    else:
+        limit = cfg["default_limit"]
+        if "limit" in params:
+            try:
+                limit = positive_int(params["limit"], strict=True)
+            except ValueError:
+                pass
+        try:
+            offset = positive_int(params.get("offset", "0"))
+        except ValueError:
+            offset = 0
+        page = rows[offset:offset + limit]
+        if offset + limit >= count:
+            nxt = None
+        else:
+            nxt = replace_query_param(
+                replace_query_param(url, "limit", limit),
+                "offset", offset + limit)
+        if offset <= 0:
+            prev = None
+        else:
+            base = replace_query_param(url, "limit", limit)
+            if offset - limit <= 0:
+                prev = remove_query_param(base, "offset")
+            else:
+                prev = replace_query_param(base, "offset", offset - limit)
+    return {"count": count, "next": nxt, "previous": prev, "results": page}
+
+
+def drf_check_auth(headers):
+    """Enforce the secure collection's Bearer/Basic authentication."""
+    auth = headers.get("Authorization")
+    unauth = HttpError(
+        401, {"detail": "Authentication credentials were not provided."},
+        {"WWW-Authenticate": 'Basic realm="api"'})
+    if not auth:
+        raise unauth
+    scheme, _, cred = auth.strip().partition(" ")
+    cred = cred.strip()
+    if scheme.lower() == "bearer" and cred:
+        if cred == BEARER_TOKEN:
+            return
+        raise HttpError(
+            403, {"detail": "You do not have permission to perform this action."})
+    if scheme.lower() == "basic" and cred:
+        try:
+            user, _, pw = base64.b64decode(cred, validate=True).decode(
+                "utf-8").partition(":")
+        except (ValueError, UnicodeDecodeError):
+            raise unauth
+        if user == BASIC_USER and pw == BASIC_PASSWORD:
+            return
+    raise unauth
+
+
+def drf_validate(name, body, partial, exclude_id):
+    """Validate/normalize a DRF write body; returns the cleaned members."""
+    if not isinstance(body, dict):
+        raise HttpError(400, {"non_field_errors": [
+            "Invalid data. Expected a dictionary, but got %s." %
+            type(body).__name__.replace("NoneType", "null")]})
+    schema = SCHEMAS[name]
+    errors = {}
+    clean = {}
+    for col, typ in schema.items():
+        if col == "id":
+            continue
+        if col not in body:
+            if col in REQUIRED.get(name, ()) and not partial:
+                errors[col] = ["This field is required."]
+            continue
+        v = body[col]
+        if col in REQUIRED.get(name, ()) and (v is None or v == ""):
+            errors[col] = ["This field may not be null."] if v is None \
+                else ["This field may not be blank."]
+            continue
+        if v is not None and name != "types":
+            if typ == "numeric":
+                d = to_decimal(v)
+                if d is None:
+                    errors[col] = ["A valid number is required."]
+                    continue
+                v = str(d.quantize(Decimal("0.01")))
+            elif typ == "int":
+                if isinstance(v, str) and re.fullmatch(r"-?[0-9]+", v.strip()):
+                    v = int(v)
+                if isinstance(v, bool) or not isinstance(v, int):
+                    errors[col] = ["Incorrect type. Expected pk value, "
+                                   "received %s." % type(v).__name__]
+                    continue
+            elif typ == "bool":
+                if not isinstance(v, bool):
+                    b = bool_word(str(v)) if isinstance(v, (str, int)) else None
+                    if b is None:
+                        errors[col] = ["Must be a valid boolean."]
+                        continue
+                    v = b
+            elif typ == "date":
+                try:
+                    datetime.date.fromisoformat(v)
+                except (TypeError, ValueError):
+                    errors[col] = ["Date has wrong format. Use one of these "
+                                   "formats instead: YYYY-MM-DD."]
+                    continue
+            elif typ == "text[]":
+                if not isinstance(v, list):
+                    errors[col] = ['Expected a list of items but got type "%s".'
+                                   % type(v).__name__]
+                    continue
+        clean[col] = v
+    for col, cname in UNIQUE.get(name, {}).items():
+        if col in clean and col not in errors:
+            for row in STATE.data[name]:
+                if row.get(col) == clean[col] and row.get("id") != exclude_id:
+                    errors[col] = ["%s with this %s already exists." %
+                                   (name.rstrip("s"), col)]
+    if errors:
+        raise HttpError(400, errors)
+    return clean
+
+
+def parse_json_body(body, ctype, error):
+    """Parse a request body as JSON or raise the given HttpError factory."""
+    if ctype and not ctype.split(";")[0].strip().lower().endswith("json"):
+        raise HttpError(415, {"detail": 'Unsupported media type "%s" in request.'
+                              % ctype})
+    try:
+        return loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise error()
+
+
+def handle_drf(req, key, ident):
+    """Route a DRF request for collection key (ident: path id or None)."""
+    cfg = DRF[key]
+    name = cfg["data"]
+    schema = SCHEMAS[name]
+    rows = STATE.data[name]
+    if cfg.get("auth"):
+        drf_check_auth(req.headers)
+    method = req.command
+    not_found = HttpError(404, {"detail": "Not found."})
+
+    def body():
+        """The parsed JSON request body (DRF error on failure)."""
+        return parse_json_body(
+            req.body, req.headers.get("Content-Type"),
+            lambda: HttpError(400, {"detail": "JSON parse error"}))
+
+    if ident is None:
+        if method == "GET":
+            params = req.params_last()
+            result = drf_filter(rows, cfg, params, schema)
+            result = drf_order(result, cfg, params, schema)
+            if cfg["pagination"] is None:
+                return Response(200, result)
+            return Response(200, drf_paginate(result, cfg, params, req.full_url()))
+        if method == "POST":
+            clean = drf_validate(name, body(), False, None)
+            row = {"id": next_id(rows)}
+            for col in schema:
+                if col != "id":
+                    row[col] = clean.get(col, DEFAULTS.get(name, {}).get(col))
+            rows.append(row)
+            return Response(201, row)
+        raise HttpError(405, {"detail": 'Method "%s" not allowed.' % method},
+                        {"Allow": "GET, POST, HEAD, OPTIONS"})
+    ident = parse_int_id(ident)
+    row = find_row(rows, ident) if ident is not None else None
+    if method not in ("GET", "PUT", "PATCH", "DELETE"):
+        raise HttpError(405, {"detail": 'Method "%s" not allowed.' % method},
+                        {"Allow": "GET, PUT, PATCH, DELETE, HEAD, OPTIONS"})
+    if row is None:
+        raise not_found
+    if method == "GET":
+        return Response(200, row)
+    if method == "DELETE":
+        rows.remove(row)
+        return Response(204)
+    clean = drf_validate(name, body(), method == "PATCH", row["id"])
+    if method == "PUT":
+        for col in schema:
+            if col != "id":
+                row[col] = clean.get(col, DEFAULTS.get(name, {}).get(col))
+    else:
+        row.update(clean)
+    return Response(200, row)
+
+
+# ---------------------------------------------------------------------------
+# PostgREST emulation
+# ---------------------------------------------------------------------------
+
+PG_RESERVED = ("select", "order", "limit", "offset", "columns", "on_conflict")
+PG_TYPE_NAMES = {"int": "integer", "numeric": "numeric", "float":
+                 "double precision", "bool": "boolean", "date": "date",
+                 "uuid": "uuid", "time": "time without time zone",
+                 "timestamp": "timestamp without time zone",
+                 "timestamptz": "timestamp with time zone"}
+
+
+def pg_error(status, code, message, details=None, hint=None):
+    """A PostgREST-shaped error."""
+    return HttpError(status, {"code": code, "message": message,
+                              "details": details, "hint": hint},
+                     ctype="application/json; charset=utf-8")
+
+
+def pg_parse_error(text, detail):
+    """PostgREST's PGRST100 query-string parse error."""
+    return pg_error(400, "PGRST100",
+                    '"failed to parse filter (%s)" (line 1, column 1)' % text,
+                    detail)
+
+
+def pg_split(text):
+    """Split on top-level commas, respecting double quotes and parentheses."""
+    parts, cur, depth, quoted, esc = [], [], 0, False, False
+    for ch in text:
+        if esc:
+            cur.append(ch)
+            esc = False
+        elif quoted:
+            cur.append(ch)
+            if ch == "\\":
+                esc = True
+            elif ch == '"':
+                quoted = False
+        elif ch == '"':
+            quoted = True
+            cur.append(ch)
+        elif ch == "(":
+            depth += 1
+            cur.append(ch)
+        elif ch == ")":
+            depth -= 1
+            cur.append(ch)
+        elif ch == "," and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    parts.append("".join(cur))
+    return parts
+
+
+def pg_unquote(text):
+    """Remove PostgREST double quotes (with backslash escapes) if present."""
+    if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
+        return re.sub(r"\\(.)", r"\1", text[1:-1])
+    return text
+
+
+class PgCollection:
+    """Evaluation context for one PostgREST request."""
+
+    OPS = ("eq", "neq", "gt", "gte", "lt", "lte", "like", "ilike", "is", "in")
+
+    def __init__(self, name):
+        """Bind to the data set name."""
+        self.name = name
+        self.schema = SCHEMAS[name]
+
+    def column(self, col):
+        """Validate a column name (42703 if unknown)."""
+        if col not in self.schema:
+            raise pg_error(400, "42703", "column %s.%s does not exist"
+                           % (self.name, col))
+        return col
+
+    def cast(self, col, text):
+        """Convert filter text to the column's comparison domain."""
+        typ = self.schema[col]
+        if typ in NUMERIC_TYPES:
+            d = to_decimal(text)
+            if d is None or (typ == "int" and d != d.to_integral_value()):
+                raise pg_error(400, "22P02", 'invalid input syntax for type %s: "%s"'
+                               % (PG_TYPE_NAMES[typ], text))
+            return d
+        if typ == "bool":
+            b = {"true": True, "t": True, "yes": True, "on": True, "1": True,
+                 "false": False, "f": False, "no": False, "off": False,
+                 "0": False}.get(text.strip().lower())
+            if b is None:
+                raise pg_error(400, "22P02", 'invalid input syntax for type '
+                               'boolean: "%s"' % text)
+            return b
+        if typ == "date":
+            try:
+                datetime.date.fromisoformat(text)
+            except ValueError:
+                raise pg_error(400, "22007", 'invalid input syntax for type '
+                               'date: "%s"' % text)
+        return text
+
+    def stored(self, col, row):
+        """A row's value in the column's comparison domain (None = NULL)."""
+        v = row.get(col)
+        if v is None:
+            return None
+        typ = self.schema[col]
+        if typ in NUMERIC_TYPES:
+            return to_decimal(v)
+        if typ == "bool":
+            return v if isinstance(v, bool) else None
+        return as_text(v)
+
+    def condition(self, col, expr, quoted_values):
+        """Compile 'op.value' (optionally 'not.'-prefixed) for column col."""
+        self.column(col)
+        negate = False
+        if expr.startswith("not."):
+            negate, expr = True, expr[4:]
+        op, dot, value = expr.partition(".")
+        if op not in self.OPS or not dot:
+            raise pg_parse_error(expr, "unexpected operator %r" % op)
+        if quoted_values and op not in ("in",):
+            value = pg_unquote(value)
+        if op == "is":
+            word = value.lower()
+            if word not in ("null", "true", "false", "unknown", "not_null"):
+                raise pg_parse_error(expr, "unexpected is value")
+
+            def test(row):
+                """IS test (never NULL)."""
+                v = row.get(col)
+                if word == "null" or word == "unknown":
+                    return v is None
+                if word == "not_null":
+                    return v is not None
+                return v is (word == "true")
+        elif op == "in":
+            if not (value.startswith("(") and value.endswith(")")):
+                raise pg_parse_error(expr, "expecting (")
+            inner = value[1:-1]
+            items = [] if inner == "" else [
+                self.cast(col, pg_unquote(p.strip())) for p in pg_split(inner)]
+
+            def test(row):
+                """IN list (NULL when the value is NULL)."""
+                v = self.stored(col, row)
+                return None if v is None else v in items
+        elif op in ("like", "ilike"):
+            rx = re.compile(like_regex(value), re.S | (
+                re.I if op == "ilike" else 0))
+
+            def test(row):
+                """LIKE / ILIKE."""
+                v = row.get(col)
+                return None if v is None else bool(rx.fullmatch(as_text(v)))
+        else:
+            ref = self.cast(col, value)
+            fn = {"eq": lambda a, b: a == b, "neq": lambda a, b: a != b,
+                  "gt": lambda a, b: a > b, "gte": lambda a, b: a >= b,
+                  "lt": lambda a, b: a < b, "lte": lambda a, b: a <= b}[op]
+
+            def test(row):
+                """Scalar comparison (NULL when the value is NULL)."""
+                v = self.stored(col, row)
+                if v is None:
+                    return None
+                try:
+                    return fn(v, ref)
+                except TypeError:
+                    return None
+        if not negate:
+            return test
+        return lambda row: (lambda r: None if r is None else not r)(test(row))
+
+    def logic(self, kind, negate, body):
+        """Compile an or/and tree whose text is '(a.eq.1,b.lt.2,...)'."""
+        if not (body.startswith("(") and body.endswith(")")):
+            raise pg_parse_error(body, "expecting (")
+        terms = []
+        for part in pg_split(body[1:-1]):
+            part = part.strip()
+            m = re.match(r"^(not\.)?(and|or)(\(.*\))$", part, re.S)
+            if m:
+                terms.append(self.logic(m.group(2), bool(m.group(1)), m.group(3)))
+                continue
+            col, dot, rest = part.partition(".")
+            if not dot:
+                raise pg_parse_error(part, "expecting column.operator.value")
+            terms.append(self.condition(col, rest, True))
+
+        def test(row):
+            """Three-valued AND/OR over the terms."""
+            vals = [t(row) for t in terms]
+            if kind == "or":
+                r = True if True in vals else (None if None in vals else False)
+            else:
+                r = False if False in vals else (None if None in vals else True)
+            if negate and r is not None:
+                r = not r
+            return r
+        return test
+
+    def where(self, pairs):
+        """Compile all filter parameters into one predicate."""
+        tests = []
+        for key, value in pairs:
+            if key in PG_RESERVED:
+                continue
+            m = re.fullmatch(r"(not\.)?(and|or)", key)
+            if m:
+                tests.append(self.logic(m.group(2), bool(m.group(1)), value))
+            else:
+                tests.append(self.condition(key, value, False))
+        return lambda row: all(t(row) is True for t in tests)
+
+    def order(self, text):
+        """Parse order=col.asc.nullsfirst,... into sort specs."""
+        specs = []
+        for term in text.split(","):
+            if not term:
+                continue
+            parts = term.split(".")
+            col = self.column(parts[0])
+            desc = False
+            nulls = None
+            for p in parts[1:]:
+                if p in ("asc", "desc"):
+                    desc = p == "desc"
+                elif p in ("nullsfirst", "nullslast"):
+                    nulls = p == "nullsfirst"
+                else:
+                    raise pg_parse_error(term, "unexpected %r" % p)
+            specs.append((col, desc, desc if nulls is None else nulls))
+        return specs
+
+    def select(self, text):
+        """Parse select=a,b into a column list (None = all)."""
+        if not text or text == "*":
+            return None
+        return [self.column(c.strip()) for c in text.split(",") if c.strip()]
+
+    def project(self, row, cols):
+        """A full PostgreSQL-like row: every (selected) column, in order."""
+        return {c: row.get(c) for c in (cols or self.schema)}
+
+    def check_write(self, obj, exclude_row=None):
+        """Validate a write object: known columns, NOT NULL and UNIQUE."""
+        if not isinstance(obj, dict):
+            raise pg_error(400, "PGRST102", "All object keys must match")
+        for col in obj:
+            if col not in self.schema:
+                raise pg_error(400, "PGRST204",
+                               "Could not find the '%s' column of '%s' in the "
+                               "schema cache" % (col, self.name))
+        for col in REQUIRED.get(self.name, ()):
+            if col in obj and obj[col] is None:
+                raise pg_error(400, "23502", 'null value in column "%s" of '
+                               'relation "%s" violates not-null constraint'
+                               % (col, self.name))
+        for col, cname in UNIQUE.get(self.name, {}).items():
+            if col in obj:
+                for row in STATE.data[self.name]:
+                    if row is not exclude_row and row.get(col) == obj[col]:
+                        raise pg_error(
+                            409, "23505", 'duplicate key value violates unique'
+                            ' constraint "%s"' % cname,
+                            "Key (%s)=(%s) already exists." % (col, as_text(obj[col])))
+
+
+def pg_prefer(headers):
+    """Parse Prefer headers into a dict (return=..., count=...)."""
+    prefs = {}
+    for h in headers.get_all("Prefer") or []:
+        for item in h.split(","):
+            k, _, v = item.strip().partition("=")
+            prefs[k.strip().lower()] = v.strip().lower()
+    return prefs
+
+
+def handle_pg(req, name):
+    """Route a PostgREST request on data set name."""
+    pg = PgCollection(name)
+    rows = STATE.data[name]
+    pairs = req.params_list()
+    params = dict(pairs)
+    prefs = pg_prefer(req.headers)
+    representation = prefs.get("return") == "representation"
+    cols = pg.select(params.get("select"))
+    method = req.command
+    ctype_hdr = {"Content-Type": "application/json; charset=utf-8"}
+    single = "application/vnd.pgrst.object+json" in (
+        req.headers.get("Accept") or "")
+
+    def result(status, out, extra=None):
+        """Build the response, honouring the single-object Accept."""
+        headers = dict(extra or {})
+        if single:
+            if len(out) != 1:
+                raise pg_error(406, "PGRST116", "JSON object requested, "
+                               "multiple (or no) rows returned",
+                               "The result contains %d rows" % len(out))
+            return Response(status, out[0], headers,
+                            "application/vnd.pgrst.object+json; charset=utf-8")
+        return Response(status, out, headers,
+                        "application/json; charset=utf-8")
+
+    def body():
+        """The parsed JSON body (PGRST102 on failure)."""
+        return parse_json_body(
+            req.body, None, lambda: pg_error(
+                400, "PGRST102", "Empty or invalid json"))
+
+    if method == "GET":
+        pred = pg.where(pairs)
+        matched = [r for r in rows if pred(r)]
+        matched = sort_rows(matched, pg.order(params.get("order", "")), pg.schema)
+        total = len(matched)
+        try:
+            offset = int(params.get("offset", "0"))
+            limit = int(params["limit"]) if "limit" in params else None
+        except ValueError:
+            raise pg_parse_error("limit/offset", "expecting an integer")
+        limit = PG_MAX_ROWS if limit is None else min(limit, PG_MAX_ROWS)
+        page = matched[offset:offset + max(limit, 0)]
+        total_txt = str(total) if prefs.get("count") == "exact" else "*"
+        if page:
+            rng = "%d-%d/%s" % (offset, offset + len(page) - 1, total_txt)
+        else:
+            rng = "*/%s" % total_txt
+        return result(200, [pg.project(r, cols) for r in page],
+                      {"Content-Range": rng})
+    if method == "POST":
+        data = body()
+        objs = data if isinstance(data, list) else [data]
+        created = []
+        for obj in objs:
+            pg.check_write(obj)
+            for col in REQUIRED.get(name, ()):
+                if obj.get(col) is None:
+                    raise pg_error(400, "23502", 'null value in column "%s" of '
+                                   'relation "%s" violates not-null constraint'
+                                   % (col, name))
+            ident = obj.get("id")
+            if isinstance(ident, int) and not isinstance(ident, bool):
+                if find_row(rows, ident) is not None:
+                    raise pg_error(409, "23505", 'duplicate key value violates '
+                                   'unique constraint "%s_pkey"' % name,
+                                   "Key (id)=(%d) already exists." % ident)
+            else:
+                ident = next_id(rows)
+            row = {"id": ident}
+            for col in pg.schema:
+                if col != "id":
+                    row[col] = obj.get(col, DEFAULTS.get(name, {}).get(col))
+            rows.append(row)
+            created.append(row)
+        if representation:
+            return result(201, [pg.project(r, cols) for r in created],
+                          {"Content-Range": "*/*"})
+        return Response(201, None, {"Content-Range": "*/*"})
+    if method in ("PATCH", "DELETE"):
+        pred = pg.where(pairs)
+        matched = [r for r in rows if pred(r)]
+        if method == "PATCH":
+            data = body()
+            if len(matched) > 1 and any(c in data for c in UNIQUE.get(name, {})):
+                col = next(c for c in UNIQUE[name] if c in data)
+                raise pg_error(409, "23505", 'duplicate key value violates '
+                               'unique constraint "%s"' % UNIQUE[name][col],
+                               "Key (%s)=(%s) already exists."
+                               % (col, as_text(data[col])))
+            pg.check_write(data, matched[0] if matched else None)
+            for row in matched:
+                row.update({k: v for k, v in data.items() if k != "id"})
+        else:
+            for row in matched:
+                rows.remove(row)
+        if representation:
+            return result(200, [pg.project(r, cols) for r in matched],
+                          {"Content-Range": "*/*"})
+        return Response(204, None, {"Content-Range": "*/*"})
+    raise pg_error(405, "PGRST117", "Unsupported HTTP method: " + method)
+
+
+# ---------------------------------------------------------------------------
+# json-server 0.17 emulation
+# ---------------------------------------------------------------------------
+
+
+def js_get(obj, path):
+    """lodash _.get with a dotted path."""
+    for part in path.split("."):
+        if isinstance(obj, dict) and part in obj:
+            obj = obj[part]
+        elif isinstance(obj, list) and part.isdigit() and int(part) < len(obj):
+            obj = obj[int(part)]
+        else:
+            return None
+    return obj
+
+
+def js_has(obj, path):
+    """lodash _.has with a dotted path."""
+    for part in path.split("."):
+        if isinstance(obj, dict) and part in obj:
+            obj = obj[part]
+        else:
+            return False
+    return True
+
+
+def js_str(value):
+    """JavaScript's String(value) for JSON values."""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return "null"
+    if isinstance(value, list):
+        return ",".join("" if v is None else js_str(v) for v in value)
+    if isinstance(value, dict):
+        return "[object Object]"
+    if isinstance(value, str):
+        return value
+    return dumps(value)
+
+
+def js_cmp(a, b):
+    """Compare like JS relational operators: numeric if both numeric."""
+    da, db = to_decimal(a), to_decimal(b)
+    if da is not None and db is not None:
+        return (da > db) - (da < db)
+    sa, sb = js_str(a), js_str(b)
+    return (sa > sb) - (sa < sb)
+
+
+def js_response(status, body, headers=None):
+    """A json-server style (2-space indented) JSON response."""
+    return Response(status, body, headers,
+                    "application/json; charset=utf-8", indent=2)
+
+
+def handle_js(req, name, ident):
+    """Route a json-server request on data set name."""
+    rows = STATE.data[name]
+    method = req.command
+
+    def body():
+        """Parsed JSON body (400 on failure)."""
+        return parse_json_body(req.body, None, lambda: HttpError(
+            400, {"error": "invalid JSON body"}))
+
+    if ident is not None:
+        row = next((r for r in rows if js_str(r.get("id")) == ident), None)
+        if row is None or method not in ("GET", "PUT", "PATCH", "DELETE"):
+            return js_response(404, {})
+        if method == "GET":
+            return js_response(200, row)
+        if method == "DELETE":
+            rows.remove(row)
+            return js_response(200, {})
+        data = body()
+        if not isinstance(data, dict):
+            return js_response(400, {})
+        rid = row["id"]
+        if method == "PUT":
+            row.clear()
+        row.update({k: v for k, v in data.items() if k != "id"})
+        row["id"] = rid
+        return js_response(200, row)
+    if method == "POST":
+        data = body()
+        if not isinstance(data, dict):
+            return js_response(400, {})
+        if data.get("id") is not None:
+            if any(js_str(r.get("id")) == js_str(data["id"]) for r in rows):
+                return Response(500, "Error: Insert failed, duplicate id",
+                                ctype="text/plain; charset=utf-8")
+            row = dict(data)
+        else:
+            row = {k: v for k, v in data.items() if k != "id"}
+            row["id"] = next_id(rows)
+        rows.append(row)
+        return js_response(201, row)
+    if method != "GET":
+        return js_response(404, {})
+    query = {}
+    for k, v in req.params_list():
+        query.setdefault(k, []).append(v)
+    special = {k: query.pop(k)[-1] for k in list(query)
+               if k in ("q", "_start", "_end", "_limit", "_page", "_sort",
+                        "_order", "_embed", "_expand")}
+    for k in list(query):
+        if k in ("callback", "_") or re.search(r"_(lte|gte|ne|like)$", k):
+            continue
+        if not any(js_has(r, k) for r in rows):
+            del query[k]
+    result = list(rows)
+    if special.get("q"):
+        q = special["q"].lower()
+
+        def hit(v):
+            """Full-text search over nested string values."""
+            if isinstance(v, dict):
+                return any(hit(x) for x in v.values())
+            if isinstance(v, list):
+                return any(hit(x) for x in v)
+            return isinstance(v, str) and q in v.lower()
+        result = [r for r in result if hit(r)]
+    for key, values in query.items():
+        if key in ("callback", "_"):
+            continue
+        m = re.search(r"_(lte|gte|ne|like)$", key)
+        kind = m.group(1) if m else "eq"
+        path = key[:m.start()] if m else key
+
+        def match(row, value, kind=kind, path=path):
+            """One json-server filter value against one row."""
+            ev = js_get(row, path)
+            if ev is None:
+                return False
+            if kind == "gte":
+                return js_cmp(value, ev) <= 0
+            if kind == "lte":
+                return js_cmp(value, ev) >= 0
+            if kind == "ne":
+                return value != js_str(ev)
+            if kind == "like":
+                try:
+                    return re.search(value, js_str(ev), re.I) is not None
+                except re.error:
+                    return False
+            return value == js_str(ev)
+        if kind == "like":
+            result = [r for r in result if all(match(r, v) for v in values)]
+        else:
+            result = [r for r in result if any(match(r, v) for v in values)]
+    if special.get("_sort"):
+        fields = special["_sort"].split(",")
+        orders = special.get("_order", "").lower().split(",")
+
+        def cmp(a, b):
+            """lodash orderBy comparison (nulls last ascending)."""
+            for i, f in enumerate(fields):
+                desc = i < len(orders) and orders[i] == "desc"
+                va, vb = js_get(a, f), js_get(b, f)
+                if va is None and vb is None:
+                    continue
+                if va is None or vb is None:
+                    c = 1 if va is None else -1
+                else:
+                    c = js_cmp(va, vb)
+                if c:
+                    return -c if desc else c
+            return 0
+        result = sorted(result, key=cmp_to_key(cmp))
+    headers = []
+
+    def js_int(text, default):
+        """JavaScript parseInt(text, 10) || default."""
+        m = re.match(r"\s*([+-]?\d+)", text or "")
+        return int(m.group(1)) if m and int(m.group(1)) else default
+
+    if special.get("_end") or special.get("_limit") or special.get("_page"):
+        headers.append(("X-Total-Count", str(len(result))))
+        headers.append(("Access-Control-Expose-Headers", "X-Total-Count" + (
+            ", Link" if special.get("_page") else "")))
+    if special.get("_page"):
+        page = js_int(special["_page"], 1)
+        page = page if page >= 1 else 1
+        per = js_int(special.get("_limit"), 10)
+        start, end = (page - 1) * per, page * per
+        items = result[start:end]
+        links = []
+        if items and len(items) != len(result):
+            full = req.full_url()
+            cur = "page=%d" % page
+
+            def link(n):
+                """The full URL with the page number replaced (first hit)."""
+                return full.replace(cur, "page=%d" % n, 1)
+            links.append(("first", link(1)))
+            if page > 1:
+                links.append(("prev", link(page - 1)))
+            if end < len(result):
+                links.append(("next", link(page + 1)))
+            links.append(("last", link(-(-len(result) // per))))
+        headers.append(("Link", ", ".join('<%s>; rel="%s"' % (u, r)
+                                          for r, u in links)))
+        result = items
+    elif special.get("_end"):
+        start = js_int(special.get("_start"), 0)
+        result = result[start:js_int(special["_end"], 0)]
+    elif special.get("_limit"):
+        start = js_int(special.get("_start"), 0)
+        result = result[start:start + js_int(special["_limit"], 0)]
+    return js_response(200, result, headers)
+
+
+# ---------------------------------------------------------------------------
+# Faults
+# ---------------------------------------------------------------------------
+
+FAULT_KINDS = ("status", "hang", "drip", "truncate", "gzip_corrupt", "big",
+               "redirect", "raw")
+
+
+def register_fault(params):
+    """Validate and store a fault from /_fault query parameters."""
+    if not params.get("path"):
+        raise HttpError(400, "path is required\n", ctype="text/plain")
+    kinds = [k for k in FAULT_KINDS if k in params]
+    if len(kinds) != 1:
+        raise HttpError(400, "exactly one of %s is required\n"
+                        % ", ".join(FAULT_KINDS), ctype="text/plain")
+    try:
+        fault = {
+            "path": params["path"],
+            "method": params.get("method", "").upper() or None,
+            "times": int(params.get("times", "1")),
+            "after": int(params.get("after", "0")),
+            "kind": kinds[0],
+            "params": params,
+        }
+        for k in ("status", "big"):
+            if k in params:
+                int(params[k])
+        for k in ("hang", "drip"):
+            if k in params:
+                float(params[k])
+    except ValueError:
+        raise HttpError(400, "bad numeric parameter\n", ctype="text/plain")
+    STATE.faults.append(fault)
+
+
+def take_fault(method, path):
+    """Return the fault that applies to this request (consuming it) or None."""
+    chosen = None
+    for fault in list(STATE.faults):
+        if fault["path"] != path or (fault["method"] and fault["method"] != method):
+            continue
+        if fault["after"] > 0:
+            fault["after"] -= 1
+            continue
+        if chosen is None:
+            chosen = fault
+            if fault["times"] > 0:
+                fault["times"] -= 1
+                if fault["times"] == 0:
+                    STATE.faults.remove(fault)
+    return chosen
+
+
+# ---------------------------------------------------------------------------
+# HTTP plumbing
+# ---------------------------------------------------------------------------
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    """One connection: parses requests and dispatches them."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "rest_fdw_test_service/1.0"
+
+    def log_message(self, fmt, *args):
+        """Silence the per-request stderr log."""
+
+    def setup(self):
+        """Per-connection setup; the connection is counted on first use."""
+        super().setup()
+        self.counted = False
+
+    # All methods share one entry point.
+    def do_GET(self):
+        """Handle GET."""
+        self.dispatch()
+
+    do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_GET
+
+    def read_body(self):
+        """Read the request body (Content-Length or chunked)."""
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            chunks = []
+            while True:
+                line = self.rfile.readline(65537)
+                size = int(line.split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
+                        pass
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline(65537)
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
+
+    def params_list(self):
+        """Decoded query parameters as an ordered list of (key, value)."""
+        return urllib.parse.parse_qsl(self.query, keep_blank_values=True)
+
+    def params_last(self):
+        """Decoded query parameters, last value wins (Django QueryDict.get)."""
+        return dict(self.params_list())
+
+    def full_url(self):
+        """Absolute URL of the request, built from the Host header."""
+        host = self.headers.get("Host") or "%s:%d" % self.server.server_address[:2]
+        return "http://" + host + self.path
+
+    def dispatch(self):
+        """Read, log, fault-check, route and answer one request."""
+        try:
+            self.body = self.read_body()
+        except (ValueError, OSError):
+            self.close_connection = True
+            return
+        self.route_path, _, self.query = self.path.partition("?")
+        if self.route_path.startswith("/_"):
+            with STATE.lock:
+                resp = self.control()
+            self.send(resp)
+            return
+        with STATE.lock:
+            STATE.requests += 1
+            if not self.counted:
+                self.counted = True
+                STATE.connections += 1
+            line = "%s %s" % (self.command, self.path)
+            if self.body:
+                text = self.body.decode("utf-8", "replace")
+                line += " " + text.replace("\r", "\\r").replace("\n", "\\n")
+            STATE.log.append((line, {k.lower(): v for k, v in self.headers.items()}))
+            fault = take_fault(self.command, self.route_path)
+            if fault is None:
+                try:
+                    resp = self.route()
+                except HttpError as e:
+                    resp = e.response
+        if fault is not None:
+            self.apply_fault(fault)
+        else:
+            self.send(resp)
+
+    def route(self):
+        """Map the path to an emulation handler."""
+        path = self.route_path
+        if not path.startswith("/api/"):
+            raise HttpError(404, {"detail": "Not found."})
+        rest = path[len("/api/"):]
+        m = re.fullmatch(r"pg/([A-Za-z_]+)", rest)
+        if m:
+            if m.group(1) not in PG_COLLECTIONS:
+                raise pg_error(404, "42P01", 'relation "public.%s" does not '
+                               'exist' % m.group(1))
+            return handle_pg(self, m.group(1))
+        m = re.fullmatch(r"js/([A-Za-z_]+)(?:/([^/]+))?/?", rest)
+        if m and m.group(1) in JS_COLLECTIONS:
+            return handle_js(self, m.group(1),
+                             urllib.parse.unquote(m.group(2)) if m.group(2) else None)
+        m = re.fullmatch(r"((?:plain/)?[A-Za-z_]+)/(?:([^/]+)/)?", rest)
+        if m and m.group(1) in DRF:
+            return handle_drf(self, m.group(1), m.group(2))
+        raise HttpError(404, {"detail": "Not found."})
+
+    def control(self):
+        """Handle the /_ control endpoints."""
+        path, method = self.route_path, self.command
+        params = self.params_last()
+        if path == "/_log" and method == "GET":
+            wanted = [h.strip().lower() for h in params.get("headers", "").split(",")
+                      if h.strip()]
+            out = []
+            for line, headers in STATE.log:
+                for h in wanted:
+                    if h in headers:
+                        line += " [%s: %s]" % (h, headers[h])
+                out.append(line + "\n")
+            STATE.log = []
+            return Response(200, "".join(out), ctype="text/plain; charset=utf-8")
+        if path == "/_stats" and method == "GET":
+            return Response(200, {"connections": STATE.connections,
+                                  "requests": STATE.requests})
+        if path == "/_reset" and method == "POST":
+            STATE.reset()
+            return Response(200, "ok", ctype="text/plain; charset=utf-8")
+        if path == "/_fault" and method == "POST":
+            try:
+                register_fault(params)
+            except HttpError as e:
+                return e.response
+            return Response(200, "ok", ctype="text/plain; charset=utf-8")
+        return Response(404, "unknown control endpoint\n",
+                        ctype="text/plain; charset=utf-8")
+
+    def send(self, resp):
+        """Write a Response, gzip-encoding large bodies when accepted."""
+        body = resp.body
+        headers = list(resp.headers)
+        no_body = resp.status in (204, 304) or resp.status < 200
+        if (not no_body and len(body) > GZIP_MIN and "gzip" in
+                (self.headers.get("Accept-Encoding") or "").lower()):
+            body = gzip.compress(body, mtime=0)
+            headers += [("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding")]
+        self.send_response(resp.status)
+        if not no_body:
+            self.send_header("Content-Type", resp.ctype)
+            self.send_header("Content-Length", str(len(body)))
+        for k, v in headers:
+            self.send_header(k, v)
+        self.end_headers()
+        if not no_body and self.command != "HEAD":
+            self.wfile.write(body)
+        self.wfile.flush()
+
+    def apply_fault(self, fault):
+        """Answer the current request with an injected fault."""
+        p = fault["params"]
+        kind = fault["kind"]
+        if kind == "status":
+            status = int(p["status"])
+            headers = {}
+            if "retry_after" in p:
+                headers["Retry-After"] = p["retry_after"]
+            body = p.get("body")
+            if body is None:
+                body = dumps({"detail": "Injected fault %d." % status})
+            self.send(Response(status, body.encode("utf-8"), headers,
+                               p.get("content_type", "application/json")))
+        elif kind == "raw":
+            self.send(Response(200, p["raw"].encode("utf-8")))
+        elif kind == "redirect":
+            self.send(Response(302, b"", {"Location": p["redirect"]}))
+        elif kind == "big":
+            size = int(p["big"])
+            pad = max(0, size - len('[{"id":1,"title":""}]'))
+            self.send(Response(200, ('[{"id":1,"title":"%s"}]' % ("x" * pad))
+                               .encode("ascii")))
+        elif kind == "gzip_corrupt":
+            self.send(Response(200, b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03"
+                               b"this is not deflate data at all",
+                               {"Content-Encoding": "gzip"}))
+        elif kind == "hang":
+            time.sleep(float(p["hang"]))
+            self.close_connection = True
+        elif kind in ("drip", "truncate"):
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            self.wfile.flush()
+            try:
+                if kind == "truncate":
+                    self.wfile.write(b'[{"id":1,"')
+                    self.wfile.flush()
+                else:
+                    deadline = time.monotonic() + float(p["drip"])
+                    self.wfile.write(b"[")
+                    self.wfile.flush()
+                    while time.monotonic() < deadline:
+                        time.sleep(1)
+                        self.wfile.write(b" ")
+                        self.wfile.flush()
+            except OSError:
+                pass
+            self.close_connection = True
+
+
+class Server(http.server.ThreadingHTTPServer):
+    """Threaded HTTP/1.1 server with daemon worker threads."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 64
+
+
+def main(argv=None):
+    """Parse arguments, bind, publish the port and serve until SIGTERM."""
+    global STATE
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--port-file")
+    args = ap.parse_args(argv)
+    STATE = State()
+    server = Server((args.host, args.port), Handler)
+    if args.port_file:
+        tmp = "%s.tmp.%d" % (args.port_file, os.getpid())
+        with open(tmp, "w") as f:
+            f.write("%d" % server.server_address[1])
+        os.replace(tmp, args.port_file)
+
+    def stop(signum, frame):
+        """Leave serve_forever on SIGTERM/SIGINT."""
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        server.serve_forever()
+    except SystemExit:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
