@@ -42,6 +42,7 @@ import signal
 import sys
 import threading
 import time
+import traceback
 import urllib.parse
 from decimal import Decimal, InvalidOperation
 from functools import cmp_to_key
@@ -634,7 +635,7 @@ def drf_validate(name, body, partial, exclude_id):
                                    % type(v).__name__]
                     continue
         clean[col] = v
-    for col, cname in UNIQUE.get(name, {}).items():
+    for col in UNIQUE.get(name, {}):
         if col in clean and col not in errors:
             for row in STATE.data[name]:
                 if row.get(col) == clean[col] and row.get("id") != exclude_id:
@@ -664,7 +665,7 @@ def handle_drf(req, key, ident):
     rows = STATE.data[name]
     if cfg.get("auth"):
         drf_check_auth(req.headers)
-    method = req.command
+    method = req.method
     not_found = HttpError(404, {"detail": "Not found."})
 
     def body():
@@ -1007,7 +1008,7 @@ def handle_pg(req, name):
     prefs = pg_prefer(req.headers)
     representation = prefs.get("return") == "representation"
     cols = pg.select(params.get("select"))
-    method = req.command
+    method = req.method
     ctype_hdr = {"Content-Type": "application/json; charset=utf-8"}
     single = "application/vnd.pgrst.object+json" in (
         req.headers.get("Accept") or "")
@@ -1165,7 +1166,7 @@ def js_response(status, body, headers=None):
 def handle_js(req, name, ident):
     """Route a json-server request on data set name."""
     rows = STATE.data[name]
-    method = req.command
+    method = req.method
 
     def body():
         """Parsed JSON body (400 on failure)."""
@@ -1435,6 +1436,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         except (ValueError, OSError):
             self.close_connection = True
             return
+        self.method = "GET" if self.command == "HEAD" else self.command
         self.route_path, _, self.query = self.path.partition("?")
         if self.route_path.startswith("/_"):
             with STATE.lock:
@@ -1446,7 +1448,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if not self.counted:
                 self.counted = True
                 STATE.connections += 1
-            line = "%s %s" % (self.command, self.path)
+            raw_path = self.path.encode("iso-8859-1").decode("utf-8", "replace")
+            line = "%s %s" % (self.command, raw_path)
             if self.body:
                 text = self.body.decode("utf-8", "replace")
                 line += " " + text.replace("\r", "\\r").replace("\n", "\\n")
@@ -1457,6 +1460,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     resp = self.route()
                 except HttpError as e:
                     resp = e.response
+                except Exception as e:  # a bug here: answer 500, keep serving
+                    traceback.print_exc()
+                    resp = Response(500, {"detail": "internal error: %r" % e})
         if fault is not None:
             self.apply_fault(fault)
         else:
