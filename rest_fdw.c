@@ -608,8 +608,10 @@ restIterateForeignScan(ForeignScanState *node)
 
 			if (st->single_row)
 			{
+				/* an item lookup's one row: the page holds nothing else */
 				found = true;
 				st->single_row = false;
+				st->page_open = false;
 			}
 			else
 			{

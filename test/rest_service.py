@@ -1512,6 +1512,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return Response(200, "ok", ctype="text/plain; charset=utf-8")
         if path == "/_fault" and method == "POST":
             try:
+                if "raw" in params:
+                    # keep the raw body's bytes: it may be invalid UTF-8 on purpose
+                    params = dict(params)
+                    params["raw"] = dict(urllib.parse.parse_qsl(
+                        self.query, keep_blank_values=True,
+                        encoding="latin-1"))["raw"]
                 register_fault(params)
             except HttpError as e:
                 return e.response
@@ -1554,7 +1560,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send(Response(status, body.encode("utf-8"), headers,
                                p.get("content_type", "application/json")))
         elif kind == "raw":
-            self.send(Response(200, p["raw"].encode("utf-8")))
+            self.send(Response(200, p["raw"].encode("latin-1")))
         elif kind == "redirect":
             self.send(Response(302, b"", {"Location": p["redirect"]}))
         elif kind == "big":

@@ -1,0 +1,2284 @@
+/*-------------------------------------------------------------------------
+ *
+ * http.c
+ *		  Connection management and HTTP requests for rest_fdw
+ *
+ * Each backend keeps one libcurl multi handle per user mapping, created
+ * at first use and reused until the backend exits or the server or user
+ * mapping changes.  libcurl keeps finished connections in the multi
+ * handle's pool, so consecutive requests to a service share one TCP (and
+ * TLS) connection through HTTP keep-alive.
+ *
+ * Design assumptions:
+ *
+ * - Nothing that can raise a PostgreSQL error, palloc, or longjmp runs
+ *	 inside a libcurl callback.  The write and header callbacks fill
+ *	 malloc'd and fixed-size buffers and record problems in flags, which
+ *	 are turned into errors once libcurl has returned.
+ *
+ * - The backend waits for the service through PostgreSQL's WaitEventSet on
+ *	 the sockets libcurl reports, together with its latch, so that query
+ *	 cancel, statement_timeout and backend termination take effect while a
+ *	 request is outstanding.  An error thrown during a request detaches the
+ *	 transfer from the multi handle, which closes its half-used connection;
+ *	 the next request then starts afresh on the same cache entry.
+ *
+ * - The state of one transfer (easy handle, response buffer, captured
+ *	 headers) lives in a RestTransfer apart from the cache entry, and the
+ *	 socket and timer bookkeeping belongs to the multi handle, so several
+ *	 transfers could later run at once on one connection.  Today each entry
+ *	 owns exactly one transfer.
+ *
+ * - Every request option is set on the easy handle for each request;
+ *	 nothing is inherited from the previous request.  Secrets from the user
+ *	 mapping go into request headers or libcurl's credentials, never into
+ *	 URLs, so URLs may appear in messages.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "portability/instr_time.h"
+#include "storage/ipc.h"
+#include "storage/latch.h"
+#include "utils/catcache.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/memutils.h"
+#include "utils/syscache.h"
+#include "utils/wait_event.h"
+
+#include "rest_fdw.h"
+
+/* Longest header value captured; longer values are truncated. */
+#define REST_CAPTURE_SIZE		8192
+
+/* Most sockets one multi handle may ask us to watch at once. */
+#define REST_MAX_SOCKETS		16
+
+/* Longest single wait before libcurl is driven again, in milliseconds. */
+#define REST_MAX_WAIT_MS		1000
+
+/* Response buffers larger than this are released after each request. */
+#define REST_KEEP_BUFFER_SIZE	(1024 * 1024)
+
+/* Redirects followed per request. */
+#define REST_MAX_REDIRECTS		5
+
+/* Bounds of the DETAIL built from an error response. */
+#define REST_ERROR_PARSE_MAX	(64 * 1024) /* bytes of body parsed as JSON */
+#define REST_DETAIL_MAX			500 /* bytes of rendered detail */
+#define REST_RAW_DETAIL_MAX		200 /* bytes of a body shown as is */
+
+#define REST_USER_AGENT			"rest_fdw/1.0"
+
+/*
+ * Value of one response header, captured by the header callback.
+ */
+typedef struct RestCapture
+{
+	bool		present;
+	bool		truncated;		/* value was longer than the buffer */
+	size_t		len;
+	char		value[REST_CAPTURE_SIZE];
+} RestCapture;
+
+/* Scheme, host and port of a URL, compared to vet redirects. */
+typedef struct RestOrigin
+{
+	char		scheme[16];
+	char		host[512];
+	char		port[8];
+} RestOrigin;
+
+/*
+ * One transfer: an easy handle and what it received.  Allocated in
+ * CacheMemoryContext with its connection; the body buffer is malloc'd
+ * because the write callback grows it.
+ */
+typedef struct RestTransfer
+{
+	CURL	   *easy;
+	bool		active;			/* added to the multi handle */
+	bool		done;			/* libcurl reported completion */
+	CURLcode	result;			/* completion code, once done */
+
+	/* request state, freed after each request */
+	struct curl_slist *headers;
+	struct curl_slist *connect_to;
+
+	/*
+	 * libcurl withholds credentials and Authorization from other hosts on
+	 * redirect, but not other headers, which from the user mapping may be
+	 * secret.  With such headers, a redirect must stay at the origin.
+	 */
+	bool		guard_redirects;
+	RestOrigin	origin;			/* origin of the request URL */
+	int			block_status;	/* status of the header block being read */
+	bool		redirect_refused;	/* header callback refused a redirect */
+
+	/* response body */
+	char	   *body;			/* malloc'd, or NULL */
+	size_t		body_len;
+	size_t		body_cap;
+	size_t		body_limit;		/* max_response_size of this request */
+	bool		body_too_large; /* write callback refused data */
+	bool		body_no_memory; /* write callback could not grow buffer */
+
+	/* headers of the last response header block */
+	RestCapture content_type;
+	RestCapture link_next;		/* target of the first rel="next" link */
+	RestCapture content_range;
+	RestCapture total_count;
+	RestCapture location;
+	RestCapture retry_after;
+
+	char		errbuf[CURL_ERROR_SIZE];
+} RestTransfer;
+
+/* A socket libcurl asked us to watch, with CURL_POLL_IN/OUT flags. */
+typedef struct RestSocket
+{
+	curl_socket_t fd;
+	int			what;
+} RestSocket;
+
+/*
+ * Connection cache entry, one per user mapping.  The hash key must come
+ * first.
+ */
+struct RestConnection
+{
+	Oid			umid;			/* user mapping OID, hash key */
+	CURLM	   *multi;			/* NULL until set up, or after teardown */
+	RestTransfer *xfer;			/* the one transfer of this connection */
+	bool		invalidated;	/* server or user mapping changed */
+	uint32		server_hashvalue;	/* hash of the server's syscache entry */
+	uint32		mapping_hashvalue;	/* hash of the mapping's syscache entry */
+
+	/* sockets and timer requested by libcurl's callbacks */
+	RestSocket	sockets[REST_MAX_SOCKETS];
+	int			nsockets;
+	bool		sockets_changed;	/* wait set must be rebuilt */
+	bool		sockets_overflow;	/* more sockets than we can track */
+	long		timer_ms;		/* libcurl's timeout, -1 if none */
+	instr_time	timer_start;	/* when that timeout was set */
+
+	WaitEventSet *wes;			/* only during a request */
+};
+
+/* What error context callbacks print about a request. */
+typedef struct RestRequestContext
+{
+	const char *method;
+	const char *url;
+	long		status;			/* HTTP status, or -1 if none yet */
+} RestRequestContext;
+
+/* A bounded, sanitized text built from an error response. */
+typedef struct RestDetail
+{
+	StringInfoData buf;
+	size_t		max;			/* bytes allowed in buf */
+	int			nitems;			/* items appended so far */
+	bool		truncated;
+} RestDetail;
+
+/* Connection cache, created at first use. */
+static HTAB *ConnectionHash = NULL;
+
+/* Has curl_global_init been called? */
+static bool curl_initialized = false;
+
+/*
+ * Retry-After of the response RestPerform filled last.  RestResponse has
+ * no field for it, so RestReportResponseError recognizes that response by
+ * its address and status.
+ */
+static const RestResponse *retry_after_response = NULL;
+static long retry_after_status = 0;
+static char retry_after_value[64];
+
+/* Set a libcurl option; a failure to do so is an error. */
+#define REST_SETOPT(easy, option, value) \
+	do { \
+		CURLcode	rc_ = curl_easy_setopt((easy), (option), (value)); \
+		if (rc_ != CURLE_OK) \
+			rest_setopt_failed(#option, rc_); \
+	} while (0)
+
+static void rest_init(void);
+static void rest_inval_callback(Datum arg, int cacheid, uint32 hashvalue);
+static void rest_exit_callback(int code, Datum arg);
+static void rest_connect(RestConnection *conn, RestTable *table);
+static void rest_disconnect(RestConnection *conn);
+static void rest_prepare_connection(RestConnection *conn, RestTable *table);
+static void rest_setopt_failed(const char *option, CURLcode rc);
+static int	rest_socket_callback(CURL *easy, curl_socket_t fd, int what,
+								 void *clientp, void *socketp);
+static int	rest_timer_callback(CURLM *multi, long timeout_ms, void *clientp);
+static size_t rest_write_callback(char *ptr, size_t size, size_t nmemb,
+								  void *userdata);
+static size_t rest_header_callback(char *buffer, size_t size, size_t nitems,
+								   void *userdata);
+static bool rest_check_redirect(RestTransfer *xfer);
+static bool rest_url_origin(const char *base, const char *ref,
+							RestOrigin *origin);
+static void rest_capture_set(RestCapture *cap, const char *value, size_t len);
+static bool rest_link_next(const char *value, size_t len,
+						   const char **target, size_t *target_len);
+static void rest_transfer_reset(RestTransfer *xfer);
+static void rest_transfer_setup(RestTransfer *xfer, RestTable *table,
+								RestRequest *req);
+static void rest_add_header(RestTransfer *xfer, const char *header);
+static bool rest_header_listed(List *headers, const char *name);
+static void rest_transfer_start(RestConnection *conn, RestTransfer *xfer);
+static void rest_transfer_wait(RestConnection *conn, RestTransfer *xfer);
+static void rest_socket_action(RestConnection *conn, curl_socket_t fd,
+							   int flags);
+static void rest_collect_done(RestConnection *conn);
+static void rest_build_wait_set(RestConnection *conn);
+static long rest_wait_timeout(RestConnection *conn);
+static void rest_transfer_end(RestConnection *conn, RestTransfer *xfer);
+static void rest_check_result(RestTransfer *xfer, RestTable *table);
+static void rest_collect_response(RestTransfer *xfer, RestResponse *resp);
+static char *rest_capture_dup(RestCapture *cap);
+static void rest_request_error_callback(void *arg);
+static char *rest_error_detail(RestResponse *resp, int *sqlstate);
+static char *rest_retry_after(RestResponse *resp);
+static void rest_render_json_error(RestDetail *d, json_t *root,
+								   int *sqlstate);
+static void rest_render_value(RestDetail *d, const char *prefix,
+							  json_t *value, int depth);
+static char *rest_clean_text(const char *text, size_t max);
+static void rest_detail_init(RestDetail *d, size_t max);
+static void rest_detail_item(RestDetail *d, const char *prefix,
+							 const char *text, size_t len);
+static void rest_detail_append(RestDetail *d, const char *text, size_t len);
+static int	rest_service_sqlstate(const char *code);
+static const char *rest_url_strerror(CURLUcode rc);
+
+
+/*
+ * RestGetConnection
+ *		Return the cached connection for the table's user mapping, setting
+ *		it up if there is none or the old one was invalidated.
+ */
+RestConnection *
+RestGetConnection(RestTable *table)
+{
+	RestConnection *conn;
+	bool		found;
+
+	if (ConnectionHash == NULL)
+		rest_init();
+
+	conn = hash_search(ConnectionHash, &table->umid, HASH_ENTER, &found);
+	if (!found)
+	{
+		/* Everything after the key; set up below. */
+		memset((char *) conn + sizeof(Oid), 0,
+			   sizeof(RestConnection) - sizeof(Oid));
+		conn->timer_ms = -1;
+	}
+
+	rest_prepare_connection(conn, table);
+
+	return conn;
+}
+
+/*
+ * rest_init
+ *		One-time setup: libcurl, the connection cache and its callbacks.
+ */
+static void
+rest_init(void)
+{
+	HASHCTL		ctl;
+
+	if (!curl_initialized)
+	{
+		CURLcode	rc = curl_global_init(CURL_GLOBAL_ALL);
+
+		if (rc != CURLE_OK)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_ERROR),
+					 errmsg("could not initialize libcurl"),
+					 errdetail_internal("%s", curl_easy_strerror(rc))));
+		curl_initialized = true;
+	}
+
+	if (CacheMemoryContext == NULL)
+		CreateCacheMemoryContext();
+
+	ctl.keysize = sizeof(Oid);
+	ctl.entrysize = sizeof(RestConnection);
+	ctl.hcxt = CacheMemoryContext;
+	ConnectionHash = hash_create("rest_fdw connections", 8, &ctl,
+								 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+
+	/*
+	 * Drop connections whose server or user mapping changes, so new options
+	 * (a new host, say) never meet an old keep-alive connection.
+	 */
+	CacheRegisterSyscacheCallback(FOREIGNSERVEROID, rest_inval_callback,
+								  (Datum) 0);
+	CacheRegisterSyscacheCallback(USERMAPPINGOID, rest_inval_callback,
+								  (Datum) 0);
+
+	on_proc_exit(rest_exit_callback, (Datum) 0);
+}
+
+/*
+ * rest_inval_callback
+ *		Mark connections of a changed server or user mapping invalid.
+ *
+ * The handles are torn down at the next use, not here: this runs wherever
+ * invalidation messages are processed.
+ */
+static void
+rest_inval_callback(Datum arg, int cacheid, uint32 hashvalue)
+{
+	HASH_SEQ_STATUS scan;
+	RestConnection *conn;
+
+	Assert(cacheid == FOREIGNSERVEROID || cacheid == USERMAPPINGOID);
+
+	hash_seq_init(&scan, ConnectionHash);
+	while ((conn = (RestConnection *) hash_seq_search(&scan)) != NULL)
+	{
+		if (conn->multi == NULL)
+			continue;
+
+		/* hashvalue == 0 means a cache reset: invalidate everything. */
+		if (hashvalue == 0 ||
+			(cacheid == FOREIGNSERVEROID &&
+			 conn->server_hashvalue == hashvalue) ||
+			(cacheid == USERMAPPINGOID &&
+			 conn->mapping_hashvalue == hashvalue))
+			conn->invalidated = true;
+	}
+}
+
+/*
+ * rest_exit_callback
+ *		Close all cached connections when the backend exits.
+ */
+static void
+rest_exit_callback(int code, Datum arg)
+{
+	HASH_SEQ_STATUS scan;
+	RestConnection *conn;
+
+	if (ConnectionHash == NULL)
+		return;
+
+	hash_seq_init(&scan, ConnectionHash);
+	while ((conn = (RestConnection *) hash_seq_search(&scan)) != NULL)
+		rest_disconnect(conn);
+}
+
+/*
+ * rest_prepare_connection
+ *		Make sure the connection has live handles, replacing invalidated ones.
+ */
+static void
+rest_prepare_connection(RestConnection *conn, RestTable *table)
+{
+	if (conn->invalidated && conn->multi != NULL &&
+		!(conn->xfer && conn->xfer->active))
+	{
+		elog(DEBUG3, "rest_fdw: closing connection for user mapping %u after invalidation",
+			 conn->umid);
+		rest_disconnect(conn);
+	}
+
+	if (conn->multi == NULL)
+		rest_connect(conn, table);
+}
+
+/*
+ * rest_connect
+ *		Create the multi handle and the transfer of a cache entry.
+ */
+static void
+rest_connect(RestConnection *conn, RestTable *table)
+{
+	RestTransfer *xfer;
+	CURLM	   *multi;
+	CURLMcode	mc;
+
+	Assert(conn->multi == NULL);
+
+	if (conn->xfer == NULL)
+		conn->xfer = MemoryContextAllocZero(CacheMemoryContext,
+											sizeof(RestTransfer));
+	xfer = conn->xfer;
+
+	if (xfer->easy == NULL)
+	{
+		xfer->easy = curl_easy_init();
+		if (xfer->easy == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY),
+					 errmsg("out of memory"),
+					 errdetail("Could not create a libcurl handle.")));
+	}
+
+	/* Publish the multi handle only once it is completely set up. */
+	multi = curl_multi_init();
+	if (multi == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory"),
+				 errdetail("Could not create a libcurl multi handle.")));
+	if ((mc = curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION,
+								rest_socket_callback)) != CURLM_OK ||
+		(mc = curl_multi_setopt(multi, CURLMOPT_SOCKETDATA,
+								conn)) != CURLM_OK ||
+		(mc = curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION,
+								rest_timer_callback)) != CURLM_OK ||
+		(mc = curl_multi_setopt(multi, CURLMOPT_TIMERDATA,
+								conn)) != CURLM_OK)
+	{
+		curl_multi_cleanup(multi);
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("could not set up libcurl multi handle"),
+				 errdetail_internal("%s", curl_multi_strerror(mc))));
+	}
+
+	conn->multi = multi;
+	conn->nsockets = 0;
+	conn->sockets_changed = true;
+	conn->sockets_overflow = false;
+	conn->timer_ms = -1;
+	conn->invalidated = false;
+	conn->server_hashvalue =
+		GetSysCacheHashValue1(FOREIGNSERVEROID,
+							  ObjectIdGetDatum(table->serverid));
+	conn->mapping_hashvalue =
+		GetSysCacheHashValue1(USERMAPPINGOID,
+							  ObjectIdGetDatum(table->umid));
+
+	elog(DEBUG3, "rest_fdw: new connection for user mapping %u", conn->umid);
+}
+
+/*
+ * rest_disconnect
+ *		Release the libcurl handles of a cache entry, closing its
+ *		connections.  Never throws.
+ */
+static void
+rest_disconnect(RestConnection *conn)
+{
+	RestTransfer *xfer = conn->xfer;
+
+	if (xfer != NULL)
+	{
+		if (xfer->active && conn->multi != NULL)
+			curl_multi_remove_handle(conn->multi, xfer->easy);
+		xfer->active = false;
+		if (xfer->easy != NULL)
+			curl_easy_cleanup(xfer->easy);
+		xfer->easy = NULL;
+		curl_slist_free_all(xfer->headers);
+		xfer->headers = NULL;
+		curl_slist_free_all(xfer->connect_to);
+		xfer->connect_to = NULL;
+		free(xfer->body);
+		xfer->body = NULL;
+		xfer->body_len = xfer->body_cap = 0;
+	}
+
+	if (conn->multi != NULL)
+		curl_multi_cleanup(conn->multi);
+	conn->multi = NULL;
+	conn->nsockets = 0;
+	conn->timer_ms = -1;
+	conn->invalidated = false;
+}
+
+/*
+ * rest_setopt_failed
+ *		Report that libcurl refused an option (REST_SETOPT).
+ */
+static void
+rest_setopt_failed(const char *option, CURLcode rc)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_FDW_ERROR),
+			 errmsg("could not set libcurl option %s", option),
+			 errdetail_internal("%s", curl_easy_strerror(rc))));
+}
+
+
+
+/*
+ * libcurl callbacks.  These run inside libcurl: no ereport, no palloc.
+ */
+
+/*
+ * rest_socket_callback
+ *		Record which sockets libcurl wants watched, and for what.
+ */
+static int
+rest_socket_callback(CURL *easy, curl_socket_t fd, int what,
+					 void *clientp, void *socketp)
+{
+	RestConnection *conn = (RestConnection *) clientp;
+	int			i;
+
+	for (i = 0; i < conn->nsockets; i++)
+		if (conn->sockets[i].fd == fd)
+			break;
+
+	if (what == CURL_POLL_REMOVE)
+	{
+		if (i < conn->nsockets)
+			conn->sockets[i] = conn->sockets[--conn->nsockets];
+	}
+	else if (i < conn->nsockets)
+		conn->sockets[i].what = what;
+	else if (conn->nsockets < REST_MAX_SOCKETS)
+	{
+		conn->sockets[conn->nsockets].fd = fd;
+		conn->sockets[conn->nsockets].what = what;
+		conn->nsockets++;
+	}
+	else
+		conn->sockets_overflow = true;
+
+	conn->sockets_changed = true;
+	return 0;
+}
+
+/*
+ * rest_timer_callback
+ *		Record when libcurl wants to be called back without socket activity.
+ */
+static int
+rest_timer_callback(CURLM *multi, long timeout_ms, void *clientp)
+{
+	RestConnection *conn = (RestConnection *) clientp;
+
+	conn->timer_ms = timeout_ms;
+	INSTR_TIME_SET_CURRENT(conn->timer_start);
+	return 0;
+}
+
+/*
+ * rest_write_callback
+ *		Append received body data to the transfer's buffer.
+ *
+ * Returning less than was given makes libcurl abort with
+ * CURLE_WRITE_ERROR; the flags tell why.
+ */
+static size_t
+rest_write_callback(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+	RestTransfer *xfer = (RestTransfer *) userdata;
+	size_t		len = size * nmemb;
+	size_t		need;
+
+	if (len > xfer->body_limit - xfer->body_len)
+	{
+		xfer->body_too_large = true;
+		return 0;
+	}
+
+	/* Room for the data and a terminating NUL. */
+	need = xfer->body_len + len + 1;
+	if (need > xfer->body_cap)
+	{
+		size_t		newcap = Max(xfer->body_cap, 16384);
+		char	   *newbody;
+
+		while (newcap < need)
+			newcap *= 2;
+		/* no use growing beyond the limit */
+		newcap = Max(need, Min(newcap, xfer->body_limit + 1));
+
+		newbody = realloc(xfer->body, newcap);
+		if (newbody == NULL)
+		{
+			xfer->body_no_memory = true;
+			return 0;
+		}
+		xfer->body = newbody;
+		xfer->body_cap = newcap;
+	}
+
+	memcpy(xfer->body + xfer->body_len, ptr, len);
+	xfer->body_len += len;
+	return len;
+}
+
+/*
+ * rest_header_callback
+ *		Capture the response headers the wrapper needs.
+ *
+ * libcurl passes one complete header line at a time, status line and
+ * final empty line included, without NUL termination.  Redirects and
+ * interim responses produce several header blocks; each status line starts
+ * a new block and forgets what the previous one captured.
+ */
+static size_t
+rest_header_callback(char *buffer, size_t size, size_t nitems, void *userdata)
+{
+	RestTransfer *xfer = (RestTransfer *) userdata;
+	size_t		len = size * nitems;
+	const char *colon;
+	const char *name = buffer;
+	size_t		namelen;
+	const char *value;
+	const char *end = buffer + len;
+
+	if (len >= 5 && strncmp(buffer, "HTTP/", 5) == 0)
+	{
+		const char *p = memchr(buffer, ' ', len);
+
+		/* "HTTP/1.1 302 Found": remember the status of this block */
+		xfer->block_status = 0;
+		if (p != NULL)
+		{
+			for (p++; p < end && *p >= '0' && *p <= '9' &&
+				 xfer->block_status < 1000; p++)
+				xfer->block_status = xfer->block_status * 10 + (*p - '0');
+		}
+		xfer->content_type.present = false;
+		xfer->link_next.present = false;
+		xfer->content_range.present = false;
+		xfer->total_count.present = false;
+		xfer->location.present = false;
+		xfer->retry_after.present = false;
+		return len;
+	}
+
+	colon = memchr(buffer, ':', len);
+	if (colon == NULL)
+	{
+		/* empty line ending a block, or junk */
+		if (len > 0 && (buffer[0] == '\r' || buffer[0] == '\n'))
+		{
+			if (!rest_check_redirect(xfer))
+				return 0;
+		}
+		return len;
+	}
+
+	namelen = colon - name;
+	while (namelen > 0 &&
+		   (name[namelen - 1] == ' ' || name[namelen - 1] == '\t'))
+		namelen--;
+
+	value = colon + 1;
+	while (value < end && (*value == ' ' || *value == '\t'))
+		value++;
+	while (end > value && (end[-1] == '\r' || end[-1] == '\n' ||
+						   end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+
+#define HEADER_IS(h) \
+	(namelen == strlen(h) && pg_strncasecmp(name, (h), namelen) == 0)
+
+	if (HEADER_IS("Content-Type"))
+		rest_capture_set(&xfer->content_type, value, end - value);
+	else if (HEADER_IS("Content-Range"))
+		rest_capture_set(&xfer->content_range, value, end - value);
+	else if (HEADER_IS("X-Total-Count"))
+		rest_capture_set(&xfer->total_count, value, end - value);
+	else if (HEADER_IS("Location"))
+		rest_capture_set(&xfer->location, value, end - value);
+	else if (HEADER_IS("Retry-After"))
+		rest_capture_set(&xfer->retry_after, value, end - value);
+	else if (HEADER_IS("Link") && !xfer->link_next.present)
+	{
+		const char *target;
+		size_t		target_len;
+
+		if (rest_link_next(value, end - value, &target, &target_len))
+			rest_capture_set(&xfer->link_next, target, target_len);
+	}
+
+#undef HEADER_IS
+
+	return len;
+}
+
+/*
+ * rest_check_redirect
+ *		At the end of a header block, refuse a redirect that would carry the
+ *		user mapping's headers to another origin.
+ *
+ * Returns false to make libcurl abort the transfer.
+ */
+static bool
+rest_check_redirect(RestTransfer *xfer)
+{
+	char	   *current = NULL;
+	RestOrigin	target;
+
+	if (!xfer->guard_redirects ||
+		xfer->block_status < 300 || xfer->block_status > 399 ||
+		!xfer->location.present)
+		return true;
+
+	/* resolve Location against the URL this block answers */
+	if (curl_easy_getinfo(xfer->easy, CURLINFO_EFFECTIVE_URL,
+						  &current) != CURLE_OK || current == NULL ||
+		xfer->location.truncated ||
+		!rest_url_origin(current, xfer->location.value, &target) ||
+		pg_strcasecmp(target.scheme, xfer->origin.scheme) != 0 ||
+		pg_strcasecmp(target.host, xfer->origin.host) != 0 ||
+		strcmp(target.port, xfer->origin.port) != 0)
+	{
+		xfer->redirect_refused = true;
+		return false;
+	}
+	return true;
+}
+
+/*
+ * rest_url_origin
+ *		Scheme, host and port of base, or of ref resolved against base.
+ *
+ * Returns false if the URL does not parse or a part does not fit.  Uses
+ * malloc only: called from the header callback.
+ */
+static bool
+rest_url_origin(const char *base, const char *ref, RestOrigin *origin)
+{
+	CURLU	   *url = curl_url();
+	char	   *scheme = NULL;
+	char	   *host = NULL;
+	char	   *port = NULL;
+	bool		ok = false;
+
+	if (url == NULL)
+		return false;
+
+	if (curl_url_set(url, CURLUPART_URL, base, 0) == CURLUE_OK &&
+		(ref == NULL ||
+		 curl_url_set(url, CURLUPART_URL, ref, 0) == CURLUE_OK) &&
+		curl_url_get(url, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+		curl_url_get(url, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+		curl_url_get(url, CURLUPART_PORT, &port,
+					 CURLU_DEFAULT_PORT) == CURLUE_OK &&
+		strlen(scheme) < sizeof(origin->scheme) &&
+		strlen(host) < sizeof(origin->host) &&
+		strlen(port) < sizeof(origin->port))
+	{
+		strcpy(origin->scheme, scheme);
+		strcpy(origin->host, host);
+		strcpy(origin->port, port);
+		ok = true;
+	}
+
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(url);
+	return ok;
+}
+
+/*
+ * rest_capture_set
+ *		Store a header value, truncating it to the buffer.
+ */
+static void
+rest_capture_set(RestCapture *cap, const char *value, size_t len)
+{
+	cap->truncated = (len >= REST_CAPTURE_SIZE);
+	if (cap->truncated)
+		len = REST_CAPTURE_SIZE - 1;
+	memcpy(cap->value, value, len);
+	cap->value[len] = '\0';
+	cap->len = len;
+	cap->present = true;
+}
+
+/*
+ * rest_link_next
+ *		Find the target of the first link whose relation types include
+ *		"next" in a Link header value (RFC 8288).
+ *
+ * A value holds comma-separated links, each "<target>" followed by
+ * ";"-separated parameters; rel's value, quoted or not, is a
+ * space-separated list of relation types compared case-insensitively.
+ * Pure C on a span that is not NUL-terminated: called from the header
+ * callback.
+ */
+static bool
+rest_link_next(const char *value, size_t len,
+			   const char **target, size_t *target_len)
+{
+	const char *p = value;
+	const char *end = value + len;
+
+	while (p < end)
+	{
+		const char *uri;
+		const char *uri_end;
+		bool		is_next = false;
+
+		/* skip to the start of a link */
+		while (p < end && (*p == ' ' || *p == '\t' || *p == ','))
+			p++;
+		if (p >= end)
+			break;
+		if (*p != '<')
+			return false;		/* malformed: give up */
+		uri = p + 1;
+		uri_end = memchr(uri, '>', end - uri);
+		if (uri_end == NULL)
+			return false;
+		p = uri_end + 1;
+
+		/* parameters, up to the comma ending this link */
+		for (;;)
+		{
+			const char *pname;
+			size_t		pname_len;
+			const char *pval = NULL;
+			size_t		pval_len = 0;
+
+			while (p < end && (*p == ' ' || *p == '\t'))
+				p++;
+			if (p >= end || *p == ',')
+				break;
+			if (*p != ';')
+				return false;
+			p++;
+			while (p < end && (*p == ' ' || *p == '\t'))
+				p++;
+
+			pname = p;
+			while (p < end && *p != '=' && *p != ';' && *p != ',' &&
+				   *p != ' ' && *p != '\t')
+				p++;
+			pname_len = p - pname;
+			while (p < end && (*p == ' ' || *p == '\t'))
+				p++;
+
+			if (p < end && *p == '=')
+			{
+				p++;
+				while (p < end && (*p == ' ' || *p == '\t'))
+					p++;
+				if (p < end && *p == '"')
+				{
+					/* quoted-string; relation types contain no escapes */
+					pval = ++p;
+					while (p < end && *p != '"')
+					{
+						if (*p == '\\' && p + 1 < end)
+							p++;
+						p++;
+					}
+					pval_len = p - pval;
+					if (p < end)
+						p++;	/* closing quote */
+				}
+				else
+				{
+					pval = p;
+					while (p < end && *p != ';' && *p != ',' &&
+						   *p != ' ' && *p != '\t')
+						p++;
+					pval_len = p - pval;
+				}
+			}
+
+			if (pname_len == 3 && pg_strncasecmp(pname, "rel", 3) == 0 &&
+				pval != NULL)
+			{
+				const char *r = pval;
+				const char *rend = pval + pval_len;
+
+				while (r < rend)
+				{
+					const char *tok;
+
+					while (r < rend && (*r == ' ' || *r == '\t'))
+						r++;
+					tok = r;
+					while (r < rend && *r != ' ' && *r != '\t')
+						r++;
+					if (r - tok == 4 && pg_strncasecmp(tok, "next", 4) == 0)
+						is_next = true;
+				}
+			}
+		}
+
+		if (is_next)
+		{
+			*target = uri;
+			*target_len = uri_end - uri;
+			return true;
+		}
+	}
+
+	return false;
+}
+
+
+/*
+ * Requests.
+ */
+
+/*
+ * RestPerform
+ *		Send one request and wait for the complete response.
+ *
+ * Returns whatever HTTP status the service answered with; the caller
+ * decides what it means.  Failures to get a response at all are errors.
+ * The response is allocated in the caller's memory context.
+ */
+void
+RestPerform(RestConnection *conn, RestTable *table, RestRequest *req,
+			RestResponse *resp, RestStats *stats)
+{
+	RestTransfer *xfer;
+	RestRequestContext context;
+	ErrorContextCallback errcallback;
+	instr_time	start;
+	instr_time	duration;
+
+	memset(resp, 0, sizeof(RestResponse));
+
+	context.method = req->method;
+	context.url = req->url;
+	context.status = -1;
+	errcallback.callback = rest_request_error_callback;
+	errcallback.arg = &context;
+	errcallback.previous = error_context_stack;
+	error_context_stack = &errcallback;
+
+	rest_prepare_connection(conn, table);
+	xfer = conn->xfer;
+	if (xfer->active)
+		rest_transfer_end(conn, xfer);	/* leftover; should not happen */
+
+	INSTR_TIME_SET_CURRENT(start);
+
+	PG_TRY();
+	{
+		rest_transfer_setup(xfer, table, req);
+		rest_transfer_start(conn, xfer);
+		rest_transfer_wait(conn, xfer);
+		rest_check_result(xfer, table);
+		rest_collect_response(xfer, resp);
+	}
+	PG_FINALLY();
+	{
+		rest_transfer_end(conn, xfer);
+	}
+	PG_END_TRY();
+
+	INSTR_TIME_SET_CURRENT(duration);
+	INSTR_TIME_SUBTRACT(duration, start);
+	resp->elapsed_ms = INSTR_TIME_GET_MILLISEC(duration);
+
+	if (stats != NULL)
+	{
+		stats->requests++;
+		stats->bytes_received += resp->body_len;
+		stats->wait_ms += resp->elapsed_ms;
+	}
+
+	elog(DEBUG2, "rest_fdw: %s %s: HTTP %ld, %zu bytes, %.3f ms",
+		 req->method, req->url, resp->status, resp->body_len,
+		 resp->elapsed_ms);
+
+	error_context_stack = errcallback.previous;
+}
+
+/*
+ * rest_transfer_reset
+ *		Forget the previous response: body, captured headers, flags.
+ */
+static void
+rest_transfer_reset(RestTransfer *xfer)
+{
+	xfer->done = false;
+	xfer->result = CURLE_OK;
+	xfer->body_len = 0;
+	xfer->body_too_large = false;
+	xfer->body_no_memory = false;
+	xfer->block_status = 0;
+	xfer->redirect_refused = false;
+	xfer->content_type.present = false;
+	xfer->link_next.present = false;
+	xfer->content_range.present = false;
+	xfer->total_count.present = false;
+	xfer->location.present = false;
+	xfer->retry_after.present = false;
+	xfer->errbuf[0] = '\0';
+}
+
+/*
+ * rest_transfer_setup
+ *		Set every option of the easy handle for this request.
+ */
+static void
+rest_transfer_setup(RestTransfer *xfer, RestTable *table, RestRequest *req)
+{
+	CURL	   *easy = xfer->easy;
+	bool		has_body = (req->body != NULL);
+	ListCell   *lc;
+
+	rest_transfer_reset(xfer);
+
+	/* Keep the body in palloc's reach: at most MaxAllocSize - 1 bytes. */
+	if (table->max_response_size > 0 &&
+		table->max_response_size < (int64) MaxAllocSize - 1)
+		xfer->body_limit = (size_t) table->max_response_size;
+	else
+		xfer->body_limit = MaxAllocSize - 1;
+
+	/* callbacks */
+	REST_SETOPT(easy, CURLOPT_PRIVATE, xfer);
+	REST_SETOPT(easy, CURLOPT_WRITEFUNCTION, rest_write_callback);
+	REST_SETOPT(easy, CURLOPT_WRITEDATA, xfer);
+	REST_SETOPT(easy, CURLOPT_HEADERFUNCTION, rest_header_callback);
+	REST_SETOPT(easy, CURLOPT_HEADERDATA, xfer);
+	REST_SETOPT(easy, CURLOPT_ERRORBUFFER, xfer->errbuf);
+	REST_SETOPT(easy, CURLOPT_HEADER, 0L);
+	REST_SETOPT(easy, CURLOPT_NOSIGNAL, 1L);
+	REST_SETOPT(easy, CURLOPT_NOPROGRESS, 1L);
+
+	/* target and method */
+	REST_SETOPT(easy, CURLOPT_URL, req->url);
+
+	/* CURLOPT_POSTFIELDS implies POST, so it comes before the method. */
+	REST_SETOPT(easy, CURLOPT_POSTFIELDSIZE_LARGE,
+				(curl_off_t) (has_body ? req->body_len : 0));
+	REST_SETOPT(easy, CURLOPT_POSTFIELDS, has_body ? req->body : "");
+	if (has_body || strcmp(req->method, "POST") == 0 ||
+		strcmp(req->method, "PUT") == 0 || strcmp(req->method, "PATCH") == 0)
+		REST_SETOPT(easy, CURLOPT_POST, 1L);
+	else
+		REST_SETOPT(easy, CURLOPT_HTTPGET, 1L);
+	REST_SETOPT(easy, CURLOPT_CUSTOMREQUEST,
+				(strcmp(req->method, "GET") == 0 ||
+				 strcmp(req->method, "POST") == 0) ? NULL : req->method);
+
+	/* headers from the user mapping never follow a redirect elsewhere */
+	xfer->guard_redirects = (table->headers != NIL);
+	if (xfer->guard_redirects &&
+		!rest_url_origin(req->url, NULL, &xfer->origin))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("invalid URL"),
+				 errdetail("The URL of the request could not be parsed.")));
+
+	/* request headers */
+	if (!rest_header_listed(table->headers, "Accept") &&
+		!rest_header_listed(req->extra_headers, "Accept"))
+		rest_add_header(xfer, "Accept: application/json");
+	if (has_body)
+	{
+		if (!rest_header_listed(table->headers, "Content-Type") &&
+			!rest_header_listed(req->extra_headers, "Content-Type"))
+			rest_add_header(xfer, "Content-Type: application/json");
+		/* no "Expect: 100-continue" round trip for large bodies */
+		rest_add_header(xfer, "Expect:");
+	}
+	else if (strcmp(req->method, "GET") != 0 &&
+			 strcmp(req->method, "DELETE") != 0)
+	{
+		/* libcurl would label an empty POST body as a form */
+		rest_add_header(xfer, "Content-Type:");
+	}
+	foreach(lc, table->headers)
+		rest_add_header(xfer, (const char *) lfirst(lc));
+	foreach(lc, req->extra_headers)
+		rest_add_header(xfer, (const char *) lfirst(lc));
+	if (table->bearer_token != NULL)
+	{
+		char	   *auth = psprintf("Authorization: Bearer %s",
+									table->bearer_token);
+
+		rest_add_header(xfer, auth);
+		/* don't leave the token behind in freed memory */
+		explicit_bzero(auth, strlen(auth));
+		pfree(auth);
+	}
+	REST_SETOPT(easy, CURLOPT_HTTPHEADER, xfer->headers);
+
+	/* credentials: libcurl sends them to the original host only */
+	if (table->username != NULL)
+	{
+		REST_SETOPT(easy, CURLOPT_HTTPAUTH, (long) CURLAUTH_BASIC);
+		REST_SETOPT(easy, CURLOPT_USERNAME, table->username);
+		REST_SETOPT(easy, CURLOPT_PASSWORD,
+					table->password ? table->password : "");
+	}
+	else
+	{
+		REST_SETOPT(easy, CURLOPT_USERNAME, NULL);
+		REST_SETOPT(easy, CURLOPT_PASSWORD, NULL);
+	}
+	REST_SETOPT(easy, CURLOPT_UNRESTRICTED_AUTH, 0L);
+
+	/* protocols and redirects */
+#if LIBCURL_VERSION_NUM >= 0x075500
+	REST_SETOPT(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	REST_SETOPT(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+#else
+	REST_SETOPT(easy, CURLOPT_PROTOCOLS,
+				(long) (CURLPROTO_HTTP | CURLPROTO_HTTPS));
+	REST_SETOPT(easy, CURLOPT_REDIR_PROTOCOLS,
+				(long) (CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+	REST_SETOPT(easy, CURLOPT_FOLLOWLOCATION, 1L);
+	REST_SETOPT(easy, CURLOPT_MAXREDIRS, (long) REST_MAX_REDIRECTS);
+
+	/* transport */
+	REST_SETOPT(easy, CURLOPT_SSL_VERIFYPEER, 1L);
+	REST_SETOPT(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+	REST_SETOPT(easy, CURLOPT_CONNECTTIMEOUT_MS, table->connect_timeout_ms);
+	REST_SETOPT(easy, CURLOPT_TIMEOUT_MS, table->timeout_ms);
+	REST_SETOPT(easy, CURLOPT_ACCEPT_ENCODING, "");
+	REST_SETOPT(easy, CURLOPT_MAXFILESIZE_LARGE,
+				(curl_off_t) xfer->body_limit);
+	REST_SETOPT(easy, CURLOPT_USERAGENT, REST_USER_AGENT);
+#if LIBCURL_VERSION_NUM >= 0x075700
+	/* a cancel must not wait for a DNS lookup thread to finish */
+	REST_SETOPT(easy, CURLOPT_QUICK_EXIT, 1L);
+#endif
+	if (table->connect_to != NULL)
+	{
+		struct curl_slist *list = curl_slist_append(NULL, table->connect_to);
+
+		if (list == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY),
+					 errmsg("out of memory")));
+		xfer->connect_to = list;
+	}
+	REST_SETOPT(easy, CURLOPT_CONNECT_TO, xfer->connect_to);
+}
+
+/*
+ * rest_add_header
+ *		Append a "Name: value" line to the request's header list.
+ */
+static void
+rest_add_header(RestTransfer *xfer, const char *header)
+{
+	struct curl_slist *list;
+
+	/* a line break would let a header smuggle in more headers */
+	if (strpbrk(header, "\r\n") != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("invalid HTTP request header"),
+				 errdetail("Header lines must not contain line breaks.")));
+
+	list = curl_slist_append(xfer->headers, header);
+	if (list == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory")));
+	xfer->headers = list;
+}
+
+/*
+ * rest_header_listed
+ *		Does a list of "Name: value" strings set the named header?
+ */
+static bool
+rest_header_listed(List *headers, const char *name)
+{
+	size_t		namelen = strlen(name);
+	ListCell   *lc;
+
+	foreach(lc, headers)
+	{
+		const char *h = (const char *) lfirst(lc);
+
+		if (pg_strncasecmp(h, name, namelen) == 0 &&
+			(h[namelen] == ':' || h[namelen] == ';'))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * rest_transfer_start
+ *		Hand the transfer to the multi handle.
+ */
+static void
+rest_transfer_start(RestConnection *conn, RestTransfer *xfer)
+{
+	CURLMcode	mc;
+
+	mc = curl_multi_add_handle(conn->multi, xfer->easy);
+	if (mc != CURLM_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("could not start request to service"),
+				 errdetail_internal("%s", curl_multi_strerror(mc))));
+	xfer->active = true;
+}
+
+/*
+ * rest_transfer_wait
+ *		Drive the multi handle until the transfer completes.
+ *
+ * Sleeps on libcurl's sockets, the process latch and postmaster death,
+ * never longer than libcurl's timer or REST_MAX_WAIT_MS, and checks for
+ * interrupts after every wakeup.
+ */
+static void
+rest_transfer_wait(RestConnection *conn, RestTransfer *xfer)
+{
+	WaitEvent	events[REST_MAX_SOCKETS + 2];
+
+	/* Let libcurl start connecting. */
+	conn->timer_ms = -1;
+	rest_socket_action(conn, CURL_SOCKET_TIMEOUT, 0);
+
+	for (;;)
+	{
+		int			nevents;
+		int			i;
+
+		rest_collect_done(conn);
+		if (xfer->done)
+			break;
+
+		if (conn->wes == NULL || conn->sockets_changed)
+			rest_build_wait_set(conn);
+
+		nevents = WaitEventSetWait(conn->wes, rest_wait_timeout(conn),
+								   events, lengthof(events),
+								   PG_WAIT_EXTENSION);
+
+		for (i = 0; i < nevents; i++)
+		{
+			WaitEvent  *event = &events[i];
+
+			if (event->events & WL_LATCH_SET)
+				ResetLatch(MyLatch);
+			else if (event->events & (WL_SOCKET_READABLE | WL_SOCKET_WRITEABLE))
+			{
+				int			flags = 0;
+
+				if (event->events & WL_SOCKET_READABLE)
+					flags |= CURL_CSELECT_IN;
+				if (event->events & WL_SOCKET_WRITEABLE)
+					flags |= CURL_CSELECT_OUT;
+				rest_socket_action(conn, event->fd, flags);
+			}
+		}
+
+		CHECK_FOR_INTERRUPTS();
+
+		/* libcurl's timer is one-shot: clear it before firing it. */
+		if (conn->timer_ms >= 0 && rest_wait_timeout(conn) == 0)
+		{
+			conn->timer_ms = -1;
+			rest_socket_action(conn, CURL_SOCKET_TIMEOUT, 0);
+		}
+	}
+}
+
+/*
+ * rest_socket_action
+ *		Tell libcurl about activity on a socket, or that its timer expired.
+ */
+static void
+rest_socket_action(RestConnection *conn, curl_socket_t fd, int flags)
+{
+	CURLMcode	mc;
+	int			running;
+
+	mc = curl_multi_socket_action(conn->multi, fd, flags, &running);
+	if (mc != CURLM_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("could not process request to service"),
+				 errdetail_internal("%s", curl_multi_strerror(mc))));
+
+	if (conn->sockets_overflow)
+	{
+		/* The socket table is incomplete: start over at the next use. */
+		conn->invalidated = true;
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many sockets open for requests to service"),
+				 errdetail("At most %d sockets per user mapping are supported.",
+						   REST_MAX_SOCKETS)));
+	}
+}
+
+/*
+ * rest_collect_done
+ *		Mark the transfers libcurl reports as complete.
+ */
+static void
+rest_collect_done(RestConnection *conn)
+{
+	CURLMsg    *msg;
+	int			remaining;
+
+	while ((msg = curl_multi_info_read(conn->multi, &remaining)) != NULL)
+	{
+		void	   *private = NULL;
+		RestTransfer *xfer;
+
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		if (curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
+							  &private) != CURLE_OK || private == NULL)
+			continue;
+		xfer = (RestTransfer *) private;
+		xfer->done = true;
+		xfer->result = msg->data.result;
+	}
+}
+
+/*
+ * rest_build_wait_set
+ *		(Re)create the wait event set from libcurl's current sockets.
+ */
+static void
+rest_build_wait_set(RestConnection *conn)
+{
+	int			i;
+
+	if (conn->wes != NULL)
+	{
+		FreeWaitEventSet(conn->wes);
+		conn->wes = NULL;
+	}
+
+	conn->wes = CreateWaitEventSet(CurrentMemoryContext,
+								   conn->nsockets + 2);
+	AddWaitEventToSet(conn->wes, WL_LATCH_SET, PGINVALID_SOCKET, MyLatch,
+					  NULL);
+	AddWaitEventToSet(conn->wes, WL_EXIT_ON_PM_DEATH, PGINVALID_SOCKET,
+					  NULL, NULL);
+	for (i = 0; i < conn->nsockets; i++)
+	{
+		uint32		events = 0;
+
+		if (conn->sockets[i].what & CURL_POLL_IN)
+			events |= WL_SOCKET_READABLE;
+		if (conn->sockets[i].what & CURL_POLL_OUT)
+			events |= WL_SOCKET_WRITEABLE;
+		if (events != 0)
+			AddWaitEventToSet(conn->wes, events, conn->sockets[i].fd,
+							  NULL, NULL);
+	}
+	conn->sockets_changed = false;
+}
+
+/*
+ * rest_wait_timeout
+ *		Milliseconds until libcurl's timer expires, capped at
+ *		REST_MAX_WAIT_MS; 0 if it already has.
+ */
+static long
+rest_wait_timeout(RestConnection *conn)
+{
+	instr_time	now;
+	double		elapsed;
+	double		remaining;
+
+	if (conn->timer_ms < 0)
+		return REST_MAX_WAIT_MS;
+
+	INSTR_TIME_SET_CURRENT(now);
+	INSTR_TIME_SUBTRACT(now, conn->timer_start);
+	elapsed = INSTR_TIME_GET_MILLISEC(now);
+	remaining = conn->timer_ms - elapsed;
+	if (remaining <= 0)
+		return 0;
+	if (remaining >= REST_MAX_WAIT_MS)
+		return REST_MAX_WAIT_MS;
+	/* round up, so as not to wake up just before the deadline */
+	return (long) remaining + 1;
+}
+
+/*
+ * rest_transfer_end
+ *		Detach the transfer from the multi handle and release per-request
+ *		resources.  Never throws: runs during error recovery.
+ *
+ * Removing an unfinished transfer makes libcurl close its connection, so
+ * a half-read response never reaches the next request.
+ */
+static void
+rest_transfer_end(RestConnection *conn, RestTransfer *xfer)
+{
+	if (xfer->active)
+	{
+		curl_multi_remove_handle(conn->multi, xfer->easy);
+		xfer->active = false;
+	}
+
+	if (conn->wes != NULL)
+	{
+		FreeWaitEventSet(conn->wes);
+		conn->wes = NULL;
+	}
+
+	/* The handle must not point at lists or a body we free. */
+	curl_easy_setopt(xfer->easy, CURLOPT_HTTPHEADER, NULL);
+	curl_easy_setopt(xfer->easy, CURLOPT_CONNECT_TO, NULL);
+	curl_easy_setopt(xfer->easy, CURLOPT_POSTFIELDS, NULL);
+	curl_slist_free_all(xfer->headers);
+	xfer->headers = NULL;
+	curl_slist_free_all(xfer->connect_to);
+	xfer->connect_to = NULL;
+
+	xfer->body_len = 0;
+	if (xfer->body_cap > REST_KEEP_BUFFER_SIZE)
+	{
+		free(xfer->body);
+		xfer->body = NULL;
+		xfer->body_cap = 0;
+	}
+	xfer->done = false;
+}
+
+/*
+ * rest_check_result
+ *		Raise the error matching a failed transfer.
+ */
+static void
+rest_check_result(RestTransfer *xfer, RestTable *table)
+{
+	CURLcode	rc = xfer->result;
+	long		redirects = 0;
+	char	   *why;
+
+	/* libcurl's message may quote the service, e.g. a host it redirected to */
+	why = rest_clean_text(xfer->errbuf[0] ? xfer->errbuf :
+						  curl_easy_strerror(rc), REST_DETAIL_MAX);
+
+	if (xfer->body_too_large || rc == CURLE_FILESIZE_EXCEEDED)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("response from service exceeds max_response_size"),
+				 errdetail("The limit is %zu bytes.", xfer->body_limit),
+				 errhint("Raise the server option \"max_response_size\", or request smaller pages with \"page_size\".")));
+
+	if (xfer->redirect_refused)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("redirect to a disallowed URL"),
+				 errdetail("The service redirected to \"%s\", which is not at the origin of the request, and the user mapping sets headers.",
+						   rest_clean_text(xfer->location.value,
+										   REST_RAW_DETAIL_MAX)),
+				 errhint("Use the final URL of the service in the server option \"base_url\".")));
+
+	if (xfer->body_no_memory)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory"),
+				 errdetail("Could not buffer a response of %zu bytes.",
+						   xfer->body_len)));
+
+	switch (rc)
+	{
+		case CURLE_OK:
+			break;
+
+		case CURLE_COULDNT_RESOLVE_HOST:
+		case CURLE_COULDNT_RESOLVE_PROXY:
+		case CURLE_COULDNT_CONNECT:
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
+					 errmsg("could not connect to service"),
+					 errdetail_internal("%s", why)));
+			break;
+
+		case CURLE_OPERATION_TIMEDOUT:
+			{
+				curl_off_t	pretransfer = 0;
+
+				/*
+				 * Pre-transfer time is set once a request is about to be
+				 * sent, on a new or a reused connection; connect time stays
+				 * zero for a reused one.
+				 */
+				curl_easy_getinfo(xfer->easy, CURLINFO_PRETRANSFER_TIME_T,
+								  &pretransfer);
+				if (pretransfer == 0)
+					ereport(ERROR,
+							(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
+							 errmsg("could not connect to service"),
+							 errdetail_internal("%s", why),
+							 errhint("The server options \"connect_timeout\" (%ld ms) and \"timeout\" (%ld ms) limit the time to connect.",
+									 table->connect_timeout_ms,
+									 table->timeout_ms)));
+				ereport(ERROR,
+						(errcode(ERRCODE_FDW_ERROR),
+						 errmsg("request to service timed out"),
+						 errdetail("The service did not respond completely within %ld ms.",
+								   table->timeout_ms),
+						 errhint("Raise the server option \"timeout\" if the service needs more time.")));
+			}
+			break;
+
+		case CURLE_SSL_CONNECT_ERROR:
+		case CURLE_PEER_FAILED_VERIFICATION:
+		case CURLE_SSL_CACERT_BADFILE:
+		case CURLE_SSL_CERTPROBLEM:
+		case CURLE_SSL_CIPHER:
+		case CURLE_SSL_ENGINE_NOTFOUND:
+		case CURLE_SSL_ENGINE_SETFAILED:
+		case CURLE_SSL_ISSUER_ERROR:
+		case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+		case CURLE_SSL_INVALIDCERTSTATUS:
+		case CURLE_SSL_CRL_BADFILE:
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
+					 errmsg("could not establish a secure connection to service"),
+					 errdetail_internal("%s", why)));
+			break;
+
+		case CURLE_TOO_MANY_REDIRECTS:
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_ERROR),
+					 errmsg("redirect to a disallowed URL"),
+					 errdetail("The service redirected more than %d times.",
+							   REST_MAX_REDIRECTS)));
+			break;
+
+		case CURLE_UNSUPPORTED_PROTOCOL:
+			curl_easy_getinfo(xfer->easy, CURLINFO_REDIRECT_COUNT, &redirects);
+			if (redirects > 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_FDW_ERROR),
+						 errmsg("redirect to a disallowed URL"),
+						 errdetail("Only http and https URLs are followed.")));
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_ERROR),
+					 errmsg("invalid URL"),
+					 errdetail("Only http and https URLs are allowed.")));
+			break;
+
+		case CURLE_URL_MALFORMAT:
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_ERROR),
+					 errmsg("invalid URL"),
+					 errdetail_internal("%s", why)));
+			break;
+
+		case CURLE_SEND_ERROR:
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_ERROR),
+					 errmsg("could not send request to service"),
+					 errdetail_internal("%s", why)));
+			break;
+
+		case CURLE_OUT_OF_MEMORY:
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY),
+					 errmsg("out of memory"),
+					 errdetail_internal("%s", why)));
+			break;
+
+		case CURLE_BAD_CONTENT_ENCODING:
+		case CURLE_PARTIAL_FILE:
+		case CURLE_RECV_ERROR:
+		case CURLE_GOT_NOTHING:
+		case CURLE_WEIRD_SERVER_REPLY:
+		case CURLE_HTTP2:
+		case CURLE_HTTP2_STREAM:
+		case CURLE_WRITE_ERROR:
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_ERROR),
+					 errmsg("could not read response from service"),
+					 errdetail_internal("%s", why)));
+			break;
+
+		default:
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_ERROR),
+					 errmsg("request to service failed"),
+					 errdetail_internal("%s", why)));
+			break;
+	}
+
+	/* A truncated URL would silently lead elsewhere. */
+	if (xfer->link_next.present && xfer->link_next.truncated)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("next-page link from service is too long"),
+				 errdetail("Header values longer than %d bytes are not supported.",
+						   REST_CAPTURE_SIZE - 1)));
+	if (xfer->location.present && xfer->location.truncated)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("Location header from service is too long"),
+				 errdetail("Header values longer than %d bytes are not supported.",
+						   REST_CAPTURE_SIZE - 1)));
+}
+
+/*
+ * rest_collect_response
+ *		Copy status, body and captured headers into the caller's memory.
+ */
+static void
+rest_collect_response(RestTransfer *xfer, RestResponse *resp)
+{
+	long		status = 0;
+
+	curl_easy_getinfo(xfer->easy, CURLINFO_RESPONSE_CODE, &status);
+	resp->status = status;
+
+	resp->body = palloc(xfer->body_len + 1);
+	if (xfer->body_len > 0)
+		memcpy(resp->body, xfer->body, xfer->body_len);
+	resp->body[xfer->body_len] = '\0';
+	resp->body_len = xfer->body_len;
+
+	resp->content_type = rest_capture_dup(&xfer->content_type);
+	resp->link_next = rest_capture_dup(&xfer->link_next);
+	resp->content_range = rest_capture_dup(&xfer->content_range);
+	resp->total_count = rest_capture_dup(&xfer->total_count);
+	resp->location = rest_capture_dup(&xfer->location);
+
+	/* remembered for RestReportResponseError, see retry_after_value */
+	retry_after_response = resp;
+	retry_after_status = status;
+	retry_after_value[0] = '\0';
+	if (xfer->retry_after.present)
+		strlcpy(retry_after_value, xfer->retry_after.value,
+				sizeof(retry_after_value));
+}
+
+/*
+ * rest_capture_dup
+ *		palloc'd copy of a captured header, or NULL if it was absent.
+ */
+static char *
+rest_capture_dup(RestCapture *cap)
+{
+	if (!cap->present)
+		return NULL;
+	return pnstrdup(cap->value, cap->len);
+}
+
+/*
+ * rest_request_error_callback
+ *		Error context: which request was being made.
+ */
+static void
+rest_request_error_callback(void *arg)
+{
+	RestRequestContext *context = (RestRequestContext *) arg;
+
+	if (context->status >= 0)
+		errcontext("remote request %s %s returned HTTP %ld",
+				   context->method, context->url, context->status);
+	else
+		errcontext("remote request %s %s",
+				   context->method, context->url);
+}
+
+
+/*
+ * Error responses.
+ */
+
+/*
+ * RestReportResponseError
+ *		Raise the error matching an HTTP error status.
+ *
+ * The DETAIL renders the service's error body, which is parsed as JSON
+ * when it can be; a PostgREST error carrying a SQLSTATE keeps that code.
+ */
+void
+RestReportResponseError(RestTable *table, RestRequest *req,
+						RestResponse *resp)
+{
+	RestRequestContext context;
+	ErrorContextCallback errcallback;
+	long		status = resp->status;
+	int			sqlstate = 0;
+	char	   *detail;
+
+	context.method = req->method;
+	context.url = req->url;
+	context.status = status;
+	errcallback.callback = rest_request_error_callback;
+	errcallback.arg = &context;
+	errcallback.previous = error_context_stack;
+	error_context_stack = &errcallback;
+
+	detail = rest_error_detail(resp, &sqlstate);
+
+#define REST_ERRCODE(code) errcode(sqlstate != 0 ? sqlstate : (code))
+#define REST_ERRDETAIL() (detail ? errdetail_internal("%s", detail) : 0)
+
+	if (status == 400 || status == 422)
+		ereport(ERROR,
+				(REST_ERRCODE(ERRCODE_DATA_EXCEPTION),
+				 errmsg("service rejected the request"),
+				 REST_ERRDETAIL()));
+	else if (status == 401)
+		ereport(ERROR,
+				(REST_ERRCODE(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied by service"),
+				 REST_ERRDETAIL(),
+				 errhint("Check the credentials in the user mapping.")));
+	else if (status == 403)
+		ereport(ERROR,
+				(REST_ERRCODE(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied by service"),
+				 REST_ERRDETAIL()));
+	else if (status == 404)
+		ereport(ERROR,
+				(REST_ERRCODE(ERRCODE_FDW_TABLE_NOT_FOUND),
+				 errmsg("resource not found on service"),
+				 REST_ERRDETAIL()));
+	else if (status == 409)
+		ereport(ERROR,
+				(REST_ERRCODE(ERRCODE_UNIQUE_VIOLATION),
+				 errmsg("service reported a conflict"),
+				 REST_ERRDETAIL()));
+	else if (status == 429)
+	{
+		char	   *retry_after = rest_retry_after(resp);
+
+		ereport(ERROR,
+				(REST_ERRCODE(ERRCODE_FDW_ERROR),
+				 errmsg("service rate limit exceeded"),
+				 REST_ERRDETAIL(),
+				 retry_after ?
+				 errhint("The service asks to retry after %s (Retry-After header).",
+						 retry_after) :
+				 errhint("Retry later, or make fewer requests.")));
+	}
+	else if (status >= 500 && status <= 599)
+		ereport(ERROR,
+				(REST_ERRCODE(ERRCODE_FDW_ERROR),
+				 errmsg("service error"),
+				 REST_ERRDETAIL()));
+	else
+		ereport(ERROR,
+				(REST_ERRCODE(ERRCODE_FDW_ERROR),
+				 errmsg("unexpected response from service"),
+				 REST_ERRDETAIL()));
+
+#undef REST_ERRCODE
+#undef REST_ERRDETAIL
+
+	pg_unreachable();
+}
+
+/*
+ * rest_retry_after
+ *		Retry-After of a response RestPerform filled last, sanitized, or NULL.
+ */
+static char *
+rest_retry_after(RestResponse *resp)
+{
+	if (resp != retry_after_response || resp->status != retry_after_status ||
+		retry_after_value[0] == '\0')
+		return NULL;
+
+	return rest_clean_text(retry_after_value, sizeof(retry_after_value));
+}
+
+/*
+ * rest_error_detail
+ *		Readable, bounded rendering of an error response body, or NULL.
+ *
+ * Sets *sqlstate if the body is a PostgREST error with a SQLSTATE code.
+ */
+static char *
+rest_error_detail(RestResponse *resp, int *sqlstate)
+{
+	RestDetail	d;
+	json_t	   *volatile root = NULL;
+	json_error_t jerror;
+
+	if (resp->body == NULL || resp->body_len == 0)
+		return NULL;
+
+	rest_detail_init(&d, REST_DETAIL_MAX);
+
+	root = json_loadb(resp->body, Min(resp->body_len, REST_ERROR_PARSE_MAX),
+					  JSON_DECODE_ANY, &jerror);
+	if (root != NULL)
+	{
+		/* jansson memory is malloc'd: free it even if we throw */
+		PG_TRY();
+		{
+			rest_render_json_error(&d, root, sqlstate);
+		}
+		PG_CATCH();
+		{
+			json_decref(root);
+			PG_RE_THROW();
+		}
+		PG_END_TRY();
+		json_decref(root);
+	}
+
+	/* Not JSON, or nothing recognizable: show the start of the body. */
+	if (d.buf.len == 0)
+	{
+		rest_detail_init(&d, REST_RAW_DETAIL_MAX);
+		rest_detail_append(&d, resp->body, resp->body_len);
+	}
+
+	if (d.truncated)
+		appendStringInfoString(&d.buf, "...");
+
+	if (d.buf.len == 0)
+		return NULL;
+	return d.buf.data;
+}
+
+/*
+ * rest_render_json_error
+ *		Render the error conventions of common frameworks.
+ */
+static void
+rest_render_json_error(RestDetail *d, json_t *root, int *sqlstate)
+{
+	json_t	   *message;
+	json_t	   *detail;
+	json_t	   *error;
+
+	if (json_is_string(root) || json_is_array(root))
+	{
+		rest_render_value(d, "", root, 0);
+		return;
+	}
+	if (!json_is_object(root))
+		return;
+
+	message = json_object_get(root, "message");
+	detail = json_object_get(root, "detail");
+	error = json_object_get(root, "error");
+
+	/* PostgREST: {"code", "message", "details", "hint"} */
+	if (json_is_string(message) &&
+		(json_object_get(root, "code") || json_object_get(root, "details") ||
+		 json_object_get(root, "hint")))
+	{
+		json_t	   *code = json_object_get(root, "code");
+		json_t	   *details = json_object_get(root, "details");
+
+		rest_detail_item(d, "", json_string_value(message),
+						 json_string_length(message));
+		if (json_is_string(details) && json_string_length(details) > 0)
+			rest_detail_item(d, "", json_string_value(details),
+							 json_string_length(details));
+		if (json_is_string(code))
+			*sqlstate = rest_service_sqlstate(json_string_value(code));
+		return;
+	}
+
+	/* DRF {"detail": "..."}; FastAPI {"detail": [{"loc", "msg"}, ...]} */
+	if (json_is_string(detail))
+	{
+		rest_detail_item(d, "", json_string_value(detail),
+						 json_string_length(detail));
+		return;
+	}
+	if (json_is_array(detail))
+	{
+		size_t		i;
+		json_t	   *item;
+
+		json_array_foreach(detail, i, item)
+		{
+			json_t	   *loc = json_object_get(item, "loc");
+			json_t	   *msg = json_object_get(item, "msg");
+			StringInfoData prefix;
+			size_t		j;
+			json_t	   *part;
+
+			if (!json_is_string(msg))
+			{
+				rest_render_value(d, "", item, 1);
+				continue;
+			}
+			initStringInfo(&prefix);
+			json_array_foreach(loc, j, part)
+			{
+				if (prefix.len > 0)
+					appendStringInfoChar(&prefix, '.');
+				if (json_is_string(part))
+					appendStringInfoString(&prefix, json_string_value(part));
+				else if (json_is_integer(part))
+					appendStringInfo(&prefix, "%lld",
+									 (long long) json_integer_value(part));
+			}
+			rest_detail_item(d, prefix.data, json_string_value(msg),
+							 json_string_length(msg));
+			pfree(prefix.data);
+		}
+		return;
+	}
+
+	/* {"message": "..."}, {"error": "..."}, {"error": {"message": ...}} */
+	if (json_is_string(message))
+	{
+		rest_detail_item(d, "", json_string_value(message),
+						 json_string_length(message));
+		return;
+	}
+	if (json_is_string(error))
+	{
+		rest_detail_item(d, "", json_string_value(error),
+						 json_string_length(error));
+		return;
+	}
+	if (json_is_object(error) &&
+		json_is_string(json_object_get(error, "message")))
+	{
+		json_t	   *m = json_object_get(error, "message");
+
+		rest_detail_item(d, "", json_string_value(m), json_string_length(m));
+		return;
+	}
+
+	/* DRF field errors: {"field": ["msg", ...], "non_field_errors": [...]} */
+	rest_render_value(d, "", root, 0);
+}
+
+/*
+ * rest_render_value
+ *		Render a DRF-style error value as "field: message" items.
+ *
+ * Nested objects and lists extend the field path with "."; DRF's
+ * "non_field_errors" and Django's "__all__" add nothing to it.
+ */
+static void
+rest_render_value(RestDetail *d, const char *prefix, json_t *value,
+				  int depth)
+{
+	if (d->truncated || depth > 8)
+		return;
+
+	switch (json_typeof(value))
+	{
+		case JSON_STRING:
+			rest_detail_item(d, prefix, json_string_value(value),
+							 json_string_length(value));
+			break;
+
+		case JSON_INTEGER:
+		case JSON_REAL:
+			{
+				char		text[64];
+
+				if (json_is_integer(value))
+					snprintf(text, sizeof(text), "%lld",
+							 (long long) json_integer_value(value));
+				else
+					snprintf(text, sizeof(text), "%g", json_real_value(value));
+				rest_detail_item(d, prefix, text, strlen(text));
+			}
+			break;
+
+		case JSON_TRUE:
+			rest_detail_item(d, prefix, "true", 4);
+			break;
+
+		case JSON_FALSE:
+			rest_detail_item(d, prefix, "false", 5);
+			break;
+
+		case JSON_ARRAY:
+			{
+				size_t		i;
+				json_t	   *item;
+
+				json_array_foreach(value, i, item)
+				{
+					char	   *sub;
+
+					if (json_is_string(item))
+					{
+						rest_render_value(d, prefix, item, depth + 1);
+						continue;
+					}
+					sub = (prefix[0] == '\0') ? psprintf("%zu", i) :
+						psprintf("%s.%zu", prefix, i);
+					rest_render_value(d, sub, item, depth + 1);
+					pfree(sub);
+				}
+			}
+			break;
+
+		case JSON_OBJECT:
+			{
+				const char *key;
+				json_t	   *item;
+
+				json_object_foreach(value, key, item)
+				{
+					char	   *sub;
+
+					if (strcmp(key, "non_field_errors") == 0 ||
+						strcmp(key, "__all__") == 0)
+						sub = pstrdup(prefix);
+					else if (prefix[0] == '\0')
+						sub = pstrdup(key);
+					else
+						sub = psprintf("%s.%s", prefix, key);
+					rest_render_value(d, sub, item, depth + 1);
+					pfree(sub);
+				}
+			}
+			break;
+
+		case JSON_NULL:
+			break;
+	}
+}
+
+/*
+ * rest_clean_text
+ *		palloc'd copy of a NUL-terminated text from the service, made safe
+ *		to print and cut to about max bytes.
+ */
+static char *
+rest_clean_text(const char *text, size_t max)
+{
+	RestDetail	d;
+
+	rest_detail_init(&d, max);
+	rest_detail_append(&d, text, strlen(text));
+	if (d.truncated)
+		appendStringInfoString(&d.buf, "...");
+	return d.buf.data;
+}
+
+/*
+ * rest_detail_init
+ *		Start an empty detail of at most max bytes.
+ */
+static void
+rest_detail_init(RestDetail *d, size_t max)
+{
+	initStringInfo(&d->buf);
+	d->max = max;
+	d->nitems = 0;
+	d->truncated = false;
+}
+
+/*
+ * rest_detail_item
+ *		Append "prefix: text" as one item, items separated by "; ".
+ */
+static void
+rest_detail_item(RestDetail *d, const char *prefix, const char *text,
+				 size_t len)
+{
+	if (d->truncated || len == 0)
+		return;
+	if (d->nitems > 0)
+		rest_detail_append(d, "; ", 2);
+	if (prefix != NULL && prefix[0] != '\0')
+	{
+		rest_detail_append(d, prefix, strlen(prefix));
+		rest_detail_append(d, ": ", 2);
+	}
+	rest_detail_append(d, text, len);
+	d->nitems++;
+}
+
+/*
+ * rest_detail_append
+ *		Append text from the service, bounded and made safe to print.
+ *
+ * Only whole, valid UTF-8 characters are kept; invalid bytes become "?",
+ * control characters a space, and, unless the database encoding can hold
+ * them, non-ASCII characters "?".  Appending stops, and the text is marked
+ * truncated, at d->max bytes.
+ */
+static void
+rest_detail_append(RestDetail *d, const char *text, size_t len)
+{
+	const unsigned char *p = (const unsigned char *) text;
+	const unsigned char *end = p + len;
+	int			encoding = GetDatabaseEncoding();
+	bool		utf8_ok = (encoding == PG_UTF8 || encoding == PG_SQL_ASCII);
+
+	while (p < end)
+	{
+		int			charlen = 1;
+		bool		valid = true;
+
+		if (*p >= 0x80)
+		{
+			charlen = pg_utf_mblen(p);
+			if (charlen > end - p || !pg_utf8_islegal(p, charlen))
+			{
+				charlen = 1;
+				valid = false;
+			}
+		}
+
+		if ((size_t) d->buf.len + (valid && utf8_ok ? charlen : 1) > d->max)
+		{
+			d->truncated = true;
+			return;
+		}
+
+		if (*p < 0x20 || *p == 0x7f)
+			appendStringInfoChar(&d->buf, ' ');
+		else if (*p < 0x80)
+			appendStringInfoChar(&d->buf, (char) *p);
+		else if (valid && utf8_ok)
+			appendBinaryStringInfo(&d->buf, (const char *) p, charlen);
+		else
+			appendStringInfoChar(&d->buf, '?');
+		p += charlen;
+	}
+}
+
+/*
+ * rest_service_sqlstate
+ *		The SQLSTATE a service's error code stands for, or 0.
+ *
+ * Five digits or upper-case letters, as PostgREST passes on from
+ * PostgreSQL; success, warning and no-data classes are not errors.
+ */
+static int
+rest_service_sqlstate(const char *code)
+{
+	int			i;
+
+	if (strlen(code) != 5)
+		return 0;
+	for (i = 0; i < 5; i++)
+		if (!((code[i] >= '0' && code[i] <= '9') ||
+			  (code[i] >= 'A' && code[i] <= 'Z')))
+			return 0;
+	if (strncmp(code, "00", 2) == 0 || strncmp(code, "01", 2) == 0 ||
+		strncmp(code, "02", 2) == 0)
+		return 0;
+
+	return MAKE_SQLSTATE(code[0], code[1], code[2], code[3], code[4]);
+}
+
+
+/*
+ * URLs.
+ */
+
+/*
+ * RestResolveUrl
+ *		Resolve a URL reference against a base URL (RFC 3986).
+ *
+ * The result is palloc'd, and must be an http or https URL.
+ */
+char *
+RestResolveUrl(const char *base, const char *relative)
+{
+	CURLU	   *url;
+	CURLUcode	rc;
+	char	   *resolved = NULL;
+	char	   *scheme = NULL;
+	bool		scheme_ok = false;
+	char	   *result;
+
+	url = curl_url();
+	if (url == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory")));
+
+	rc = curl_url_set(url, CURLUPART_URL, base, 0);
+	if (rc == CURLUE_OK)
+		rc = curl_url_set(url, CURLUPART_URL, relative, 0);
+	if (rc == CURLUE_OK)
+		rc = curl_url_get(url, CURLUPART_SCHEME, &scheme, 0);
+	if (rc == CURLUE_OK)
+	{
+		scheme_ok = (pg_strcasecmp(scheme, "http") == 0 ||
+					 pg_strcasecmp(scheme, "https") == 0);
+		rc = curl_url_get(url, CURLUPART_URL, &resolved, 0);
+	}
+	curl_free(scheme);
+	curl_url_cleanup(url);
+
+	if (rc != CURLUE_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("invalid URL"),
+				 errdetail("Could not resolve \"%s\" against \"%s\": %s.",
+						   relative, base, rest_url_strerror(rc))));
+
+	/* copy without throwing, so resolved cannot leak */
+	result = palloc_extended(strlen(resolved) + 1, MCXT_ALLOC_NO_OOM);
+	if (result != NULL)
+		strcpy(result, resolved);
+	curl_free(resolved);
+
+	if (result == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory")));
+	if (!scheme_ok)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("invalid URL"),
+				 errdetail("URL \"%s\" uses a scheme other than http or https.",
+						   result)));
+
+	return result;
+}
+
+/*
+ * rest_url_strerror
+ *		Text of a CURLU error code.
+ */
+static const char *
+rest_url_strerror(CURLUcode rc)
+{
+#if LIBCURL_VERSION_NUM >= 0x075000
+	return curl_url_strerror(rc);
+#else
+	return "malformed URL";
+#endif
+}
+
+/*
+ * RestAppendEncoded
+ *		Append a value percent-encoded for use in a URL (RFC 3986).
+ *
+ * Only unreserved characters are kept; everything else, including "+",
+ * "/" and spaces, becomes %XX.
+ */
+void
+RestAppendEncoded(StringInfo buf, const char *value)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p;
+
+	for (p = (const unsigned char *) value; *p != '\0'; p++)
+	{
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+			(*p >= '0' && *p <= '9') ||
+			*p == '-' || *p == '.' || *p == '_' || *p == '~')
+			appendStringInfoChar(buf, (char) *p);
+		else
+		{
+			appendStringInfoChar(buf, '%');
+			appendStringInfoChar(buf, hex[*p >> 4]);
+			appendStringInfoChar(buf, hex[*p & 0x0F]);
+		}
+	}
+}
