@@ -19,7 +19,8 @@
 
 /*
  * RestItemUrl
- *		The URL of the one row whose key has the given text.
+ *		The URL of the one row whose key has the given text; with a NULL
+ *		text, the URL with a placeholder naming the key column (for EXPLAIN).
  *
  * Django REST framework and json-server address a row by a path segment
  * (the trailing slash follows the collection's own style); PostgREST has no
@@ -35,21 +36,22 @@ RestItemUrl(RestTable *table, const char *key_text)
 	RestColumn *key = &table->columns[table->key_index];
 
 	initStringInfo(&buf);
+	appendStringInfoString(&buf, url);
 	if (table->dialect == REST_DIALECT_POSTGREST)
 	{
-		appendStringInfoString(&buf, url);
 		appendStringInfoChar(&buf, '?');
 		RestAppendEncoded(&buf, key->field ? key->field : key->attname);
 		appendStringInfoString(&buf, "=eq.");
-		RestAppendEncoded(&buf, key_text);
-		return buf.data;
 	}
-
-	appendStringInfoString(&buf, url);
-	if (!trailing_slash)
+	else if (!trailing_slash)
 		appendStringInfoChar(&buf, '/');
-	RestAppendEncoded(&buf, key_text);
-	if (trailing_slash)
+
+	if (key_text != NULL)
+		RestAppendEncoded(&buf, key_text);
+	else
+		appendStringInfo(&buf, "{%s}", key->attname);
+
+	if (table->dialect != REST_DIALECT_POSTGREST && trailing_slash)
 		appendStringInfoChar(&buf, '/');
 	return buf.data;
 }

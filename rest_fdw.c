@@ -85,6 +85,16 @@ enum RestScanPrivate
 };
 
 /*
+ * A page read ahead by a scan that reads every page first.
+ */
+typedef struct RestReadPage
+{
+	char	   *url;
+	const char *body;
+	size_t		len;
+} RestReadPage;
+
+/*
  * Execution state of a scan.
  */
 typedef struct RestScanState
@@ -109,6 +119,14 @@ typedef struct RestScanState
 	long		page_rows;		/* rows read from the current page */
 	char	   *content_range;	/* Content-Range of the current page */
 
+	/*
+	 * The scan feeding an UPDATE or DELETE of the same table reads every
+	 * page before the first row is modified: changing rows while paging
+	 * would shift the pages still to come.
+	 */
+	bool		read_all_first;
+	List	   *read_pages;		/* RestReadPage, still to be returned */
+
 	MemoryContext page_cxt;		/* holds the current page */
 	MemoryContext row_cxt;		/* holds the current row's datums */
 	RestStats	stats;
@@ -132,6 +150,7 @@ typedef struct RestModifyState
 	RestConnection *conn;
 	CmdType		operation;
 	AttrNumber	key_attno;		/* junk column with the key */
+	AttrNumber	wholerow_attno; /* junk whole row for DELETE RETURNING */
 	bool	   *send;			/* per column: put it in the body? */
 	bool		has_returning;
 	RestJsonValue *values;
@@ -198,6 +217,7 @@ static Expr *find_key_value(PlannerInfo *root, RelOptInfo *baserel,
 static List *retrieved_attrs(RelOptInfo *baserel, RestTable *table);
 static void start_scan(RestScanState *st, ForeignScanState *node);
 static void fetch_page(RestScanState *st);
+static void read_all_pages(RestScanState *st);
 static void find_next_page(RestScanState *st, RestResponse *resp);
 static bool same_origin(const char *a, const char *b);
 static void store_row(RestScanState *st, TupleTableSlot *slot);
@@ -320,7 +340,7 @@ restGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel,
 									  RestDatumToUrlValue(((Const *) key)->constvalue,
 														  ((Const *) key)->consttype));
 		else
-			explain_url = RestItemUrl(table, "$key");
+			explain_url = RestItemUrl(table, NULL);
 	}
 	else
 		explain_url = RestCollectionUrl(table);
@@ -472,6 +492,16 @@ restAddForeignUpdateTargets(Query *parsetree, RangeTblEntry *target_rte,
 	var = makeVar(rtindex, key->attnum, key->typid, key->typmod,
 				  get_typcollation(key->typid), 0);
 	add_row_identity_var(root, var, rtindex, REST_KEY_JUNK);
+
+	/*
+	 * DELETE ... RETURNING returns the row as the scan read it, so that the
+	 * service need not be asked for it again.
+	 */
+	if (root->parse->commandType == CMD_DELETE &&
+		root->parse->returningList != NIL)
+		add_row_identity_var(root,
+							 makeWholeRowVar(target_rte, rtindex, 0, false),
+							 rtindex, "wholerow");
 #else
 	var = makeVar(parsetree->resultRelation, key->attnum, key->typid,
 				  key->typmod, get_typcollation(key->typid), 0);
@@ -575,6 +605,8 @@ restBeginForeignScan(ForeignScanState *node, int eflags)
 		st->key_state = ExecInitExpr(linitial(plan->fdw_exprs),
 									 (PlanState *) node);
 	st->values = palloc0(sizeof(RestJsonValue) * Max(st->table->ncolumns, 1));
+	st->read_all_first = !st->item_lookup &&
+		ExecRelationIsTargetRelation(estate, plan->scan.scanrelid);
 	initStringInfo(&st->next_url);
 	st->page_cxt = AllocSetContextCreate(estate->es_query_cxt,
 										 "rest_fdw page",
@@ -598,7 +630,11 @@ restIterateForeignScan(ForeignScanState *node)
 	MemoryContextReset(st->row_cxt);
 
 	if (!st->started)
+	{
 		start_scan(st, node);
+		if (st->read_all_first)
+			read_all_pages(st);
+	}
 
 	for (;;)
 	{
@@ -628,13 +664,61 @@ restIterateForeignScan(ForeignScanState *node)
 				return slot;
 			}
 			st->page_open = false;
-			if (!st->item_lookup)
+			if (!st->item_lookup && !st->read_all_first)
 				find_next_page(st, NULL);
+		}
+
+		if (st->read_all_first)
+		{
+			RestReadPage *page;
+
+			if (st->read_pages == NIL)
+				return slot;
+			page = linitial(st->read_pages);
+			st->read_pages = list_delete_first(st->read_pages);
+			st->page_url = page->url;
+			RestPageBegin(&st->reader, st->table, page->url, page->body,
+						  page->len);
+			st->page_open = true;
+			continue;
 		}
 
 		if (!st->have_next)
 			return slot;
 		fetch_page(st);
+	}
+}
+
+/*
+ * read_all_pages
+ *		Fetch every page of the collection before any row is returned,
+ *		keeping them all in the page context.
+ */
+static void
+read_all_pages(RestScanState *st)
+{
+	while (st->have_next)
+	{
+		MemoryContext oldcxt;
+		RestReadPage *page;
+
+		fetch_page(st);
+		oldcxt = MemoryContextSwitchTo(st->page_cxt);
+		page = palloc(sizeof(RestReadPage));
+		page->url = st->page_url;
+		page->body = st->reader.buf;
+		page->len = st->reader.len;
+		st->read_pages = lappend(st->read_pages, page);
+		MemoryContextSwitchTo(oldcxt);
+
+		/* read through the rows to find the page's "next" link */
+		oldcxt = MemoryContextSwitchTo(st->row_cxt);
+		while (RestPageNextRow(&st->reader, st->values))
+			;
+		MemoryContextSwitchTo(oldcxt);
+		MemoryContextReset(st->row_cxt);
+		st->page_open = false;
+		find_next_page(st, NULL);
 	}
 }
 
@@ -690,7 +774,8 @@ fetch_page(RestScanState *st)
 	RestResponse resp = {0};
 	MemoryContext oldcxt;
 
-	MemoryContextReset(st->page_cxt);
+	if (!st->read_all_first)
+		MemoryContextReset(st->page_cxt);
 	oldcxt = MemoryContextSwitchTo(st->page_cxt);
 
 	st->page_url = pstrdup(st->next_url.data);
@@ -863,6 +948,7 @@ restReScanForeignScan(ForeignScanState *node)
 	st->single_row = false;
 	st->have_next = false;
 	st->first_url = NULL;
+	st->read_pages = NIL;
 	MemoryContextReset(st->page_cxt);
 	MemoryContextReset(st->row_cxt);
 }
@@ -965,6 +1051,8 @@ restBeginForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 													 REST_KEY_JUNK);
 		if (!AttributeNumberIsValid(st->key_attno))
 			elog(ERROR, "could not find junk column \"%s\"", REST_KEY_JUNK);
+		st->wholerow_attno = ExecFindJunkAttributeInTlist(subplan->targetlist,
+														  "wholerow");
 	}
 }
 
@@ -1051,8 +1139,9 @@ restExecForeignUpdate(EState *estate, ResultRelInfo *rinfo,
 
 /*
  * restExecForeignDelete
- *		DELETE the row's item.  With RETURNING, the row is read first
- *		unless the service returns it.
+ *		DELETE the row's item.  RETURNING shows the row as the scan read
+ *		it, or as the service returns it; before PostgreSQL 14, the row is
+ *		read again first.
  */
 static TupleTableSlot *
 restExecForeignDelete(EState *estate, ResultRelInfo *rinfo,
@@ -1063,7 +1152,7 @@ restExecForeignDelete(EState *estate, ResultRelInfo *rinfo,
 	RestRequest req = {0};
 	RestResponse resp = {0};
 	MemoryContext oldcxt;
-	bool		have_row = false;
+	bool		have_values = false;	/* st->values hold the row */
 	char	   *url;
 	bool		found;
 
@@ -1072,7 +1161,27 @@ restExecForeignDelete(EState *estate, ResultRelInfo *rinfo,
 
 	url = RestItemUrl(table, key_text_from_plan_slot(st, planSlot));
 	ExecClearTuple(slot);
-	if (st->has_returning && table->dialect != REST_DIALECT_POSTGREST)
+	if (st->has_returning && AttributeNumberIsValid(st->wholerow_attno))
+	{
+		/* the row as the scan read it */
+		bool		isnull;
+		Datum		row = ExecGetJunkAttribute(planSlot, st->wholerow_attno,
+											   &isnull);
+
+		if (!isnull)
+		{
+			HeapTupleHeader td = DatumGetHeapTupleHeader(row);
+			HeapTupleData tuple;
+
+			tuple.t_len = HeapTupleHeaderGetDatumLength(td);
+			ItemPointerSetInvalid(&tuple.t_self);
+			tuple.t_tableOid = RelationGetRelid(rinfo->ri_RelationDesc);
+			tuple.t_data = td;
+			ExecForceStoreHeapTuple(&tuple, slot, false);
+			slot_getallattrs(slot);
+		}
+	}
+	else if (st->has_returning && table->dialect != REST_DIALECT_POSTGREST)
 	{
 		RestRequest get = {0};
 		RestResponse got = {0};
@@ -1085,7 +1194,7 @@ restExecForeignDelete(EState *estate, ResultRelInfo *rinfo,
 			MemoryContextSwitchTo(oldcxt);
 			return NULL;
 		}
-		have_row = true;
+		have_values = true;
 	}
 
 	req.method = "DELETE";
@@ -1096,13 +1205,13 @@ restExecForeignDelete(EState *estate, ResultRelInfo *rinfo,
 	if (resp.status == 404)
 		found = false;
 	else if (response_row(table, url, &resp, st->values))
-		found = have_row = true;
+		found = have_values = true;
 	else
 		found = !(resp.body_len > 0 && resp.body[0] == '[');
 
-	if (found && have_row)
+	if (found && have_values)
 		fill_slot_from_response(st, slot, url);
-	else if (found)
+	else if (found && TTS_EMPTY(slot))
 		ExecStoreAllNullTuple(slot);
 
 	MemoryContextSwitchTo(oldcxt);
@@ -1139,10 +1248,10 @@ restExplainForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 			request = psprintf("POST %s", table->collection_url);
 			break;
 		case CMD_UPDATE:
-			request = psprintf("PATCH %s", RestItemUrl(table, "$key"));
+			request = psprintf("PATCH %s", RestItemUrl(table, NULL));
 			break;
 		case CMD_DELETE:
-			request = psprintf("DELETE %s", RestItemUrl(table, "$key"));
+			request = psprintf("DELETE %s", RestItemUrl(table, NULL));
 			break;
 		default:
 			return;

@@ -2,6 +2,8 @@
 -- A request in progress stops on statement_timeout (SQLSTATE 57014) and
 -- on the server's timeout, and the next query works.
 --
+CREATE SCHEMA t_cancel;
+SET search_path = t_cancel, public;
 SELECT svc('POST', '/_reset');
 CREATE FOREIGN TABLE books (
   id    bigint,

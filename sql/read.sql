@@ -1,6 +1,8 @@
 --
 -- Reads: DRF pages, bare arrays, point lookups by key, cursors.
 --
+CREATE SCHEMA t_read;
+SET search_path = t_read, public;
 SET datestyle = 'ISO, YMD';
 SELECT svc('POST', '/_reset');
 
@@ -85,7 +87,7 @@ EXPLAIN (ANALYZE, VERBOSE, COSTS OFF, TIMING OFF, SUMMARY OFF)
   SELECT id FROM books;
 SELECT requests();
 
--- the connection is reused: one TCP connection for all these requests
+-- the connection is reused: these requests open no new TCP connection
 SELECT svc('POST', '/_reset');
 SELECT count(*) FROM books;
 SELECT count(*) FROM books WHERE id = 1;

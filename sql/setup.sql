@@ -13,15 +13,17 @@ CREATE SERVER svc FOREIGN DATA WRAPPER rest_fdw
 CREATE USER MAPPING FOR PUBLIC SERVER svc;
 
 -- svc(method, path): call the test service's control API with curl and
--- return its answer, one row per line.  The port is in the environment of
--- the server process, set by the test command.
+-- return its answer, one row per line.  The port is in the setting
+-- rest_test.port, set below for the database.
 CREATE FUNCTION svc(method text, path text) RETURNS SETOF text
 LANGUAGE plpgsql AS $$
 BEGIN
   IF path ~ '[''\\]' OR method !~ '^[A-Z]+$' THEN
     RAISE EXCEPTION 'unsafe path %', path;
   END IF;
-  CREATE TEMP TABLE IF NOT EXISTS svc_out (n serial, line text);
+  IF to_regclass('pg_temp.svc_out') IS NULL THEN
+    CREATE TEMP TABLE svc_out (n serial, line text);
+  END IF;
   TRUNCATE svc_out;
   EXECUTE format('COPY svc_out (line) FROM PROGRAM %L WITH (FORMAT csv, DELIMITER E''\x1f'', QUOTE E''\x1e'')',
                  format('curl -sS -X %s ''http://127.0.0.1:%s%s''', method,

@@ -2,7 +2,11 @@
 -- Writes: INSERT as POST, UPDATE as PATCH, DELETE as DELETE, RETURNING
 -- from the responses, exact row counts.
 --
+CREATE SCHEMA t_write;
+SET search_path = t_write, public;
 SET datestyle = 'ISO, YMD';
+-- show the command tags: their row counts are what Django reads
+\set QUIET off
 SELECT svc('POST', '/_reset');
 
 CREATE FOREIGN TABLE books (
@@ -18,7 +22,7 @@ CREATE FOREIGN TABLE books (
 
 -- Django's create(): the key is left out, RETURNING gets the service's id
 INSERT INTO books (title, author_id, price, published, tags, in_stock)
-  VALUES ('Dune', 2, 9.90, '1965-08-01', '["sf"]', true)
+  VALUES ('Dune Messiah', 2, 9.90, '1969-10-15', '["sf"]', true)
   RETURNING id;
 SELECT requests();
 -- RETURNING * comes from the response (the service fills defaults)
