@@ -52,6 +52,18 @@ static const RestOption rest_options[] = {
 	{"page_size", ForeignServerRelationId, false, false},
 	{"max_response_size", ForeignServerRelationId, false, false},
 	{"connect_to", ForeignServerRelationId, true, false},
+	{"max_retries", ForeignServerRelationId, false, false},
+	{"retry_max_time", ForeignServerRelationId, false, false},
+	{"retry_methods", ForeignServerRelationId, false, false},
+	{"idempotency_key_header", ForeignServerRelationId, false, false},
+	{"follow_redirects", ForeignServerRelationId, false, false},
+	{"ssl_verify", ForeignServerRelationId, false, false},
+	{"ssl_ca_file", ForeignServerRelationId, true, false},
+	{"ssl_cert_file", ForeignServerRelationId, true, false},
+	{"ssl_key_file", ForeignServerRelationId, true, false},
+	{"pagination", ForeignServerRelationId, false, false},
+	{"page_size_param", ForeignServerRelationId, false, false},
+	{"max_url_length", ForeignServerRelationId, false, false},
 	/* user mapping */
 	{"bearer_token", UserMappingRelationId, false, true},
 	{"username", UserMappingRelationId, false, false},
@@ -61,6 +73,12 @@ static const RestOption rest_options[] = {
 	{"resource", ForeignTableRelationId, false, false},
 	{"key", ForeignTableRelationId, false, false},
 	{"page_size", ForeignTableRelationId, false, false},
+	{"pagination", ForeignTableRelationId, false, false},
+	{"page_size_param", ForeignTableRelationId, false, false},
+	{"filters", ForeignTableRelationId, false, false},
+	{"ordering", ForeignTableRelationId, false, false},
+	{"collation_matches", ForeignTableRelationId, false, false},
+	{"updatable", ForeignTableRelationId, false, false},
 	/* column */
 	{"field", AttributeRelationId, false, false},
 	{NULL, InvalidOid, false, false}
@@ -71,6 +89,15 @@ static const RestOption rest_options[] = {
 #define REST_DEFAULT_TIMEOUT_MS			60000
 #define REST_DEFAULT_PAGE_SIZE			0
 #define REST_DEFAULT_MAX_RESPONSE_SIZE	(64 * 1024 * 1024)
+#define REST_DEFAULT_MAX_RETRIES		2
+#define REST_DEFAULT_RETRY_MAX_TIME_MS	10000
+#define REST_DEFAULT_MAX_URL_LENGTH		4000
+
+const char *const RestLookupNames[REST_NUM_LOOKUPS] = {
+	"exact", "iexact", "ne", "lt", "lte", "gt", "gte", "in", "isnull",
+	"startswith", "istartswith", "endswith", "iendswith", "contains",
+	"icontains"
+};
 
 PG_FUNCTION_INFO_V1(rest_fdw_validator);
 
@@ -84,11 +111,25 @@ static int64 parse_byte_size(DefElem *def);
 static RestDialect parse_dialect(DefElem *def);
 static void validate_headers(DefElem *def);
 static void validate_field(DefElem *def);
+static bool validate_connection_option(DefElem *def);
+static void require_superuser_value(DefElem *def);
+static int	parse_max_retries(DefElem *def);
+static int	parse_retry_methods(DefElem *def);
+static RestRedirects parse_follow_redirects(DefElem *def);
+static void validate_header_name(DefElem *def);
+static bool read_connection_option(RestTable *table, DefElem *def);
+static RestPagination parse_pagination(DefElem *def);
+static void validate_declarations(DefElem *def, bool with_lookups);
+static int	parse_lookup(const char *name);
+static void apply_declarations(RestTable *table, const char *option,
+							   const char *value, bool with_lookups);
+static RestColumn *find_column(RestTable *table, const char *name);
 static void read_server_options(RestTable *table, List *options);
 static void read_user_options(RestTable *table, List *options);
 static void read_table_options(RestTable *table, List *options,
 							   char **keyname);
 static void read_columns(RestTable *table, Relation rel, const char *keyname);
+static void read_declarations(RestTable *table, List *options);
 static char **split_pointer(const char *pointer, int *nsegments);
 
 /*
@@ -193,6 +234,8 @@ validate_option_value(DefElem *def, const RestOption *opt)
 {
 	const char *name = def->defname;
 
+	if (validate_connection_option(def))
+		return;
 	if (strcmp(name, "base_url") == 0)
 		validate_base_url(def);
 	else if (strcmp(name, "dialect") == 0)
@@ -208,9 +251,30 @@ validate_option_value(DefElem *def, const RestOption *opt)
 		validate_headers(def);
 	else if (strcmp(name, "field") == 0)
 		validate_field(def);
+	else if (strcmp(name, "pagination") == 0)
+		(void) parse_pagination(def);
+	else if (strcmp(name, "filters") == 0)
+		validate_declarations(def, true);
+	else if (strcmp(name, "ordering") == 0)
+		validate_declarations(def, false);
+	else if (strcmp(name, "collation_matches") == 0 ||
+			 strcmp(name, "updatable") == 0)
+		(void) defGetBoolean(def);
+	else if (strcmp(name, "max_url_length") == 0)
+	{
+		int			n;
+
+		if (!parse_int(defGetString(def), &n, 0, NULL) || n < 256 || n > 1000000)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+					 errmsg("invalid value for option \"%s\": \"%s\"",
+							name, defGetString(def)),
+					 errdetail("The value must be an integer between 256 and 1000000.")));
+	}
 	else if (strcmp(name, "resource") == 0 ||
 			 strcmp(name, "key") == 0 ||
 			 strcmp(name, "connect_to") == 0 ||
+			 strcmp(name, "page_size_param") == 0 ||
 			 strcmp(name, "username") == 0)
 	{
 		if (defGetString(def)[0] == '\0')
@@ -355,6 +419,170 @@ parse_dialect(DefElem *def)
 }
 
 /*
+ * parse_pagination
+ *		Parse the name of a pagination style.
+ */
+static RestPagination
+parse_pagination(DefElem *def)
+{
+	const char *value = defGetString(def);
+
+	if (strcmp(value, "page") == 0)
+		return REST_PAGES_PAGE;
+	if (strcmp(value, "limit") == 0)
+		return REST_PAGES_LIMIT;
+	if (strcmp(value, "cursor") == 0)
+		return REST_PAGES_CURSOR;
+	if (strcmp(value, "none") == 0)
+		return REST_PAGES_NONE;
+	ereport(ERROR,
+			(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+			 errmsg("invalid value for option \"pagination\": \"%s\"", value),
+			 errhint("Valid values are: page, limit, cursor, none.")));
+	return REST_PAGES_PAGE;		/* keep compiler quiet */
+}
+
+/*
+ * parse_lookup
+ *		The RestLookup of a django-filter lookup name, "*" for all (-2), or
+ *		-1 if unknown.
+ */
+static int
+parse_lookup(const char *name)
+{
+	int			i;
+
+	if (strcmp(name, "*") == 0)
+		return -2;
+	for (i = 0; i < REST_NUM_LOOKUPS; i++)
+		if (strcmp(RestLookupNames[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/*
+ * next_declaration
+ *		Return the next comma-separated entry of a filters or ordering
+ *		option (trimmed, palloc'd), or NULL at the end.
+ */
+static char *
+next_declaration(const char **cursor)
+{
+	const char *p = *cursor;
+	const char *start;
+	const char *end;
+
+	while (*p == ',' || isspace((unsigned char) *p))
+		p++;
+	if (*p == '\0')
+	{
+		*cursor = p;
+		return NULL;
+	}
+	start = p;
+	while (*p != '\0' && *p != ',')
+		p++;
+	end = p;
+	while (end > start && isspace((unsigned char) end[-1]))
+		end--;
+	*cursor = p;
+	return pnstrdup(start, end - start);
+}
+
+/*
+ * validate_declarations
+ *		Check the syntax of a filters option ("col", "col__lookup", "*",
+ *		"col__*") or an ordering option ("col", "*").
+ */
+static void
+validate_declarations(DefElem *def, bool with_lookups)
+{
+	const char *cursor = defGetString(def);
+	char	   *entry;
+
+	while ((entry = next_declaration(&cursor)) != NULL)
+	{
+		char	   *sep = strstr(entry, "__");
+
+		if (sep != NULL && with_lookups)
+		{
+			if (sep == entry || parse_lookup(sep + 2) == -1)
+				ereport(ERROR,
+						(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+						 errmsg("invalid entry \"%s\" in option \"%s\"",
+								entry, def->defname),
+						 errhint("Entries are column names, optionally followed by \"__\" and a lookup: exact, iexact, ne, lt, lte, gt, gte, in, isnull, startswith, istartswith, endswith, iendswith, contains, icontains, or *.")));
+		}
+	}
+}
+
+/*
+ * find_column
+ *		The column of a table with this SQL name, or NULL.
+ */
+static RestColumn *
+find_column(RestTable *table, const char *name)
+{
+	int			i;
+
+	for (i = 0; i < table->ncolumns; i++)
+	{
+		RestColumn *col = &table->columns[i];
+
+		if (!col->dropped && strcmp(col->attname, name) == 0)
+			return col;
+	}
+	return NULL;
+}
+
+/*
+ * apply_declarations
+ *		Mark the lookups (filters) or sortable columns (ordering) that a
+ *		table option declares.
+ */
+static void
+apply_declarations(RestTable *table, const char *option, const char *value,
+				   bool with_lookups)
+{
+	const char *cursor = value;
+	char	   *entry;
+
+	while ((entry = next_declaration(&cursor)) != NULL)
+	{
+		char	   *sep = with_lookups ? strstr(entry, "__") : NULL;
+		int			lookup = REST_LOOKUP_EXACT;
+		uint32		mask;
+		int			i;
+
+		if (sep != NULL)
+		{
+			*sep = '\0';
+			lookup = parse_lookup(sep + 2);
+		}
+		mask = lookup == -2 ? ~(uint32) 0 : ((uint32) 1 << lookup);
+
+		for (i = 0; i < table->ncolumns; i++)
+		{
+			RestColumn *col = &table->columns[i];
+
+			if (col->dropped)
+				continue;
+			if (strcmp(entry, "*") != 0 && strcmp(entry, col->attname) != 0)
+				continue;
+			if (with_lookups)
+				col->lookups |= mask;
+			else
+				col->sortable = true;
+		}
+		if (strcmp(entry, "*") != 0 && find_column(table, entry) == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_COLUMN_NAME_NOT_FOUND),
+					 errmsg("option \"%s\" of foreign table \"%s\" names column \"%s\", which does not exist",
+							option, table->relname, entry)));
+	}
+}
+
+/*
  * split_headers
  *		Split a headers option ("Name: value" entries, one per line) into a
  *		list of strings; return NULL if an entry is malformed.
@@ -440,6 +668,218 @@ validate_field(DefElem *def)
 }
 
 /*
+ * Retries, redirects and TLS: server options read by http.c.
+ */
+
+/*
+ * validate_connection_option
+ *		Check the value of a retry, redirect or TLS option, and who may set
+ *		it; return false if def is none of them.
+ *
+ * Values that widen what a request may reach (follow_redirects 'any') or
+ * weaken its checks (ssl_verify 'false') are for superusers only.
+ */
+static bool
+validate_connection_option(DefElem *def)
+{
+	const char *name = def->defname;
+
+	if (strcmp(name, "max_retries") == 0)
+		(void) parse_max_retries(def);
+	else if (strcmp(name, "retry_max_time") == 0)
+		(void) parse_seconds(def);
+	else if (strcmp(name, "retry_methods") == 0)
+		(void) parse_retry_methods(def);
+	else if (strcmp(name, "idempotency_key_header") == 0)
+		validate_header_name(def);
+	else if (strcmp(name, "follow_redirects") == 0)
+	{
+		if (parse_follow_redirects(def) == REST_REDIRECTS_ANY)
+			require_superuser_value(def);
+	}
+	else if (strcmp(name, "ssl_verify") == 0)
+	{
+		if (!defGetBoolean(def))
+			require_superuser_value(def);
+	}
+	else if (strcmp(name, "ssl_ca_file") == 0 ||
+			 strcmp(name, "ssl_cert_file") == 0 ||
+			 strcmp(name, "ssl_key_file") == 0)
+	{
+		if (!is_absolute_path(defGetString(def)))
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+					 errmsg("invalid value for option \"%s\": \"%s\"",
+							name, defGetString(def)),
+					 errdetail("The value must be an absolute path.")));
+	}
+	else
+		return false;
+	return true;
+}
+
+/*
+ * require_superuser_value
+ *		Only a superuser may give this option this value.
+ */
+static void
+require_superuser_value(DefElem *def)
+{
+	if (!superuser())
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to set option \"%s\" to \"%s\"",
+						def->defname, defGetString(def)),
+				 errhint("Only superusers may set this value.")));
+}
+
+/*
+ * parse_max_retries
+ *		Parse the number of retries of a failed request.
+ */
+static int
+parse_max_retries(DefElem *def)
+{
+	const char *value = defGetString(def);
+	int			result;
+
+	if (!parse_int(value, &result, 0, NULL) || result < 0 || result > 10)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("invalid value for option \"%s\": \"%s\"",
+						def->defname, value),
+				 errdetail("The value must be an integer between 0 and 10.")));
+	return result;
+}
+
+/*
+ * parse_retry_methods
+ *		Parse the comma-separated methods that may be retried, as
+ *		REST_METHOD_* bits.  GET is always retried; POST never is (see
+ *		idempotency_key_header).
+ */
+static int
+parse_retry_methods(DefElem *def)
+{
+	char	   *copy = pstrdup(defGetString(def));
+	char	   *saveptr = NULL;
+	char	   *method;
+	int			result = 0;
+
+	for (method = strtok_r(copy, ",", &saveptr); method != NULL;
+		 method = strtok_r(NULL, ",", &saveptr))
+	{
+		char	   *end;
+
+		while (isspace((unsigned char) *method))
+			method++;
+		end = method + strlen(method);
+		while (end > method && isspace((unsigned char) end[-1]))
+			*--end = '\0';
+
+		if (pg_strcasecmp(method, "GET") == 0)
+			continue;
+		else if (pg_strcasecmp(method, "PUT") == 0)
+			result |= REST_METHOD_PUT;
+		else if (pg_strcasecmp(method, "PATCH") == 0)
+			result |= REST_METHOD_PATCH;
+		else if (pg_strcasecmp(method, "DELETE") == 0)
+			result |= REST_METHOD_DELETE;
+		else if (pg_strcasecmp(method, "POST") == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+					 errmsg("POST requests cannot be declared safe to retry"),
+					 errhint("Set the server option \"idempotency_key_header\" if the service accepts idempotency keys.")));
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+					 errmsg("invalid value for option \"%s\": \"%s\"",
+							def->defname, defGetString(def)),
+					 errhint("Valid values are comma-separated lists of: GET, PUT, PATCH, DELETE.")));
+	}
+	return result;
+}
+
+/*
+ * parse_follow_redirects
+ *		Parse which redirects are followed.
+ */
+static RestRedirects
+parse_follow_redirects(DefElem *def)
+{
+	const char *value = defGetString(def);
+
+	if (strcmp(value, "same-origin") == 0)
+		return REST_REDIRECTS_SAME_ORIGIN;
+	if (strcmp(value, "none") == 0)
+		return REST_REDIRECTS_NONE;
+	if (strcmp(value, "any") == 0)
+		return REST_REDIRECTS_ANY;
+	ereport(ERROR,
+			(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+			 errmsg("invalid value for option \"follow_redirects\": \"%s\"",
+					value),
+			 errhint("Valid values are: same-origin, none, any.")));
+	return REST_REDIRECTS_SAME_ORIGIN;	/* keep compiler quiet */
+}
+
+/*
+ * validate_header_name
+ *		A header name is an RFC 9110 token.
+ */
+static void
+validate_header_name(DefElem *def)
+{
+	const char *value = defGetString(def);
+	const char *p;
+
+	for (p = value; *p; p++)
+	{
+		if (!(isalnum((unsigned char) *p) || strchr("!#$%&'*+-.^_`|~", *p)))
+			break;
+	}
+	if (value[0] == '\0' || *p != '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("invalid value for option \"%s\": \"%s\"",
+						def->defname, value),
+				 errdetail("The value must be an HTTP header name, such as Idempotency-Key.")));
+}
+
+/*
+ * read_connection_option
+ *		Fill the retry, redirect and TLS part of a RestTable from one
+ *		server option; return false if def is none of them.
+ */
+static bool
+read_connection_option(RestTable *table, DefElem *def)
+{
+	const char *name = def->defname;
+
+	if (strcmp(name, "max_retries") == 0)
+		table->max_retries = parse_max_retries(def);
+	else if (strcmp(name, "retry_max_time") == 0)
+		table->retry_max_time_ms = parse_seconds(def);
+	else if (strcmp(name, "retry_methods") == 0)
+		table->retry_methods = parse_retry_methods(def);
+	else if (strcmp(name, "idempotency_key_header") == 0)
+		table->idempotency_key_header = pstrdup(defGetString(def));
+	else if (strcmp(name, "follow_redirects") == 0)
+		table->follow_redirects = parse_follow_redirects(def);
+	else if (strcmp(name, "ssl_verify") == 0)
+		table->ssl_verify = defGetBoolean(def);
+	else if (strcmp(name, "ssl_ca_file") == 0)
+		table->ssl_ca_file = pstrdup(defGetString(def));
+	else if (strcmp(name, "ssl_cert_file") == 0)
+		table->ssl_cert_file = pstrdup(defGetString(def));
+	else if (strcmp(name, "ssl_key_file") == 0)
+		table->ssl_key_file = pstrdup(defGetString(def));
+	else
+		return false;
+	return true;
+}
+
+/*
  * split_pointer
  *		Split a JSON Pointer (RFC 6901) into unescaped segments.
  */
@@ -514,8 +954,17 @@ RestGetTable(Oid relid, Oid userid)
 	table->timeout_ms = REST_DEFAULT_TIMEOUT_MS;
 	table->page_size = REST_DEFAULT_PAGE_SIZE;
 	table->max_response_size = REST_DEFAULT_MAX_RESPONSE_SIZE;
+	table->max_retries = REST_DEFAULT_MAX_RETRIES;
+	table->retry_max_time_ms = REST_DEFAULT_RETRY_MAX_TIME_MS;
+	table->follow_redirects = REST_REDIRECTS_SAME_ORIGIN;
+	table->ssl_verify = true;
+	table->max_url_length = REST_DEFAULT_MAX_URL_LENGTH;
+	table->pagination = REST_PAGES_PAGE;
+	table->updatable = true;
 
 	read_server_options(table, server->options);
+	if (table->dialect != REST_DIALECT_DRF)
+		table->pagination = REST_PAGES_LIMIT;
 	read_user_options(table, um->options);
 	read_table_options(table, ft->options, &keyname);
 
@@ -534,6 +983,7 @@ RestGetTable(Oid relid, Oid userid)
 	rel = table_open(relid, NoLock);
 	read_columns(table, rel, keyname);
 	table_close(rel, NoLock);
+	read_declarations(table, ft->options);
 
 	return table;
 }
@@ -572,6 +1022,14 @@ read_server_options(RestTable *table, List *options)
 			table->max_response_size = parse_byte_size(def);
 		else if (strcmp(def->defname, "connect_to") == 0)
 			table->connect_to = pstrdup(defGetString(def));
+		else if (read_connection_option(table, def))
+			continue;
+		else if (strcmp(def->defname, "pagination") == 0)
+			table->pagination = parse_pagination(def);
+		else if (strcmp(def->defname, "page_size_param") == 0)
+			table->page_size_param = pstrdup(defGetString(def));
+		else if (strcmp(def->defname, "max_url_length") == 0)
+			(void) parse_int(defGetString(def), &table->max_url_length, 0, NULL);
 	}
 }
 
@@ -622,6 +1080,52 @@ read_table_options(RestTable *table, List *options, char **keyname)
 			*keyname = pstrdup(defGetString(def));
 		else if (strcmp(def->defname, "page_size") == 0)
 			table->page_size = parse_page_size(def);
+		else if (strcmp(def->defname, "pagination") == 0)
+			table->pagination = parse_pagination(def);
+		else if (strcmp(def->defname, "page_size_param") == 0)
+			table->page_size_param = pstrdup(defGetString(def));
+		else if (strcmp(def->defname, "collation_matches") == 0)
+			table->collation_matches = defGetBoolean(def);
+		else if (strcmp(def->defname, "updatable") == 0)
+			table->updatable = defGetBoolean(def);
+	}
+}
+
+/*
+ * read_declarations
+ *		Apply the filters and ordering options.  PostgREST rejects what it
+ *		cannot do instead of ignoring it, so there every column may be
+ *		filtered and sorted unless the table says otherwise.
+ */
+static void
+read_declarations(RestTable *table, List *options)
+{
+	bool		have_filters = false;
+	bool		have_ordering = false;
+	ListCell   *cell;
+
+	foreach(cell, options)
+	{
+		DefElem    *def = (DefElem *) lfirst(cell);
+
+		if (strcmp(def->defname, "filters") == 0)
+		{
+			apply_declarations(table, "filters", defGetString(def), true);
+			have_filters = true;
+		}
+		else if (strcmp(def->defname, "ordering") == 0)
+		{
+			apply_declarations(table, "ordering", defGetString(def), false);
+			have_ordering = true;
+		}
+	}
+
+	if (table->dialect == REST_DIALECT_POSTGREST)
+	{
+		if (!have_filters)
+			apply_declarations(table, "filters", "*__*", true);
+		if (!have_ordering)
+			apply_declarations(table, "ordering", "*", false);
 	}
 }
 

@@ -4,18 +4,20 @@
  *		  Foreign-data wrapper for REST services: the FDW callbacks.
  *
  * A foreign table stands for a collection of a REST service.  A scan is a
- * GET of the collection, page after page, or of one item when the query
- * fixes the key; INSERT is a POST to the collection, UPDATE a PATCH and
- * DELETE a DELETE of the item, and RETURNING is filled from the service's
- * response.
+ * GET of the collection, page after page, with the conditions, order,
+ * limit and offset the service can apply put in the URL (deparse.c), or a
+ * GET of one item when the query fixes the key; count(*) reads the count
+ * the service reports.  INSERT is a POST to the collection, UPDATE a PATCH
+ * and DELETE a DELETE of the item, and RETURNING is filled from the
+ * service's response.
  *
  * Design assumptions:
  * - A scan holds at most one page of the response in memory, and reads its
  *   rows in place with the streaming reader of json.c; each row's datums
  *   live in a context reset per row.
- * - Every condition of the query is checked locally, including the ones
- *   that chose the request, so a service that ignores a parameter cannot
- *   make a wrong row reach the query.
+ * - A condition sent to a service that may ignore it is checked locally
+ *   too, and LIMIT/OFFSET are sent only when every condition is sent; so
+ *   no wrong row reaches the query.
  * - Writes take effect on the service at once; a ROLLBACK does not undo
  *   them.
  *
@@ -27,8 +29,12 @@
 
 #include <math.h>
 
+#include "access/htup_details.h"
 #include "access/sysattr.h"
 #include "access/table.h"
+#include "catalog/pg_aggregate.h"
+#include "catalog/pg_type.h"
+#include "commands/defrem.h"
 #include "commands/explain.h"
 #include "executor/executor.h"
 #include "foreign/fdwapi.h"
@@ -42,11 +48,14 @@
 #include "optimizer/inherit.h"
 #include "optimizer/optimizer.h"
 #include "optimizer/pathnode.h"
+#include "optimizer/paths.h"
 #include "optimizer/planmain.h"
 #include "optimizer/restrictinfo.h"
+#include "optimizer/tlist.h"
 #include "parser/parsetree.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
+#include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -56,22 +65,40 @@
 
 PG_MODULE_MAGIC;
 
+#if PG_VERSION_NUM < 140000
+#define F_COUNT_ 2803
+#endif
+
 /* Cost of one request, in units of seq_page_cost; and of one row. */
 #define REST_REQUEST_COST		100.0
 #define REST_ROW_COST			0.01
 /* Row estimate for a collection the planner knows nothing about. */
 #define REST_DEFAULT_ROWS		1000.0
+/* Rows per page assumed when the table does not say. */
+#define REST_DEFAULT_PAGE_ROWS	100.0
 
 /* Name of the junk column that carries the key to UPDATE and DELETE. */
 #define REST_KEY_JUNK			"rest_key"
 
+/* What a scan asks the service for. */
+typedef enum RestScanKind
+{
+	REST_SCAN_COLLECTION,		/* the rows of the collection */
+	REST_SCAN_ITEM,				/* the one item whose key is given */
+	REST_SCAN_COUNT				/* only the number of rows */
+} RestScanKind;
+
 /*
- * Planner information about a foreign table, kept in baserel->fdw_private.
+ * Planner information about a foreign table (baserel->fdw_private), and
+ * about an upper relation computed by the service.
  */
 typedef struct RestRelationInfo
 {
 	RestTable  *table;
+	Index		relid;			/* the table's range table index */
 	Expr	   *key_expr;		/* value fixing the key, or NULL */
+	RestPushdown pushdown;		/* of the restriction conditions */
+	double		rows;			/* estimated rows of the collection */
 } RestRelationInfo;
 
 /*
@@ -79,10 +106,82 @@ typedef struct RestRelationInfo
  */
 enum RestScanPrivate
 {
-	RestScanItemLookup,			/* Boolean: fetch one item by key */
-	RestScanRetrieved,			/* List of Integer: attnums to convert */
-	RestScanExplainUrl			/* String: URL shown by EXPLAIN */
+	RestScanKindItem,			/* Integer: RestScanKind */
+	RestScanColumns,			/* List of Integer: per scan tuple column,
+								 * the table's attnum (0 for the count) */
+	RestScanExplainUrl,			/* String: URL shown by EXPLAIN */
+	RestScanParams,				/* List: URL parameter templates */
+	RestScanRtIndex,			/* Integer: the table's range table index */
+	RestScanLimitExpr,			/* Integer: index in fdw_exprs, or -1 */
+	RestScanOffsetExpr,			/* Integer: index in fdw_exprs, or -1 */
+	RestScanKeyExpr,			/* Integer: index in fdw_exprs, or -1 */
+	RestScanOrdered				/* Boolean: the service sorts */
 };
+
+/*
+ * Indexes of the items of a ForeignPath's fdw_private list (upper paths).
+ */
+enum RestPathPrivate
+{
+	RestPathKind,				/* Integer: RestScanKind */
+	RestPathLimit,				/* Boolean: LIMIT/OFFSET pushed */
+};
+
+/*
+ * Execution state of a scan.
+ */
+typedef struct RestScanState
+{
+	RestTable  *table;
+	RestConnection *conn;
+	RestScanKind kind;
+	int		   *slot_columns;	/* per slot column: table column index, -1
+								 * for the count */
+	int			nslot_columns;
+	char	   *explain_url;
+	List	   *params;			/* URL parameter templates */
+	List	   *expr_states;	/* ExprState per value */
+	RestParamValue *values;		/* their values for this (re)scan */
+	int			limit_index;
+	int			offset_index;
+	int			key_index;
+	bool		ordered;
+
+	/* progress */
+	bool		started;		/* first request made */
+	bool		finished;		/* nothing more to return */
+	StringInfoData next_url;	/* next page to fetch, if have_next */
+	bool		have_next;
+	bool		page_open;		/* reader holds rows still */
+	bool		single_row;		/* the page is one object */
+	RestPageReader reader;
+	RestJsonValue *row;			/* ncolumns spans of the current row */
+	char	   *page_url;		/* URL of the current page */
+	long		page_rows;		/* rows read from the current page */
+	char	   *content_range;	/* Content-Range of the current page */
+	int64		rows_wanted;	/* rows still wanted (LIMIT), -1: all */
+	int64		next_offset;	/* PostgREST: offset of the next range */
+	char	   *range_base;		/* PostgREST: URL without limit/offset */
+
+	/* an IN list split over several requests */
+	int			split_param;
+	int			split_nelems;
+	int			split_from;
+	int			split_count;
+
+	/*
+	 * The scan feeding an UPDATE or DELETE of the same table reads every
+	 * page before the first row is modified: changing rows while paging
+	 * would shift the pages still to come.
+	 */
+	bool		read_all_first;
+	List	   *read_pages;		/* RestReadPage, still to be returned */
+
+	MemoryContext page_cxt;		/* holds the current page */
+	MemoryContext row_cxt;		/* holds the current row's datums */
+	MemoryContext scan_cxt;		/* holds a (re)scan's URLs and values */
+	RestStats	stats;
+} RestScanState;
 
 /*
  * A page read ahead by a scan that reads every page first.
@@ -95,49 +194,12 @@ typedef struct RestReadPage
 } RestReadPage;
 
 /*
- * Execution state of a scan.
- */
-typedef struct RestScanState
-{
-	RestTable  *table;
-	RestConnection *conn;
-	bool		item_lookup;	/* fetch one item by its key */
-	ExprState  *key_state;		/* evaluates the key value */
-	bool	   *retrieved;		/* per column: convert it? */
-	char	   *explain_url;
-
-	/* progress */
-	bool		started;		/* first request made */
-	StringInfoData next_url;	/* next page to fetch, if have_next */
-	bool		have_next;
-	bool		page_open;		/* reader holds rows still */
-	bool		single_row;		/* the page is one object */
-	RestPageReader reader;
-	RestJsonValue *values;		/* ncolumns spans of the current row */
-	char	   *page_url;		/* URL of the current page */
-	char	   *first_url;		/* URL of the first page */
-	long		page_rows;		/* rows read from the current page */
-	char	   *content_range;	/* Content-Range of the current page */
-
-	/*
-	 * The scan feeding an UPDATE or DELETE of the same table reads every
-	 * page before the first row is modified: changing rows while paging
-	 * would shift the pages still to come.
-	 */
-	bool		read_all_first;
-	List	   *read_pages;		/* RestReadPage, still to be returned */
-
-	MemoryContext page_cxt;		/* holds the current page */
-	MemoryContext row_cxt;		/* holds the current row's datums */
-	RestStats	stats;
-} RestScanState;
-
-/*
  * Indexes of the items of a ModifyTable's fdw_private list.
  */
 enum RestModifyPrivate
 {
-	RestModifyUpdatedAttrs,		/* List of Integer: columns set by UPDATE */
+	RestModifyUpdatedAttrs,		/* List of Integer: columns INSERT names or
+								 * UPDATE sets */
 	RestModifyHasReturning		/* Boolean: RETURNING present */
 };
 
@@ -165,10 +227,14 @@ static void restGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
 								  Oid foreigntableid);
 static void restGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel,
 								Oid foreigntableid);
-static ForeignScan *restGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel,
+static ForeignScan *restGetForeignPlan(PlannerInfo *root, RelOptInfo *foreignrel,
 									   Oid foreigntableid, ForeignPath *best_path,
 									   List *tlist, List *scan_clauses,
 									   Plan *outer_plan);
+static void restGetForeignUpperPaths(PlannerInfo *root,
+									 UpperRelationKind stage,
+									 RelOptInfo *input_rel,
+									 RelOptInfo *output_rel, void *extra);
 #if PG_VERSION_NUM >= 140000
 static void restAddForeignUpdateTargets(PlannerInfo *root, Index rtindex,
 										RangeTblEntry *target_rte,
@@ -210,17 +276,40 @@ static void restExplainForeignModify(ModifyTableState *mtstate,
 									 ResultRelInfo *rinfo, List *fdw_private,
 									 int subplan_index, ExplainState *es);
 
-/* helpers */
+/* planner helpers */
 static Oid	rest_user_for_rel(PlannerInfo *root, RelOptInfo *baserel);
 static Expr *find_key_value(PlannerInfo *root, RelOptInfo *baserel,
-							RestTable *table);
-static List *retrieved_attrs(RelOptInfo *baserel, RestTable *table);
+							RestTable *table, List *clauses);
+static List *retrieved_attrs(RelOptInfo *baserel, RestTable *table,
+							 List *local_exprs);
+static void add_parameterized_paths(PlannerInfo *root, RelOptInfo *baserel,
+									RestRelationInfo *info);
+static void add_final_path(PlannerInfo *root, RestRelationInfo *info,
+						   RelOptInfo *output_rel, FinalPathExtraData *extra);
+static void add_count_path(PlannerInfo *root, RestRelationInfo *info,
+						   RelOptInfo *input_rel, RelOptInfo *output_rel);
+static bool is_count_star(Node *node);
+static ForeignScan *plan_upper_scan(PlannerInfo *root, RelOptInfo *foreignrel,
+									ForeignPath *best_path, List *tlist,
+									Plan *outer_plan);
+static int	add_fdw_expr(List **fdw_exprs, Node *expr);
+static char *upper_explain_url(RestTable *table, RestScanKind kind,
+							   List *params, List *exprs, Query *parse);
+
+/* executor helpers */
 static void start_scan(RestScanState *st, ForeignScanState *node);
+static void set_first_url(RestScanState *st);
 static void fetch_page(RestScanState *st);
 static void read_all_pages(RestScanState *st);
 static void find_next_page(RestScanState *st, RestResponse *resp);
+static bool next_split_chunk(RestScanState *st);
 static bool same_origin(const char *a, const char *b);
 static void store_row(RestScanState *st, TupleTableSlot *slot);
+static void fetch_count(RestScanState *st, TupleTableSlot *slot);
+static int64 eval_int8(RestScanState *st, int index);
+static int64 count_rows(RestScanState *st, RestResponse *first);
+
+/* modification helpers */
 static bool response_row(RestTable *table, const char *url,
 						 RestResponse *resp, RestJsonValue *values);
 static void fill_slot_from_response(RestModifyState *st, TupleTableSlot *slot,
@@ -243,6 +332,7 @@ rest_fdw_handler(PG_FUNCTION_ARGS)
 	routine->GetForeignRelSize = restGetForeignRelSize;
 	routine->GetForeignPaths = restGetForeignPaths;
 	routine->GetForeignPlan = restGetForeignPlan;
+	routine->GetForeignUpperPaths = restGetForeignUpperPaths;
 	routine->BeginForeignScan = restBeginForeignScan;
 	routine->IterateForeignScan = restIterateForeignScan;
 	routine->ReScanForeignScan = restReScanForeignScan;
@@ -264,22 +354,31 @@ rest_fdw_handler(PG_FUNCTION_ARGS)
 
 /*
  * restGetForeignRelSize
- *		Read the table's options and estimate how many rows the scan returns.
+ *		Read the table's options, decide what the service can filter, and
+ *		estimate how many rows the scan returns.
  */
 static void
 restGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
 					  Oid foreigntableid)
 {
 	RestRelationInfo *info = palloc0(sizeof(RestRelationInfo));
+	RestTable  *table;
 
-	info->table = RestGetTable(foreigntableid, rest_user_for_rel(root, baserel));
-	info->key_expr = find_key_value(root, baserel, info->table);
+	table = RestGetTable(foreigntableid, rest_user_for_rel(root, baserel));
+	info->table = table;
+	info->relid = baserel->relid;
+	info->key_expr = find_key_value(root, baserel, table,
+									extract_actual_clauses(baserel->baserestrictinfo,
+														   false));
+	RestClassifyConditions(root, baserel, table, baserel->baserestrictinfo,
+						   &info->pushdown);
 	baserel->fdw_private = info;
 
+	info->rows = REST_DEFAULT_ROWS;
 	if (info->key_expr != NULL)
 		baserel->rows = 1;
 	else
-		baserel->rows = clamp_row_est(REST_DEFAULT_ROWS *
+		baserel->rows = clamp_row_est(info->rows *
 									  clauselist_selectivity(root,
 															 baserel->baserestrictinfo,
 															 0, JOIN_INNER,
@@ -287,70 +386,539 @@ restGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
 }
 
 /*
+ * scan_cost
+ *		Cost of a scan returning about rows rows: a request per page.
+ */
+static void
+scan_cost(RestTable *table, double rows, Cost *startup, Cost *total)
+{
+	double		page_rows = table->page_size > 0 ? table->page_size
+		: REST_DEFAULT_PAGE_ROWS;
+	double		pages = Max(1.0, ceil(rows / page_rows));
+
+	*startup = REST_REQUEST_COST;
+	*total = pages * REST_REQUEST_COST + rows * (REST_ROW_COST + cpu_tuple_cost);
+}
+
+/*
  * restGetForeignPaths
- *		Offer the one way the wrapper scans a table.
+ *		Offer a plain scan, a scan sorted by the service when the query's
+ *		order can be sent, and scans parameterized by join clauses.
  */
 static void
 restGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel,
 					Oid foreigntableid)
 {
 	RestRelationInfo *info = baserel->fdw_private;
-	double		pages;
-	Cost		startup_cost = REST_REQUEST_COST;
+	RestTable  *table = info->table;
+	Cost		startup_cost;
 	Cost		total_cost;
+	double		fetched;
 
-	if (info->key_expr != NULL)
-		pages = 1;
-	else
-		pages = ceil(REST_DEFAULT_ROWS /
-					 (info->table->page_size > 0 ? info->table->page_size : 100));
-	total_cost = startup_cost + (pages - 1) * REST_REQUEST_COST +
-		REST_DEFAULT_ROWS * (REST_ROW_COST + cpu_tuple_cost);
+	/* rows fetched: those the service's filters keep */
+	fetched = info->key_expr != NULL ? 1
+		: clamp_row_est(info->rows *
+						clauselist_selectivity(root,
+											   info->pushdown.remote_conds,
+											   0, JOIN_INNER, NULL));
+	scan_cost(table, fetched, &startup_cost, &total_cost);
 
 	add_path(baserel, (Path *)
 			 create_foreignscan_path(root, baserel, NULL, baserel->rows,
 									 startup_cost, total_cost, NIL,
 									 NULL, NULL, NIL));
+
+	/* the service sorts, if it can sort by the query's order */
+	if (info->key_expr == NULL && !info->pushdown.has_in_list &&
+		root->query_pathkeys != NIL &&
+		RestSortParams(table, root, baserel, root->query_pathkeys) != NIL)
+		add_path(baserel, (Path *)
+				 create_foreignscan_path(root, baserel, NULL, baserel->rows,
+										 startup_cost, total_cost * 1.01,
+										 root->query_pathkeys,
+										 NULL, NULL, NIL));
+
+	add_parameterized_paths(root, baserel, info);
+}
+
+/*
+ * ec_member_is_column
+ *		Callback for generate_implied_equalities_for_column: is this
+ *		EquivalenceClass member the column we look for?
+ */
+static bool
+ec_member_is_column(PlannerInfo *root, RelOptInfo *rel,
+					EquivalenceClass *ec, EquivalenceMember *em, void *arg)
+{
+	Expr	   *expr = em->em_expr;
+
+	while (IsA(expr, RelabelType))
+		expr = ((RelabelType *) expr)->arg;
+	return IsA(expr, Var) &&
+		(Index) ((Var *) expr)->varno == rel->relid &&
+		((Var *) expr)->varattno == *(AttrNumber *) arg;
+}
+
+/*
+ * add_parameterized_paths
+ *		For join clauses "column = outer value" on the key or on a column
+ *		the service can filter by equality, offer a scan repeated per outer
+ *		row with the value in the URL: an item GET for the key (Django's
+ *		select_related), a filtered GET otherwise.
+ */
+static void
+add_parameterized_paths(PlannerInfo *root, RelOptInfo *baserel,
+						RestRelationInfo *info)
+{
+	RestTable  *table = info->table;
+	List	   *clauses = NIL;
+	List	   *done = NIL;
+	ListCell   *lc;
+	int			i;
+
+	if (info->key_expr != NULL)
+		return;
+
+	foreach(lc, baserel->joininfo)
+	{
+		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
+
+		if (join_clause_is_movable_to(ri, baserel))
+			clauses = lappend(clauses, ri);
+	}
+	for (i = 0; i < table->ncolumns; i++)
+	{
+		RestColumn *col = &table->columns[i];
+		AttrNumber	attnum = col->attnum;
+
+		if (col->dropped ||
+			!(col->is_key || (col->lookups & (1 << REST_LOOKUP_EXACT))))
+			continue;
+		clauses = list_concat(clauses,
+							  generate_implied_equalities_for_column(root, baserel,
+																	 ec_member_is_column,
+																	 &attnum,
+																	 baserel->lateral_referencers));
+	}
+
+	foreach(lc, clauses)
+	{
+		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
+		Relids		required_outer;
+		ParamPathInfo *ppi;
+		bool		is_key;
+		Cost		startup_cost;
+		Cost		total_cost;
+		double		rows;
+
+		if (!join_clause_is_movable_to(ri, baserel))
+			continue;
+		is_key = find_key_value(root, baserel, table,
+								list_make1(ri->clause)) != NULL;
+		if (!is_key && !RestIsPushableCondition(root, baserel, table,
+												ri->clause))
+			continue;
+
+		required_outer = bms_difference(ri->clause_relids, baserel->relids);
+		if (bms_is_empty(required_outer))
+			continue;
+		ppi = get_baserel_parampathinfo(root, baserel, required_outer);
+		if (list_member_ptr(done, ppi))
+			continue;
+		done = lappend(done, ppi);
+
+		rows = is_key ? 1 : ppi->ppi_rows;
+		scan_cost(table, rows, &startup_cost, &total_cost);
+		add_path(baserel, (Path *)
+				 create_foreignscan_path(root, baserel, NULL, rows,
+										 startup_cost, total_cost, NIL,
+										 ppi->ppi_req_outer, NULL, NIL));
+	}
+}
+
+/*
+ * restGetForeignUpperPaths
+ *		Let the service compute count(*) and apply LIMIT/OFFSET.
+ */
+static void
+restGetForeignUpperPaths(PlannerInfo *root, UpperRelationKind stage,
+						 RelOptInfo *input_rel, RelOptInfo *output_rel,
+						 void *extra)
+{
+	RestRelationInfo *info = input_rel->fdw_private;
+
+	/* only directly above a scan of one of our tables */
+	if (info == NULL || output_rel->fdw_private != NULL)
+		return;
+
+	switch (stage)
+	{
+		case UPPERREL_GROUP_AGG:
+			if (input_rel->reloptkind == RELOPT_BASEREL)
+				add_count_path(root, info, input_rel, output_rel);
+			break;
+		case UPPERREL_ORDERED:
+			/* remember the table for the final stage above */
+			if (input_rel->reloptkind == RELOPT_BASEREL)
+				output_rel->fdw_private = info;
+			break;
+		case UPPERREL_FINAL:
+			add_final_path(root, info, output_rel, extra);
+			break;
+		default:
+			break;
+	}
+}
+
+/*
+ * add_count_path
+ *		SELECT count(*) FROM t WHERE <conditions all sent>: the count the
+ *		service reports with one small page.
+ */
+static void
+add_count_path(PlannerInfo *root, RestRelationInfo *info,
+			   RelOptInfo *input_rel, RelOptInfo *output_rel)
+{
+	Query	   *parse = root->parse;
+	RestTable  *table = info->table;
+	PathTarget *target = root->upper_targets[UPPERREL_GROUP_AGG];
+	ListCell   *lc;
+	bool		has_count = false;
+
+	if (parse->groupClause || parse->groupingSets || parse->havingQual ||
+		parse->hasWindowFuncs || info->key_expr != NULL ||
+		info->pushdown.local_conds != NIL || info->pushdown.has_in_list)
+		return;
+	if (table->dialect == REST_DIALECT_DRF &&
+		table->pagination != REST_PAGES_PAGE &&
+		table->pagination != REST_PAGES_LIMIT)
+		return;
+
+	foreach(lc, target->exprs)
+	{
+		Node	   *expr = lfirst(lc);
+
+		if (is_count_star(expr))
+			has_count = true;
+		else if (!IsA(expr, Const))
+			return;
+	}
+	if (!has_count)
+		return;
+
+	output_rel->fdw_private = info;
+	add_path(output_rel, (Path *)
+			 create_foreign_upper_path(root, output_rel, target, 1,
+									   REST_REQUEST_COST, REST_REQUEST_COST,
+									   NIL, NULL,
+									   list_make2(makeInteger(REST_SCAN_COUNT),
+												  makeBoolean(false))));
+}
+
+/*
+ * is_count_star
+ *		Is this count(*), with no FILTER, DISTINCT or ORDER BY?
+ */
+static bool
+is_count_star(Node *node)
+{
+	Aggref	   *agg;
+
+	if (!IsA(node, Aggref))
+		return false;
+	agg = (Aggref *) node;
+	return agg->aggfnoid == F_COUNT_ && agg->aggstar &&
+		agg->aggfilter == NULL && agg->aggdistinct == NIL &&
+		agg->aggorder == NIL && agg->agglevelsup == 0;
+}
+
+/*
+ * add_final_path
+ *		A scan that also applies the query's LIMIT and OFFSET, and its
+ *		ORDER BY when there is one, on the service.  Only when every
+ *		condition is sent: a condition checked only here would make the
+ *		service's first rows the wrong ones.
+ */
+static void
+add_final_path(PlannerInfo *root, RestRelationInfo *info,
+			   RelOptInfo *output_rel, FinalPathExtraData *extra)
+{
+	Query	   *parse = root->parse;
+	RestTable  *table = info->table;
+	RelOptInfo *baserel = find_base_rel(root, info->relid);
+	double		rows;
+	Cost		startup_cost;
+	Cost		total_cost;
+
+	if (!extra->limit_needed || parse->rowMarks != NIL ||
+		parse->hasTargetSRFs || parse->hasAggs || parse->groupClause ||
+		parse->distinctClause || parse->hasWindowFuncs ||
+		info->key_expr != NULL || info->pushdown.local_conds != NIL ||
+		info->pushdown.has_in_list || parse->commandType != CMD_SELECT)
+		return;
+	if (root->sort_pathkeys != NIL &&
+		RestSortParams(table, root, baserel, root->sort_pathkeys) == NIL)
+		return;
+	if (!RestCanPushLimit(table, parse->limitCount, parse->limitOffset))
+		return;
+	if ((parse->limitCount && contain_var_clause(parse->limitCount)) ||
+		(parse->limitOffset && contain_var_clause(parse->limitOffset)) ||
+		parse->limitOption == LIMIT_OPTION_WITH_TIES)
+		return;
+
+	rows = extra->count_est > 0 ? extra->count_est : baserel->rows;
+	scan_cost(table, rows, &startup_cost, &total_cost);
+
+	output_rel->fdw_private = info;
+	add_path(output_rel, (Path *)
+			 create_foreign_upper_path(root, output_rel,
+									   root->upper_targets[UPPERREL_FINAL],
+									   rows, startup_cost, total_cost * 0.5,
+									   root->sort_pathkeys, NULL,
+									   list_make2(makeInteger(REST_SCAN_COLLECTION),
+												  makeBoolean(true))));
+}
+
+/*
+ * add_fdw_expr
+ *		Append an expression to fdw_exprs; return its index.
+ */
+static int
+add_fdw_expr(List **fdw_exprs, Node *expr)
+{
+	*fdw_exprs = lappend(*fdw_exprs, expr);
+	return list_length(*fdw_exprs) - 1;
 }
 
 /*
  * restGetForeignPlan
- *		Build the ForeignScan: every condition stays a local filter.
+ *		Build the ForeignScan of a table, or of an upper relation computed
+ *		by the service.
  */
 static ForeignScan *
-restGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel,
+restGetForeignPlan(PlannerInfo *root, RelOptInfo *foreignrel,
 				   Oid foreigntableid, ForeignPath *best_path,
 				   List *tlist, List *scan_clauses, Plan *outer_plan)
 {
-	RestRelationInfo *info = baserel->fdw_private;
+	RestRelationInfo *info = foreignrel->fdw_private;
 	RestTable  *table = info->table;
-	List	   *fdw_exprs = NIL;
-	List	   *fdw_private;
+	RestPushdown pushdown;
+	List	   *fdw_exprs;
+	List	   *local_exprs;
+	List	   *params;
+	List	   *columns;
+	Expr	   *key;
+	int			key_index = -1;
+	bool		ordered = false;
 	char	   *explain_url;
+	List	   *fdw_private;
 
-	scan_clauses = extract_actual_clauses(scan_clauses, false);
+	if (IS_UPPER_REL(foreignrel))
+		return plan_upper_scan(root, foreignrel, best_path, tlist, outer_plan);
 
-	if (info->key_expr != NULL)
+	/*
+	 * Classify the conditions again: a parameterized path adds join
+	 * clauses to the restriction conditions.
+	 */
+	RestClassifyConditions(root, foreignrel, table, scan_clauses, &pushdown);
+	key = find_key_value(root, foreignrel, table,
+						 extract_actual_clauses(scan_clauses, false));
+
+	if (key != NULL)
 	{
-		Expr	   *key = info->key_expr;
-
-		fdw_exprs = list_make1(key);
-		if (IsA(key, Const) && !((Const *) key)->constisnull)
-			explain_url = RestItemUrl(table,
-									  RestDatumToUrlValue(((Const *) key)->constvalue,
-														  ((Const *) key)->consttype));
-		else
-			explain_url = RestItemUrl(table, NULL);
+		/* an item GET; every condition is checked here */
+		fdw_exprs = NIL;
+		key_index = add_fdw_expr(&fdw_exprs, (Node *) key);
+		params = NIL;
+		local_exprs = extract_actual_clauses(scan_clauses, false);
+		explain_url = IsA(key, Const) && !((Const *) key)->constisnull
+			? RestItemUrl(table,
+						  RestDatumToUrlValue(((Const *) key)->constvalue,
+											  ((Const *) key)->consttype))
+			: RestItemUrl(table, NULL);
 	}
 	else
-		explain_url = RestCollectionUrl(table);
+	{
+		List	   *sort = NIL;
 
-	fdw_private = list_make3(makeBoolean(info->key_expr != NULL),
-							 retrieved_attrs(baserel, table),
-							 makeString(explain_url));
+		fdw_exprs = pushdown.exprs;
+		local_exprs = extract_actual_clauses(list_concat(list_copy(pushdown.local_conds),
+														 pushdown.recheck_conds),
+											 false);
+		if (best_path->path.pathkeys != NIL)
+		{
+			sort = RestSortParams(table, root, foreignrel,
+								  best_path->path.pathkeys);
+			Assert(sort != NIL);
+			ordered = true;
+		}
+		params = list_concat(list_copy(pushdown.params), sort);
+		explain_url = NULL;
+	}
 
-	return make_foreignscan(tlist, scan_clauses, baserel->relid, fdw_exprs,
+	columns = retrieved_attrs(foreignrel, table, local_exprs);
+	if (key == NULL)
+	{
+		params = list_concat(params, RestProjectionParams(table, columns));
+		explain_url = RestExplainUrl(table, params, fdw_exprs);
+	}
+
+	fdw_private = list_make5(makeInteger(key ? REST_SCAN_ITEM : REST_SCAN_COLLECTION),
+							 columns,
+							 makeString(explain_url),
+							 params,
+							 makeInteger(foreignrel->relid));
+	fdw_private = lappend(fdw_private, makeInteger(-1));
+	fdw_private = lappend(fdw_private, makeInteger(-1));
+	fdw_private = lappend(fdw_private, makeInteger(key_index));
+	fdw_private = lappend(fdw_private, makeBoolean(ordered));
+
+	return make_foreignscan(tlist, local_exprs, foreignrel->relid, fdw_exprs,
 							fdw_private, NIL, NIL, outer_plan);
+}
+
+/*
+ * plan_upper_scan
+ *		The ForeignScan of count(*) or of a scan with LIMIT/OFFSET: its
+ *		tuples are described by fdw_scan_tlist, the table's columns it reads
+ *		and the count.
+ */
+static ForeignScan *
+plan_upper_scan(PlannerInfo *root, RelOptInfo *foreignrel,
+				ForeignPath *best_path, List *tlist, Plan *outer_plan)
+{
+	RestRelationInfo *info = foreignrel->fdw_private;
+	RestTable  *table = info->table;
+	RestScanKind kind = intVal(linitial(best_path->fdw_private));
+	List	   *fdw_exprs = list_copy(info->pushdown.exprs);
+	List	   *params = list_copy(info->pushdown.params);
+	List	   *local_exprs = NIL;
+	List	   *scan_tlist = NIL;
+	List	   *columns = NIL;
+	List	   *retrieved = NIL;
+	ListCell   *lc;
+	int			limit_index = -1;
+	int			offset_index = -1;
+	bool		ordered = false;
+	List	   *fdw_private;
+
+	if (kind == REST_SCAN_COUNT)
+	{
+		/* the count(*) aggregates, matched by setrefs.c to the tlist */
+		foreach(lc, root->upper_targets[UPPERREL_GROUP_AGG]->exprs)
+		{
+			Node	   *expr = lfirst(lc);
+
+			if (is_count_star(expr) &&
+				!tlist_member((Expr *) expr, scan_tlist))
+			{
+				scan_tlist = lappend(scan_tlist,
+									 makeTargetEntry((Expr *) expr,
+													 list_length(scan_tlist) + 1,
+													 NULL, false));
+				columns = lappend_int(columns, 0);
+			}
+		}
+	}
+	else
+	{
+		Query	   *parse = root->parse;
+		RelOptInfo *baserel = find_base_rel(root, info->relid);
+		List	   *vars;
+
+		/* conditions sent to a lenient service are still checked here */
+		local_exprs = extract_actual_clauses(info->pushdown.recheck_conds,
+											 false);
+		vars = pull_var_clause((Node *) list_concat(list_copy(tlist),
+													local_exprs),
+							   PVC_RECURSE_PLACEHOLDERS);
+		foreach(lc, vars)
+		{
+			Var		   *var = lfirst(lc);
+
+			if (!IsA(var, Var) || (Index) var->varno != info->relid)
+				continue;
+			if (var->varattno == 0)
+			{
+				/* a whole-row reference: every column */
+				int			i;
+
+				for (i = 0; i < table->ncolumns; i++)
+					if (!table->columns[i].dropped)
+						retrieved = list_append_unique_int(retrieved,
+														   table->columns[i].attnum);
+			}
+			else if (var->varattno > 0)
+				retrieved = list_append_unique_int(retrieved, var->varattno);
+		}
+		scan_tlist = add_to_flat_tlist(NIL, vars);
+		foreach(lc, scan_tlist)
+		{
+			TargetEntry *tle = lfirst(lc);
+
+			columns = lappend_int(columns, ((Var *) tle->expr)->varattno);
+		}
+
+		if (root->sort_pathkeys != NIL)
+		{
+			params = list_concat(params,
+								 RestSortParams(table, root, baserel,
+												root->sort_pathkeys));
+			ordered = true;
+		}
+		params = list_concat(params, RestProjectionParams(table, retrieved));
+		if (parse->limitCount)
+			limit_index = add_fdw_expr(&fdw_exprs, parse->limitCount);
+		if (parse->limitOffset)
+			offset_index = add_fdw_expr(&fdw_exprs, parse->limitOffset);
+	}
+
+	fdw_private = list_make5(makeInteger(kind),
+							 columns,
+							 makeString(upper_explain_url(table, kind, params,
+														  info->pushdown.exprs,
+														  root->parse)),
+							 params,
+							 makeInteger(info->relid));
+	fdw_private = lappend(fdw_private, makeInteger(limit_index));
+	fdw_private = lappend(fdw_private, makeInteger(offset_index));
+	fdw_private = lappend(fdw_private, makeInteger(-1));
+	fdw_private = lappend(fdw_private, makeBoolean(ordered));
+
+	return make_foreignscan(tlist, local_exprs, 0, fdw_exprs, fdw_private,
+							scan_tlist, NIL, outer_plan);
+}
+
+/*
+ * upper_explain_url
+ *		The first URL of an upper scan as EXPLAIN shows it, with the page
+ *		parameters when LIMIT and OFFSET are constants.
+ */
+static char *
+upper_explain_url(RestTable *table, RestScanKind kind, List *params,
+				  List *exprs, Query *parse)
+{
+	StringInfoData url;
+	int64		limit = -1;
+	int64		offset = 0;
+	Node	   *lc = parse->limitCount;
+	Node	   *oc = parse->limitOffset;
+
+	initStringInfo(&url);
+	appendStringInfoString(&url, RestExplainUrl(table, params, exprs));
+	if (kind == REST_SCAN_COUNT)
+	{
+		RestAppendPageParams(&url, table, -1, 0, true);
+		return url.data;
+	}
+	if ((lc && !IsA(lc, Const)) || (oc && !IsA(oc, Const)))
+		return url.data;
+	if (lc && !((Const *) lc)->constisnull)
+		limit = DatumGetInt64(((Const *) lc)->constvalue);
+	if (oc && !((Const *) oc)->constisnull)
+		offset = DatumGetInt64(((Const *) oc)->constvalue);
+	RestAppendPageParams(&url, table, limit, offset, false);
+	return url.data;
 }
 
 /*
@@ -371,29 +939,31 @@ rest_user_for_rel(PlannerInfo *root, RelOptInfo *baserel)
 
 /*
  * find_key_value
- *		Find a condition "key = value" among the table's conditions, where
- *		the value can be computed before the scan starts; return the value.
+ *		Find a condition "key = value" among the clauses, where the value
+ *		can be computed before the scan starts (it may come from an outer
+ *		relation of a nested loop); return the value.
  */
 static Expr *
-find_key_value(PlannerInfo *root, RelOptInfo *baserel, RestTable *table)
+find_key_value(PlannerInfo *root, RelOptInfo *baserel, RestTable *table,
+			   List *clauses)
 {
 	ListCell   *lc;
 
 	if (table->key_index < 0)
 		return NULL;
 
-	foreach(lc, baserel->baserestrictinfo)
+	foreach(lc, clauses)
 	{
-		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
+		Expr	   *clause = lfirst(lc);
 		OpExpr	   *op;
 		Node	   *left;
 		Node	   *right;
 		char	   *opname;
 
-		if (!IsA(ri->clause, OpExpr))
+		if (!IsA(clause, OpExpr))
 			continue;
-		op = (OpExpr *) ri->clause;
-		if (list_length(op->args) != 2)
+		op = (OpExpr *) clause;
+		if (list_length(op->args) != 2 || op->opno >= FirstNormalObjectId)
 			continue;
 		opname = get_opname(op->opno);
 		if (opname == NULL || strcmp(opname, "=") != 0 ||
@@ -402,7 +972,7 @@ find_key_value(PlannerInfo *root, RelOptInfo *baserel, RestTable *table)
 
 		left = strip_implicit_coercions(linitial(op->args));
 		right = strip_implicit_coercions(lsecond(op->args));
-		if (IsA(right, Var) && !IsA(left, Var))
+		if (!(IsA(left, Var) && (Index) ((Var *) left)->varno == baserel->relid))
 		{
 			Node	   *tmp = left;
 
@@ -413,8 +983,8 @@ find_key_value(PlannerInfo *root, RelOptInfo *baserel, RestTable *table)
 			(Index) ((Var *) left)->varno != baserel->relid ||
 			((Var *) left)->varattno != table->columns[table->key_index].attnum)
 			continue;
-		if (contain_var_clause(right) || contain_volatile_functions(right) ||
-			contain_subplans(right))
+		if (bms_is_member(baserel->relid, pull_varnos(root, right)) ||
+			contain_volatile_functions(right) || contain_subplans(right))
 			continue;
 		return (Expr *) right;
 	}
@@ -426,22 +996,16 @@ find_key_value(PlannerInfo *root, RelOptInfo *baserel, RestTable *table)
  *		The columns the query reads: only those are converted from JSON.
  */
 static List *
-retrieved_attrs(RelOptInfo *baserel, RestTable *table)
+retrieved_attrs(RelOptInfo *baserel, RestTable *table, List *local_exprs)
 {
 	Bitmapset  *attrs_used = NULL;
 	List	   *result = NIL;
-	ListCell   *lc;
 	int			i;
 	bool		whole_row;
 
 	pull_varattnos((Node *) baserel->reltarget->exprs, baserel->relid,
 				   &attrs_used);
-	foreach(lc, baserel->baserestrictinfo)
-	{
-		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
-
-		pull_varattnos((Node *) ri->clause, baserel->relid, &attrs_used);
-	}
+	pull_varattnos((Node *) local_exprs, baserel->relid, &attrs_used);
 
 	whole_row = bms_is_member(0 - FirstLowInvalidHeapAttributeNumber,
 							  attrs_used);
@@ -524,7 +1088,30 @@ restPlanForeignModify(PlannerInfo *root, ModifyTable *plan,
 	List	   *updated = NIL;
 	bool		has_returning = plan->returningLists != NIL;
 
-	if (plan->operation == CMD_UPDATE)
+	if (plan->operation == CMD_INSERT)
+	{
+		/*
+		 * Only the columns the INSERT names are sent, so that the service
+		 * applies its own defaults to the others.
+		 */
+		RangeTblEntry *rte = planner_rt_fetch(resultRelation, root);
+		int			col = -1;
+
+#if PG_VERSION_NUM >= 160000
+		Bitmapset  *cols = getRTEPermissionInfo(root->parse->rteperminfos,
+												rte)->insertedCols;
+#else
+		Bitmapset  *cols = rte->insertedCols;
+#endif
+		while ((col = bms_next_member(cols, col)) >= 0)
+		{
+			AttrNumber	attno = col + FirstLowInvalidHeapAttributeNumber;
+
+			if (attno > InvalidAttrNumber)
+				updated = lappend_int(updated, attno);
+		}
+	}
+	else if (plan->operation == CMD_UPDATE)
 	{
 		RangeTblEntry *rte = planner_rt_fetch(resultRelation, root);
 		Bitmapset  *cols;
@@ -555,11 +1142,21 @@ restPlanForeignModify(PlannerInfo *root, ModifyTable *plan,
 
 /*
  * restIsForeignRelUpdatable
- *		Every rest_fdw table accepts INSERT, UPDATE and DELETE.
+ *		INSERT, UPDATE and DELETE, unless the table says "updatable false".
  */
 static int
 restIsForeignRelUpdatable(Relation rel)
 {
+	ForeignTable *ft = GetForeignTable(RelationGetRelid(rel));
+	ListCell   *lc;
+
+	foreach(lc, ft->options)
+	{
+		DefElem    *def = (DefElem *) lfirst(lc);
+
+		if (strcmp(def->defname, "updatable") == 0 && !defGetBoolean(def))
+			return 0;
+	}
 	return (1 << CMD_INSERT) | (1 << CMD_UPDATE) | (1 << CMD_DELETE);
 }
 
@@ -573,39 +1170,62 @@ restBeginForeignScan(ForeignScanState *node, int eflags)
 	ForeignScan *plan = (ForeignScan *) node->ss.ps.plan;
 	EState	   *estate = node->ss.ps.state;
 	RestScanState *st = palloc0(sizeof(RestScanState));
-	Relation	rel = node->ss.ss_currentRelation;
+	Index		rtindex = intVal(list_nth(plan->fdw_private, RestScanRtIndex));
+	RangeTblEntry *rte = exec_rt_fetch(rtindex, estate);
 	Oid			userid;
+	List	   *columns;
 	ListCell   *lc;
+	int			i;
 
 	node->fdw_state = st;
 
 #if PG_VERSION_NUM >= 160000
 	userid = OidIsValid(plan->checkAsUser) ? plan->checkAsUser : GetUserId();
 #else
-	{
-		RangeTblEntry *rte = exec_rt_fetch(plan->scan.scanrelid, estate);
-
-		userid = OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
-	}
+	userid = OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
 #endif
 
-	st->table = RestGetTable(RelationGetRelid(rel), userid);
-	st->item_lookup = boolVal(list_nth(plan->fdw_private, RestScanItemLookup));
+	st->table = RestGetTable(rte->relid, userid);
+	st->kind = intVal(list_nth(plan->fdw_private, RestScanKindItem));
 	st->explain_url = strVal(list_nth(plan->fdw_private, RestScanExplainUrl));
-	st->retrieved = palloc0(sizeof(bool) * Max(st->table->ncolumns, 1));
-	foreach(lc, (List *) list_nth(plan->fdw_private, RestScanRetrieved))
-		st->retrieved[lfirst_int(lc) - 1] = true;
+	st->params = list_nth(plan->fdw_private, RestScanParams);
+	st->limit_index = intVal(list_nth(plan->fdw_private, RestScanLimitExpr));
+	st->offset_index = intVal(list_nth(plan->fdw_private, RestScanOffsetExpr));
+	st->key_index = intVal(list_nth(plan->fdw_private, RestScanKeyExpr));
+	st->ordered = boolVal(list_nth(plan->fdw_private, RestScanOrdered));
+
+	/* which table column each column of the scan tuple is */
+	columns = list_nth(plan->fdw_private, RestScanColumns);
+	if (plan->scan.scanrelid > 0)
+	{
+		/* the table's own tuple: retrieved columns, the others NULL */
+		st->nslot_columns = st->table->ncolumns;
+		st->slot_columns = palloc(sizeof(int) * Max(st->nslot_columns, 1));
+		for (i = 0; i < st->nslot_columns; i++)
+			st->slot_columns[i] = -2;
+		foreach(lc, columns)
+			st->slot_columns[lfirst_int(lc) - 1] = lfirst_int(lc) - 1;
+	}
+	else
+	{
+		st->nslot_columns = list_length(columns);
+		st->slot_columns = palloc(sizeof(int) * Max(st->nslot_columns, 1));
+		i = 0;
+		foreach(lc, columns)
+			st->slot_columns[i++] = lfirst_int(lc) - 1;
+	}
 
 	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
 		return;
 
 	RestPrepareColumns(st->table);
 	st->conn = RestGetConnection(st->table);
-	if (st->item_lookup)
-		st->key_state = ExecInitExpr(linitial(plan->fdw_exprs),
-									 (PlanState *) node);
-	st->values = palloc0(sizeof(RestJsonValue) * Max(st->table->ncolumns, 1));
-	st->read_all_first = !st->item_lookup &&
+	st->expr_states = ExecInitExprList(plan->fdw_exprs, (PlanState *) node);
+	st->values = palloc0(sizeof(RestParamValue) *
+						 Max(list_length(plan->fdw_exprs), 1));
+	st->row = palloc0(sizeof(RestJsonValue) * Max(st->table->ncolumns, 1));
+	st->read_all_first = st->kind == REST_SCAN_COLLECTION &&
+		plan->scan.scanrelid > 0 &&
 		ExecRelationIsTargetRelation(estate, plan->scan.scanrelid);
 	initStringInfo(&st->next_url);
 	st->page_cxt = AllocSetContextCreate(estate->es_query_cxt,
@@ -614,6 +1234,9 @@ restBeginForeignScan(ForeignScanState *node, int eflags)
 	st->row_cxt = AllocSetContextCreate(estate->es_query_cxt,
 										"rest_fdw row",
 										ALLOCSET_DEFAULT_SIZES);
+	st->scan_cxt = AllocSetContextCreate(estate->es_query_cxt,
+										 "rest_fdw scan",
+										 ALLOCSET_SMALL_SIZES);
 }
 
 /*
@@ -632,12 +1255,21 @@ restIterateForeignScan(ForeignScanState *node)
 	if (!st->started)
 	{
 		start_scan(st, node);
+		if (st->kind == REST_SCAN_COUNT)
+		{
+			fetch_count(st, slot);
+			st->finished = true;
+			return slot;
+		}
 		if (st->read_all_first)
 			read_all_pages(st);
 	}
 
-	for (;;)
+	while (!st->finished)
 	{
+		if (st->rows_wanted == 0)
+			break;
+
 		if (st->page_open)
 		{
 			bool		found;
@@ -653,18 +1285,20 @@ restIterateForeignScan(ForeignScanState *node)
 			{
 				MemoryContext oldcxt = MemoryContextSwitchTo(st->row_cxt);
 
-				found = RestPageNextRow(&st->reader, st->values);
+				found = RestPageNextRow(&st->reader, st->row);
 				MemoryContextSwitchTo(oldcxt);
 			}
 
 			if (found)
 			{
 				st->page_rows++;
+				if (st->rows_wanted > 0)
+					st->rows_wanted--;
 				store_row(st, slot);
 				return slot;
 			}
 			st->page_open = false;
-			if (!st->item_lookup && !st->read_all_first)
+			if (st->kind == REST_SCAN_COLLECTION && !st->read_all_first)
 				find_next_page(st, NULL);
 		}
 
@@ -673,7 +1307,7 @@ restIterateForeignScan(ForeignScanState *node)
 			RestReadPage *page;
 
 			if (st->read_pages == NIL)
-				return slot;
+				break;
 			page = linitial(st->read_pages);
 			st->read_pages = list_delete_first(st->read_pages);
 			st->page_url = page->url;
@@ -683,10 +1317,178 @@ restIterateForeignScan(ForeignScanState *node)
 			continue;
 		}
 
-		if (!st->have_next)
-			return slot;
+		if (!st->have_next && !next_split_chunk(st))
+			break;
 		fetch_page(st);
 	}
+
+	st->finished = true;
+	return slot;
+}
+
+/*
+ * eval_int8
+ *		The value of a LIMIT or OFFSET expression; NULL means none (-1).
+ */
+static int64
+eval_int8(RestScanState *st, int index)
+{
+	RestParamValue *pv = &st->values[index];
+
+	if (pv->isnull)
+		return -1;
+	return DatumGetInt64(pv->value);
+}
+
+/*
+ * start_scan
+ *		Compute the values of the scan's expressions and its first URL.
+ */
+static void
+start_scan(RestScanState *st, ForeignScanState *node)
+{
+	ExprContext *econtext = node->ss.ps.ps_ExprContext;
+	MemoryContext oldcxt;
+	ListCell   *lc;
+	int			i = 0;
+
+	st->started = true;
+	st->finished = false;
+	st->have_next = false;
+	st->rows_wanted = -1;
+	st->split_param = -1;
+	resetStringInfo(&st->next_url);
+	MemoryContextReset(st->scan_cxt);
+
+	oldcxt = MemoryContextSwitchTo(st->scan_cxt);
+	foreach(lc, st->expr_states)
+	{
+		ExprState  *state = lfirst(lc);
+		RestParamValue *pv = &st->values[i++];
+		MemoryContext evalcxt = MemoryContextSwitchTo(econtext->ecxt_per_tuple_memory);
+		Datum		value = ExecEvalExpr(state, econtext, &pv->isnull);
+
+		MemoryContextSwitchTo(evalcxt);
+		pv->typid = exprType((Node *) state->expr);
+		if (!pv->isnull)
+		{
+			int16		typlen;
+			bool		typbyval;
+
+			get_typlenbyval(pv->typid, &typlen, &typbyval);
+			pv->value = datumCopy(value, typbyval, typlen);
+		}
+		RestPrepareValue(pv);
+	}
+
+	if (st->limit_index >= 0)
+	{
+		st->rows_wanted = eval_int8(st, st->limit_index);
+		if (st->rows_wanted < 0)
+			st->rows_wanted = -1;
+	}
+	set_first_url(st);
+	MemoryContextSwitchTo(oldcxt);
+}
+
+/*
+ * set_first_url
+ *		The URL of the first request: the item, or the first page of the
+ *		collection (of the first part of a split IN list).
+ */
+static void
+set_first_url(RestScanState *st)
+{
+	RestTable  *table = st->table;
+	StringInfoData url;
+	char	   *base;
+	int64		offset = st->offset_index >= 0 ? eval_int8(st, st->offset_index) : 0;
+
+	if (st->kind == REST_SCAN_ITEM)
+	{
+		RestParamValue *key = &st->values[st->key_index];
+
+		if (key->isnull)
+		{
+			st->finished = true;	/* key = NULL matches no row */
+			return;
+		}
+		appendStringInfoString(&st->next_url,
+							   RestItemUrl(table,
+										   RestDatumToUrlValue(key->value,
+															   key->typid)));
+		st->have_next = true;
+		return;
+	}
+
+	if (st->split_param < 0)
+	{
+		base = RestBuildUrl(table, st->params, st->values, -1, 0, 0);
+		if (base != NULL && (int) strlen(base) > table->max_url_length &&
+			!st->ordered && st->limit_index < 0)
+		{
+			/* too long: one request per part of the longest IN list */
+			st->split_param = RestFindSplitParam(st->params, st->values,
+												 &st->split_nelems);
+			if (st->split_param >= 0)
+			{
+				st->split_from = 0;
+				st->split_count = st->split_nelems;
+			}
+		}
+	}
+	if (st->split_param >= 0)
+	{
+		/* halve the part until its URL fits */
+		for (;;)
+		{
+			base = RestBuildUrl(table, st->params, st->values,
+								st->split_param, st->split_from,
+								st->split_count);
+			if (base == NULL || (int) strlen(base) <= table->max_url_length ||
+				st->split_count <= 1)
+				break;
+			st->split_count = (st->split_count + 1) / 2;
+		}
+	}
+	if (base == NULL)
+	{
+		st->finished = true;	/* a NULL value or an empty IN list */
+		return;
+	}
+
+	initStringInfo(&url);
+	appendStringInfoString(&url, base);
+	st->range_base = pstrdup(url.data);
+	if (offset < 0)
+		offset = 0;
+	st->next_offset = offset;
+	RestAppendPageParams(&url, table,
+						 st->limit_index >= 0 ? st->rows_wanted : -1,
+						 offset, st->kind == REST_SCAN_COUNT);
+	appendStringInfoString(&st->next_url, url.data);
+	st->have_next = true;
+}
+
+/*
+ * next_split_chunk
+ *		Move on to the next part of a split IN list, if any.
+ */
+static bool
+next_split_chunk(RestScanState *st)
+{
+	MemoryContext oldcxt;
+
+	if (st->split_param < 0 ||
+		st->split_from + st->split_count >= st->split_nelems)
+		return false;
+	st->split_from += st->split_count;
+	st->split_count = st->split_nelems - st->split_from;
+	resetStringInfo(&st->next_url);
+	oldcxt = MemoryContextSwitchTo(st->scan_cxt);
+	set_first_url(st);
+	MemoryContextSwitchTo(oldcxt);
+	return st->have_next;
 }
 
 /*
@@ -697,11 +1499,13 @@ restIterateForeignScan(ForeignScanState *node)
 static void
 read_all_pages(RestScanState *st)
 {
-	while (st->have_next)
+	for (;;)
 	{
 		MemoryContext oldcxt;
 		RestReadPage *page;
 
+		if (!st->have_next && !next_split_chunk(st))
+			break;
 		fetch_page(st);
 		oldcxt = MemoryContextSwitchTo(st->page_cxt);
 		page = palloc(sizeof(RestReadPage));
@@ -713,8 +1517,8 @@ read_all_pages(RestScanState *st)
 
 		/* read through the rows to find the page's "next" link */
 		oldcxt = MemoryContextSwitchTo(st->row_cxt);
-		while (RestPageNextRow(&st->reader, st->values))
-			;
+		while (RestPageNextRow(&st->reader, st->row))
+			st->page_rows++;
 		MemoryContextSwitchTo(oldcxt);
 		MemoryContextReset(st->row_cxt);
 		st->page_open = false;
@@ -723,43 +1527,23 @@ read_all_pages(RestScanState *st)
 }
 
 /*
- * start_scan
- *		Decide the first URL: the key's item, or the collection.
+ * perform_get
+ *		GET a URL; an error status raises the mapped error, except a 404
+ *		on an item, returned as is.
  */
 static void
-start_scan(RestScanState *st, ForeignScanState *node)
+perform_get(RestScanState *st, char *url, List *headers, RestResponse *resp)
 {
-	RestTable  *table = st->table;
-	MemoryContext oldcxt;
+	RestRequest req = {0};
 
-	st->started = true;
-	st->have_next = false;
-	resetStringInfo(&st->next_url);
-
-	if (st->item_lookup)
-	{
-		ExprContext *econtext = node->ss.ps.ps_ExprContext;
-		bool		isnull;
-		Datum		value;
-		char	   *url;
-
-		value = ExecEvalExpr(st->key_state, econtext, &isnull);
-		if (isnull)
-			return;				/* key = NULL matches no row */
-		oldcxt = MemoryContextSwitchTo(st->row_cxt);
-		url = RestItemUrl(table,
-						  RestDatumToUrlValue(value,
-											  exprType((Node *) st->key_state->expr)));
-		appendStringInfoString(&st->next_url, url);
-		MemoryContextSwitchTo(oldcxt);
-	}
-	else
-	{
-		oldcxt = MemoryContextSwitchTo(st->page_cxt);
-		appendStringInfoString(&st->next_url, RestCollectionUrl(table));
-		MemoryContextSwitchTo(oldcxt);
-	}
-	st->have_next = true;
+	req.method = "GET";
+	req.url = url;
+	req.extra_headers = headers;
+	RestPerform(st->conn, st->table, &req, resp, &st->stats);
+	if (st->kind == REST_SCAN_ITEM && resp->status == 404)
+		return;
+	if (resp->status < 200 || resp->status > 299)
+		RestReportResponseError(st->table, &req, resp);
 }
 
 /*
@@ -770,7 +1554,6 @@ static void
 fetch_page(RestScanState *st)
 {
 	RestTable  *table = st->table;
-	RestRequest req = {0};
 	RestResponse resp = {0};
 	MemoryContext oldcxt;
 
@@ -779,32 +1562,24 @@ fetch_page(RestScanState *st)
 	oldcxt = MemoryContextSwitchTo(st->page_cxt);
 
 	st->page_url = pstrdup(st->next_url.data);
-	if (st->first_url == NULL)
-		st->first_url = MemoryContextStrdup(GetMemoryChunkContext(st),
-											st->page_url);
 	st->have_next = false;
 	st->page_rows = 0;
 	st->content_range = NULL;
 
-	req.method = "GET";
-	req.url = st->page_url;
-	RestPerform(st->conn, table, &req, &resp, &st->stats);
-
-	if (st->item_lookup && resp.status == 404)
+	perform_get(st, st->page_url, NIL, &resp);
+	if (st->kind == REST_SCAN_ITEM && resp.status == 404)
 	{
 		/* no such item: no row */
 		MemoryContextSwitchTo(oldcxt);
 		return;
 	}
-	if (resp.status < 200 || resp.status > 299)
-		RestReportResponseError(table, &req, &resp);
 
 	st->content_range = resp.content_range;
-	if (st->item_lookup && !(resp.body_len > 0 &&
-							 resp.body[strspn(resp.body, " \t\r\n")] == '['))
+	if (st->kind == REST_SCAN_ITEM &&
+		!(resp.body_len > 0 && resp.body[strspn(resp.body, " \t\r\n")] == '['))
 	{
 		RestParseObject(table, st->page_url, resp.body, resp.body_len,
-						st->values);
+						st->row);
 		st->single_row = true;
 	}
 	else
@@ -812,11 +1587,151 @@ fetch_page(RestScanState *st)
 		RestPageBegin(&st->reader, table, st->page_url, resp.body,
 					  resp.body_len);
 		/* a Link header is known now; an envelope's "next" at the end */
-		if (resp.link_next != NULL && !st->item_lookup)
+		if (resp.link_next != NULL && st->kind != REST_SCAN_ITEM)
 			find_next_page(st, &resp);
 	}
 	st->page_open = true;
 	MemoryContextSwitchTo(oldcxt);
+}
+
+/*
+ * fetch_count
+ *		Read the number of rows the service reports and store it.
+ */
+static void
+fetch_count(RestScanState *st, TupleTableSlot *slot)
+{
+	RestTable  *table = st->table;
+	RestResponse resp = {0};
+	List	   *headers = NIL;
+	const char *count_text = NULL;
+	MemoryContext oldcxt;
+	char	   *end;
+	int64		count = -1;
+	int			i;
+
+	MemoryContextReset(st->page_cxt);
+	oldcxt = MemoryContextSwitchTo(st->page_cxt);
+	if (!st->have_next)
+		count = 0;				/* conditions false for every row */
+	else
+	{
+		st->page_url = pstrdup(st->next_url.data);
+		if (table->dialect == REST_DIALECT_POSTGREST)
+			headers = list_make1("Prefer: count=exact");
+		perform_get(st, st->page_url, headers, &resp);
+
+		switch (table->dialect)
+		{
+			case REST_DIALECT_DRF:
+				RestPageBegin(&st->reader, table, st->page_url, resp.body,
+							  resp.body_len);
+				while (RestPageNextRow(&st->reader, st->row))
+					;
+				if (st->reader.count.kind == REST_JSON_NUMBER)
+					count_text = RestJsonValueText(&st->reader.count);
+				break;
+			case REST_DIALECT_POSTGREST:
+				if (resp.content_range != NULL &&
+					strchr(resp.content_range, '/') != NULL)
+					count_text = strchr(resp.content_range, '/') + 1;
+				break;
+			case REST_DIALECT_JSON_SERVER:
+				count_text = resp.total_count;
+				break;
+		}
+		if (count_text == NULL && resp.body_len > 0 &&
+			table->dialect == REST_DIALECT_DRF)
+		{
+			/* no count in the response: count the rows themselves */
+			count = count_rows(st, &resp);
+			count_text = "";
+		}
+		errno = 0;
+		if (count_text != NULL && count_text[0] != '\0')
+			count = strtoll(count_text, &end, 10);
+		else if (count_text == NULL)
+			count = -1;
+		else
+			end = "";
+		if (count_text == NULL || *end != '\0' || errno != 0 || count < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+					 errmsg("service did not report a row count"),
+					 errdetail("The response has no usable %s.",
+							   table->dialect == REST_DIALECT_DRF
+							   ? "\"count\" member"
+							   : table->dialect == REST_DIALECT_POSTGREST
+							   ? "Content-Range total" : "X-Total-Count header"),
+					 errhint("Set the table option \"pagination\" to match the service, or \"cursor\" to count rows locally."),
+					 errcontext("remote request GET %s", st->page_url)));
+	}
+
+	MemoryContextSwitchTo(oldcxt);
+	for (i = 0; i < st->nslot_columns; i++)
+	{
+		slot->tts_values[i] = Int64GetDatum(count);
+		slot->tts_isnull[i] = false;
+	}
+	ExecStoreVirtualTuple(slot);
+}
+
+/*
+ * count_rows
+ *		Count the rows of the collection one by one, for a service that
+ *		reports no count: the first page already fetched when it is the
+ *		scan's first page, then every next page.
+ */
+static int64
+count_rows(RestScanState *st, RestResponse *first)
+{
+	StringInfoData url;
+	int64		count = 0;
+
+	initStringInfo(&url);
+	appendStringInfoString(&url, st->range_base);
+	RestAppendPageParams(&url, st->table, -1, 0, false);
+
+	if (strcmp(url.data, st->page_url) == 0)
+	{
+		/* the count request was a plain first page: use it */
+		st->have_next = false;
+		st->page_rows = 0;
+		RestPageBegin(&st->reader, st->table, st->page_url, first->body,
+					  first->body_len);
+		if (first->link_next != NULL)
+			find_next_page(st, first);
+		st->page_open = true;
+	}
+	else
+	{
+		resetStringInfo(&st->next_url);
+		appendStringInfoString(&st->next_url, url.data);
+		st->have_next = true;
+		st->page_open = false;
+	}
+
+	for (;;)
+	{
+		if (st->page_open)
+		{
+			MemoryContext oldcxt = MemoryContextSwitchTo(st->row_cxt);
+
+			while (RestPageNextRow(&st->reader, st->row))
+			{
+				st->page_rows++;
+				count++;
+			}
+			MemoryContextSwitchTo(oldcxt);
+			MemoryContextReset(st->row_cxt);
+			st->page_open = false;
+			find_next_page(st, NULL);
+		}
+		if (!st->have_next && !next_split_chunk(st))
+			break;
+		fetch_page(st);
+	}
+	return count;
 }
 
 /*
@@ -860,9 +1775,16 @@ find_next_page(RestScanState *st, RestResponse *resp)
 		if (sscanf(st->content_range, "%ld-%ld/%31s", &first, &last,
 				   total) == 3 &&
 			(strcmp(total, "*") == 0 || last + 1 < atol(total)))
-			next = psprintf("%s%coffset=%ld", st->first_url,
-							strchr(st->first_url, '?') ? '&' : '?',
-							last + 1);
+		{
+			StringInfoData url;
+
+			initStringInfo(&url);
+			appendStringInfoString(&url, st->range_base);
+			st->next_offset += st->page_rows;
+			RestAppendPageParams(&url, table, st->rows_wanted,
+								 st->next_offset, false);
+			next = url.data;
+		}
 	}
 
 	if (next != NULL)
@@ -916,18 +1838,18 @@ store_row(RestScanState *st, TupleTableSlot *slot)
 	MemoryContext oldcxt = MemoryContextSwitchTo(st->row_cxt);
 	int			i;
 
-	for (i = 0; i < table->ncolumns; i++)
+	for (i = 0; i < st->nslot_columns; i++)
 	{
-		RestColumn *col = &table->columns[i];
+		int			c = st->slot_columns[i];
 
-		if (col->dropped || !st->retrieved[i])
+		if (c < 0)
 		{
 			slot->tts_values[i] = (Datum) 0;
 			slot->tts_isnull[i] = true;
 			continue;
 		}
-		slot->tts_values[i] = RestJsonToDatum(table, col, &st->values[i],
-											  st->page_url,
+		slot->tts_values[i] = RestJsonToDatum(table, &table->columns[c],
+											  &st->row[c], st->page_url,
 											  &slot->tts_isnull[i]);
 	}
 	MemoryContextSwitchTo(oldcxt);
@@ -936,7 +1858,7 @@ store_row(RestScanState *st, TupleTableSlot *slot)
 
 /*
  * restReScanForeignScan
- *		Start again from the first request (its key may have changed).
+ *		Start again from the first request (its values may have changed).
  */
 static void
 restReScanForeignScan(ForeignScanState *node)
@@ -944,10 +1866,10 @@ restReScanForeignScan(ForeignScanState *node)
 	RestScanState *st = node->fdw_state;
 
 	st->started = false;
+	st->finished = false;
 	st->page_open = false;
 	st->single_row = false;
 	st->have_next = false;
-	st->first_url = NULL;
 	st->read_pages = NIL;
 	MemoryContextReset(st->page_cxt);
 	MemoryContextReset(st->row_cxt);
@@ -973,8 +1895,15 @@ restExplainForeignScan(ForeignScanState *node, ExplainState *es)
 	RestScanState *st = node->fdw_state;
 
 	if (es->verbose)
+	{
 		ExplainPropertyText("Remote request",
 							psprintf("GET %s", st->explain_url), es);
+		if (st->kind == REST_SCAN_COUNT)
+			ExplainPropertyText("Remote count", "the service's row count",
+								es);
+		if (st->limit_index >= 0 || st->offset_index >= 0)
+			ExplainPropertyText("Remote limit", "LIMIT/OFFSET applied by the service", es);
+	}
 	if (es->analyze)
 	{
 		ExplainPropertyInteger("Remote requests", NULL, st->stats.requests, es);
@@ -998,7 +1927,6 @@ restBeginForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 	EState	   *estate = mtstate->ps.state;
 	Relation	rel = rinfo->ri_RelationDesc;
 	Oid			userid;
-	int			i;
 	ListCell   *lc;
 
 	rinfo->ri_FdwState = st;
@@ -1027,16 +1955,9 @@ restBeginForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 										 "rest_fdw modify",
 										 ALLOCSET_SMALL_SIZES);
 
-	if (st->operation == CMD_INSERT)
-	{
-		for (i = 0; i < st->table->ncolumns; i++)
-			st->send[i] = !st->table->columns[i].dropped;
-	}
-	else if (st->operation == CMD_UPDATE)
-	{
-		foreach(lc, (List *) list_nth(fdw_private, RestModifyUpdatedAttrs))
-			st->send[lfirst_int(lc) - 1] = true;
-	}
+	/* the columns an INSERT names, or an UPDATE sets */
+	foreach(lc, (List *) list_nth(fdw_private, RestModifyUpdatedAttrs))
+		st->send[lfirst_int(lc) - 1] = true;
 
 	if (st->operation == CMD_UPDATE || st->operation == CMD_DELETE)
 	{

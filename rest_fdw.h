@@ -31,6 +31,54 @@ typedef enum RestDialect
 	REST_DIALECT_JSON_SERVER	/* npm json-server 0.17 */
 } RestDialect;
 
+/* How a collection is split into pages. */
+typedef enum RestPagination
+{
+	REST_PAGES_PAGE,			/* ?page=N (DRF PageNumberPagination) */
+	REST_PAGES_LIMIT,			/* ?limit=N&offset=M */
+	REST_PAGES_CURSOR,			/* opaque "next" links only */
+	REST_PAGES_NONE				/* one response holds every row */
+} RestPagination;
+
+/*
+ * Lookups a service may honour on a column, named as django-filter names
+ * them; a table declares them in its "filters" option.
+ */
+typedef enum RestLookup
+{
+	REST_LOOKUP_EXACT,
+	REST_LOOKUP_IEXACT,
+	REST_LOOKUP_NE,
+	REST_LOOKUP_LT,
+	REST_LOOKUP_LTE,
+	REST_LOOKUP_GT,
+	REST_LOOKUP_GTE,
+	REST_LOOKUP_IN,
+	REST_LOOKUP_ISNULL,
+	REST_LOOKUP_STARTSWITH,
+	REST_LOOKUP_ISTARTSWITH,
+	REST_LOOKUP_ENDSWITH,
+	REST_LOOKUP_IENDSWITH,
+	REST_LOOKUP_CONTAINS,
+	REST_LOOKUP_ICONTAINS,
+	REST_NUM_LOOKUPS
+} RestLookup;
+
+extern const char *const RestLookupNames[REST_NUM_LOOKUPS];
+
+/* Which redirects a request follows (server option follow_redirects). */
+typedef enum RestRedirects
+{
+	REST_REDIRECTS_SAME_ORIGIN,	/* same scheme, host and port only */
+	REST_REDIRECTS_NONE,		/* none */
+	REST_REDIRECTS_ANY			/* any http or https URL (superuser only) */
+} RestRedirects;
+
+/* Methods besides GET that the server option retry_methods declares safe. */
+#define REST_METHOD_PUT			0x01
+#define REST_METHOD_PATCH		0x02
+#define REST_METHOD_DELETE		0x04
+
 /*
  * Everything the wrapper knows about one server, one user mapping and one
  * foreign table, read from the catalogs (option.c).  Secrets live only in
@@ -47,6 +95,8 @@ typedef struct RestColumn
 	int			npointer;		/* number of segments (0 if field is set) */
 	bool		is_key;			/* the key column */
 	bool		dropped;		/* dropped column: never read or written */
+	uint32		lookups;		/* bitmask of RestLookup the service honours */
+	bool		sortable;		/* the service can order by this column */
 	struct RestColumnIO *io;	/* conversion state, private to json.c */
 } RestColumn;
 
@@ -65,6 +115,18 @@ typedef struct RestTable
 	int			page_size;		/* rows asked per page, 0 = service default */
 	int64		max_response_size;	/* bytes per response body */
 	char	   *connect_to;		/* libcurl CONNECT_TO entry, or NULL */
+	RestPagination pagination;	/* how the service pages a collection */
+	char	   *page_size_param;	/* query parameter naming the page size */
+	int			max_url_length; /* longer URLs are split (IN lists) */
+	int			max_retries;	/* retries of a failed idempotent request */
+	long		retry_max_time_ms;	/* retries end this long after the start */
+	int			retry_methods;	/* REST_METHOD_* retried besides GET */
+	char	   *idempotency_key_header; /* POST key header name, or NULL */
+	RestRedirects follow_redirects; /* which redirects are followed */
+	bool		ssl_verify;		/* verify the service's certificate */
+	char	   *ssl_ca_file;	/* CA bundle, or NULL for the system's */
+	char	   *ssl_cert_file;	/* client certificate, or NULL */
+	char	   *ssl_key_file;	/* its private key, or NULL */
 	/* user mapping (secrets) */
 	char	   *bearer_token;
 	char	   *username;
@@ -76,6 +138,8 @@ typedef struct RestTable
 	int			ncolumns;		/* = tuple descriptor's natts */
 	RestColumn *columns;		/* indexed by attnum - 1 */
 	int			key_index;		/* index of the key column, or -1 */
+	bool		collation_matches;	/* service orders text as we do */
+	bool		updatable;		/* INSERT, UPDATE and DELETE allowed */
 } RestTable;
 
 /* option.c */
@@ -112,6 +176,8 @@ typedef struct RestResponse
 	char	   *content_range;	/* Content-Range header value */
 	char	   *total_count;	/* X-Total-Count header value */
 	char	   *location;		/* Location header value */
+	char	   *retry_after;	/* Retry-After header value */
+	int			attempts;		/* requests made, retries included */
 	double		elapsed_ms;		/* time spent waiting for this response */
 } RestResponse;
 
@@ -132,6 +198,7 @@ extern void RestPerform(RestConnection *conn, RestTable *table,
 extern void RestReportResponseError(RestTable *table, RestRequest *req,
 									RestResponse *resp);
 extern char *RestResolveUrl(const char *base, const char *relative);
+extern void RestDefineGucs(void);
 extern void RestAppendEncoded(StringInfo buf, const char *value);
 
 /* json.c */
@@ -199,6 +266,49 @@ extern char *RestBuildBody(RestTable *table, TupleDesc tupdesc,
 extern char *RestDatumToUrlValue(Datum value, Oid typid);
 
 /* deparse.c */
+
+/*
+ * What the planner sends to the service for a scan: URL parameters built
+ * from the conditions, and which conditions stay local.
+ */
+typedef struct RestPushdown
+{
+	List	   *params;			/* URL parameter templates, see deparse.c */
+	List	   *exprs;			/* values computed at execution */
+	List	   *remote_conds;	/* RestrictInfos sent to the service */
+	List	   *local_conds;	/* RestrictInfos checked here only */
+	List	   *recheck_conds;	/* sent, and checked here again */
+	bool		has_in_list;	/* an IN list that may be split */
+} RestPushdown;
+
+/* A value computed at execution for a parameter template. */
+typedef struct RestParamValue
+{
+	Datum		value;
+	bool		isnull;
+	Oid			typid;
+	char	  **elems;			/* an array's distinct non-NULL elements */
+	int			nelems;
+} RestParamValue;
+
+extern void RestClassifyConditions(PlannerInfo *root, RelOptInfo *baserel,
+								   RestTable *table, List *conditions,
+								   RestPushdown *pushdown);
+extern bool RestIsPushableCondition(PlannerInfo *root, RelOptInfo *baserel,
+									RestTable *table, Expr *clause);
+extern List *RestSortParams(RestTable *table, PlannerInfo *root,
+							RelOptInfo *baserel, List *pathkeys);
+extern List *RestProjectionParams(RestTable *table, List *retrieved);
+extern bool RestCanPushLimit(RestTable *table, Node *limit, Node *offset);
+extern void RestAppendPageParams(StringInfo url, RestTable *table,
+								 int64 limit, int64 offset, bool count_only);
+extern void RestPrepareValue(RestParamValue *pv);
+extern char *RestBuildUrl(RestTable *table, List *params,
+						  RestParamValue *values, int split_param,
+						  int split_from, int split_count);
+extern char *RestExplainUrl(RestTable *table, List *params, List *exprs);
+extern int	RestFindSplitParam(List *params, RestParamValue *values,
+							   int *nelems);
 extern char *RestItemUrl(RestTable *table, const char *key_text);
 extern char *RestCollectionUrl(RestTable *table);
 

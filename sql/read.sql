@@ -60,7 +60,7 @@ CREATE FOREIGN TABLE authors (
   id   bigint,
   name text,
   born date
-) SERVER svc OPTIONS (resource 'authors/', page_size '2');
+) SERVER svc OPTIONS (resource 'authors/', pagination 'limit', page_size '2');
 SELECT * FROM authors ORDER BY id;
 SELECT requests();
 
