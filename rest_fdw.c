@@ -276,6 +276,16 @@ static void restExplainForeignModify(ModifyTableState *mtstate,
 									 ResultRelInfo *rinfo, List *fdw_private,
 									 int subplan_index, ExplainState *es);
 
+/* executor: direct modifications */
+static bool restPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
+								 Index resultRelation, int subplan_index);
+#if PG_VERSION_NUM >= 140000
+static void restBeginDirectModify(ForeignScanState *node, int eflags);
+static TupleTableSlot *restIterateDirectModify(ForeignScanState *node);
+static void restEndDirectModify(ForeignScanState *node);
+static void restExplainDirectModify(ForeignScanState *node, ExplainState *es);
+#endif
+
 /* planner helpers */
 static Oid	rest_user_for_rel(PlannerInfo *root, RelOptInfo *baserel);
 static Expr *find_key_value(PlannerInfo *root, RelOptInfo *baserel,
@@ -348,6 +358,13 @@ rest_fdw_handler(PG_FUNCTION_ARGS)
 	routine->EndForeignModify = restEndForeignModify;
 	routine->ExplainForeignModify = restExplainForeignModify;
 	routine->IsForeignRelUpdatable = restIsForeignRelUpdatable;
+	routine->PlanDirectModify = restPlanDirectModify;
+#if PG_VERSION_NUM >= 140000
+	routine->BeginDirectModify = restBeginDirectModify;
+	routine->IterateDirectModify = restIterateDirectModify;
+	routine->EndDirectModify = restEndDirectModify;
+	routine->ExplainDirectModify = restExplainDirectModify;
+#endif
 
 	PG_RETURN_POINTER(routine);
 }
@@ -2299,3 +2316,330 @@ key_text_from_plan_slot(RestModifyState *st, TupleTableSlot *planSlot)
 				 errdetail("A row is addressed by its key; a row without one cannot be updated or deleted.")));
 	return RestDatumToUrlValue(value, key->typid);
 }
+
+/*
+ * Indexes of the items of the fdw_private list of a ForeignScan that
+ * modifies rows directly.
+ */
+enum RestDirectPrivate
+{
+	RestDirectSetAttrs,			/* List of Integer: columns UPDATE sets */
+	RestDirectHasReturning,		/* Boolean: RETURNING present */
+	RestDirectCanSetTag,		/* Boolean: count rows for the command */
+	RestDirectExplainUrl		/* String: URL shown by EXPLAIN */
+};
+
+/*
+ * Execution state of a direct UPDATE or DELETE.
+ */
+typedef struct RestDirectState
+{
+	RestTable  *table;
+	RestConnection *conn;
+	List	   *set_attrs;		/* attnums, matching fdw_exprs[1...] */
+	List	   *expr_states;	/* key, then the new values */
+	bool		has_returning;
+	bool		can_set_tag;
+	bool		done;			/* request made */
+	bool		found;			/* the row existed */
+	bool		returned;		/* RETURNING row handed out */
+	RestJsonValue *row;			/* the row the service returned */
+	bool		have_row;
+	Datum	   *sent_values;	/* values sent, for RETURNING */
+	bool	   *sent_nulls;
+	bool	   *send;
+	char	   *url;
+	RestStats	stats;
+} RestDirectState;
+
+/*
+ * restPlanDirectModify
+ *		Turn "UPDATE t SET col = value... WHERE key = value" and "DELETE FROM
+ *		t WHERE key = value" into one PATCH or DELETE of the item, without
+ *		reading it first.  The 404 of a missing item counts 0 rows.
+ */
+static bool
+restPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
+					 Index resultRelation, int subplan_index)
+{
+#if PG_VERSION_NUM < 140000
+	return false;
+#else
+	CmdType		operation = plan->operation;
+	Plan	   *subplan = outerPlan(plan);
+	ForeignScan *fscan;
+	RelOptInfo *baserel;
+	RestRelationInfo *info;
+	RangeTblEntry *rte;
+	Relation	rel;
+	bool		has_triggers;
+	Expr	   *key;
+	List	   *fdw_exprs;
+	List	   *set_attrs = NIL;
+	bool		has_returning = plan->returningLists != NIL;
+
+	if ((operation != CMD_UPDATE && operation != CMD_DELETE) ||
+		subplan == NULL || !IsA(subplan, ForeignScan))
+		return false;
+	fscan = (ForeignScan *) subplan;
+	if (fscan->scan.scanrelid != resultRelation ||
+		intVal(list_nth(fscan->fdw_private, RestScanKindItem)) != REST_SCAN_ITEM)
+		return false;
+
+	/* the key's condition must be the only one */
+	baserel = find_base_rel(root, resultRelation);
+	info = baserel->fdw_private;
+	if (list_length(fscan->scan.plan.qual) != 1)
+		return false;
+	key = find_key_value(root, baserel, info->table, fscan->scan.plan.qual);
+	if (key == NULL ||
+		!equal(key, list_nth(fscan->fdw_exprs,
+							 intVal(list_nth(fscan->fdw_private, RestScanKeyExpr)))))
+		return false;
+
+	/* row triggers need the old row */
+	rte = planner_rt_fetch(resultRelation, root);
+	rel = table_open(rte->relid, NoLock);
+	has_triggers = rel->trigdesc != NULL &&
+		(operation == CMD_UPDATE
+		 ? (rel->trigdesc->trig_update_before_row ||
+			rel->trigdesc->trig_update_after_row)
+		 : (rel->trigdesc->trig_delete_before_row ||
+			rel->trigdesc->trig_delete_after_row));
+	table_close(rel, NoLock);
+	if (has_triggers)
+		return false;
+
+	/* DELETE ... RETURNING needs the row, which only PostgREST returns */
+	if (operation == CMD_DELETE && has_returning &&
+		info->table->dialect != REST_DIALECT_POSTGREST)
+		return false;
+
+	fdw_exprs = list_make1(key);
+	if (operation == CMD_UPDATE)
+	{
+		List	   *processed_tlist = NIL;
+		List	   *update_colnos = NIL;
+		ListCell   *lc;
+		ListCell   *lc2;
+
+		get_translated_update_targetlist(root, resultRelation,
+										 &processed_tlist, &update_colnos);
+		forboth(lc, processed_tlist, lc2, update_colnos)
+		{
+			TargetEntry *tle = lfirst_node(TargetEntry, lc);
+			AttrNumber	attno = lfirst_int(lc2);
+
+			/* new values may not depend on the old row */
+			if (attno <= InvalidAttrNumber ||
+				contain_var_clause((Node *) tle->expr) ||
+				contain_volatile_functions((Node *) tle->expr) ||
+				contain_subplans((Node *) tle->expr))
+				return false;
+			set_attrs = lappend_int(set_attrs, attno);
+			fdw_exprs = lappend(fdw_exprs, tle->expr);
+		}
+	}
+
+	fscan->operation = operation;
+	fscan->resultRelation = resultRelation;
+	fscan->fdw_exprs = fdw_exprs;
+	fscan->fdw_private = list_make4(set_attrs, makeBoolean(has_returning),
+									makeBoolean(plan->canSetTag),
+									makeString(IsA(key, Const) && !((Const *) key)->constisnull
+											   ? RestItemUrl(info->table,
+															 RestDatumToUrlValue(((Const *) key)->constvalue,
+																				 ((Const *) key)->consttype))
+											   : RestItemUrl(info->table, NULL)));
+	fscan->scan.plan.qual = NIL;
+	return true;
+#endif
+}
+
+#if PG_VERSION_NUM >= 140000
+/*
+ * restBeginDirectModify
+ *		Set up a direct UPDATE or DELETE.
+ */
+static void
+restBeginDirectModify(ForeignScanState *node, int eflags)
+{
+	ForeignScan *plan = (ForeignScan *) node->ss.ps.plan;
+	EState	   *estate = node->ss.ps.state;
+	ResultRelInfo *rinfo = node->resultRelInfo;
+	RestDirectState *st = palloc0(sizeof(RestDirectState));
+	Oid			userid;
+	int			natts;
+
+	node->fdw_state = st;
+#if PG_VERSION_NUM >= 160000
+	userid = ExecGetResultRelCheckAsUser(rinfo, estate);
+#else
+	{
+		RangeTblEntry *rte = exec_rt_fetch(rinfo->ri_RangeTableIndex, estate);
+
+		userid = OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
+	}
+#endif
+	st->table = RestGetTable(RelationGetRelid(rinfo->ri_RelationDesc), userid);
+	st->set_attrs = list_nth(plan->fdw_private, RestDirectSetAttrs);
+	st->has_returning = boolVal(list_nth(plan->fdw_private,
+										 RestDirectHasReturning));
+	st->can_set_tag = boolVal(list_nth(plan->fdw_private, RestDirectCanSetTag));
+	st->url = strVal(list_nth(plan->fdw_private, RestDirectExplainUrl));
+	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
+		return;
+
+	RestPrepareColumns(st->table);
+	st->conn = RestGetConnection(st->table);
+	st->expr_states = ExecInitExprList(plan->fdw_exprs, (PlanState *) node);
+	natts = Max(st->table->ncolumns, 1);
+	st->row = palloc0(sizeof(RestJsonValue) * natts);
+	st->sent_values = palloc0(sizeof(Datum) * natts);
+	st->sent_nulls = palloc(sizeof(bool) * natts);
+	memset(st->sent_nulls, true, sizeof(bool) * natts);
+	st->send = palloc0(sizeof(bool) * natts);
+}
+
+/*
+ * direct_modify_request
+ *		Make the one PATCH or DELETE of a direct modification.
+ */
+static void
+direct_modify_request(ForeignScanState *node, RestDirectState *st)
+{
+	ExprContext *econtext = node->ss.ps.ps_ExprContext;
+	RestTable  *table = st->table;
+	CmdType		operation = ((ForeignScan *) node->ss.ps.plan)->operation;
+	RestRequest req = {0};
+	RestResponse resp = {0};
+	ListCell   *lc;
+	ListCell   *la;
+	bool		isnull;
+	Datum		key;
+	Oid			keytype;
+
+	key = ExecEvalExpr(linitial(st->expr_states), econtext, &isnull);
+	if (isnull)
+		return;					/* key = NULL matches no row */
+	keytype = exprType((Node *) ((ExprState *) linitial(st->expr_states))->expr);
+	st->url = RestItemUrl(table, RestDatumToUrlValue(key, keytype));
+
+	req.url = st->url;
+	if (operation == CMD_UPDATE)
+	{
+		req.method = "PATCH";
+		forboth(la, st->set_attrs, lc, list_delete_first(list_copy(st->expr_states)))
+		{
+			int			i = lfirst_int(la) - 1;
+
+			st->sent_values[i] = ExecEvalExpr(lfirst(lc), econtext,
+											  &st->sent_nulls[i]);
+			st->send[i] = true;
+		}
+		req.body = RestBuildBody(table,
+								 RelationGetDescr(node->resultRelInfo->ri_RelationDesc),
+								 st->sent_values, st->sent_nulls, st->send,
+								 &req.body_len);
+	}
+	else
+		req.method = "DELETE";
+	req.extra_headers = returning_extra_headers(table);
+
+	RestPerform(st->conn, table, &req, &resp, &st->stats);
+	if (resp.status == 404)
+		return;
+	if (resp.status < 200 || resp.status > 299)
+		RestReportResponseError(table, &req, &resp);
+
+	if (response_row(table, st->url, &resp, st->row))
+		st->found = st->have_row = true;
+	else
+		st->found = !(resp.body_len > 0 &&
+					  resp.body[strspn(resp.body, " \t\r\n")] == '[');
+}
+
+/*
+ * restIterateDirectModify
+ *		Make the request on the first call; count the row, and return it
+ *		for RETURNING.
+ */
+static TupleTableSlot *
+restIterateDirectModify(ForeignScanState *node)
+{
+	RestDirectState *st = node->fdw_state;
+	EState	   *estate = node->ss.ps.state;
+	ResultRelInfo *rinfo = node->resultRelInfo;
+	TupleTableSlot *slot = node->ss.ss_ScanTupleSlot;
+	int			i;
+
+	if (!st->done)
+	{
+		st->done = true;
+		direct_modify_request(node, st);
+		if (st->found && !rinfo->ri_projectReturning)
+		{
+			if (st->can_set_tag)
+				estate->es_processed += 1;
+			if (node->ss.ps.instrument)
+				node->ss.ps.instrument->tuplecount += 1;
+		}
+	}
+
+	if (!rinfo->ri_projectReturning || !st->found || st->returned)
+		return ExecClearTuple(slot);
+
+	/* the returned row; what the response lacks is what was sent */
+	st->returned = true;
+	if (st->can_set_tag)
+		estate->es_processed += 1;
+	ExecClearTuple(slot);
+	for (i = 0; i < slot->tts_tupleDescriptor->natts; i++)
+	{
+		RestColumn *col = &st->table->columns[i];
+
+		if (!col->dropped && st->have_row &&
+			st->row[i].kind != REST_JSON_MISSING)
+			slot->tts_values[i] = RestJsonToDatum(st->table, col, &st->row[i],
+												  st->url,
+												  &slot->tts_isnull[i]);
+		else
+		{
+			slot->tts_values[i] = st->sent_values[i];
+			slot->tts_isnull[i] = st->sent_nulls[i];
+		}
+	}
+	ExecStoreVirtualTuple(slot);
+	rinfo->ri_projectReturning->pi_exprContext->ecxt_scantuple = slot;
+	return slot;
+}
+
+/*
+ * restEndDirectModify
+ *		Nothing to release: memory goes with the query's context.
+ */
+static void
+restEndDirectModify(ForeignScanState *node)
+{
+}
+
+/*
+ * restExplainDirectModify
+ *		Show the one request a direct modification makes.
+ */
+static void
+restExplainDirectModify(ForeignScanState *node, ExplainState *es)
+{
+	RestDirectState *st = node->fdw_state;
+	CmdType		operation = ((ForeignScan *) node->ss.ps.plan)->operation;
+
+	if (es->verbose)
+		ExplainPropertyText("Remote request",
+							psprintf("%s %s",
+									 operation == CMD_UPDATE ? "PATCH" : "DELETE",
+									 st->url),
+							es);
+	if (es->analyze)
+		ExplainPropertyInteger("Remote requests", NULL, st->stats.requests, es);
+}
+#endif

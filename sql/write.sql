@@ -43,9 +43,11 @@ INSERT INTO books (title, author_id)
   RETURNING id;
 SELECT requests();
 
--- UPDATE by key: a PATCH of the changed columns only
+-- UPDATE by key, as Django's save() sends it: one PATCH of the changed
+-- columns, without reading the row first
 UPDATE books SET price = 12.34 WHERE id = 6;
 SELECT requests();
+-- a new value computed from the old row: the row is read, then PATCHed
 UPDATE books SET price = price + 1, in_stock = false WHERE id = 6
   RETURNING id, title, price, in_stock;
 SELECT requests();
@@ -55,7 +57,7 @@ UPDATE books SET title = 'Nobody' WHERE id = 999;
 SELECT requests();
 -- a row that disappears between the scan and the PATCH counts 0 rows
 SELECT svc('POST', '/_fault?path=/api/books/7/&method=PATCH&status=404');
-UPDATE books SET title = 'Gone' WHERE id = 7;
+UPDATE books SET title = 'Gone' WHERE id = 7 AND title = 'Emma';
 SELECT requests();
 -- UPDATE by another column: the collection is read, each row PATCHed
 UPDATE books SET in_stock = true WHERE title LIKE 'Volume %';
@@ -74,6 +76,13 @@ SELECT requests();
 EXPLAIN (VERBOSE, COSTS OFF) INSERT INTO books (title) VALUES ('x');
 EXPLAIN (VERBOSE, COSTS OFF) UPDATE books SET title = 'x' WHERE id = 1;
 EXPLAIN (VERBOSE, COSTS OFF) DELETE FROM books WHERE id = 1;
+EXPLAIN (VERBOSE, COSTS OFF) UPDATE books SET title = 'x' WHERE id = 1 AND in_stock;
+-- a parameter as the key, and RETURNING from the PATCH response
+PREPARE set_price(bigint, numeric) AS
+  UPDATE books SET price = $2 WHERE id = $1 RETURNING id, title, price;
+EXECUTE set_price(5, 16.00);
+EXECUTE set_price(500, 16.00);
+SELECT requests();
 
 -- the service rejects a row: a data exception with its field errors
 INSERT INTO books (title) VALUES ('');
