@@ -23,11 +23,13 @@ chmod 755 "$work"
 cleanup() {
 	cluster_stop "$work"
 	[ -n "${REST_SERVICE_PID:-}" ] && kill "$REST_SERVICE_PID" 2>/dev/null || true
+	[ -n "${JSON_SERVER_PID:-}" ] && kill "$JSON_SERVER_PID" 2>/dev/null || true
 	rm -rf "$work"
 }
 trap cleanup EXIT
 
 service_start "$work"
+json_server_start "$work"
 cluster_start "$work"
 
 passed=0 failed=0

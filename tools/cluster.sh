@@ -46,3 +46,24 @@ service_start() {
 	REST_TEST_PORT=$(cat "$dir/service.port")
 	export REST_TEST_PORT REST_SERVICE_PID
 }
+
+# json_server_start DIR: start the real json-server 0.17 (test/jsonserver)
+# on a free port over a copy of its db.json; exports JSON_SERVER_PORT and
+# JSON_SERVER_PID.
+json_server_start() {
+	local dir=$1 top port
+	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+	(cd "$top/test/jsonserver" && npm ci --no-audit --no-fund --silent >/dev/null)
+	cp "$top/test/jsonserver/db.json" "$dir/db.json"
+	port=$(free_port)
+	"$top/test/jsonserver/node_modules/.bin/json-server" --host 127.0.0.1 \
+		--port "$port" --quiet "$dir/db.json" >"$dir/json-server.log" 2>&1 &
+	JSON_SERVER_PID=$!
+	for _ in $(seq 1 100); do
+		curl -sf "http://127.0.0.1:$port/books/1" >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	curl -sf "http://127.0.0.1:$port/books/1" >/dev/null || { echo "json-server did not start:"; cat "$dir/json-server.log"; return 1; }
+	JSON_SERVER_PORT=$port
+	export JSON_SERVER_PORT JSON_SERVER_PID
+}

@@ -8,6 +8,8 @@ packages=(
 	libcurl4-openssl-dev libjansson-dev
 	build-essential curl python3 python3-venv
 )
+# node and npm run the real json-server test; the machine may have its own
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do
