@@ -124,6 +124,7 @@ static int	parse_lookup(const char *name);
 static void apply_declarations(RestTable *table, const char *option,
 							   const char *value, bool with_lookups);
 static RestColumn *find_column(RestTable *table, const char *name);
+static RestTable *read_server_and_mapping(Oid serverid, Oid userid);
 static void read_server_options(RestTable *table, List *options);
 static void read_user_options(RestTable *table, List *options);
 static void read_table_options(RestTable *table, List *options,
@@ -936,36 +937,13 @@ split_pointer(const char *pointer, int *nsegments)
 RestTable *
 RestGetTable(Oid relid, Oid userid)
 {
-	RestTable  *table = palloc0(sizeof(RestTable));
 	ForeignTable *ft = GetForeignTable(relid);
-	ForeignServer *server = GetForeignServer(ft->serverid);
-	UserMapping *um = GetUserMapping(userid, ft->serverid);
+	RestTable  *table = read_server_and_mapping(ft->serverid, userid);
 	Relation	rel;
 	char	   *keyname = NULL;
 
 	table->relid = relid;
 	table->relname = get_rel_name(relid);
-	table->serverid = server->serverid;
-	table->userid = userid;
-	table->umid = um->umid;
-
-	table->dialect = REST_DIALECT_DRF;
-	table->connect_timeout_ms = REST_DEFAULT_CONNECT_TIMEOUT_MS;
-	table->timeout_ms = REST_DEFAULT_TIMEOUT_MS;
-	table->page_size = REST_DEFAULT_PAGE_SIZE;
-	table->max_response_size = REST_DEFAULT_MAX_RESPONSE_SIZE;
-	table->max_retries = REST_DEFAULT_MAX_RETRIES;
-	table->retry_max_time_ms = REST_DEFAULT_RETRY_MAX_TIME_MS;
-	table->follow_redirects = REST_REDIRECTS_SAME_ORIGIN;
-	table->ssl_verify = true;
-	table->max_url_length = REST_DEFAULT_MAX_URL_LENGTH;
-	table->pagination = REST_PAGES_PAGE;
-	table->updatable = true;
-
-	read_server_options(table, server->options);
-	if (table->dialect != REST_DIALECT_DRF)
-		table->pagination = REST_PAGES_LIMIT;
-	read_user_options(table, um->options);
 	read_table_options(table, ft->options, &keyname);
 
 	if (table->resource == NULL)
@@ -985,6 +963,47 @@ RestGetTable(Oid relid, Oid userid)
 	table_close(rel, NoLock);
 	read_declarations(table, ft->options);
 
+	return table;
+}
+
+/*
+ * read_server_and_mapping
+ *		A new RestTable holding the defaults, then the options of a server
+ *		and of the given user's mapping for it.
+ */
+static RestTable *
+read_server_and_mapping(Oid serverid, Oid userid)
+{
+	RestTable  *table = palloc0(sizeof(RestTable));
+	ForeignServer *server = GetForeignServer(serverid);
+	UserMapping *um = GetUserMapping(userid, serverid);
+
+	table->relid = InvalidOid;
+	table->relname = pstrdup(server->servername);
+	table->serverid = serverid;
+	table->userid = userid;
+	table->umid = um->umid;
+	table->key_index = -1;
+
+	table->dialect = REST_DIALECT_DRF;
+	table->connect_timeout_ms = REST_DEFAULT_CONNECT_TIMEOUT_MS;
+	table->timeout_ms = REST_DEFAULT_TIMEOUT_MS;
+	table->page_size = REST_DEFAULT_PAGE_SIZE;
+	table->max_response_size = REST_DEFAULT_MAX_RESPONSE_SIZE;
+	table->max_retries = REST_DEFAULT_MAX_RETRIES;
+	table->retry_max_time_ms = REST_DEFAULT_RETRY_MAX_TIME_MS;
+	table->follow_redirects = REST_REDIRECTS_SAME_ORIGIN;
+	table->ssl_verify = true;
+	table->max_url_length = REST_DEFAULT_MAX_URL_LENGTH;
+	table->pagination = (RestPagination) -1;
+	table->updatable = true;
+
+	read_server_options(table, server->options);
+	/* Django REST framework pages by number; the others by limit/offset */
+	if ((int) table->pagination == -1)
+		table->pagination = table->dialect == REST_DIALECT_DRF
+			? REST_PAGES_PAGE : REST_PAGES_LIMIT;
+	read_user_options(table, um->options);
 	return table;
 }
 
@@ -1192,4 +1211,17 @@ read_columns(RestTable *table, Relation rel, const char *keyname)
 				(errcode(ERRCODE_FDW_COLUMN_NAME_NOT_FOUND),
 				 errmsg("key column \"%s\" of foreign table \"%s\" does not exist",
 						keyname, table->relname)));
+}
+
+/*
+ * RestGetServerTable
+ *		Read the options of a server and of the given user's mapping for it
+ *		into a RestTable without a table part, for a request that concerns
+ *		no foreign table (IMPORT FOREIGN SCHEMA's download of a document).
+ *		The defaults are those of RestGetTable.
+ */
+RestTable *
+RestGetServerTable(Oid serverid, Oid userid)
+{
+	return read_server_and_mapping(serverid, userid);
 }

@@ -358,6 +358,7 @@ rest_fdw_handler(PG_FUNCTION_ARGS)
 	routine->EndForeignModify = restEndForeignModify;
 	routine->ExplainForeignModify = restExplainForeignModify;
 	routine->IsForeignRelUpdatable = restIsForeignRelUpdatable;
+	routine->ImportForeignSchema = RestImportForeignSchema;
 	routine->PlanDirectModify = restPlanDirectModify;
 #if PG_VERSION_NUM >= 140000
 	routine->BeginDirectModify = restBeginDirectModify;

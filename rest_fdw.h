@@ -145,6 +145,11 @@ typedef struct RestTable
 /* option.c */
 extern RestTable *RestGetTable(Oid relid, Oid userid);
 extern bool RestIsValidOption(const char *option, Oid context);
+extern RestTable *RestGetServerTable(Oid serverid, Oid userid);
+
+/* import.c */
+extern List *RestImportForeignSchema(ImportForeignSchemaStmt *stmt,
+									 Oid serverOid);
 
 /* http.c */
 

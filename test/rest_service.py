@@ -15,7 +15,9 @@ It serves, under /api/:
   pagination;
 * a PostgREST emulation (``/api/pg/<c>``) with operator filters, ``or``/
   ``and`` trees, ``order``, ``select``, ``Prefer`` and ``Content-Range``;
-* a json-server 0.17 emulation (``/api/js/<c>``).
+* a json-server 0.17 emulation (``/api/js/<c>``);
+* the OpenAPI documents of ``test/openapi/`` at ``/openapi/<name>``, for
+  the IMPORT FOREIGN SCHEMA tests.
 
 All three views share the same in-memory data, loaded from
 ``test/fixtures/<name>.json``.  JSON numbers are kept verbatim (a parsed
@@ -92,6 +94,7 @@ DRF = {
     "authors": {
         "data": "authors", "pagination": "limitoffset", "default_limit": 2,
         "filters": ["id", "name", "born"], "ordering": ["id", "name"],
+        "accept_id": True,
     },
     "types": {
         "data": "types", "pagination": "page", "page_size": 100,
@@ -683,8 +686,14 @@ def handle_drf(req, key, ident):
                 return Response(200, result)
             return Response(200, drf_paginate(result, cfg, params, req.full_url()))
         if method == "POST":
-            clean = drf_validate(name, body(), False, None)
+            data = body()
+            clean = drf_validate(name, data, False, None)
             row = {"id": next_id(rows)}
+            # a writable id (as rest_fdw.move_table needs), when it is free
+            given = data.get("id") if isinstance(data, dict) else None
+            if cfg.get("accept_id") and isinstance(given, int) \
+                    and not isinstance(given, bool) and find_row(rows, given) is None:
+                row = {"id": given}
             for col in schema:
                 if col != "id":
                     row[col] = clean.get(col, DEFAULTS.get(name, {}).get(col))
@@ -1375,6 +1384,26 @@ def take_fault(method, path):
 
 
 # ---------------------------------------------------------------------------
+# OpenAPI documents (IMPORT FOREIGN SCHEMA tests)
+# ---------------------------------------------------------------------------
+
+OPENAPI_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "openapi")
+OPENAPI_TYPES = {".json": "application/vnd.oai.openapi+json",
+                 ".yaml": "application/vnd.oai.openapi"}
+
+
+def handle_openapi(name):
+    """Serve test/openapi/<name> with drf-spectacular's content types."""
+    ext = os.path.splitext(name)[1]
+    path = os.path.join(OPENAPI_DIR, name)
+    if (not re.fullmatch(r"[A-Za-z0-9_-]+\.[a-z]+", name)
+            or ext not in OPENAPI_TYPES or not os.path.isfile(path)):
+        raise HttpError(404, {"detail": "Not found."})
+    with open(path, "rb") as f:
+        return Response(200, f.read(), ctype=OPENAPI_TYPES[ext])
+
+
+# ---------------------------------------------------------------------------
 # HTTP plumbing
 # ---------------------------------------------------------------------------
 
@@ -1471,6 +1500,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def route(self):
         """Map the path to an emulation handler."""
         path = self.route_path
+        if path.startswith("/openapi/"):
+            return handle_openapi(path[len("/openapi/"):])
         if not path.startswith("/api/"):
             raise HttpError(404, {"detail": "Not found."})
         rest = path[len("/api/"):]
@@ -1613,9 +1644,14 @@ def main(argv=None):
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--port-file")
+    ap.add_argument("--tls-cert")
+    ap.add_argument("--tls-key")
+    ap.add_argument("--tls-client-ca")
+    ap.add_argument("--tls-port-file")
     args = ap.parse_args(argv)
     STATE = State()
     server = Server((args.host, args.port), Handler)
+    start_tls(args)
     if args.port_file:
         tmp = "%s.tmp.%d" % (args.port_file, os.getpid())
         with open(tmp, "w") as f:
@@ -1635,6 +1671,137 @@ def main(argv=None):
     finally:
         server.server_close()
     return 0
+
+
+# ---------------------------------------------------------------------------
+# Hardening tests: more faults, a blackhole port, TLS
+# ---------------------------------------------------------------------------
+#
+# ``close`` (fault kind): read the request, then close the connection
+# without a response (libcurl: "Empty reply from server").
+#
+# ``GET /_blackhole`` (control): the port of a loopback listening socket
+# whose accept queue is full and that never accepts, so that a connection
+# attempt hangs until the client's connect timeout.
+#
+# ``--tls-cert F --tls-key F [--tls-client-ca F] --tls-port-file F``: also
+# serve the same API (same data, faults and log) over TLS on a second port.
+# With --tls-client-ca, a client certificate is asked for (not required);
+# the log shows its subject's CN as the request header X-Tls-Client-Cn.
+
+import socket  # noqa: E402
+import ssl  # noqa: E402
+
+FAULT_KINDS = FAULT_KINDS + ("close",)
+
+_BLACKHOLE = []
+
+
+def blackhole_port():
+    """Port of the never-accepting listener, created on first use."""
+    if not _BLACKHOLE:
+        lst = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        lst.bind(("127.0.0.1", 0))
+        lst.listen(0)
+        addr = lst.getsockname()
+        fillers = []
+        # Linux queues backlog + 1 connections, then drops SYNs: fill the
+        # queue with established connections that are never accepted.
+        for _ in range(2):
+            c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            c.settimeout(1.0)
+            try:
+                c.connect(addr)
+            except OSError:
+                pass
+            fillers.append(c)
+        _BLACKHOLE.extend([lst] + fillers)
+    return _BLACKHOLE[0].getsockname()[1]
+
+
+_base_apply_fault = Handler.apply_fault
+_base_control = Handler.control
+
+
+def _apply_fault(self, fault):
+    """apply_fault, plus the "close" fault."""
+    if fault["kind"] == "close":
+        self.close_connection = True
+        return
+    _base_apply_fault(self, fault)
+
+
+def _control(self):
+    """control, plus GET /_blackhole."""
+    if self.route_path == "/_blackhole" and self.command == "GET":
+        return Response(200, "%d" % blackhole_port(),
+                        ctype="text/plain; charset=utf-8")
+    return _base_control(self)
+
+
+Handler.apply_fault = _apply_fault
+Handler.control = _control
+
+
+class TLSHandler(Handler):
+    """Handler for the TLS port: handshake in the worker thread."""
+
+    def setup(self):
+        """Finish the TLS handshake before reading the request."""
+        self.request.settimeout(10)
+        self.request.do_handshake()
+        self.request.settimeout(None)
+        super().setup()
+
+    def parse_request(self):
+        """Parse, then put the client certificate's CN in the headers."""
+        if not super().parse_request():
+            return False
+        del self.headers["X-Tls-Client-Cn"]
+        cert = self.request.getpeercert() or {}
+        for rdn in cert.get("subject", ()):
+            for key, value in rdn:
+                if key == "commonName":
+                    self.headers["X-Tls-Client-Cn"] = value
+        return True
+
+    def full_url(self):
+        """Absolute https URL of the request."""
+        return "https" + super().full_url()[len("http"):]
+
+
+class TLSServer(Server):
+    """The threaded server, over TLS."""
+
+    context = None
+
+    def get_request(self):
+        """Wrap accepted sockets; the handshake happens in TLSHandler."""
+        sock, addr = super().get_request()
+        return self.context.wrap_socket(sock, server_side=True,
+                                        do_handshake_on_connect=False), addr
+
+    def handle_error(self, request, client_address):
+        """Failed handshakes (a client refusing the certificate) are expected."""
+
+
+def start_tls(args):
+    """Serve TLS on a free port in a thread, if --tls-cert was given."""
+    if not args.tls_cert:
+        return
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(args.tls_cert, args.tls_key)
+    if args.tls_client_ca:
+        ctx.load_verify_locations(args.tls_client_ca)
+        ctx.verify_mode = ssl.CERT_OPTIONAL
+    server = TLSServer((args.host, 0), TLSHandler)
+    server.context = ctx
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    if args.tls_port_file:
+        tmp = "%s.tmp.%d" % (args.tls_port_file, os.getpid())
+        with open(tmp, "w") as f:
+            f.write("%d" % server.server_address[1])
+        os.replace(tmp, args.tls_port_file)
 
 
 if __name__ == "__main__":
