@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run every rest_fdw test on this machine, as root: install the Debian
-# packages, build with -Wall -Wextra -Werror, install, start a throwaway
+# packages, build with -Wall -Wextra -Werror, install into a private copy of
+# PostgreSQL 15 (never the system's directories), start a throwaway
 # PostgreSQL cluster and the test service, run the pg_regress suite, and
 # remove the cluster again.  Exits non-zero on any failure.
 set -euo pipefail
@@ -16,10 +17,10 @@ make -s 2>&1 | tee /tmp/rest_fdw_build.log
 if grep -qiE 'warning|error' /tmp/rest_fdw_build.log; then
 	echo "the build printed warnings"; exit 1
 fi
-make -s install >/dev/null
-
 work=$(mktemp -d /tmp/rest_fdw_test.XXXXXX)
 chmod 755 "$work"
+private_postgres "$work/pg"
+make -s install DESTDIR="$PG_DESTDIR" >/dev/null
 cleanup() {
 	cluster_stop "$work"
 	[ -n "${REST_SERVICE_PID:-}" ] && kill "$REST_SERVICE_PID" 2>/dev/null || true

@@ -5,6 +5,21 @@
 
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 
+# private_postgres DIR: copy the machine's PostgreSQL 15 installation into
+# DIR, so that the extension is installed there (make install
+# DESTDIR=$PG_DESTDIR) and not into the system's directories, where another
+# build could replace it while the tests run.  PostgreSQL finds its lib and
+# share directories relative to its binaries.  Exports PGBIN, PG_DESTDIR.
+private_postgres() {
+	local dir=$1
+	mkdir -p "$dir/usr/lib/postgresql" "$dir/usr/share/postgresql"
+	cp -a /usr/lib/postgresql/15 "$dir/usr/lib/postgresql/"
+	cp -a /usr/share/postgresql/15 "$dir/usr/share/postgresql/"
+	PG_DESTDIR=$dir
+	PGBIN=$dir/usr/lib/postgresql/15/bin
+	export PG_DESTDIR PGBIN
+}
+
 # free_port: print a TCP port that is free on 127.0.0.1 now.
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
