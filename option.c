@@ -64,6 +64,7 @@ static const RestOption rest_options[] = {
 	{"pagination", ForeignServerRelationId, false, false},
 	{"page_size_param", ForeignServerRelationId, false, false},
 	{"max_url_length", ForeignServerRelationId, false, false},
+	{"batch_size", ForeignServerRelationId, false, false},
 	/* user mapping */
 	{"bearer_token", UserMappingRelationId, false, true},
 	{"username", UserMappingRelationId, false, false},
@@ -79,6 +80,7 @@ static const RestOption rest_options[] = {
 	{"ordering", ForeignTableRelationId, false, false},
 	{"collation_matches", ForeignTableRelationId, false, false},
 	{"updatable", ForeignTableRelationId, false, false},
+	{"batch_size", ForeignTableRelationId, false, false},
 	/* column */
 	{"field", AttributeRelationId, false, false},
 	{NULL, InvalidOid, false, false}
@@ -92,6 +94,7 @@ static const RestOption rest_options[] = {
 #define REST_DEFAULT_MAX_RETRIES		2
 #define REST_DEFAULT_RETRY_MAX_TIME_MS	10000
 #define REST_DEFAULT_MAX_URL_LENGTH		4000
+#define REST_DEFAULT_POSTGREST_BATCH_SIZE	100
 
 const char *const RestLookupNames[REST_NUM_LOOKUPS] = {
 	"exact", "iexact", "ne", "lt", "lte", "gt", "gte", "in", "isnull",
@@ -119,6 +122,7 @@ static RestRedirects parse_follow_redirects(DefElem *def);
 static void validate_header_name(DefElem *def);
 static bool read_connection_option(RestTable *table, DefElem *def);
 static RestPagination parse_pagination(DefElem *def);
+static int	parse_batch_size(DefElem *def);
 static void validate_declarations(DefElem *def, bool with_lookups);
 static int	parse_lookup(const char *name);
 static void apply_declarations(RestTable *table, const char *option,
@@ -261,6 +265,8 @@ validate_option_value(DefElem *def, const RestOption *opt)
 	else if (strcmp(name, "collation_matches") == 0 ||
 			 strcmp(name, "updatable") == 0)
 		(void) defGetBoolean(def);
+	else if (strcmp(name, "batch_size") == 0)
+		(void) parse_batch_size(def);
 	else if (strcmp(name, "max_url_length") == 0)
 	{
 		int			n;
@@ -417,6 +423,25 @@ parse_dialect(DefElem *def)
 			 errmsg("invalid value for option \"dialect\": \"%s\"", value),
 			 errhint("Valid values are: drf, postgrest, json-server.")));
 	return REST_DIALECT_DRF;	/* keep compiler quiet */
+}
+
+/*
+ * parse_batch_size
+ *		Parse the number of rows an INSERT sends per request.
+ */
+static int
+parse_batch_size(DefElem *def)
+{
+	const char *value = defGetString(def);
+	int			result;
+
+	if (!parse_int(value, &result, 0, NULL) || result < 1 || result > 10000)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("invalid value for option \"%s\": \"%s\"",
+						def->defname, value),
+				 errdetail("The value must be an integer between 1 and 10000.")));
+	return result;
 }
 
 /*
@@ -997,12 +1022,17 @@ read_server_and_mapping(Oid serverid, Oid userid)
 	table->max_url_length = REST_DEFAULT_MAX_URL_LENGTH;
 	table->pagination = (RestPagination) -1;
 	table->updatable = true;
+	table->batch_size = 0;
 
 	read_server_options(table, server->options);
 	/* Django REST framework pages by number; the others by limit/offset */
 	if ((int) table->pagination == -1)
 		table->pagination = table->dialect == REST_DIALECT_DRF
 			? REST_PAGES_PAGE : REST_PAGES_LIMIT;
+	/* PostgREST takes an array of rows in one POST; the others one row */
+	if (table->batch_size == 0)
+		table->batch_size = table->dialect == REST_DIALECT_POSTGREST
+			? REST_DEFAULT_POSTGREST_BATCH_SIZE : 1;
 	read_user_options(table, um->options);
 	return table;
 }
@@ -1049,6 +1079,8 @@ read_server_options(RestTable *table, List *options)
 			table->page_size_param = pstrdup(defGetString(def));
 		else if (strcmp(def->defname, "max_url_length") == 0)
 			(void) parse_int(defGetString(def), &table->max_url_length, 0, NULL);
+		else if (strcmp(def->defname, "batch_size") == 0)
+			table->batch_size = parse_batch_size(def);
 	}
 }
 
@@ -1107,6 +1139,8 @@ read_table_options(RestTable *table, List *options, char **keyname)
 			table->collation_matches = defGetBoolean(def);
 		else if (strcmp(def->defname, "updatable") == 0)
 			table->updatable = defGetBoolean(def);
+		else if (strcmp(def->defname, "batch_size") == 0)
+			table->batch_size = parse_batch_size(def);
 	}
 }
 

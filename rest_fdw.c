@@ -263,6 +263,14 @@ static TupleTableSlot *restExecForeignInsert(EState *estate,
 											 ResultRelInfo *rinfo,
 											 TupleTableSlot *slot,
 											 TupleTableSlot *planSlot);
+#if PG_VERSION_NUM >= 140000
+static int	restGetForeignModifyBatchSize(ResultRelInfo *rinfo);
+static TupleTableSlot **restExecForeignBatchInsert(EState *estate,
+												   ResultRelInfo *rinfo,
+												   TupleTableSlot **slots,
+												   TupleTableSlot **planSlots,
+												   int *numSlots);
+#endif
 static TupleTableSlot *restExecForeignUpdate(EState *estate,
 											 ResultRelInfo *rinfo,
 											 TupleTableSlot *slot,
@@ -353,6 +361,10 @@ rest_fdw_handler(PG_FUNCTION_ARGS)
 	routine->PlanForeignModify = restPlanForeignModify;
 	routine->BeginForeignModify = restBeginForeignModify;
 	routine->ExecForeignInsert = restExecForeignInsert;
+#if PG_VERSION_NUM >= 140000
+	routine->GetForeignModifyBatchSize = restGetForeignModifyBatchSize;
+	routine->ExecForeignBatchInsert = restExecForeignBatchInsert;
+#endif
 	routine->ExecForeignUpdate = restExecForeignUpdate;
 	routine->ExecForeignDelete = restExecForeignDelete;
 	routine->EndForeignModify = restEndForeignModify;
@@ -2035,6 +2047,87 @@ restExecForeignInsert(EState *estate, ResultRelInfo *rinfo,
 	return slot;
 }
 
+#if PG_VERSION_NUM >= 140000
+/*
+ * restGetForeignModifyBatchSize
+ *		Rows per INSERT request: PostgREST takes an array of rows in one
+ *		POST, when nothing needs each row back (RETURNING, row triggers,
+ *		WITH CHECK OPTION).
+ */
+static int
+restGetForeignModifyBatchSize(ResultRelInfo *rinfo)
+{
+	RestModifyState *st = rinfo->ri_FdwState;
+	RestTable  *table;
+
+	if (st == NULL)
+		table = RestGetTable(RelationGetRelid(rinfo->ri_RelationDesc),
+							 GetUserId());
+	else
+		table = st->table;
+	if (table->dialect != REST_DIALECT_POSTGREST ||
+		rinfo->ri_projectReturning != NULL ||
+		rinfo->ri_WithCheckOptions != NIL ||
+		(rinfo->ri_TrigDesc &&
+		 (rinfo->ri_TrigDesc->trig_insert_before_row ||
+		  rinfo->ri_TrigDesc->trig_insert_after_row)))
+		return 1;
+	return table->batch_size;
+}
+
+/*
+ * restExecForeignBatchInsert
+ *		POST several rows as one JSON array.
+ */
+static TupleTableSlot **
+restExecForeignBatchInsert(EState *estate, ResultRelInfo *rinfo,
+						   TupleTableSlot **slots, TupleTableSlot **planSlots,
+						   int *numSlots)
+{
+	RestModifyState *st = rinfo->ri_FdwState;
+	RestTable  *table = st->table;
+	RestRequest req = {0};
+	RestResponse resp = {0};
+	StringInfoData body;
+	MemoryContext oldcxt;
+	bool	   *send;
+	int			i;
+
+	MemoryContextReset(st->temp_cxt);
+	oldcxt = MemoryContextSwitchTo(st->temp_cxt);
+	send = palloc(sizeof(bool) * Max(table->ncolumns, 1));
+
+	initStringInfo(&body);
+	appendStringInfoChar(&body, '[');
+	for (i = 0; i < *numSlots; i++)
+	{
+		TupleTableSlot *slot = slots[i];
+		size_t		len;
+		char	   *row;
+
+		slot_getallattrs(slot);
+		memcpy(send, st->send, sizeof(bool) * table->ncolumns);
+		if (table->key_index >= 0 && slot->tts_isnull[table->key_index])
+			send[table->key_index] = false;
+		row = RestBuildBody(table, slot->tts_tupleDescriptor,
+							slot->tts_values, slot->tts_isnull, send, &len);
+		if (i > 0)
+			appendStringInfoChar(&body, ',');
+		appendBinaryStringInfo(&body, row, len);
+	}
+	appendStringInfoChar(&body, ']');
+
+	req.method = "POST";
+	req.url = table->collection_url;
+	req.body = body.data;
+	req.body_len = body.len;
+	perform_or_fail(st, &req, &resp, false);
+
+	MemoryContextSwitchTo(oldcxt);
+	return slots;
+}
+#endif
+
 /*
  * restExecForeignUpdate
  *		PATCH the row's item with the columns the UPDATE sets.
@@ -2196,6 +2289,8 @@ restExplainForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 			return;
 	}
 	ExplainPropertyText("Remote request", request, es);
+	if (rinfo->ri_BatchSize > 1)
+		ExplainPropertyInteger("Batch Size", NULL, rinfo->ri_BatchSize, es);
 }
 
 /*

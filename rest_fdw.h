@@ -140,6 +140,7 @@ typedef struct RestTable
 	int			key_index;		/* index of the key column, or -1 */
 	bool		collation_matches;	/* service orders text as we do */
 	bool		updatable;		/* INSERT, UPDATE and DELETE allowed */
+	int			batch_size;		/* rows per INSERT request (PostgREST) */
 } RestTable;
 
 /* option.c */

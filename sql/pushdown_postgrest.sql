@@ -83,6 +83,18 @@ DELETE FROM books WHERE id = 6 RETURNING title;
 DELETE FROM books WHERE id = 6;
 \set QUIET on
 SELECT svc('GET', '/_log?headers=prefer');
+-- INSERT ... SELECT without RETURNING: rows go in batches, one POST of a
+-- JSON array per batch
+ALTER FOREIGN TABLE books OPTIONS (ADD batch_size '2');
+EXPLAIN (VERBOSE, COSTS OFF)
+  INSERT INTO books (title, author_id) SELECT 'Bulk ' || i, 1 FROM generate_series(1, 5) i;
+INSERT INTO books (title, author_id) SELECT 'Bulk ' || i, 1 FROM generate_series(1, 5) i;
+SELECT requests();
+SELECT count(*) FROM books WHERE title LIKE 'Bulk %';
+-- with RETURNING, one row per request
+INSERT INTO books (title) VALUES ('Bulk 6'), ('Bulk 7') RETURNING id;
+DELETE FROM books WHERE title LIKE 'Bulk %';
+SELECT count(*) FROM requests();
 -- a duplicate: PostgREST's 409 carries SQLSTATE 23505
 SELECT try($$INSERT INTO books (title) VALUES ('Dune')$$);
 -- an unknown column: the service's own SQLSTATE
