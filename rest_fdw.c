@@ -111,7 +111,6 @@ enum RestScanPrivate
 								 * the table's attnum (0 for the count) */
 	RestScanExplainUrl,			/* String: URL shown by EXPLAIN */
 	RestScanParams,				/* List: URL parameter templates */
-	RestScanRtIndex,			/* Integer: the table's range table index */
 	RestScanLimitExpr,			/* Integer: index in fdw_exprs, or -1 */
 	RestScanOffsetExpr,			/* Integer: index in fdw_exprs, or -1 */
 	RestScanKeyExpr,			/* Integer: index in fdw_exprs, or -1 */
@@ -311,6 +310,9 @@ static ForeignScan *plan_upper_scan(PlannerInfo *root, RelOptInfo *foreignrel,
 									ForeignPath *best_path, List *tlist,
 									Plan *outer_plan);
 static int	add_fdw_expr(List **fdw_exprs, Node *expr);
+static List *scan_private(RestScanKind kind, List *columns, char *explain_url,
+						  List *params, int limit_index, int offset_index,
+						  int key_index, bool ordered);
 static char *upper_explain_url(RestTable *table, RestScanKind kind,
 							   List *params, List *exprs, Query *parse);
 
@@ -793,18 +795,34 @@ restGetForeignPlan(PlannerInfo *root, RelOptInfo *foreignrel,
 		explain_url = RestExplainUrl(table, params, fdw_exprs);
 	}
 
-	fdw_private = list_make5(makeInteger(key ? REST_SCAN_ITEM : REST_SCAN_COLLECTION),
-							 columns,
-							 makeString(explain_url),
-							 params,
-							 makeInteger(foreignrel->relid));
-	fdw_private = lappend(fdw_private, makeInteger(-1));
-	fdw_private = lappend(fdw_private, makeInteger(-1));
-	fdw_private = lappend(fdw_private, makeInteger(key_index));
-	fdw_private = lappend(fdw_private, makeBoolean(ordered));
+	fdw_private = scan_private(key ? REST_SCAN_ITEM : REST_SCAN_COLLECTION,
+							   columns, explain_url, params, -1, -1,
+							   key_index, ordered);
 
 	return make_foreignscan(tlist, local_exprs, foreignrel->relid, fdw_exprs,
 							fdw_private, NIL, NIL, outer_plan);
+}
+
+/*
+ * scan_private
+ *		The fdw_private list of a ForeignScan, in RestScanPrivate order.
+ */
+static List *
+scan_private(RestScanKind kind, List *columns, char *explain_url,
+			 List *params, int limit_index, int offset_index, int key_index,
+			 bool ordered)
+{
+	List	   *result = NIL;
+
+	result = lappend(result, makeInteger(kind));
+	result = lappend(result, columns);
+	result = lappend(result, makeString(explain_url));
+	result = lappend(result, params);
+	result = lappend(result, makeInteger(limit_index));
+	result = lappend(result, makeInteger(offset_index));
+	result = lappend(result, makeInteger(key_index));
+	result = lappend(result, makeBoolean(ordered));
+	return result;
 }
 
 /*
@@ -903,17 +921,12 @@ plan_upper_scan(PlannerInfo *root, RelOptInfo *foreignrel,
 			offset_index = add_fdw_expr(&fdw_exprs, parse->limitOffset);
 	}
 
-	fdw_private = list_make5(makeInteger(kind),
-							 columns,
-							 makeString(upper_explain_url(table, kind, params,
-														  info->pushdown.exprs,
-														  root->parse)),
-							 params,
-							 makeInteger(info->relid));
-	fdw_private = lappend(fdw_private, makeInteger(limit_index));
-	fdw_private = lappend(fdw_private, makeInteger(offset_index));
-	fdw_private = lappend(fdw_private, makeInteger(-1));
-	fdw_private = lappend(fdw_private, makeBoolean(ordered));
+	fdw_private = scan_private(kind, columns,
+							   upper_explain_url(table, kind, params,
+												 info->pushdown.exprs,
+												 root->parse),
+							   params, limit_index, offset_index, -1,
+							   ordered);
 
 	return make_foreignscan(tlist, local_exprs, 0, fdw_exprs, fdw_private,
 							scan_tlist, NIL, outer_plan);
@@ -1200,14 +1213,28 @@ restBeginForeignScan(ForeignScanState *node, int eflags)
 	ForeignScan *plan = (ForeignScan *) node->ss.ps.plan;
 	EState	   *estate = node->ss.ps.state;
 	RestScanState *st = palloc0(sizeof(RestScanState));
-	Index		rtindex = intVal(list_nth(plan->fdw_private, RestScanRtIndex));
-	RangeTblEntry *rte = exec_rt_fetch(rtindex, estate);
+	Index		rtindex;
+	RangeTblEntry *rte;
 	Oid			userid;
 	List	   *columns;
 	ListCell   *lc;
 	int			i;
 
 	node->fdw_state = st;
+
+	/*
+	 * The table's range table index: setrefs.c adjusts scanrelid and
+	 * fs_relids when it flattens the range tables of subqueries, so the
+	 * index is taken from them, not from fdw_private.
+	 */
+#if PG_VERSION_NUM >= 160000
+	rtindex = plan->scan.scanrelid > 0 ? plan->scan.scanrelid
+		: (Index) bms_next_member(plan->fs_base_relids, -1);
+#else
+	rtindex = plan->scan.scanrelid > 0 ? plan->scan.scanrelid
+		: (Index) bms_next_member(plan->fs_relids, -1);
+#endif
+	rte = exec_rt_fetch(rtindex, estate);
 
 #if PG_VERSION_NUM >= 160000
 	userid = OidIsValid(plan->checkAsUser) ? plan->checkAsUser : GetUserId();

@@ -157,3 +157,11 @@ SELECT requests();
 SELECT sum(price), max(published) FROM books WHERE author_id = 1;
 SELECT DISTINCT author_id FROM books ORDER BY author_id;
 SELECT requests();
+
+-- scans inside subqueries, as Django's Paginator.count() and
+-- values().distinct().count() send them
+SELECT count(*) FROM (SELECT id FROM books GROUP BY 1) s;
+SELECT count(*) FROM (SELECT DISTINCT author_id FROM books) s;
+SELECT * FROM (SELECT id FROM books ORDER BY id LIMIT 1) s;
+SELECT (SELECT count(*) FROM books) AS total;
+SELECT requests();
