@@ -1,7 +1,14 @@
 #!/usr/bin/env bash
-# The main demo: build and install rest_fdw, start a throwaway PostgreSQL
-# cluster and a local REST service, and show SQL turning into HTTP.
-# Run as root on Debian 12; it removes everything it started at the end.
+# The main demo: the Django shop of examples/django in services mode.
+#
+# Run as root on Debian 12.  Installs the Debian packages, builds rest_fdw
+# with -Wall -Wextra -Werror and installs it into a private copy of
+# PostgreSQL 15, then starts a throwaway cluster holding the webapp's
+# database and the two services' databases, the catalog service (Django
+# REST framework) and the reviews service (FastAPI), moves the catalog and
+# reviews tables into the services with the webapp's migrations, starts the
+# webapp and prints the URLs to open.  Ctrl-C stops and removes everything.
+# (examples/sql_demo.sh shows rest_fdw from psql alone.)
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,44 +17,11 @@ cd "$top"
 
 bash tools/install-deps.sh
 make -s >/dev/null
-make -s install >/dev/null
 
-work=$(mktemp -d /tmp/rest_fdw_demo.XXXXXX)
-chmod 755 "$work"
-cleanup() {
-	cluster_stop "$work"
-	[ -n "${REST_SERVICE_PID:-}" ] && kill "$REST_SERVICE_PID" 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
+pgcopy=$(mktemp -d /tmp/rest_fdw_demo_pg.XXXXXX)
+chmod 755 "$pgcopy"
+trap 'rm -rf "$pgcopy"' EXIT
+private_postgres "$pgcopy"
+make -s install DESTDIR="$PG_DESTDIR" >/dev/null
 
-service_start "$work"
-cluster_start "$work"
-echo "REST service on http://127.0.0.1:$REST_TEST_PORT/api/ ; PostgreSQL on port $PGPORT"
-
-psql -X -v ON_ERROR_STOP=1 postgres <<SQL
-\set ECHO queries
-CREATE EXTENSION rest_fdw;
-CREATE SERVER catalog FOREIGN DATA WRAPPER rest_fdw
-  OPTIONS (base_url 'http://127.0.0.1:$REST_TEST_PORT/api/');
-CREATE USER MAPPING FOR CURRENT_USER SERVER catalog;
-CREATE FOREIGN TABLE books (
-  id        bigint,
-  title     text,
-  author_id bigint OPTIONS (field 'author'),
-  city      text   OPTIONS (field '/publisher/city'),
-  price     numeric(8,2),
-  published date,
-  tags      jsonb
-) SERVER catalog OPTIONS (resource 'books/', key 'id');
-SELECT * FROM books;
-EXPLAIN (VERBOSE, COSTS OFF) SELECT title FROM books WHERE id = 3;
-SELECT title, price FROM books WHERE id = 3;
-INSERT INTO books (title, author_id, price) VALUES ('Dune', 2, 9.90) RETURNING id, title, price;
-UPDATE books SET price = 12.50 WHERE title = 'Dune' RETURNING id, price;
-DELETE FROM books WHERE title = 'Dune';
-EXPLAIN (ANALYZE, VERBOSE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT count(*) FROM books;
-SQL
-echo
-echo "Requests the service received:"
-curl -sS "http://127.0.0.1:$REST_TEST_PORT/_log"
+bash examples/django/demo.sh

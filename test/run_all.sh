@@ -34,13 +34,45 @@ json_server_start "$work"
 cluster_start "$work"
 
 passed=0 failed=0
-if make -s installcheck; then
-	passed=$((passed + 1))
-else
-	failed=$((failed + 1))
+
+# count_pg_regress LOG: add pg_regress's counts of tests to passed/failed.
+count_pg_regress() {
+	local line total bad
+	line=$( (grep -E "tests? passed|tests? failed" "$1" || true) | tail -n 1)
+	if [[ $line =~ All\ ([0-9]+)\ tests\ passed ]]; then
+		passed=$((passed + BASH_REMATCH[1]))
+	elif [[ $line =~ ([0-9]+)\ of\ ([0-9]+)\ tests\ failed ]]; then
+		bad=${BASH_REMATCH[1]}; total=${BASH_REMATCH[2]}
+		failed=$((failed + bad)); passed=$((passed + total - bad))
+	else
+		failed=$((failed + 1))
+	fi
+}
+
+# count_pytest LOG: add the counts of pytest's summary lines.
+count_pytest() {
+	local n
+	n=$( (grep -Eo "[0-9]+ passed" "$1" || true) | awk '{s+=$1} END {print s+0}')
+	passed=$((passed + n))
+	n=$( (grep -Eo "[0-9]+ (failed|error|errors)" "$1" || true) | awk '{s+=$1} END {print s+0}')
+	failed=$((failed + n))
+}
+
+echo "== pg_regress suite"
+status=0
+make -s installcheck 2>&1 | tee "$work/regress.log" || status=1
+count_pg_regress "$work/regress.log"
+if [ $status -ne 0 ]; then
 	cat regression.diffs 2>/dev/null | head -200 || true
+	failed=$((failed > 0 ? failed : 1))
 fi
 
-echo "pg_regress suite: $([ $failed -eq 0 ] && echo ok || echo FAILED)"
+echo "== Django example, end to end, monolith and services modes"
+export PGBIN PG_DESTDIR
+status=0
+bash examples/django/run_e2e.sh 2>&1 | tee "$work/e2e.log" || status=1
+count_pytest "$work/e2e.log"
+[ $status -ne 0 ] && failed=$((failed > 0 ? failed : 1))
+
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

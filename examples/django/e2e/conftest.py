@@ -1,0 +1,280 @@
+"""Fixtures of the e2e suite: one mode per pytest run (E2E_MODE).
+
+Session: the webapp database shop_<mode> is created afresh and migrated the
+way a real project would: catalog and reviews to 0001, the scripted data
+loaded into the local tables, and, in services mode only, the remaining
+migrations, whose rest_fdw.move_table() calls POST every row to the services.
+
+Isolation: every test starts from the scripted data.  Django's TestCase
+cannot give that here because rolling back the webapp's transaction does not
+undo the HTTP requests the foreign tables made, so the tests run on the live
+database with autocommit (no pytest-django db/transactional_db fixture) and
+this file resets, before each test, the tables that own the data: the
+webapp's local tables in monolith mode, the services' own databases (through
+their own connections) in services mode, and in both modes the webapp's
+sessions and admin log.  The clock the webapp sees is frozen so that rows
+created during a test get the same timestamps in both modes.
+
+Pages: the `shop` fixtures render pages and submit forms.  In monolith mode
+each rendering is stored under E2E_SNAPSHOT_DIR; in services mode each is
+compared with the stored one (CSRF tokens aside) and the requests the two
+services received meanwhile are recorded, then written to E2E_REQUESTS_MD.
+"""
+
+import datetime
+import difflib
+import os
+import pathlib
+import re
+
+import psycopg
+import pytest
+import requests
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+from psycopg.rows import dict_row
+
+import data
+
+MODE = settings.E2E_MODE
+SERVICES = MODE == "services"
+HERE = pathlib.Path(__file__).resolve().parent
+SNAPSHOT_DIR = pathlib.Path(os.environ.get("E2E_SNAPSHOT_DIR", HERE / ".snapshots"))
+FROZEN_NOW = datetime.datetime(2025, 3, 1, 12, 0, tzinfo=datetime.timezone.utc)
+
+CATALOG_DSN = " ".join(
+    f"{key}={os.environ.get('CATALOG_DB_' + var, default)}"
+    for key, var, default in [
+        ("host", "HOST", "127.0.0.1"),
+        ("port", "PORT", "5432"),
+        ("user", "USER", "postgres"),
+        ("dbname", "NAME", "catalog"),
+    ]
+)
+REVIEWS_DSN = os.environ.get("REVIEWS_DB_DSN", "")
+SERVICE_DBS = [(CATALOG_DSN, data.CATALOG_TABLES), (REVIEWS_DSN, data.REVIEWS_TABLES)]
+
+
+def service_root(variable):
+    """http://host:port/ of a service, from its .../api/ URL."""
+    return re.sub(r"api/$", "", os.environ[variable])
+
+
+STATS_URLS = {}
+if SERVICES:
+    STATS_URLS = {
+        "catalog": service_root("CATALOG_SERVICE_URL") + "_stats",
+        "reviews": service_root("REVIEWS_SERVICE_URL") + "_stats",
+    }
+
+# What the session learnt, for the tests and the report.
+MOVED_ROWS = {}  # kind -> rows found in the services right after the move
+REQUEST_LOG = []  # one dict per page rendered in services mode
+_used_names = set()
+
+
+# Database state -------------------------------------------------------------
+
+
+def migrate_to_monolith():
+    """The monolith: the catalog and reviews apps at 0001, the rest migrated."""
+    call_command("migrate", "catalog", "0001", verbosity=0)
+    call_command("migrate", "reviews", "0001", verbosity=0)
+    for app in ["contenttypes", "auth", "admin", "sessions"]:
+        call_command("migrate", app, verbosity=0)
+
+
+def service_rows(kind, where="TRUE", params=()):
+    """Rows of `kind` in the owning service's own database."""
+    for dsn, tables in SERVICE_DBS:
+        if kind in tables:
+            with psycopg.connect(dsn, row_factory=dict_row) as conn:
+                return conn.execute(
+                    f"SELECT * FROM {tables[kind]} WHERE {where} ORDER BY id", params
+                ).fetchall()
+    raise KeyError(kind)
+
+
+def webapp_rows(table, where="TRUE", params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {table} WHERE {where} ORDER BY id", params)
+        names = [c.name for c in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def owner_rows(kind, where="TRUE", params=()):
+    """Rows of `kind` ("author", "book", "review") read directly from the
+    database that owns them in this mode: the webapp's own tables in
+    monolith mode, the service's database in services mode."""
+    if SERVICES:
+        return service_rows(kind, where, params)
+    return webapp_rows(data.WEBAPP_TABLES[kind], where, params)
+
+
+def clear_services(dsn_tables=SERVICE_DBS):
+    for dsn, tables in dsn_tables:
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(f"TRUNCATE {', '.join(tables.values())} RESTART IDENTITY CASCADE")
+
+
+def reset_state():
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE django_admin_log, django_session")
+        if not SERVICES:
+            data.reset_tables(cursor, data.WEBAPP_TABLES)
+    if SERVICES:
+        for dsn, tables in SERVICE_DBS:
+            with psycopg.connect(dsn, autocommit=True) as conn:
+                data.reset_tables(conn.cursor(), tables)
+
+
+@pytest.fixture(scope="session")
+def shop_database(django_db_blocker):
+    """Create and migrate shop_<mode>; in services mode, move the tables."""
+    db = settings.DATABASES["default"]
+    with psycopg.connect(
+        host=db["HOST"], port=db["PORT"], user=db["USER"], password=db["PASSWORD"],
+        dbname="postgres", autocommit=True,
+    ) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{db["NAME"]}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{db["NAME"]}"')
+    with django_db_blocker.unblock():
+        migrate_to_monolith()
+        with connection.cursor() as cursor:
+            data.reset_tables(cursor, data.WEBAPP_TABLES)
+        if SERVICES:
+            clear_services()
+            call_command("migrate", verbosity=0)  # the 0002 migrations move the tables
+            for kind in data.DATA:
+                MOVED_ROWS[kind] = service_rows(kind)
+        User.objects.create_superuser("admin", "admin@example.com", "admin")
+    yield
+
+
+@pytest.fixture(autouse=True)
+def scripted_state(shop_database, django_db_blocker, monkeypatch):
+    """Every test: live database access, scripted data, frozen clock."""
+    monkeypatch.setattr(timezone, "now", lambda: FROZEN_NOW)
+    with django_db_blocker.unblock():
+        reset_state()
+        yield
+
+
+# Pages ----------------------------------------------------------------------
+
+CSRF_TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+
+
+def rendering(response):
+    """What must be identical in both modes: status, redirect, HTML."""
+    html = CSRF_TOKEN.sub(r"\1(csrf)\2", response.content.decode())
+    return f"HTTP {response.status_code} {response.get('Location', '')}\n{html}"
+
+
+def service_stats(method):
+    return {name: getattr(requests, method)(url, timeout=10) for name, url in STATS_URLS.items()}
+
+
+class Shop:
+    """A browser on the webapp that checks and measures every step.
+
+    get()/post() take a step name, unique in the suite; the step's rendering
+    is stored (monolith) or compared with the stored one (services)."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def get(self, name, url, status=200):
+        return self._step(name, "GET", url, status, lambda: self.client.get(url))
+
+    def post(self, name, url, data, status=302):
+        return self._step(name, "POST", url, status, lambda: self.client.post(url, data))
+
+    def _step(self, name, method, url, status, send):
+        assert name not in _used_names, f"step name {name} used twice"
+        _used_names.add(name)
+        if SERVICES:
+            service_stats("delete")
+        entry = {"name": name, "method": method, "url": url, "failed": True}
+        try:
+            response = send()
+            entry["failed"] = response.status_code != status
+        finally:
+            if SERVICES:
+                entry["stats"] = {k: r.json() for k, r in service_stats("get").items()}
+                REQUEST_LOG.append(entry)
+        assert response.status_code == status, response.content.decode()[:2000]
+        self._compare(name, rendering(response))
+        return response
+
+    @staticmethod
+    def _compare(name, text):
+        path = SNAPSHOT_DIR / f"{name}.html"
+        if not SERVICES:
+            SNAPSHOT_DIR.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+            return
+        if not path.exists():
+            pytest.fail(f"no monolith rendering of {name}: run the suite with E2E_MODE=monolith first")
+        expected = path.read_text()
+        if text != expected:
+            diff = difflib.unified_diff(
+                expected.splitlines(), text.splitlines(), "monolith", "services", lineterm="", n=2
+            )
+            pytest.fail(f"{name} differs between the modes:\n" + "\n".join(list(diff)[:80]))
+
+
+@pytest.fixture
+def shop():
+    return Shop(Client())
+
+
+@pytest.fixture
+def admin_shop():
+    client = Client()
+    client.force_login(User.objects.get(username="admin"))
+    return Shop(client)
+
+
+# Report ----------------------------------------------------------------------
+
+
+def pytest_sessionfinish(session, exitstatus):
+    target = os.environ.get("E2E_REQUESTS_MD")
+    if not (SERVICES and target and REQUEST_LOG):
+        return
+    lines = [
+        "# HTTP requests per page in services mode",
+        "",
+        "Written by the e2e suite (`examples/django/run_e2e.sh`): for each step, the number",
+        "of requests the catalog service (Django REST framework) and the reviews service",
+        "(FastAPI) received while the webapp handled that one request. The 0002 migrations",
+        "declare the services' filters, ordering fields and limit/offset pagination, so",
+        "rest_fdw sends those to the services; what it cannot send it does locally, after",
+        "reading the collection 10 rows per request. A step marked FAILED raised an error",
+        "or answered with an unexpected status; its requests are those made until then.",
+        "",
+        "| step | request | catalog | reviews | total |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for entry in REQUEST_LOG:
+        counts = [entry["stats"][name]["count"] for name in ("catalog", "reviews")]
+        label = entry["name"] + (" (FAILED)" if entry["failed"] else "")
+        lines.append(
+            f"| {label} | `{entry['method']} {entry['url']}` "
+            f"| {counts[0]} | {counts[1]} | {sum(counts)} |"
+        )
+    lines += ["", "## The requests of each step", ""]
+    for entry in REQUEST_LOG:
+        label = entry["name"] + (" (FAILED)" if entry["failed"] else "")
+        lines.append(f"### {label}: `{entry['method']} {entry['url']}`")
+        lines.append("")
+        for name in ("catalog", "reviews"):
+            for request in entry["stats"][name]["requests"]:
+                lines.append(f"- {name}: `{request}`")
+        lines.append("")
+    pathlib.Path(target).write_text("\n".join(lines) + "\n")

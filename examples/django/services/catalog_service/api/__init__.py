@@ -1,0 +1,1 @@
+"""The catalog service's API app: models, serializers, viewsets."""

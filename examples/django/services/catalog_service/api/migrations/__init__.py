@@ -1,0 +1,1 @@
+"""Migrations of the catalog service's own database."""

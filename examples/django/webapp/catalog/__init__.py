@@ -1,0 +1,1 @@
+"""The catalog app: authors and books (moved to the catalog service)."""

@@ -1,0 +1,1 @@
+"""The reviews app: reviews of books (moved to the reviews service)."""

@@ -1,0 +1,100 @@
+"""Settings of the shop webapp (the Django monolith).
+
+The same settings serve both modes.  Which mode the webapp is in is decided
+by the database alone: with the catalog and reviews migrations at 0001 the
+tables are local (monolith); with every migration applied they are foreign
+tables of rest_fdw that talk to the two services (services mode).
+
+Everything that differs between machines comes from the environment:
+
+* SHOP_DB_NAME, SHOP_DB_HOST, SHOP_DB_PORT, SHOP_DB_USER, SHOP_DB_PASSWORD:
+  the webapp's PostgreSQL database.
+* CATALOG_SERVICE_URL, REVIEWS_SERVICE_URL: the services' API roots (ending
+  in /api/), read by the 0002 migrations that move the tables.
+* SERVICE_TOKEN: the bearer token the services accept (put into the user
+  mappings by the same migrations); empty means no token.
+"""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+SECRET_KEY = os.environ.get("SHOP_SECRET_KEY", "shop-example-not-a-secret")
+DEBUG = os.environ.get("SHOP_DEBUG", "1") == "1"
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "catalog",
+    "reviews",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "shop.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "shop.wsgi.application"
+
+DATABASES = {
+    "default": {
+        # Django's PostgreSQL backend, grouping by every column: see
+        # shop/postgresql_fdw/base.py.
+        "ENGINE": "shop.postgresql_fdw",
+        "NAME": os.environ.get("SHOP_DB_NAME", "shop"),
+        "HOST": os.environ.get("SHOP_DB_HOST", "127.0.0.1"),
+        "PORT": os.environ.get("SHOP_DB_PORT", "5432"),
+        "USER": os.environ.get("SHOP_DB_USER", "postgres"),
+        "PASSWORD": os.environ.get("SHOP_DB_PASSWORD", ""),
+    }
+}
+
+# Where the moved tables live.  Read only by the 0002 migrations.
+REST_SERVICES = {
+    "catalog": {
+        "url": os.environ.get("CATALOG_SERVICE_URL", ""),
+        "token": os.environ.get("SERVICE_TOKEN", ""),
+    },
+    "reviews": {
+        "url": os.environ.get("REVIEWS_SERVICE_URL", ""),
+        "token": os.environ.get("SERVICE_TOKEN", ""),
+    },
+}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+LOGIN_URL = "admin:login"
