@@ -47,7 +47,9 @@ $$;
 -- with drop_local.  Foreign keys of other tables that reference it are
 -- dropped (a foreign table cannot be referenced), each with a NOTICE.
 -- Returns the number of rows copied.  table_options are more options of
--- the foreign table, as 'name=value' strings (e.g. 'filters=name,born').
+-- the foreign table, as 'name=value' strings (e.g. 'filters=name,born');
+-- fields name the JSON members of columns whose names differ, as
+-- 'column=member' strings (e.g. 'author_id=author').
 --
 -- The copy is all or error: a failed request fails the statement, and
 -- the transaction rolls back the local changes; rows the service already
@@ -58,13 +60,15 @@ CREATE FUNCTION move_table(
     resource text,
     copy_rows boolean DEFAULT true,
     drop_local boolean DEFAULT false,
-    table_options text[] DEFAULT '{}')
+    table_options text[] DEFAULT '{}',
+    fields text[] DEFAULT '{}')
 RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
   nsp name;
   rel name;
   owner name;
+  field_of jsonb := '{}';
   kept name;
   keycol name;
   columns text;
@@ -112,7 +116,26 @@ BEGIN
             HINT = 'Change the column to a type that JSON can carry (text, numbers, dates, json), or keep the table local.';
   END LOOP;
 
-  SELECT string_agg(format('%I %s', a.attname, format_type(a.atttypid, a.atttypmod)),
+  FOREACH opt IN ARRAY fields LOOP
+    IF position('=' IN opt) = 0 THEN
+      RAISE EXCEPTION 'invalid field "%"', opt
+        USING ERRCODE = 'invalid_parameter_value',
+              HINT = 'Write fields as ''column=member''.';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_attribute a
+                    WHERE a.attrelid = local_table AND NOT a.attisdropped
+                      AND a.attnum > 0 AND a.attname = split_part(opt, '=', 1)) THEN
+      RAISE EXCEPTION 'column "%" of "%" does not exist', split_part(opt, '=', 1), local_table
+        USING ERRCODE = 'undefined_column';
+    END IF;
+    field_of := field_of || jsonb_build_object(split_part(opt, '=', 1),
+                                               substr(opt, position('=' IN opt) + 1));
+  END LOOP;
+
+  SELECT string_agg(format('%I %s', a.attname, format_type(a.atttypid, a.atttypmod))
+                    || CASE WHEN field_of ? a.attname
+                            THEN format(' OPTIONS (field %L)', field_of ->> a.attname)
+                            ELSE '' END,
                     ', ' ORDER BY a.attnum)
     INTO columns
     FROM pg_attribute a
@@ -161,8 +184,9 @@ END $$;
 --
 -- Puts the local table kept as <name>_before_rest back in the foreign
 -- table's place, after replacing its rows by the service's rows unless
--- copy_rows is false, and drops the foreign table.  Returns the number of
--- rows copied.  Foreign keys that move_table dropped are not recreated.
+-- copy_rows is false, and drops the foreign table; sequences of the table
+-- go past the highest key.  Returns the number of rows copied.  Foreign
+-- keys that move_table dropped are not recreated.
 CREATE FUNCTION move_table_back(
     foreign_table regclass,
     copy_rows boolean DEFAULT true)
@@ -172,6 +196,7 @@ DECLARE
   nsp name;
   rel name;
   kept name;
+  seq record;
   copied bigint := 0;
 BEGIN
   SELECT n.nspname, c.relname INTO nsp, rel
@@ -194,5 +219,17 @@ BEGIN
   END IF;
   EXECUTE format('DROP FOREIGN TABLE %I.%I', nsp, rel);
   EXECUTE format('ALTER TABLE %I.%I RENAME TO %I', nsp, kept, rel);
+
+  -- the key's sequence goes past the keys the service assigned
+  FOR seq IN
+    SELECT a.attname, pg_get_serial_sequence(format('%I.%I', nsp, rel), a.attname) AS name
+      FROM pg_attribute a
+     WHERE a.attrelid = format('%I.%I', nsp, rel)::regclass AND a.attnum > 0
+       AND NOT a.attisdropped
+  LOOP
+    CONTINUE WHEN seq.name IS NULL;
+    EXECUTE format('SELECT setval(%L, greatest(coalesce(max(%I), 0), 1), max(%I) IS NOT NULL) FROM %I.%I',
+                   seq.name, seq.attname, seq.attname, nsp, rel);
+  END LOOP;
   RETURN copied;
 END $$;

@@ -5,6 +5,8 @@
 CREATE SCHEMA t_move;
 SET search_path = t_move, public;
 SET datestyle = 'ISO, YMD';
+-- the PL/pgSQL context lines would only repeat the function's name
+\set SHOW_CONTEXT never
 SELECT svc('POST', '/_reset');
 
 -- the monolith's tables: authors, and books that reference them
@@ -47,8 +49,18 @@ INSERT INTO catalog_author (name) VALUES ('Octavia E. Butler') RETURNING id;
 SELECT rest_fdw.move_table_back('catalog_author');
 SELECT id, name FROM catalog_author ORDER BY id;
 SELECT relkind FROM pg_class WHERE oid = 'catalog_author'::regclass;
+-- the key's sequence went past the service's keys
+INSERT INTO catalog_author (name) VALUES ('N. K. Jemisin') RETURNING id;
 SELECT rest_fdw.move_table_back('catalog_author');
 
+-- JSON member names that differ from the columns'
+CREATE TABLE catalog_book2 (id bigint PRIMARY KEY, title text, author_id bigint);
+INSERT INTO catalog_book2 VALUES (90, 'Kindred', 12);
+SELECT rest_fdw.move_table('catalog_book2', 'svc', 'books/', copy_rows => false,
+                           fields => '{author_id=author}');
+\d+ catalog_book2
+SELECT title, author_id FROM catalog_book2 WHERE id = 3;
+SELECT rest_fdw.move_table('catalog_book', 'svc', 'books/', fields => '{nope=x}');
 -- a move without copy, dropping the local table
 CREATE TABLE tags (id int PRIMARY KEY, label text);
 INSERT INTO tags VALUES (1, 'sf');
