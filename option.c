@@ -81,6 +81,7 @@ static const RestOption rest_options[] = {
 	{"collation_matches", ForeignTableRelationId, false, false},
 	{"updatable", ForeignTableRelationId, false, false},
 	{"batch_size", ForeignTableRelationId, false, false},
+	{"truncatable", ForeignTableRelationId, false, false},
 	/* column */
 	{"field", AttributeRelationId, false, false},
 	{NULL, InvalidOid, false, false}
@@ -263,7 +264,8 @@ validate_option_value(DefElem *def, const RestOption *opt)
 	else if (strcmp(name, "ordering") == 0)
 		validate_declarations(def, false);
 	else if (strcmp(name, "collation_matches") == 0 ||
-			 strcmp(name, "updatable") == 0)
+			 strcmp(name, "updatable") == 0 ||
+			 strcmp(name, "truncatable") == 0)
 		(void) defGetBoolean(def);
 	else if (strcmp(name, "batch_size") == 0)
 		(void) parse_batch_size(def);
@@ -1139,6 +1141,8 @@ read_table_options(RestTable *table, List *options, char **keyname)
 			table->collation_matches = defGetBoolean(def);
 		else if (strcmp(def->defname, "updatable") == 0)
 			table->updatable = defGetBoolean(def);
+		else if (strcmp(def->defname, "truncatable") == 0)
+			table->truncatable = defGetBoolean(def);
 		else if (strcmp(def->defname, "batch_size") == 0)
 			table->batch_size = parse_batch_size(def);
 	}

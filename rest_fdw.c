@@ -283,6 +283,11 @@ static void restExplainForeignModify(ModifyTableState *mtstate,
 									 ResultRelInfo *rinfo, List *fdw_private,
 									 int subplan_index, ExplainState *es);
 
+#if PG_VERSION_NUM >= 140000
+static void restExecForeignTruncate(List *rels, DropBehavior behavior,
+									bool restart_seqs);
+#endif
+
 /* executor: direct modifications */
 static bool restPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
 								 Index resultRelation, int subplan_index);
@@ -373,6 +378,9 @@ rest_fdw_handler(PG_FUNCTION_ARGS)
 	routine->ExplainForeignModify = restExplainForeignModify;
 	routine->IsForeignRelUpdatable = restIsForeignRelUpdatable;
 	routine->ImportForeignSchema = RestImportForeignSchema;
+#if PG_VERSION_NUM >= 140000
+	routine->ExecForeignTruncate = restExecForeignTruncate;
+#endif
 	routine->PlanDirectModify = restPlanDirectModify;
 #if PG_VERSION_NUM >= 140000
 	routine->BeginDirectModify = restBeginDirectModify;
@@ -2764,5 +2772,127 @@ restExplainDirectModify(ForeignScanState *node, ExplainState *es)
 							es);
 	if (es->analyze)
 		ExplainPropertyInteger("Remote requests", NULL, st->stats.requests, es);
+}
+#endif
+
+#if PG_VERSION_NUM >= 140000
+/*
+ * collect_keys
+ *		The texts of the keys of every row of a table's collection, read
+ *		page after page as a scan does.
+ */
+static List *
+collect_keys(RestTable *table, MemoryContext cxt)
+{
+	RestScanState *st = palloc0(sizeof(RestScanState));
+	List	   *keys = NIL;
+
+	st->table = table;
+	st->conn = RestGetConnection(table);
+	st->kind = REST_SCAN_COLLECTION;
+	st->split_param = -1;
+	st->rows_wanted = -1;
+	st->offset_index = -1;
+	st->limit_index = -1;
+	st->row = palloc0(sizeof(RestJsonValue) * Max(table->ncolumns, 1));
+	initStringInfo(&st->next_url);
+	st->page_cxt = AllocSetContextCreate(cxt, "rest_fdw page",
+										 ALLOCSET_DEFAULT_SIZES);
+	st->row_cxt = AllocSetContextCreate(cxt, "rest_fdw row",
+										ALLOCSET_DEFAULT_SIZES);
+	set_first_url(st);
+
+	while (st->have_next)
+	{
+		fetch_page(st);
+		while (RestPageNextRow(&st->reader, st->row))
+		{
+			RestJsonValue *key = &st->row[table->key_index];
+
+			st->page_rows++;
+			if (key->kind == REST_JSON_MISSING || key->kind == REST_JSON_NULL)
+				continue;
+			keys = lappend(keys, MemoryContextStrdup(cxt, RestJsonValueText(key)));
+		}
+		st->page_open = false;
+		find_next_page(st, NULL);
+	}
+	MemoryContextDelete(st->page_cxt);
+	MemoryContextDelete(st->row_cxt);
+	return keys;
+}
+
+/*
+ * truncate_table
+ *		Delete every row of one table's collection: one DELETE by filter
+ *		for PostgREST, else one DELETE per row, whose 404 is no error.
+ */
+static void
+truncate_table(RestTable *table)
+{
+	RestConnection *conn = RestGetConnection(table);
+	RestRequest req = {0};
+	RestResponse resp = {0};
+	ListCell   *lc;
+	List	   *keys;
+
+	req.method = "DELETE";
+	if (table->dialect == REST_DIALECT_POSTGREST)
+	{
+		RestColumn *key = &table->columns[table->key_index];
+
+		req.url = psprintf("%s?%s=not.is.null", table->collection_url,
+						   key->field ? key->field : key->attname);
+		RestPerform(conn, table, &req, &resp, NULL);
+		if (resp.status < 200 || resp.status > 299)
+			RestReportResponseError(table, &req, &resp);
+		return;
+	}
+
+	keys = collect_keys(table, CurrentMemoryContext);
+	foreach(lc, keys)
+	{
+		req.url = RestItemUrl(table, lfirst(lc));
+		RestPerform(conn, table, &req, &resp, NULL);
+		if (resp.status != 404 && (resp.status < 200 || resp.status > 299))
+			RestReportResponseError(table, &req, &resp);
+	}
+}
+
+/*
+ * restExecForeignTruncate
+ *		TRUNCATE, as Django's TransactionTestCase flushes tables: delete
+ *		every row of each collection, for tables that allow it.
+ */
+static void
+restExecForeignTruncate(List *rels, DropBehavior behavior, bool restart_seqs)
+{
+	List	   *tables = NIL;
+	ListCell   *lc;
+
+	/* check them all before deleting anything */
+	foreach(lc, rels)
+	{
+		Relation	rel = lfirst(lc);
+		RestTable  *table = RestGetTable(RelationGetRelid(rel), GetUserId());
+
+		if (!table->truncatable || !table->updatable)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("foreign table \"%s\" does not allow TRUNCATE",
+							table->relname),
+					 errdetail("TRUNCATE deletes every row of the service's collection, one request per row."),
+					 errhint("Set the table option \"truncatable\" to \"true\" to allow it.")));
+		if (table->key_index < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_COLUMN_NAME_NOT_FOUND),
+					 errmsg("foreign table \"%s\" has no key column",
+							table->relname),
+					 errdetail("TRUNCATE deletes rows by their key.")));
+		RestPrepareColumns(table);
+		tables = lappend(tables, table);
+	}
+	foreach(lc, tables)
+		truncate_table(lfirst(lc));
 }
 #endif

@@ -141,6 +141,7 @@ typedef struct RestTable
 	bool		collation_matches;	/* service orders text as we do */
 	bool		updatable;		/* INSERT, UPDATE and DELETE allowed */
 	int			batch_size;		/* rows per INSERT request (PostgREST) */
+	bool		truncatable;	/* TRUNCATE deletes every row */
 } RestTable;
 
 /* option.c */

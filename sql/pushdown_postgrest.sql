@@ -101,3 +101,8 @@ SELECT try($$INSERT INTO books (title) VALUES ('Dune')$$);
 CREATE FOREIGN TABLE books_bad (id bigint, isbn text)
   SERVER pgrst OPTIONS (resource 'books');
 SELECT * FROM books_bad WHERE isbn = 'x';
+-- TRUNCATE: one DELETE by filter
+ALTER FOREIGN TABLE books OPTIONS (ADD truncatable 'true');
+TRUNCATE books;
+SELECT count(*) FROM books;
+SELECT requests();

@@ -100,3 +100,13 @@ SELECT requests();
 
 -- what the service holds now
 SELECT id, title, city, price, in_stock FROM books ORDER BY id;
+
+-- TRUNCATE, as Django's TransactionTestCase flushes its tables: only for
+-- tables that allow it, since it deletes every row of the collection
+TRUNCATE books;
+CREATE FOREIGN TABLE authors (id bigint, name text)
+  SERVER svc OPTIONS (resource 'authors/', pagination 'limit', truncatable 'true');
+TRUNCATE books, authors;
+TRUNCATE authors;
+SELECT count(*) FROM authors;
+SELECT requests();
