@@ -18,9 +18,14 @@ SHLIB_LINK_INTERNAL = $(libpq)
 SHLIB_LINK = -lcurl -ljansson
 PG_CPPFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
 
-REGRESS = setup types read write pushdown_drf pushdown_postgrest pushdown_jsonserver jsonserver_real move import errors cancel options security
+REGRESS = setup types read write pushdown_drf pushdown_postgrest pushdown_jsonserver jsonserver_real move import errors cancel options security retry hardening tls
 REGRESS_OPTS = --load-extension=rest_fdw
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# Longer checks, not part of the test command (see README.md).
+.PHONY: leakcheck
+leakcheck:
+	bash test/leakcheck.sh

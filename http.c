@@ -32,21 +32,50 @@
  * - Every request option is set on the easy handle for each request;
  *	 nothing is inherited from the previous request.  Secrets from the user
  *	 mapping go into request headers or libcurl's credentials, never into
- *	 URLs, so URLs may appear in messages.
+ *	 URLs, so URLs may appear in messages.  (TLS file options are set only
+ *	 when given: they come from the server, whose every change replaces
+ *	 the handle.)
+ *
+ * - A request that failed for a reason that may pass (no connection, a
+ *	 connection dropped, HTTP 429, 502, 503, 504) is made again if its
+ *	 method is idempotent: GET always, PUT, PATCH and DELETE when the
+ *	 server option retry_methods declares them so, POST only with an
+ *	 idempotency key header that stays the same across its retries.
+ *	 Retries are bounded in number (max_retries) and in time
+ *	 (retry_max_time); the wait between them follows Retry-After when the
+ *	 service sends it, else doubles from REST_RETRY_BASE_MS, and is
+ *	 interruptible like every other wait.
+ *
+ * - Redirects stay at the origin (scheme, host, port) of the request
+ *	 unless the server option follow_redirects says otherwise; the header
+ *	 callback refuses the others before libcurl follows them.
+ *
+ * - The GUC rest_fdw.allowed_hosts is enforced when a socket is opened,
+ *	 on the address about to be connected and the host name it was
+ *	 resolved from (the URL's host, or a CONNECT_TO target), for the first
+ *	 request and every redirect alike.  Connections opened under another
+ *	 value of the setting are not reused.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <time.h>
+
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "fmgr.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "portability/instr_time.h"
 #include "storage/ipc.h"
 #include "storage/latch.h"
 #include "utils/catcache.h"
+#include "utils/guc.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
 #include "utils/memutils.h"
@@ -77,6 +106,12 @@
 
 #define REST_USER_AGENT			"rest_fdw/1.0"
 
+/* First wait between retries; each further wait doubles it. */
+#define REST_RETRY_BASE_MS		100
+
+/* Longest host name in rest_fdw.allowed_hosts or a CONNECT_TO entry. */
+#define REST_HOST_NAME_MAX		255
+
 /*
  * Value of one response header, captured by the header callback.
  */
@@ -96,6 +131,49 @@ typedef struct RestOrigin
 	char		port[8];
 } RestOrigin;
 
+/* Why the header callback refused a redirect. */
+typedef enum RestRedirectRefusal
+{
+	REST_REFUSED_NOTHING = 0,
+	REST_REFUSED_ANY,			/* follow_redirects is 'none' */
+	REST_REFUSED_OTHER_ORIGIN,	/* follow_redirects is 'same-origin' */
+	REST_REFUSED_HEADERS		/* the user mapping's headers would leave */
+} RestRedirectRefusal;
+
+/* The parts of a libcurl CONNECT_TO entry, HOST:PORT:TO-HOST:TO-PORT. */
+typedef struct RestConnectTo
+{
+	bool		valid;			/* an entry was given and parsed */
+	char		host[REST_HOST_NAME_MAX + 1];	/* "" = any host */
+	char		port[8];		/* "" = any port */
+	char		to_host[REST_HOST_NAME_MAX + 1];	/* "" = the URL's host */
+} RestConnectTo;
+
+/* One entry of rest_fdw.allowed_hosts. */
+typedef enum RestHostKind
+{
+	REST_HOST_NAME,				/* a host name */
+	REST_HOST_DOMAIN,			/* *.domain: every name under it */
+	REST_HOST_ADDRESS			/* an IPv4 or IPv6 address or CIDR range */
+} RestHostKind;
+
+typedef struct RestHostEntry
+{
+	RestHostKind kind;
+	int			port;			/* 0 = any port */
+	char		name[REST_HOST_NAME_MAX + 2];	/* lower case; ".domain" */
+	int			family;			/* AF_INET or AF_INET6 (addresses) */
+	unsigned char addr[16];		/* network byte order, masked */
+	int			bits;			/* prefix length */
+} RestHostEntry;
+
+/* The parsed setting: the GUC's "extra", malloc'd in one piece. */
+typedef struct RestHostList
+{
+	int			nentries;
+	RestHostEntry entries[FLEXIBLE_ARRAY_MEMBER];
+} RestHostList;
+
 /*
  * One transfer: an easy handle and what it received.  Allocated in
  * CacheMemoryContext with its connection; the body buffer is malloc'd
@@ -113,14 +191,23 @@ typedef struct RestTransfer
 	struct curl_slist *connect_to;
 
 	/*
-	 * libcurl withholds credentials and Authorization from other hosts on
+	 * Redirects follow the server option follow_redirects.  libcurl
+	 * withholds credentials and Authorization from other hosts on
 	 * redirect, but not other headers, which from the user mapping may be
-	 * secret.  With such headers, a redirect must stay at the origin.
+	 * secret: with such headers, a redirect always stays at the origin.
 	 */
-	bool		guard_redirects;
+	RestRedirects redirects;	/* which redirects may be followed */
+	bool		secret_headers; /* the user mapping sets headers */
 	RestOrigin	origin;			/* origin of the request URL */
 	int			block_status;	/* status of the header block being read */
-	bool		redirect_refused;	/* header callback refused a redirect */
+	RestRedirectRefusal redirect_refused;	/* header callback refused one */
+
+	/* rest_fdw.allowed_hosts, checked by the open-socket callback */
+	RestConnectTo connect_to_entry; /* table's connect_to, parsed */
+	bool		host_refused;	/* a connection was refused (this hop) */
+	bool		host_accepted;	/* a connection was allowed (this hop) */
+	char		refused_host[REST_HOST_NAME_MAX + 1];	/* its host name */
+	char		refused_addr[INET6_ADDRSTRLEN]; /* its address */
 
 	/* response body */
 	char	   *body;			/* malloc'd, or NULL */
@@ -164,6 +251,7 @@ struct RestConnection
 	/* sockets and timer requested by libcurl's callbacks */
 	RestSocket	sockets[REST_MAX_SOCKETS];
 	int			nsockets;
+	uint32		hosts_generation;	/* of rest_fdw.allowed_hosts at setup */
 	bool		sockets_changed;	/* wait set must be rebuilt */
 	bool		sockets_overflow;	/* more sockets than we can track */
 	long		timer_ms;		/* libcurl's timeout, -1 if none */
@@ -178,7 +266,16 @@ typedef struct RestRequestContext
 	const char *method;
 	const char *url;
 	long		status;			/* HTTP status, or -1 if none yet */
+	int			attempts;		/* attempts made or under way */
 } RestRequestContext;
+
+/* Where a request stands with its retries. */
+typedef struct RestRetry
+{
+	bool		allowed;		/* the method may be retried at all */
+	int			attempt;		/* the attempt just made, from 1 */
+	instr_time	start;			/* when the first attempt started */
+} RestRetry;
 
 /* A bounded, sanitized text built from an error response. */
 typedef struct RestDetail
@@ -196,13 +293,12 @@ static HTAB *ConnectionHash = NULL;
 static bool curl_initialized = false;
 
 /*
- * Retry-After of the response RestPerform filled last.  RestResponse has
- * no field for it, so RestReportResponseError recognizes that response by
- * its address and status.
+ * rest_fdw.allowed_hosts: the setting, its parsed form (owned by the GUC
+ * machinery) and a counter bumped on every change.
  */
-static const RestResponse *retry_after_response = NULL;
-static long retry_after_status = 0;
-static char retry_after_value[64];
+static char *rest_allowed_hosts_setting = NULL;
+static const RestHostList *rest_allowed_hosts = NULL;
+static uint32 rest_allowed_hosts_generation = 0;
 
 /* Set a libcurl option; a failure to do so is an error. */
 #define REST_SETOPT(easy, option, value) \
@@ -227,6 +323,33 @@ static size_t rest_write_callback(char *ptr, size_t size, size_t nmemb,
 static size_t rest_header_callback(char *buffer, size_t size, size_t nitems,
 								   void *userdata);
 static bool rest_check_redirect(RestTransfer *xfer);
+static bool rest_other_scheme(const char *ref);
+static curl_socket_t rest_opensocket_callback(void *clientp,
+											  curlsocktype purpose,
+											  struct curl_sockaddr *address);
+static bool rest_connection_allowed(RestTransfer *xfer,
+									const RestHostList *list,
+									const struct sockaddr *sa);
+static bool rest_host_allowed(const RestHostList *list, const char *name,
+							  int family, const unsigned char *addr,
+							  int port);
+static bool rest_sockaddr_parts(const struct sockaddr *sa, int *family,
+								unsigned char *addr, int *port);
+static bool rest_prefix_match(const unsigned char *a, const unsigned char *b,
+							  int bits);
+static void rest_normalize_host(const char *host, char *buf, size_t size);
+static bool rest_connect_to_applies(const RestConnectTo *ct,
+									const RestOrigin *origin);
+static void rest_parse_connect_to(const char *entry, RestConnectTo *ct);
+static bool rest_check_allowed_hosts(char **newval, void **extra,
+									 GucSource source);
+static void rest_assign_allowed_hosts(const char *newval, void *extra);
+static bool rest_parse_host_entry(char *text, RestHostEntry *entry,
+								  const char **why);
+static bool rest_parse_int_range(const char *text, long min, long max,
+								 int *result);
+static void rest_mask_address(unsigned char *addr, int bits);
+static bool rest_valid_host_name(const char *name);
 static bool rest_url_origin(const char *base, const char *ref,
 							RestOrigin *origin);
 static void rest_capture_set(RestCapture *cap, const char *value, size_t len);
@@ -234,7 +357,19 @@ static bool rest_link_next(const char *value, size_t len,
 						   const char **target, size_t *target_len);
 static void rest_transfer_reset(RestTransfer *xfer);
 static void rest_transfer_setup(RestTransfer *xfer, RestTable *table,
-								RestRequest *req);
+								RestRequest *req, const char *key_header);
+static bool rest_attempt(RestConnection *conn, RestTransfer *xfer,
+						 RestTable *table, RestRequest *req,
+						 const char *key_header, RestResponse *resp,
+						 RestRetry *retry, int64 *delay_ms);
+static bool rest_method_retriable(RestTable *table, RestRequest *req);
+static char *rest_idempotency_header(RestTable *table);
+static int64 rest_retry_delay(RestTransfer *xfer, RestTable *table,
+							  RestRetry *retry);
+static bool rest_transient_failure(RestTransfer *xfer);
+static bool rest_connect_timed_out(RestTransfer *xfer);
+static int64 rest_parse_retry_after(const char *value);
+static void rest_retry_sleep(int64 delay_ms);
 static void rest_add_header(RestTransfer *xfer, const char *header);
 static bool rest_header_listed(List *headers, const char *name);
 static void rest_transfer_start(RestConnection *conn, RestTransfer *xfer);
@@ -246,11 +381,12 @@ static void rest_build_wait_set(RestConnection *conn);
 static long rest_wait_timeout(RestConnection *conn);
 static void rest_transfer_end(RestConnection *conn, RestTransfer *xfer);
 static void rest_check_result(RestTransfer *xfer, RestTable *table);
+static void rest_report_host_refused(RestTransfer *xfer);
+static void rest_report_redirect_refused(RestTransfer *xfer);
 static void rest_collect_response(RestTransfer *xfer, RestResponse *resp);
 static char *rest_capture_dup(RestCapture *cap);
 static void rest_request_error_callback(void *arg);
 static char *rest_error_detail(RestResponse *resp, int *sqlstate);
-static char *rest_retry_after(RestResponse *resp);
 static void rest_render_json_error(RestDetail *d, json_t *root,
 								   int *sqlstate);
 static void rest_render_value(RestDetail *d, const char *prefix,
@@ -386,12 +522,16 @@ rest_exit_callback(int code, Datum arg)
 /*
  * rest_prepare_connection
  *		Make sure the connection has live handles, replacing invalidated ones.
+ *
+ * Connections opened while rest_fdw.allowed_hosts had another value are
+ * closed too: the setting is checked only when a connection is opened.
  */
 static void
 rest_prepare_connection(RestConnection *conn, RestTable *table)
 {
-	if (conn->invalidated && conn->multi != NULL &&
-		!(conn->xfer && conn->xfer->active))
+	if ((conn->invalidated ||
+		 conn->hosts_generation != rest_allowed_hosts_generation) &&
+		conn->multi != NULL && !(conn->xfer && conn->xfer->active))
 	{
 		elog(DEBUG3, "rest_fdw: closing connection for user mapping %u after invalidation",
 			 conn->umid);
@@ -459,6 +599,7 @@ rest_connect(RestConnection *conn, RestTable *table)
 	conn->sockets_overflow = false;
 	conn->timer_ms = -1;
 	conn->invalidated = false;
+	conn->hosts_generation = rest_allowed_hosts_generation;
 	conn->server_hashvalue =
 		GetSysCacheHashValue1(FOREIGNSERVEROID,
 							  ObjectIdGetDatum(table->serverid));
@@ -515,6 +656,329 @@ rest_setopt_failed(const char *option, CURLcode rc)
 			(errcode(ERRCODE_FDW_ERROR),
 			 errmsg("could not set libcurl option %s", option),
 			 errdetail_internal("%s", curl_easy_strerror(rc))));
+}
+
+
+/*
+ * rest_fdw.allowed_hosts and CONNECT_TO entries.
+ */
+
+extern PGDLLEXPORT void _PG_init(void);
+
+/*
+ * _PG_init
+ *		Library load: define the settings.
+ */
+void
+_PG_init(void)
+{
+	RestDefineGucs();
+	MarkGUCPrefixReserved("rest_fdw");
+}
+
+/*
+ * RestDefineGucs
+ *		Define the settings of rest_fdw that http.c enforces.  The caller
+ *		reserves the prefix "rest_fdw" once every setting is defined.
+ */
+void
+RestDefineGucs(void)
+{
+	DefineCustomStringVariable("rest_fdw.allowed_hosts",
+							   "Hosts that rest_fdw may connect to.",
+							   "A comma-separated list of host names, host:port, *.domain, "
+							   "IP addresses and CIDR ranges.  Empty allows every host.",
+							   &rest_allowed_hosts_setting,
+							   "",
+							   PGC_SUSET,
+							   0,
+							   rest_check_allowed_hosts,
+							   rest_assign_allowed_hosts,
+							   NULL);
+}
+
+/*
+ * rest_check_allowed_hosts
+ *		GUC check hook: parse rest_fdw.allowed_hosts into a RestHostList.
+ */
+static bool
+rest_check_allowed_hosts(char **newval, void **extra, GucSource source)
+{
+	char	   *copy = pstrdup(*newval);
+	char	   *p;
+	int			maxentries = 1;
+	RestHostList *list;
+	char	   *entry;
+	char	   *saveptr = NULL;
+
+	for (p = copy; *p; p++)
+		if (*p == ',')
+			maxentries++;
+
+	/* the GUC machinery frees extra with free() */
+	list = malloc(offsetof(RestHostList, entries) +
+				  sizeof(RestHostEntry) * maxentries);
+	if (list == NULL)
+	{
+		GUC_check_errcode(ERRCODE_OUT_OF_MEMORY);
+		GUC_check_errmsg("out of memory");
+		return false;
+	}
+	list->nentries = 0;
+
+	if (copy[strspn(copy, " \t\r\n")] != '\0')
+	{
+		for (entry = strtok_r(copy, ",", &saveptr); entry != NULL;
+			 entry = strtok_r(NULL, ",", &saveptr))
+		{
+			const char *why = NULL;
+
+			if (!rest_parse_host_entry(pstrdup(entry),
+									   &list->entries[list->nentries], &why))
+			{
+				GUC_check_errdetail("Entry \"%s\" is invalid: %s", entry, why);
+				free(list);
+				return false;
+			}
+			list->nentries++;
+		}
+		/* "a,,b" and a trailing comma leave fewer entries than commas */
+		if (list->nentries != maxentries)
+		{
+			GUC_check_errdetail("The list has an empty entry.");
+			free(list);
+			return false;
+		}
+	}
+
+	pfree(copy);
+	*extra = list;
+	return true;
+}
+
+/*
+ * rest_assign_allowed_hosts
+ *		GUC assign hook: use the new list; connections opened under the
+ *		old one are not reused.
+ */
+static void
+rest_assign_allowed_hosts(const char *newval, void *extra)
+{
+	rest_allowed_hosts = (const RestHostList *) extra;
+	rest_allowed_hosts_generation++;
+}
+
+/*
+ * rest_parse_host_entry
+ *		Parse one entry of rest_fdw.allowed_hosts, trimming it in place:
+ *		host, host:port, *.domain[:port], address[:port], [IPv6][:port],
+ *		address/bits.  On failure, *why says what is wrong.
+ */
+static bool
+rest_parse_host_entry(char *text, RestHostEntry *entry, const char **why)
+{
+	char	   *host;
+	char	   *end;
+	char	   *port = NULL;
+	char	   *bits = NULL;
+	bool		bracketed = false;
+
+	memset(entry, 0, sizeof(RestHostEntry));
+	while (isspace((unsigned char) *text))
+		text++;
+	end = text + strlen(text);
+	while (end > text && isspace((unsigned char) end[-1]))
+		*--end = '\0';
+	host = text;
+
+	if (*host == '[')
+	{
+		char	   *close = strchr(host, ']');
+
+		if (close == NULL || (close[1] != '\0' && close[1] != ':'))
+		{
+			*why = "an IPv6 address in brackets must be followed by nothing or by :port.";
+			return false;
+		}
+		if (close[1] == ':')
+			port = close + 2;
+		*close = '\0';
+		host++;
+		bracketed = true;
+	}
+	else if ((bits = strchr(host, '/')) != NULL)
+		*bits++ = '\0';
+	else if (strchr(host, ':') != NULL &&
+			 strchr(host, ':') == strrchr(host, ':'))
+	{
+		port = strchr(host, ':');
+		*port++ = '\0';
+	}
+
+	if (port != NULL && !rest_parse_int_range(port, 1, 65535, &entry->port))
+	{
+		*why = "a port must be a number between 1 and 65535.";
+		return false;
+	}
+
+	if (inet_pton(AF_INET, host, entry->addr) == 1 && !bracketed)
+	{
+		entry->family = AF_INET;
+		entry->bits = 32;
+	}
+	else if (inet_pton(AF_INET6, host, entry->addr) == 1)
+	{
+		entry->family = AF_INET6;
+		entry->bits = 128;
+	}
+	else if (bits != NULL || bracketed)
+	{
+		*why = "it is not an IPv4 or IPv6 address.";
+		return false;
+	}
+
+	if (entry->family != 0)
+	{
+		entry->kind = REST_HOST_ADDRESS;
+		if (bits != NULL &&
+			!rest_parse_int_range(bits, 0, entry->bits, &entry->bits))
+		{
+			*why = "the prefix length of a CIDR range must be between 0 and 32 (IPv4) or 128 (IPv6).";
+			return false;
+		}
+		rest_mask_address(entry->addr, entry->bits);
+		return true;
+	}
+
+	if (strncmp(host, "*.", 2) == 0)
+	{
+		entry->kind = REST_HOST_DOMAIN;
+		host++;					/* keep the dot: ".domain" */
+	}
+	else
+		entry->kind = REST_HOST_NAME;
+	rest_normalize_host(host, entry->name, sizeof(entry->name));
+	if (!rest_valid_host_name(entry->kind == REST_HOST_DOMAIN
+							  ? entry->name + 1 : entry->name))
+	{
+		*why = "it is not a host name, *.domain, IP address or CIDR range.";
+		return false;
+	}
+	return true;
+}
+
+/*
+ * rest_parse_int_range
+ *		Parse a decimal integer between min and max into *result.
+ */
+static bool
+rest_parse_int_range(const char *text, long min, long max, int *result)
+{
+	char	   *end;
+	long		n;
+
+	errno = 0;
+	n = strtol(text, &end, 10);
+	if (!isdigit((unsigned char) *text) || *end != '\0' || errno != 0 ||
+		n < min || n > max)
+		return false;
+	*result = (int) n;
+	return true;
+}
+
+/*
+ * rest_mask_address
+ *		Keep the first bits bits of an address, zero the others.
+ */
+static void
+rest_mask_address(unsigned char *addr, int bits)
+{
+	int			i;
+
+	for (i = 0; i < 16; i++)
+	{
+		int			keep = Min(Max(bits - i * 8, 0), 8);
+
+		addr[i] &= (unsigned char) (0xFF00 >> keep);
+	}
+}
+
+/*
+ * rest_valid_host_name
+ *		Is this a syntactically valid DNS host name (letters, digits,
+ *		hyphens, underscores, dot-separated labels)?
+ */
+static bool
+rest_valid_host_name(const char *name)
+{
+	const char *p;
+	size_t		label = 0;
+
+	if (name[0] == '\0' || strlen(name) > 253)
+		return false;
+	for (p = name; *p; p++)
+	{
+		if (*p == '.')
+		{
+			if (label == 0)
+				return false;
+			label = 0;
+		}
+		else if (isalnum((unsigned char) *p) || *p == '-' || *p == '_')
+		{
+			if (++label > 63)
+				return false;
+		}
+		else
+			return false;
+	}
+	return label > 0;
+}
+
+/*
+ * rest_parse_connect_to
+ *		Split a CONNECT_TO entry, HOST:PORT:CONNECT-TO-HOST:CONNECT-TO-PORT,
+ *		where hosts may be IPv6 addresses in brackets.  ct->valid is false
+ *		if it does not parse; then no host name entry can match.
+ */
+static void
+rest_parse_connect_to(const char *entry, RestConnectTo *ct)
+{
+	char		fields[3][REST_HOST_NAME_MAX + 1];
+	const char *p = entry;
+	int			i;
+
+	memset(ct, 0, sizeof(RestConnectTo));
+	for (i = 0; i < 3; i++)
+	{
+		const char *start = p;
+		size_t		len;
+
+		if (*p == '[')
+		{
+			p = strchr(p, ']');
+			if (p == NULL)
+				return;
+			p++;
+		}
+		while (*p != '\0' && *p != ':')
+			p++;
+		if (*p != ':')
+			return;
+		len = p - start;
+		if (len > REST_HOST_NAME_MAX)
+			return;
+		memcpy(fields[i], start, len);
+		fields[i][len] = '\0';
+		p++;
+	}
+	if (strlen(fields[1]) >= sizeof(ct->port))
+		return;
+
+	rest_normalize_host(fields[0], ct->host, sizeof(ct->host));
+	strlcpy(ct->port, fields[1], sizeof(ct->port));
+	rest_normalize_host(fields[2], ct->to_host, sizeof(ct->to_host));
+	ct->valid = true;
 }
 
 
@@ -713,35 +1177,298 @@ rest_header_callback(char *buffer, size_t size, size_t nitems, void *userdata)
 
 /*
  * rest_check_redirect
- *		At the end of a header block, refuse a redirect that would carry the
+ *		At the end of a header block, refuse a redirect that the server
+ *		option follow_redirects does not allow, or that would carry the
  *		user mapping's headers to another origin.
  *
- * Returns false to make libcurl abort the transfer.
+ * Returns false to make libcurl abort the transfer.  Redirects to schemes
+ * other than http and https are left to libcurl, which refuses them.
  */
 static bool
 rest_check_redirect(RestTransfer *xfer)
 {
 	char	   *current = NULL;
 	RestOrigin	target;
+	int			status = xfer->block_status;
 
-	if (!xfer->guard_redirects ||
-		xfer->block_status < 300 || xfer->block_status > 399 ||
+	/* the statuses libcurl follows */
+	if (!(status == 301 || status == 302 || status == 303 ||
+		  status == 307 || status == 308) ||
 		!xfer->location.present)
+		return true;
+
+	if (xfer->redirects == REST_REDIRECTS_NONE)
+	{
+		xfer->redirect_refused = REST_REFUSED_ANY;
+		return false;
+	}
+	if (rest_other_scheme(xfer->location.value))
 		return true;
 
 	/* resolve Location against the URL this block answers */
 	if (curl_easy_getinfo(xfer->easy, CURLINFO_EFFECTIVE_URL,
 						  &current) != CURLE_OK || current == NULL ||
 		xfer->location.truncated ||
-		!rest_url_origin(current, xfer->location.value, &target) ||
-		pg_strcasecmp(target.scheme, xfer->origin.scheme) != 0 ||
-		pg_strcasecmp(target.host, xfer->origin.host) != 0 ||
-		strcmp(target.port, xfer->origin.port) != 0)
+		!rest_url_origin(current, xfer->location.value, &target))
 	{
-		xfer->redirect_refused = true;
+		xfer->redirect_refused = REST_REFUSED_OTHER_ORIGIN;
 		return false;
 	}
+
+	if (!(pg_strcasecmp(target.scheme, xfer->origin.scheme) == 0 &&
+		  pg_strcasecmp(target.host, xfer->origin.host) == 0 &&
+		  strcmp(target.port, xfer->origin.port) == 0))
+	{
+		if (xfer->secret_headers)
+			xfer->redirect_refused = REST_REFUSED_HEADERS;
+		else if (xfer->redirects != REST_REDIRECTS_ANY)
+			xfer->redirect_refused = REST_REFUSED_OTHER_ORIGIN;
+		if (xfer->redirect_refused != REST_REFUSED_NOTHING)
+			return false;
+	}
+
+	/* what rest_fdw.allowed_hosts says about the next hop is news */
+	xfer->host_refused = false;
+	xfer->host_accepted = false;
 	return true;
+}
+
+/*
+ * rest_other_scheme
+ *		Does a URL reference name a scheme other than http and https?
+ */
+static bool
+rest_other_scheme(const char *ref)
+{
+	size_t		len = strspn(ref, "abcdefghijklmnopqrstuvwxyz"
+							 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
+
+	if (len == 0 || ref[len] != ':' || !isalpha((unsigned char) ref[0]))
+		return false;			/* relative: keeps the current scheme */
+	return !((len == 4 && pg_strncasecmp(ref, "http", 4) == 0) ||
+			 (len == 5 && pg_strncasecmp(ref, "https", 5) == 0));
+}
+
+/*
+ * rest_opensocket_callback
+ *		Open a socket for libcurl, unless rest_fdw.allowed_hosts forbids
+ *		the address it is for.
+ *
+ * libcurl calls this for every address it tries, for the request's URL and
+ * for every redirect, before it connects.  A refused address makes libcurl
+ * try the next one, and fail with CURLE_COULDNT_CONNECT if none is left;
+ * host_refused tells rest_check_result why.
+ */
+static curl_socket_t
+rest_opensocket_callback(void *clientp, curlsocktype purpose,
+						 struct curl_sockaddr *address)
+{
+	RestTransfer *xfer = (RestTransfer *) clientp;
+	const RestHostList *list = rest_allowed_hosts;
+	int			socktype = address->socktype;
+
+	if (list != NULL && list->nentries > 0 &&
+		!rest_connection_allowed(xfer, list, &address->addr))
+	{
+		xfer->host_refused = true;
+		return CURL_SOCKET_BAD;
+	}
+	xfer->host_accepted = true;
+
+#ifdef SOCK_CLOEXEC
+	/* programs the backend starts (COPY ... PROGRAM) must not inherit it */
+	socktype |= SOCK_CLOEXEC;
+#endif
+	return socket(address->family, socktype, address->protocol);
+}
+
+/*
+ * rest_connection_allowed
+ *		May a connection be opened to this address?  Remembers the host
+ *		and address for the error message.
+ *
+ * The host name is the one the address was resolved from: the host of the
+ * URL being fetched (after redirects), or the target of a CONNECT_TO entry
+ * that applies to it.  If it cannot be told, only address entries match.
+ */
+static bool
+rest_connection_allowed(RestTransfer *xfer, const RestHostList *list,
+						const struct sockaddr *sa)
+{
+	char	   *url = NULL;
+	RestOrigin	origin;
+	char		name[REST_HOST_NAME_MAX + 1];
+	unsigned char addr[16];
+	int			family;
+	int			port;
+
+	name[0] = '\0';
+	if (curl_easy_getinfo(xfer->easy, CURLINFO_EFFECTIVE_URL,
+						  &url) == CURLE_OK && url != NULL &&
+		rest_url_origin(url, NULL, &origin))
+	{
+		const char *host = origin.host;
+
+		if (xfer->connect_to_entry.valid &&
+			rest_connect_to_applies(&xfer->connect_to_entry, &origin) &&
+			xfer->connect_to_entry.to_host[0] != '\0')
+			host = xfer->connect_to_entry.to_host;
+		rest_normalize_host(host, name, sizeof(name));
+	}
+
+	if (!rest_sockaddr_parts(sa, &family, addr, &port))
+		return false;
+
+	strlcpy(xfer->refused_host, name, sizeof(xfer->refused_host));
+	if (inet_ntop(family, addr, xfer->refused_addr,
+				  sizeof(xfer->refused_addr)) == NULL)
+		xfer->refused_addr[0] = '\0';
+	if (xfer->refused_host[0] == '\0')
+		strlcpy(xfer->refused_host, xfer->refused_addr,
+				sizeof(xfer->refused_host));
+
+	return rest_host_allowed(list, name, family, addr, port);
+}
+
+/*
+ * rest_host_allowed
+ *		Does an entry of the list match this host name, address and port?
+ */
+static bool
+rest_host_allowed(const RestHostList *list, const char *name, int family,
+				  const unsigned char *addr, int port)
+{
+	size_t		namelen = strlen(name);
+	int			i;
+
+	for (i = 0; i < list->nentries; i++)
+	{
+		const RestHostEntry *e = &list->entries[i];
+
+		if (e->port != 0 && e->port != port)
+			continue;
+		switch (e->kind)
+		{
+			case REST_HOST_ADDRESS:
+				if (e->family == family &&
+					rest_prefix_match(e->addr, addr, e->bits))
+					return true;
+				break;
+			case REST_HOST_NAME:
+				if (namelen > 0 && strcmp(e->name, name) == 0)
+					return true;
+				break;
+			case REST_HOST_DOMAIN:
+				{
+					size_t		len = strlen(e->name);	/* ".domain" */
+
+					if (namelen > len &&
+						strcmp(name + namelen - len, e->name) == 0)
+						return true;
+				}
+				break;
+		}
+	}
+	return false;
+}
+
+/*
+ * rest_sockaddr_parts
+ *		Family, address bytes and port of a socket address; an IPv4-mapped
+ *		IPv6 address counts as IPv4.
+ */
+static bool
+rest_sockaddr_parts(const struct sockaddr *sa, int *family,
+					unsigned char *addr, int *port)
+{
+	if (sa->sa_family == AF_INET)
+	{
+		const struct sockaddr_in *sin = (const struct sockaddr_in *) sa;
+
+		*family = AF_INET;
+		memcpy(addr, &sin->sin_addr, 4);
+		*port = ntohs(sin->sin_port);
+		return true;
+	}
+	if (sa->sa_family == AF_INET6)
+	{
+		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *) sa;
+
+		*port = ntohs(sin6->sin6_port);
+		if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr))
+		{
+			*family = AF_INET;
+			memcpy(addr, sin6->sin6_addr.s6_addr + 12, 4);
+		}
+		else
+		{
+			*family = AF_INET6;
+			memcpy(addr, sin6->sin6_addr.s6_addr, 16);
+		}
+		return true;
+	}
+	return false;				/* Unix sockets and others: never allowed */
+}
+
+/*
+ * rest_prefix_match
+ *		Do two addresses agree on their first bits bits?
+ */
+static bool
+rest_prefix_match(const unsigned char *a, const unsigned char *b, int bits)
+{
+	int			whole = bits / 8;
+	int			rest = bits % 8;
+	unsigned char mask;
+
+	if (memcmp(a, b, whole) != 0)
+		return false;
+	if (rest == 0)
+		return true;
+	mask = (unsigned char) (0xFF << (8 - rest));
+	return (a[whole] & mask) == (b[whole] & mask);
+}
+
+/*
+ * rest_normalize_host
+ *		Host name in lower case, without IPv6 brackets or a final dot.
+ *		An empty result if it does not fit.
+ */
+static void
+rest_normalize_host(const char *host, char *buf, size_t size)
+{
+	size_t		len = strlen(host);
+	size_t		i;
+
+	if (len >= 2 && host[0] == '[' && host[len - 1] == ']')
+	{
+		host++;
+		len -= 2;
+	}
+	if (len > 0 && host[len - 1] == '.')
+		len--;
+	if (len >= size)
+	{
+		buf[0] = '\0';
+		return;
+	}
+	for (i = 0; i < len; i++)
+		buf[i] = pg_ascii_tolower((unsigned char) host[i]);
+	buf[len] = '\0';
+}
+
+/*
+ * rest_connect_to_applies
+ *		Does a CONNECT_TO entry send connections for this origin elsewhere?
+ */
+static bool
+rest_connect_to_applies(const RestConnectTo *ct, const RestOrigin *origin)
+{
+	char		host[REST_HOST_NAME_MAX + 1];
+
+	rest_normalize_host(origin->host, host, sizeof(host));
+	return (ct->host[0] == '\0' || strcmp(ct->host, host) == 0) &&
+		(ct->port[0] == '\0' || strcmp(ct->port, origin->port) == 0);
 }
 
 /*
@@ -934,9 +1661,10 @@ rest_link_next(const char *value, size_t len,
 
 /*
  * RestPerform
- *		Send one request and wait for the complete response.
+ *		Send one request and wait for the complete response, retrying it
+ *		if it failed for a reason that may pass and its method allows.
  *
- * Returns whatever HTTP status the service answered with; the caller
+ * Returns whatever HTTP status the service answered with last; the caller
  * decides what it means.  Failures to get a response at all are errors.
  * The response is allocated in the caller's memory context.
  */
@@ -947,7 +1675,8 @@ RestPerform(RestConnection *conn, RestTable *table, RestRequest *req,
 	RestTransfer *xfer;
 	RestRequestContext context;
 	ErrorContextCallback errcallback;
-	instr_time	start;
+	RestRetry	retry;
+	char	   *key_header = NULL;
 	instr_time	duration;
 
 	memset(resp, 0, sizeof(RestResponse));
@@ -955,6 +1684,7 @@ RestPerform(RestConnection *conn, RestTable *table, RestRequest *req,
 	context.method = req->method;
 	context.url = req->url;
 	context.status = -1;
+	context.attempts = 1;
 	errcallback.callback = rest_request_error_callback;
 	errcallback.arg = &context;
 	errcallback.previous = error_context_stack;
@@ -965,38 +1695,291 @@ RestPerform(RestConnection *conn, RestTable *table, RestRequest *req,
 	if (xfer->active)
 		rest_transfer_end(conn, xfer);	/* leftover; should not happen */
 
-	INSTR_TIME_SET_CURRENT(start);
+	/* a POST is retried only with a key that is the same for every try */
+	if (strcmp(req->method, "POST") == 0 &&
+		table->idempotency_key_header != NULL)
+		key_header = rest_idempotency_header(table);
 
-	PG_TRY();
+	retry.allowed = rest_method_retriable(table, req);
+	INSTR_TIME_SET_CURRENT(retry.start);
+
+	for (retry.attempt = 1;; retry.attempt++)
 	{
-		rest_transfer_setup(xfer, table, req);
-		rest_transfer_start(conn, xfer);
-		rest_transfer_wait(conn, xfer);
-		rest_check_result(xfer, table);
-		rest_collect_response(xfer, resp);
+		int64		delay_ms;
+
+		context.attempts = retry.attempt;
+		if (stats != NULL)
+			stats->requests++;
+		if (rest_attempt(conn, xfer, table, req, key_header, resp, &retry,
+						 &delay_ms))
+			break;
+
+		elog(DEBUG1, "rest_fdw: retrying %s %s in " INT64_FORMAT " ms, after attempt %d",
+			 req->method, req->url, delay_ms, retry.attempt);
+		rest_retry_sleep(delay_ms);
 	}
-	PG_FINALLY();
-	{
-		rest_transfer_end(conn, xfer);
-	}
-	PG_END_TRY();
+	resp->attempts = retry.attempt;
 
 	INSTR_TIME_SET_CURRENT(duration);
-	INSTR_TIME_SUBTRACT(duration, start);
+	INSTR_TIME_SUBTRACT(duration, retry.start);
 	resp->elapsed_ms = INSTR_TIME_GET_MILLISEC(duration);
 
 	if (stats != NULL)
 	{
-		stats->requests++;
 		stats->bytes_received += resp->body_len;
 		stats->wait_ms += resp->elapsed_ms;
 	}
 
-	elog(DEBUG2, "rest_fdw: %s %s: HTTP %ld, %zu bytes, %.3f ms",
+	elog(DEBUG2, "rest_fdw: %s %s: HTTP %ld, %zu bytes, %.3f ms, %d attempts",
 		 req->method, req->url, resp->status, resp->body_len,
-		 resp->elapsed_ms);
+		 resp->elapsed_ms, resp->attempts);
 
 	error_context_stack = errcallback.previous;
+}
+
+/*
+ * rest_attempt
+ *		Make one attempt at a request.
+ *
+ * Returns true with the response filled in, or false, with the time to
+ * wait in *delay_ms, if the attempt failed and should be made again.
+ * Raises the error of a failure that is not retried.
+ */
+static bool
+rest_attempt(RestConnection *conn, RestTransfer *xfer, RestTable *table,
+			 RestRequest *req, const char *key_header, RestResponse *resp,
+			 RestRetry *retry, int64 *delay_ms)
+{
+	volatile int64 delay = -1;
+
+	PG_TRY();
+	{
+		rest_transfer_setup(xfer, table, req, key_header);
+		rest_transfer_start(conn, xfer);
+		rest_transfer_wait(conn, xfer);
+		delay = rest_retry_delay(xfer, table, retry);
+		if (delay < 0)
+		{
+			rest_check_result(xfer, table);
+			rest_collect_response(xfer, resp);
+		}
+	}
+	PG_CATCH();
+	{
+		rest_transfer_end(conn, xfer);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	rest_transfer_end(conn, xfer);
+
+	*delay_ms = delay;
+	return delay < 0;
+}
+
+/*
+ * rest_method_retriable
+ *		May this request be made again if it fails?
+ */
+static bool
+rest_method_retriable(RestTable *table, RestRequest *req)
+{
+	const char *method = req->method;
+
+	if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)
+		return true;
+	if (strcmp(method, "POST") == 0)
+		return table->idempotency_key_header != NULL;
+	if (strcmp(method, "PUT") == 0)
+		return (table->retry_methods & REST_METHOD_PUT) != 0;
+	if (strcmp(method, "PATCH") == 0)
+		return (table->retry_methods & REST_METHOD_PATCH) != 0;
+	if (strcmp(method, "DELETE") == 0)
+		return (table->retry_methods & REST_METHOD_DELETE) != 0;
+	return false;
+}
+
+/*
+ * rest_idempotency_header
+ *		"Name: key" with a fresh random key (a version 4 UUID).
+ */
+static char *
+rest_idempotency_header(RestTable *table)
+{
+	uint8		b[16];
+
+	if (!pg_strong_random(b, sizeof(b)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("could not generate a random idempotency key")));
+	b[6] = (b[6] & 0x0F) | 0x40;	/* version 4 */
+	b[8] = (b[8] & 0x3F) | 0x80;	/* RFC 4122 variant */
+
+	return psprintf("%s: %02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+					table->idempotency_key_header,
+					b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+					b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}
+
+/*
+ * rest_retry_delay
+ *		Milliseconds to wait before the next attempt, or -1 if the attempt
+ *		just made is final: it succeeded, failed for good, or no retry is
+ *		left in the count or time budget.
+ *
+ * A Retry-After header (on 429 and 503) is followed if the wait it asks
+ * fits in what is left of retry_max_time; if it does not, the request
+ * fails at once.  Otherwise the wait doubles from REST_RETRY_BASE_MS.
+ */
+static int64
+rest_retry_delay(RestTransfer *xfer, RestTable *table, RestRetry *retry)
+{
+	long		status = 0;
+	int64		delay;
+	int64		elapsed;
+	instr_time	now;
+
+	if (!retry->allowed || retry->attempt > table->max_retries)
+		return -1;
+
+	if (xfer->result != CURLE_OK)
+	{
+		if (!rest_transient_failure(xfer))
+			return -1;
+	}
+	else
+	{
+		curl_easy_getinfo(xfer->easy, CURLINFO_RESPONSE_CODE, &status);
+		if (status != 429 && status != 502 && status != 503 && status != 504)
+			return -1;
+	}
+
+	delay = (int64) REST_RETRY_BASE_MS << Min(retry->attempt - 1, 20);
+	if ((status == 429 || status == 503) && xfer->retry_after.present &&
+		!xfer->retry_after.truncated)
+	{
+		int64		asked = rest_parse_retry_after(xfer->retry_after.value);
+
+		if (asked >= 0)
+			delay = asked;
+	}
+
+	INSTR_TIME_SET_CURRENT(now);
+	INSTR_TIME_SUBTRACT(now, retry->start);
+	elapsed = (int64) INSTR_TIME_GET_MILLISEC(now);
+	if (elapsed + delay > table->retry_max_time_ms)
+		return -1;
+
+	return delay;
+}
+
+/*
+ * rest_transient_failure
+ *		Did the transfer fail in a way that may not happen again: no
+ *		connection, or a connection lost before a complete response?
+ */
+static bool
+rest_transient_failure(RestTransfer *xfer)
+{
+	if ((xfer->host_refused && !xfer->host_accepted) ||
+		xfer->redirect_refused != REST_REFUSED_NOTHING ||
+		xfer->body_too_large || xfer->body_no_memory)
+		return false;
+
+	switch (xfer->result)
+	{
+		case CURLE_COULDNT_CONNECT:
+		case CURLE_GOT_NOTHING:
+		case CURLE_SEND_ERROR:
+		case CURLE_RECV_ERROR:
+			return true;
+		case CURLE_OPERATION_TIMEDOUT:
+			return rest_connect_timed_out(xfer);
+		default:
+			return false;
+	}
+}
+
+/*
+ * rest_connect_timed_out
+ *		Did a timeout strike before the request could be sent?
+ *
+ * Pre-transfer time is set once a request is about to be sent, on a new or
+ * a reused connection; connect time stays zero for a reused one.
+ */
+static bool
+rest_connect_timed_out(RestTransfer *xfer)
+{
+	curl_off_t	pretransfer = 0;
+
+	curl_easy_getinfo(xfer->easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
+	return pretransfer == 0;
+}
+
+/*
+ * rest_parse_retry_after
+ *		Milliseconds a Retry-After value asks to wait: delay-seconds or an
+ *		HTTP date (RFC 9110).  0 for a date in the past, -1 if invalid.
+ */
+static int64
+rest_parse_retry_after(const char *value)
+{
+	const char *p;
+	time_t		when;
+	time_t		now;
+
+	if (value[0] >= '0' && value[0] <= '9')
+	{
+		int64		seconds = 0;
+
+		for (p = value; *p >= '0' && *p <= '9'; p++)
+		{
+			if (seconds < INT64CONST(1000000000))
+				seconds = seconds * 10 + (*p - '0');
+		}
+		if (*p != '\0')
+			return -1;
+		return seconds * 1000;
+	}
+
+	when = curl_getdate(value, NULL);
+	if (when == (time_t) -1)
+		return -1;
+	now = time(NULL);
+	if (when <= now)
+		return 0;
+	return (int64) (when - now) * 1000;
+}
+
+/*
+ * rest_retry_sleep
+ *		Wait before a retry, on the latch, so that a cancel, a termination
+ *		or the postmaster's death ends the wait at once.
+ */
+static void
+rest_retry_sleep(int64 delay_ms)
+{
+	instr_time	start;
+	instr_time	now;
+
+	INSTR_TIME_SET_CURRENT(start);
+	for (;;)
+	{
+		int64		remaining;
+
+		CHECK_FOR_INTERRUPTS();
+
+		INSTR_TIME_SET_CURRENT(now);
+		INSTR_TIME_SUBTRACT(now, start);
+		remaining = delay_ms - (int64) INSTR_TIME_GET_MILLISEC(now);
+		if (remaining <= 0)
+			break;
+
+		(void) WaitLatch(MyLatch,
+						 WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						 (long) Min(remaining, REST_MAX_WAIT_MS),
+						 PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+	}
 }
 
 /*
@@ -1012,7 +1995,11 @@ rest_transfer_reset(RestTransfer *xfer)
 	xfer->body_too_large = false;
 	xfer->body_no_memory = false;
 	xfer->block_status = 0;
-	xfer->redirect_refused = false;
+	xfer->redirect_refused = REST_REFUSED_NOTHING;
+	xfer->host_refused = false;
+	xfer->host_accepted = false;
+	xfer->refused_host[0] = '\0';
+	xfer->refused_addr[0] = '\0';
 	xfer->content_type.present = false;
 	xfer->link_next.present = false;
 	xfer->content_range.present = false;
@@ -1027,7 +2014,8 @@ rest_transfer_reset(RestTransfer *xfer)
  *		Set every option of the easy handle for this request.
  */
 static void
-rest_transfer_setup(RestTransfer *xfer, RestTable *table, RestRequest *req)
+rest_transfer_setup(RestTransfer *xfer, RestTable *table, RestRequest *req,
+					const char *key_header)
 {
 	CURL	   *easy = xfer->easy;
 	bool		has_body = (req->body != NULL);
@@ -1052,6 +2040,8 @@ rest_transfer_setup(RestTransfer *xfer, RestTable *table, RestRequest *req)
 	REST_SETOPT(easy, CURLOPT_HEADER, 0L);
 	REST_SETOPT(easy, CURLOPT_NOSIGNAL, 1L);
 	REST_SETOPT(easy, CURLOPT_NOPROGRESS, 1L);
+	REST_SETOPT(easy, CURLOPT_OPENSOCKETFUNCTION, rest_opensocket_callback);
+	REST_SETOPT(easy, CURLOPT_OPENSOCKETDATA, xfer);
 
 	/* target and method */
 	REST_SETOPT(easy, CURLOPT_URL, req->url);
@@ -1069,10 +2059,10 @@ rest_transfer_setup(RestTransfer *xfer, RestTable *table, RestRequest *req)
 				(strcmp(req->method, "GET") == 0 ||
 				 strcmp(req->method, "POST") == 0) ? NULL : req->method);
 
-	/* headers from the user mapping never follow a redirect elsewhere */
-	xfer->guard_redirects = (table->headers != NIL);
-	if (xfer->guard_redirects &&
-		!rest_url_origin(req->url, NULL, &xfer->origin))
+	/* which redirects are followed; the user mapping's headers never leave */
+	xfer->redirects = table->follow_redirects;
+	xfer->secret_headers = (table->headers != NIL);
+	if (!rest_url_origin(req->url, NULL, &xfer->origin))
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_ERROR),
 				 errmsg("invalid URL"),
@@ -1100,6 +2090,8 @@ rest_transfer_setup(RestTransfer *xfer, RestTable *table, RestRequest *req)
 		rest_add_header(xfer, (const char *) lfirst(lc));
 	foreach(lc, req->extra_headers)
 		rest_add_header(xfer, (const char *) lfirst(lc));
+	if (key_header != NULL)
+		rest_add_header(xfer, key_header);
 	if (table->bearer_token != NULL)
 	{
 		char	   *auth = psprintf("Authorization: Bearer %s",
@@ -1141,8 +2133,14 @@ rest_transfer_setup(RestTransfer *xfer, RestTable *table, RestRequest *req)
 	REST_SETOPT(easy, CURLOPT_MAXREDIRS, (long) REST_MAX_REDIRECTS);
 
 	/* transport */
-	REST_SETOPT(easy, CURLOPT_SSL_VERIFYPEER, 1L);
-	REST_SETOPT(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+	REST_SETOPT(easy, CURLOPT_SSL_VERIFYPEER, table->ssl_verify ? 1L : 0L);
+	REST_SETOPT(easy, CURLOPT_SSL_VERIFYHOST, table->ssl_verify ? 2L : 0L);
+	if (table->ssl_ca_file != NULL)
+		REST_SETOPT(easy, CURLOPT_CAINFO, table->ssl_ca_file);
+	if (table->ssl_cert_file != NULL)
+		REST_SETOPT(easy, CURLOPT_SSLCERT, table->ssl_cert_file);
+	if (table->ssl_key_file != NULL)
+		REST_SETOPT(easy, CURLOPT_SSLKEY, table->ssl_key_file);
 	REST_SETOPT(easy, CURLOPT_CONNECTTIMEOUT_MS, table->connect_timeout_ms);
 	REST_SETOPT(easy, CURLOPT_TIMEOUT_MS, table->timeout_ms);
 	REST_SETOPT(easy, CURLOPT_ACCEPT_ENCODING, "");
@@ -1162,7 +2160,10 @@ rest_transfer_setup(RestTransfer *xfer, RestTable *table, RestRequest *req)
 					(errcode(ERRCODE_OUT_OF_MEMORY),
 					 errmsg("out of memory")));
 		xfer->connect_to = list;
+		rest_parse_connect_to(table->connect_to, &xfer->connect_to_entry);
 	}
+	else
+		xfer->connect_to_entry.valid = false;
 	REST_SETOPT(easy, CURLOPT_CONNECT_TO, xfer->connect_to);
 }
 
@@ -1473,14 +2474,11 @@ rest_check_result(RestTransfer *xfer, RestTable *table)
 				 errdetail("The limit is %zu bytes.", xfer->body_limit),
 				 errhint("Raise the server option \"max_response_size\", or request smaller pages with \"page_size\".")));
 
-	if (xfer->redirect_refused)
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_ERROR),
-				 errmsg("redirect to a disallowed URL"),
-				 errdetail("The service redirected to \"%s\", which is not at the origin of the request, and the user mapping sets headers.",
-						   rest_clean_text(xfer->location.value,
-										   REST_RAW_DETAIL_MAX)),
-				 errhint("Use the final URL of the service in the server option \"base_url\".")));
+	if (xfer->host_refused && !xfer->host_accepted && rc != CURLE_OK)
+		rest_report_host_refused(xfer);
+
+	if (xfer->redirect_refused != REST_REFUSED_NOTHING)
+		rest_report_redirect_refused(xfer);
 
 	if (xfer->body_no_memory)
 		ereport(ERROR,
@@ -1504,31 +2502,22 @@ rest_check_result(RestTransfer *xfer, RestTable *table)
 			break;
 
 		case CURLE_OPERATION_TIMEDOUT:
-			{
-				curl_off_t	pretransfer = 0;
-
-				/*
-				 * Pre-transfer time is set once a request is about to be
-				 * sent, on a new or a reused connection; connect time stays
-				 * zero for a reused one.
-				 */
-				curl_easy_getinfo(xfer->easy, CURLINFO_PRETRANSFER_TIME_T,
-								  &pretransfer);
-				if (pretransfer == 0)
-					ereport(ERROR,
-							(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
-							 errmsg("could not connect to service"),
-							 errdetail_internal("%s", why),
-							 errhint("The server options \"connect_timeout\" (%ld ms) and \"timeout\" (%ld ms) limit the time to connect.",
-									 table->connect_timeout_ms,
-									 table->timeout_ms)));
+			if (rest_connect_timed_out(xfer))
 				ereport(ERROR,
-						(errcode(ERRCODE_FDW_ERROR),
-						 errmsg("request to service timed out"),
-						 errdetail("The service did not respond completely within %ld ms.",
-								   table->timeout_ms),
-						 errhint("Raise the server option \"timeout\" if the service needs more time.")));
-			}
+						(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
+						 errmsg("could not connect to service"),
+						 errdetail("No connection was established within %ld ms.",
+								   Min(table->connect_timeout_ms,
+									   table->timeout_ms)),
+						 errhint("The server options \"connect_timeout\" (%ld ms) and \"timeout\" (%ld ms) limit the time to connect.",
+								 table->connect_timeout_ms,
+								 table->timeout_ms)));
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_ERROR),
+					 errmsg("request to service timed out"),
+					 errdetail("The service did not respond completely within %ld ms.",
+							   table->timeout_ms),
+					 errhint("Raise the server option \"timeout\" if the service needs more time.")));
 			break;
 
 		case CURLE_SSL_CONNECT_ERROR:
@@ -1551,9 +2540,12 @@ rest_check_result(RestTransfer *xfer, RestTable *table)
 		case CURLE_TOO_MANY_REDIRECTS:
 			ereport(ERROR,
 					(errcode(ERRCODE_FDW_ERROR),
-					 errmsg("redirect to a disallowed URL"),
-					 errdetail("The service redirected more than %d times.",
-							   REST_MAX_REDIRECTS)));
+					 errmsg("too many redirects from service"),
+					 errdetail("The service redirected more than %d times, the last time to \"%s\".",
+							   REST_MAX_REDIRECTS,
+							   rest_clean_text(xfer->location.value,
+											   REST_RAW_DETAIL_MAX)),
+					 errhint("A redirect loop is a fault of the service, or of its URL in the server option \"base_url\".")));
 			break;
 
 		case CURLE_UNSUPPORTED_PROTOCOL:
@@ -1628,6 +2620,68 @@ rest_check_result(RestTransfer *xfer, RestTable *table)
 }
 
 /*
+ * rest_report_host_refused
+ *		Raise the error for a connection rest_fdw.allowed_hosts refused.
+ */
+static void
+rest_report_host_refused(RestTransfer *xfer)
+{
+	char	   *host = rest_clean_text(xfer->refused_host, REST_HOST_NAME_MAX);
+	bool		resolved = (xfer->refused_addr[0] != '\0' &&
+							strcmp(xfer->refused_host,
+								   xfer->refused_addr) != 0);
+
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("host \"%s\" is not allowed by rest_fdw.allowed_hosts",
+					host),
+			 resolved ?
+			 errdetail("The host name resolved to address %s, which is not allowed either.",
+					   xfer->refused_addr) : 0,
+			 errhint("A superuser can add the host to the setting \"rest_fdw.allowed_hosts\".")));
+}
+
+/*
+ * rest_report_redirect_refused
+ *		Raise the error for a redirect the header callback refused.
+ */
+static void
+rest_report_redirect_refused(RestTransfer *xfer)
+{
+	char	   *target = rest_clean_text(xfer->location.value,
+										 REST_RAW_DETAIL_MAX);
+
+	switch (xfer->redirect_refused)
+	{
+		case REST_REFUSED_ANY:
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_ERROR),
+					 errmsg("redirect to a disallowed URL"),
+					 errdetail("The service redirected to \"%s\", and the server option \"follow_redirects\" is \"none\".",
+							   target),
+					 errhint("Use the final URL of the service in the server option \"base_url\".")));
+			break;
+		case REST_REFUSED_OTHER_ORIGIN:
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_ERROR),
+					 errmsg("redirect to a disallowed URL"),
+					 errdetail("The service redirected to \"%s\", which is not at the origin of the request.",
+							   target),
+					 errhint("Use the final URL of the service in the server option \"base_url\", or have a superuser set the server option \"follow_redirects\" to \"any\".")));
+			break;
+		case REST_REFUSED_HEADERS:
+		case REST_REFUSED_NOTHING:
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_ERROR),
+					 errmsg("redirect to a disallowed URL"),
+					 errdetail("The service redirected to \"%s\", which is not at the origin of the request, and the user mapping sets headers.",
+							   target),
+					 errhint("Use the final URL of the service in the server option \"base_url\".")));
+			break;
+	}
+}
+
+/*
  * rest_collect_response
  *		Copy status, body and captured headers into the caller's memory.
  */
@@ -1650,14 +2704,7 @@ rest_collect_response(RestTransfer *xfer, RestResponse *resp)
 	resp->content_range = rest_capture_dup(&xfer->content_range);
 	resp->total_count = rest_capture_dup(&xfer->total_count);
 	resp->location = rest_capture_dup(&xfer->location);
-
-	/* remembered for RestReportResponseError, see retry_after_value */
-	retry_after_response = resp;
-	retry_after_status = status;
-	retry_after_value[0] = '\0';
-	if (xfer->retry_after.present)
-		strlcpy(retry_after_value, xfer->retry_after.value,
-				sizeof(retry_after_value));
+	resp->retry_after = rest_capture_dup(&xfer->retry_after);
 }
 
 /*
@@ -1681,7 +2728,14 @@ rest_request_error_callback(void *arg)
 {
 	RestRequestContext *context = (RestRequestContext *) arg;
 
-	if (context->status >= 0)
+	if (context->attempts > 1 && context->status >= 0)
+		errcontext("remote request %s %s returned HTTP %ld after %d attempts",
+				   context->method, context->url, context->status,
+				   context->attempts);
+	else if (context->attempts > 1)
+		errcontext("remote request %s %s failed after %d attempts",
+				   context->method, context->url, context->attempts);
+	else if (context->status >= 0)
 		errcontext("remote request %s %s returned HTTP %ld",
 				   context->method, context->url, context->status);
 	else
@@ -1714,6 +2768,7 @@ RestReportResponseError(RestTable *table, RestRequest *req,
 	context.method = req->method;
 	context.url = req->url;
 	context.status = status;
+	context.attempts = resp->attempts;
 	errcallback.callback = rest_request_error_callback;
 	errcallback.arg = &context;
 	errcallback.previous = error_context_stack;
@@ -1752,7 +2807,8 @@ RestReportResponseError(RestTable *table, RestRequest *req,
 				 REST_ERRDETAIL()));
 	else if (status == 429)
 	{
-		char	   *retry_after = rest_retry_after(resp);
+		char	   *retry_after = resp->retry_after
+			? rest_clean_text(resp->retry_after, 64) : NULL;
 
 		ereport(ERROR,
 				(REST_ERRCODE(ERRCODE_FDW_ERROR),
@@ -1778,20 +2834,6 @@ RestReportResponseError(RestTable *table, RestRequest *req,
 #undef REST_ERRDETAIL
 
 	pg_unreachable();
-}
-
-/*
- * rest_retry_after
- *		Retry-After of a response RestPerform filled last, sanitized, or NULL.
- */
-static char *
-rest_retry_after(RestResponse *resp)
-{
-	if (resp != retry_after_response || resp->status != retry_after_status ||
-		retry_after_value[0] == '\0')
-		return NULL;
-
-	return rest_clean_text(retry_after_value, sizeof(retry_after_value));
 }
 
 /*

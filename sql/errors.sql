@@ -17,9 +17,9 @@ CREATE FOREIGN TABLE plain_books (
 -- statuses, with the remote request and status in the context
 SELECT svc('POST', '/_fault?path=/api/plain/books/&status=500&body=boom');
 SELECT * FROM plain_books;
-SELECT svc('POST', '/_fault?path=/api/plain/books/&status=502');
+SELECT svc('POST', '/_fault?path=/api/plain/books/&status=502&times=3');
 SELECT try('SELECT * FROM plain_books');
-SELECT svc('POST', '/_fault?path=/api/plain/books/&status=503');
+SELECT svc('POST', '/_fault?path=/api/plain/books/&status=503&times=3');
 SELECT try('SELECT * FROM plain_books');
 SELECT svc('POST', '/_fault?path=/api/plain/books/&status=429&retry_after=30');
 SELECT * FROM plain_books;

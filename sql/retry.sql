@@ -72,24 +72,24 @@ SELECT count(*) FROM books;
 -- servers with fewer retries, or less time for them
 \getenv port REST_TEST_PORT
 \set connect_to '::127.0.0.1:' :port
-CREATE SERVER svc_r0 FOREIGN DATA WRAPPER rest_fdw
+CREATE SERVER r_r0 FOREIGN DATA WRAPPER rest_fdw
   OPTIONS (base_url 'http://svc.test/api/', connect_to :'connect_to',
            max_retries '0');
-CREATE SERVER svc_r1 FOREIGN DATA WRAPPER rest_fdw
+CREATE SERVER r_r1 FOREIGN DATA WRAPPER rest_fdw
   OPTIONS (base_url 'http://svc.test/api/', connect_to :'connect_to',
            max_retries '1');
-CREATE SERVER svc_quick FOREIGN DATA WRAPPER rest_fdw
+CREATE SERVER r_quick FOREIGN DATA WRAPPER rest_fdw
   OPTIONS (base_url 'http://svc.test/api/', connect_to :'connect_to',
            retry_max_time '0.05');
-CREATE USER MAPPING FOR PUBLIC SERVER svc_r0;
-CREATE USER MAPPING FOR PUBLIC SERVER svc_r1;
-CREATE USER MAPPING FOR PUBLIC SERVER svc_quick;
+CREATE USER MAPPING FOR PUBLIC SERVER r_r0;
+CREATE USER MAPPING FOR PUBLIC SERVER r_r1;
+CREATE USER MAPPING FOR PUBLIC SERVER r_quick;
 CREATE FOREIGN TABLE books_r0 (id bigint, title text)
-  SERVER svc_r0 OPTIONS (resource 'plain/books/');
+  SERVER r_r0 OPTIONS (resource 'plain/books/');
 CREATE FOREIGN TABLE books_r1 (id bigint, title text)
-  SERVER svc_r1 OPTIONS (resource 'plain/books/');
+  SERVER r_r1 OPTIONS (resource 'plain/books/');
 CREATE FOREIGN TABLE books_quick (id bigint, title text)
-  SERVER svc_quick OPTIONS (resource 'plain/books/');
+  SERVER r_quick OPTIONS (resource 'plain/books/');
 SELECT svc('POST', '/_fault?path=/api/plain/books/&status=503&times=2');
 SELECT try('SELECT count(*) FROM books_r0');
 SELECT try('SELECT count(*) FROM books_r1');
@@ -131,13 +131,13 @@ SELECT try('DELETE FROM wbooks WHERE id = 1');
 SELECT requests();
 
 -- with idempotency_key_header, a POST is retried with the same key
-CREATE SERVER svc_idem FOREIGN DATA WRAPPER rest_fdw
+CREATE SERVER r_idem FOREIGN DATA WRAPPER rest_fdw
   OPTIONS (base_url 'http://svc.test/api/', connect_to :'connect_to',
            idempotency_key_header 'Idempotency-Key',
            retry_methods 'GET, DELETE');
-CREATE USER MAPPING FOR PUBLIC SERVER svc_idem;
+CREATE USER MAPPING FOR PUBLIC SERVER r_idem;
 CREATE FOREIGN TABLE ibooks (id bigint, title text)
-  SERVER svc_idem OPTIONS (resource 'books/');
+  SERVER r_idem OPTIONS (resource 'books/');
 SELECT svc('POST', '/_fault?path=/api/books/&method=POST&status=503');
 INSERT INTO ibooks (title) VALUES ('Twice') RETURNING title;
 CREATE TEMP TABLE keys AS
@@ -162,5 +162,5 @@ DELETE FROM ibooks WHERE id = 6;
 SELECT requests();
 
 SET client_min_messages = warning;
-DROP SERVER svc_r0, svc_r1, svc_quick, svc_idem CASCADE;
+DROP SERVER r_r0, r_r1, r_quick, r_idem CASCADE;
 RESET client_min_messages;

@@ -67,6 +67,11 @@ if [ $status -ne 0 ]; then
 	failed=$((failed > 0 ? failed : 1))
 fi
 
+echo "== cancel and terminate of requests in progress"
+status=0
+bash test/cancel_backend.sh 2>&1 | tee "$work/cancel.log" || status=1
+if [ $status -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+
 echo "== Django example, end to end, monolith and services modes"
 export PGBIN PG_DESTDIR
 status=0

@@ -44,22 +44,30 @@ cluster_stop() {
 	[ -d "$dir/data" ] && su postgres -c "$PGBIN/pg_ctl -D '$dir/data' -m fast -w stop" >/dev/null 2>&1 || true
 }
 
-# service_start DIR: start test/rest_service.py on a free port; exports
-# REST_TEST_PORT and REST_SERVICE_PID.
+# service_start DIR: start test/rest_service.py on a free port, and on a
+# second one with TLS (certificates made by test/tls_setup.sh in DIR/tls);
+# exports REST_TEST_PORT, REST_TLS_PORT, REST_TLS_DIR and REST_SERVICE_PID.
 service_start() {
 	local dir=$1 top
 	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-	rm -f "$dir/service.port"
+	rm -f "$dir/service.port" "$dir/service.tls-port"
+	bash "$top/test/tls_setup.sh" "$dir/tls"
 	python3 "$top/test/rest_service.py" --host 127.0.0.1 --port 0 \
-		--port-file "$dir/service.port" >"$dir/service.log" 2>&1 &
+		--port-file "$dir/service.port" \
+		--tls-cert "$dir/tls/server.pem" --tls-key "$dir/tls/server.key" \
+		--tls-client-ca "$dir/tls/ca.pem" --tls-port-file "$dir/service.tls-port" \
+		>"$dir/service.log" 2>&1 &
 	REST_SERVICE_PID=$!
 	for _ in $(seq 1 100); do
-		[ -s "$dir/service.port" ] && break
+		[ -s "$dir/service.port" ] && [ -s "$dir/service.tls-port" ] && break
 		sleep 0.1
 	done
-	[ -s "$dir/service.port" ] || { echo "test service did not start:"; cat "$dir/service.log"; return 1; }
+	[ -s "$dir/service.port" ] && [ -s "$dir/service.tls-port" ] ||
+		{ echo "test service did not start:"; cat "$dir/service.log"; return 1; }
 	REST_TEST_PORT=$(cat "$dir/service.port")
-	export REST_TEST_PORT REST_SERVICE_PID
+	REST_TLS_PORT=$(cat "$dir/service.tls-port")
+	REST_TLS_DIR=$dir/tls
+	export REST_TEST_PORT REST_TLS_PORT REST_TLS_DIR REST_SERVICE_PID
 }
 
 # json_server_start DIR: start the real json-server 0.17 (test/jsonserver)

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
 	postgresql-15 postgresql-server-dev-15 postgresql-contrib
 	libcurl4-openssl-dev libjansson-dev
-	build-essential curl python3 python3-venv
+	build-essential curl openssl python3 python3-venv
 )
 # node and npm run the real json-server test; the machine may have its own
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
