@@ -26,8 +26,11 @@
  * - The state of one transfer (easy handle, response buffer, captured
  *	 headers) lives in a RestTransfer apart from the cache entry, and the
  *	 socket and timer bookkeeping belongs to the multi handle, so several
- *	 transfers could later run at once on one connection.  Today each entry
- *	 owns exactly one transfer.
+ *	 transfers run at once on one connection: a scan asks for the pages it
+ *	 will read next (RestStartRequest) while it reads the current one, and
+ *	 collects them in order (RestFinishRequest).  Each cache entry keeps a
+ *	 small pool of transfers; one in use is owned by its caller until
+ *	 released, or by the end of the transaction, which releases all.
  *
  * - Every request option is set on the easy handle for each request;
  *	 nothing is inherited from the previous request.  Secrets from the user
@@ -68,6 +71,7 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "access/xact.h"
 #include "fmgr.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
@@ -88,7 +92,10 @@
 #define REST_CAPTURE_SIZE		8192
 
 /* Most sockets one multi handle may ask us to watch at once. */
-#define REST_MAX_SOCKETS		16
+#define REST_MAX_SOCKETS		32
+
+/* Most transfers under way at once on one connection. */
+#define REST_MAX_TRANSFERS		(REST_MAX_PREFETCH + 4)
 
 /* Longest single wait before libcurl is driven again, in milliseconds. */
 #define REST_MAX_WAIT_MS		1000
@@ -182,6 +189,7 @@ typedef struct RestHostList
 typedef struct RestTransfer
 {
 	CURL	   *easy;
+	bool		in_use;			/* owned by a request or a scan */
 	bool		active;			/* added to the multi handle */
 	bool		done;			/* libcurl reported completion */
 	CURLcode	result;			/* completion code, once done */
@@ -225,6 +233,10 @@ typedef struct RestTransfer
 	RestCapture location;
 	RestCapture retry_after;
 
+	/* what stays the same across the attempts of one request */
+	char		key_header[128];	/* "Name: key", or "" */
+	instr_time	started;		/* when the first attempt started */
+
 	char		errbuf[CURL_ERROR_SIZE];
 } RestTransfer;
 
@@ -243,7 +255,7 @@ struct RestConnection
 {
 	Oid			umid;			/* user mapping OID, hash key */
 	CURLM	   *multi;			/* NULL until set up, or after teardown */
-	RestTransfer *xfer;			/* the one transfer of this connection */
+	RestTransfer *xfers[REST_MAX_TRANSFERS];	/* the pool, NULL if unused */
 	bool		invalidated;	/* server or user mapping changed */
 	uint32		server_hashvalue;	/* hash of the server's syscache entry */
 	uint32		mapping_hashvalue;	/* hash of the mapping's syscache entry */
@@ -359,9 +371,12 @@ static void rest_transfer_reset(RestTransfer *xfer);
 static void rest_transfer_setup(RestTransfer *xfer, RestTable *table,
 								RestRequest *req, const char *key_header);
 static bool rest_attempt(RestConnection *conn, RestTransfer *xfer,
-						 RestTable *table, RestRequest *req,
-						 const char *key_header, RestResponse *resp,
+						 RestTable *table, RestResponse *resp,
 						 RestRetry *retry, int64 *delay_ms);
+static bool rest_any_in_use(RestConnection *conn);
+static RestTransfer *rest_acquire_transfer(RestConnection *conn);
+static void rest_release_transfer(RestConnection *conn, RestTransfer *xfer);
+static void rest_xact_callback(XactEvent event, void *arg);
 static bool rest_method_retriable(RestTable *table, RestRequest *req);
 static char *rest_idempotency_header(RestTable *table);
 static int64 rest_retry_delay(RestTransfer *xfer, RestTable *table,
@@ -468,6 +483,7 @@ rest_init(void)
 								  (Datum) 0);
 
 	on_proc_exit(rest_exit_callback, (Datum) 0);
+	RegisterXactCallback(rest_xact_callback, NULL);
 }
 
 /*
@@ -531,7 +547,7 @@ rest_prepare_connection(RestConnection *conn, RestTable *table)
 {
 	if ((conn->invalidated ||
 		 conn->hosts_generation != rest_allowed_hosts_generation) &&
-		conn->multi != NULL && !(conn->xfer && conn->xfer->active))
+		conn->multi != NULL && !rest_any_in_use(conn))
 	{
 		elog(DEBUG3, "rest_fdw: closing connection for user mapping %u after invalidation",
 			 conn->umid);
@@ -549,26 +565,10 @@ rest_prepare_connection(RestConnection *conn, RestTable *table)
 static void
 rest_connect(RestConnection *conn, RestTable *table)
 {
-	RestTransfer *xfer;
 	CURLM	   *multi;
 	CURLMcode	mc;
 
 	Assert(conn->multi == NULL);
-
-	if (conn->xfer == NULL)
-		conn->xfer = MemoryContextAllocZero(CacheMemoryContext,
-											sizeof(RestTransfer));
-	xfer = conn->xfer;
-
-	if (xfer->easy == NULL)
-	{
-		xfer->easy = curl_easy_init();
-		if (xfer->easy == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_OUT_OF_MEMORY),
-					 errmsg("out of memory"),
-					 errdetail("Could not create a libcurl handle.")));
-	}
 
 	/* Publish the multi handle only once it is completely set up. */
 	multi = curl_multi_init();
@@ -618,13 +618,18 @@ rest_connect(RestConnection *conn, RestTable *table)
 static void
 rest_disconnect(RestConnection *conn)
 {
-	RestTransfer *xfer = conn->xfer;
+	int			i;
 
-	if (xfer != NULL)
+	for (i = 0; i < REST_MAX_TRANSFERS; i++)
 	{
+		RestTransfer *xfer = conn->xfers[i];
+
+		if (xfer == NULL)
+			continue;
 		if (xfer->active && conn->multi != NULL)
 			curl_multi_remove_handle(conn->multi, xfer->easy);
 		xfer->active = false;
+		xfer->in_use = false;
 		if (xfer->easy != NULL)
 			curl_easy_cleanup(xfer->easy);
 		xfer->easy = NULL;
@@ -643,6 +648,102 @@ rest_disconnect(RestConnection *conn)
 	conn->nsockets = 0;
 	conn->timer_ms = -1;
 	conn->invalidated = false;
+}
+
+/*
+ * rest_any_in_use
+ *		Does a request or a scan own a transfer of this connection?
+ */
+static bool
+rest_any_in_use(RestConnection *conn)
+{
+	int			i;
+
+	for (i = 0; i < REST_MAX_TRANSFERS; i++)
+		if (conn->xfers[i] != NULL && conn->xfers[i]->in_use)
+			return true;
+	return false;
+}
+
+/*
+ * rest_acquire_transfer
+ *		Take a free transfer of the connection's pool, creating it (and its
+ *		easy handle) if needed.
+ */
+static RestTransfer *
+rest_acquire_transfer(RestConnection *conn)
+{
+	int			i;
+
+	for (i = 0; i < REST_MAX_TRANSFERS; i++)
+	{
+		RestTransfer *xfer = conn->xfers[i];
+
+		if (xfer != NULL && xfer->in_use)
+			continue;
+		if (xfer == NULL)
+			xfer = conn->xfers[i] =
+				MemoryContextAllocZero(CacheMemoryContext, sizeof(RestTransfer));
+		if (xfer->easy == NULL)
+		{
+			xfer->easy = curl_easy_init();
+			if (xfer->easy == NULL)
+				ereport(ERROR,
+						(errcode(ERRCODE_OUT_OF_MEMORY),
+						 errmsg("out of memory"),
+						 errdetail("Could not create a libcurl handle.")));
+		}
+		xfer->in_use = true;
+		return xfer;
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("too many requests to service in progress"),
+			 errdetail("At most %d requests per user mapping may be under way at once.",
+					   REST_MAX_TRANSFERS)));
+	return NULL;				/* keep compiler quiet */
+}
+
+/*
+ * rest_release_transfer
+ *		Give a transfer back to the pool, stopping it if it still runs.
+ *		Never throws.
+ */
+static void
+rest_release_transfer(RestConnection *conn, RestTransfer *xfer)
+{
+	rest_transfer_end(conn, xfer);
+	xfer->in_use = false;
+}
+
+/*
+ * rest_xact_callback
+ *		At the end of a transaction, stop and release the transfers still
+ *		owned: the scans that asked for them are gone.
+ */
+static void
+rest_xact_callback(XactEvent event, void *arg)
+{
+	HASH_SEQ_STATUS scan;
+	RestConnection *conn;
+	int			i;
+
+	if (event != XACT_EVENT_COMMIT && event != XACT_EVENT_ABORT &&
+		event != XACT_EVENT_PARALLEL_COMMIT &&
+		event != XACT_EVENT_PARALLEL_ABORT)
+		return;
+	if (ConnectionHash == NULL)
+		return;
+
+	hash_seq_init(&scan, ConnectionHash);
+	while ((conn = (RestConnection *) hash_seq_search(&scan)) != NULL)
+	{
+		if (conn->multi == NULL)
+			continue;
+		for (i = 0; i < REST_MAX_TRANSFERS; i++)
+			if (conn->xfers[i] != NULL && conn->xfers[i]->in_use)
+				rest_release_transfer(conn, conn->xfers[i]);
+	}
 }
 
 /*
@@ -1672,11 +1773,74 @@ void
 RestPerform(RestConnection *conn, RestTable *table, RestRequest *req,
 			RestResponse *resp, RestStats *stats)
 {
-	RestTransfer *xfer;
+	RestTransfer *xfer = RestStartRequest(conn, table, req);
+
+	RestFinishRequest(conn, table, xfer, req, resp, stats);
+}
+
+/*
+ * RestStartRequest
+ *		Start a request and return at once; RestFinishRequest waits for its
+ *		response, RestCancelRequest gives it up.
+ *
+ * Several requests may be under way on one connection: a scan asks for
+ * the pages it will read next while it reads the current one.  req must
+ * stay valid until the request is finished.
+ */
+RestTransfer *
+RestStartRequest(RestConnection *conn, RestTable *table, RestRequest *req)
+{
+	RestTransfer *volatile xfer;
+
+	rest_prepare_connection(conn, table);
+	xfer = rest_acquire_transfer(conn);
+
+	PG_TRY();
+	{
+		/* a POST is retried only with a key that is the same for every try */
+		xfer->key_header[0] = '\0';
+		if (strcmp(req->method, "POST") == 0 &&
+			table->idempotency_key_header != NULL)
+			strlcpy(xfer->key_header, rest_idempotency_header(table),
+					sizeof(xfer->key_header));
+		INSTR_TIME_SET_CURRENT(xfer->started);
+		rest_transfer_setup(xfer, table, req,
+							xfer->key_header[0] ? xfer->key_header : NULL);
+		rest_transfer_start(conn, xfer);
+		/* let libcurl start connecting now */
+		rest_socket_action(conn, CURL_SOCKET_TIMEOUT, 0);
+	}
+	PG_CATCH();
+	{
+		rest_release_transfer(conn, xfer);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	return xfer;
+}
+
+/*
+ * RestCancelRequest
+ *		Give up a request started by RestStartRequest.  Never throws.
+ */
+void
+RestCancelRequest(RestConnection *conn, RestTransfer *xfer)
+{
+	rest_release_transfer(conn, xfer);
+}
+
+/*
+ * RestFinishRequest
+ *		Wait for the response of a request started by RestStartRequest,
+ *		retrying it as RestPerform does, and release its transfer.
+ */
+void
+RestFinishRequest(RestConnection *conn, RestTable *table, RestTransfer *xfer,
+				  RestRequest *req, RestResponse *resp, RestStats *stats)
+{
 	RestRequestContext context;
 	ErrorContextCallback errcallback;
 	RestRetry	retry;
-	char	   *key_header = NULL;
 	instr_time	duration;
 
 	memset(resp, 0, sizeof(RestResponse));
@@ -1690,34 +1854,39 @@ RestPerform(RestConnection *conn, RestTable *table, RestRequest *req,
 	errcallback.previous = error_context_stack;
 	error_context_stack = &errcallback;
 
-	rest_prepare_connection(conn, table);
-	xfer = conn->xfer;
-	if (xfer->active)
-		rest_transfer_end(conn, xfer);	/* leftover; should not happen */
-
-	/* a POST is retried only with a key that is the same for every try */
-	if (strcmp(req->method, "POST") == 0 &&
-		table->idempotency_key_header != NULL)
-		key_header = rest_idempotency_header(table);
-
 	retry.allowed = rest_method_retriable(table, req);
-	INSTR_TIME_SET_CURRENT(retry.start);
+	retry.start = xfer->started;
 
-	for (retry.attempt = 1;; retry.attempt++)
+	PG_TRY();
 	{
-		int64		delay_ms;
+		for (retry.attempt = 1;; retry.attempt++)
+		{
+			int64		delay_ms;
 
-		context.attempts = retry.attempt;
-		if (stats != NULL)
-			stats->requests++;
-		if (rest_attempt(conn, xfer, table, req, key_header, resp, &retry,
-						 &delay_ms))
-			break;
+			context.attempts = retry.attempt;
+			if (stats != NULL)
+				stats->requests++;
+			if (retry.attempt > 1)
+			{
+				rest_transfer_setup(xfer, table, req,
+									xfer->key_header[0] ? xfer->key_header : NULL);
+				rest_transfer_start(conn, xfer);
+			}
+			if (rest_attempt(conn, xfer, table, resp, &retry, &delay_ms))
+				break;
 
-		elog(DEBUG1, "rest_fdw: retrying %s %s in " INT64_FORMAT " ms, after attempt %d",
-			 req->method, req->url, delay_ms, retry.attempt);
-		rest_retry_sleep(delay_ms);
+			elog(DEBUG1, "rest_fdw: retrying %s %s in " INT64_FORMAT " ms, after attempt %d",
+				 req->method, req->url, delay_ms, retry.attempt);
+			rest_retry_sleep(delay_ms);
+		}
 	}
+	PG_CATCH();
+	{
+		rest_release_transfer(conn, xfer);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	rest_release_transfer(conn, xfer);
 	resp->attempts = retry.attempt;
 
 	INSTR_TIME_SET_CURRENT(duration);
@@ -1739,37 +1908,26 @@ RestPerform(RestConnection *conn, RestTable *table, RestRequest *req,
 
 /*
  * rest_attempt
- *		Make one attempt at a request.
+ *		Wait for one attempt at a request, already started.
  *
  * Returns true with the response filled in, or false, with the time to
  * wait in *delay_ms, if the attempt failed and should be made again.
- * Raises the error of a failure that is not retried.
+ * Raises the error of a failure that is not retried.  The transfer is
+ * ended either way, ready for the next attempt.
  */
 static bool
 rest_attempt(RestConnection *conn, RestTransfer *xfer, RestTable *table,
-			 RestRequest *req, const char *key_header, RestResponse *resp,
-			 RestRetry *retry, int64 *delay_ms)
+			 RestResponse *resp, RestRetry *retry, int64 *delay_ms)
 {
-	volatile int64 delay = -1;
+	int64		delay;
 
-	PG_TRY();
+	rest_transfer_wait(conn, xfer);
+	delay = rest_retry_delay(xfer, table, retry);
+	if (delay < 0)
 	{
-		rest_transfer_setup(xfer, table, req, key_header);
-		rest_transfer_start(conn, xfer);
-		rest_transfer_wait(conn, xfer);
-		delay = rest_retry_delay(xfer, table, retry);
-		if (delay < 0)
-		{
-			rest_check_result(xfer, table);
-			rest_collect_response(xfer, resp);
-		}
+		rest_check_result(xfer, table);
+		rest_collect_response(xfer, resp);
 	}
-	PG_CATCH();
-	{
-		rest_transfer_end(conn, xfer);
-		PG_RE_THROW();
-	}
-	PG_END_TRY();
 	rest_transfer_end(conn, xfer);
 
 	*delay_ms = delay;

@@ -197,11 +197,21 @@ typedef struct RestStats
 } RestStats;
 
 typedef struct RestConnection RestConnection;
+typedef struct RestTransfer RestTransfer;
+
+/* Most pages a scan asks for ahead of the one it reads. */
+#define REST_MAX_PREFETCH		8
 
 extern RestConnection *RestGetConnection(RestTable *table);
 extern void RestPerform(RestConnection *conn, RestTable *table,
 						RestRequest *req, RestResponse *resp,
 						RestStats *stats);
+extern RestTransfer *RestStartRequest(RestConnection *conn, RestTable *table,
+									  RestRequest *req);
+extern void RestFinishRequest(RestConnection *conn, RestTable *table,
+							  RestTransfer *xfer, RestRequest *req,
+							  RestResponse *resp, RestStats *stats);
+extern void RestCancelRequest(RestConnection *conn, RestTransfer *xfer);
 extern void RestReportResponseError(RestTable *table, RestRequest *req,
 									RestResponse *resp);
 extern char *RestResolveUrl(const char *base, const char *relative);
