@@ -990,7 +990,7 @@ RestCanPushLimit(RestTable *table, Node *limit, Node *offset)
  *		limit) when limit >= 0, else the first page of the table's size;
  *		with count_only, the smallest page that still carries the count.
  */
-void
+int64
 RestAppendPageParams(StringInfo url, RestTable *table, int64 limit,
 					 int64 offset, bool count_only)
 {
@@ -1006,13 +1006,13 @@ RestAppendPageParams(StringInfo url, RestTable *table, int64 limit,
 					append_param(url, "limit", "1");
 				else if (table->page_size_param != NULL)
 					append_param(url, table->page_size_param, "1");
-				return;
+				return 0;
 			case REST_DIALECT_POSTGREST:
 				append_param(url, "limit", "0");
-				return;
+				return 0;
 			case REST_DIALECT_JSON_SERVER:
 				append_param(url, "_limit", "1");
-				return;
+				return 0;
 		}
 	}
 
@@ -1075,6 +1075,55 @@ RestAppendPageParams(StringInfo url, RestTable *table, int64 limit,
 				snprintf(num, sizeof(num), INT64_FORMAT, size);
 				append_param(url, "_limit", num);
 			}
+			break;
+	}
+	return size > 0 ? size : 0;
+}
+
+/*
+ * RestAppendNthPageParams
+ *		Append the parameters of page n (counted from 0) of a collection read
+ *		size rows at a time from row offset, asking for at most wanted rows
+ *		in all (-1: no bound): the pages a scan asks for ahead, which must
+ *		be those RestAppendPageParams began with.
+ */
+void
+RestAppendNthPageParams(StringInfo url, RestTable *table, int64 size,
+						int64 offset, int64 n, int64 wanted)
+{
+	char		num[32];
+	int64		start = offset + n * size;
+	int64		rows = wanted >= 0 ? Min(size, wanted - n * size) : size;
+
+	switch (table->dialect)
+	{
+		case REST_DIALECT_DRF:
+			if (table->pagination == REST_PAGES_LIMIT)
+			{
+				snprintf(num, sizeof(num), INT64_FORMAT, rows);
+				append_param(url, "limit", num);
+				snprintf(num, sizeof(num), INT64_FORMAT, start);
+				append_param(url, "offset", num);
+			}
+			else
+			{
+				snprintf(num, sizeof(num), INT64_FORMAT, size);
+				append_param(url, table->page_size_param, num);
+				snprintf(num, sizeof(num), INT64_FORMAT, offset / size + n + 1);
+				append_param(url, "page", num);
+			}
+			break;
+		case REST_DIALECT_POSTGREST:
+			snprintf(num, sizeof(num), INT64_FORMAT, rows);
+			append_param(url, "limit", num);
+			snprintf(num, sizeof(num), INT64_FORMAT, start);
+			append_param(url, "offset", num);
+			break;
+		case REST_DIALECT_JSON_SERVER:
+			snprintf(num, sizeof(num), INT64_FORMAT, n + 1);
+			append_param(url, "_page", num);
+			snprintf(num, sizeof(num), INT64_FORMAT, size);
+			append_param(url, "_limit", num);
 			break;
 	}
 }

@@ -65,6 +65,7 @@ static const RestOption rest_options[] = {
 	{"page_size_param", ForeignServerRelationId, false, false},
 	{"max_url_length", ForeignServerRelationId, false, false},
 	{"batch_size", ForeignServerRelationId, false, false},
+	{"prefetch", ForeignServerRelationId, false, false},
 	/* user mapping */
 	{"bearer_token", UserMappingRelationId, false, true},
 	{"username", UserMappingRelationId, false, false},
@@ -82,6 +83,7 @@ static const RestOption rest_options[] = {
 	{"updatable", ForeignTableRelationId, false, false},
 	{"batch_size", ForeignTableRelationId, false, false},
 	{"truncatable", ForeignTableRelationId, false, false},
+	{"prefetch", ForeignTableRelationId, false, false},
 	/* column */
 	{"field", AttributeRelationId, false, false},
 	{NULL, InvalidOid, false, false}
@@ -96,6 +98,7 @@ static const RestOption rest_options[] = {
 #define REST_DEFAULT_RETRY_MAX_TIME_MS	10000
 #define REST_DEFAULT_MAX_URL_LENGTH		4000
 #define REST_DEFAULT_POSTGREST_BATCH_SIZE	100
+#define REST_DEFAULT_PREFETCH			4
 
 const char *const RestLookupNames[REST_NUM_LOOKUPS] = {
 	"exact", "iexact", "ne", "lt", "lte", "gt", "gte", "in", "isnull",
@@ -124,6 +127,7 @@ static void validate_header_name(DefElem *def);
 static bool read_connection_option(RestTable *table, DefElem *def);
 static RestPagination parse_pagination(DefElem *def);
 static int	parse_batch_size(DefElem *def);
+static int	parse_prefetch(DefElem *def);
 static void validate_declarations(DefElem *def, bool with_lookups);
 static int	parse_lookup(const char *name);
 static void apply_declarations(RestTable *table, const char *option,
@@ -269,6 +273,8 @@ validate_option_value(DefElem *def, const RestOption *opt)
 		(void) defGetBoolean(def);
 	else if (strcmp(name, "batch_size") == 0)
 		(void) parse_batch_size(def);
+	else if (strcmp(name, "prefetch") == 0)
+		(void) parse_prefetch(def);
 	else if (strcmp(name, "max_url_length") == 0)
 	{
 		int			n;
@@ -443,6 +449,27 @@ parse_batch_size(DefElem *def)
 				 errmsg("invalid value for option \"%s\": \"%s\"",
 						def->defname, value),
 				 errdetail("The value must be an integer between 1 and 10000.")));
+	return result;
+}
+
+/*
+ * parse_prefetch
+ *		Parse the number of pages a scan asks for ahead.
+ */
+static int
+parse_prefetch(DefElem *def)
+{
+	const char *value = defGetString(def);
+	int			result;
+
+	if (!parse_int(value, &result, 0, NULL) || result < 0 ||
+		result > REST_MAX_PREFETCH)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("invalid value for option \"%s\": \"%s\"",
+						def->defname, value),
+				 errdetail("The value must be an integer between 0 and %d.",
+						   REST_MAX_PREFETCH)));
 	return result;
 }
 
@@ -1025,6 +1052,7 @@ read_server_and_mapping(Oid serverid, Oid userid)
 	table->pagination = (RestPagination) -1;
 	table->updatable = true;
 	table->batch_size = 0;
+	table->prefetch = REST_DEFAULT_PREFETCH;
 
 	read_server_options(table, server->options);
 	/* Django REST framework pages by number; the others by limit/offset */
@@ -1076,9 +1104,14 @@ read_server_options(RestTable *table, List *options)
 		else if (read_connection_option(table, def))
 			continue;
 		else if (strcmp(def->defname, "pagination") == 0)
+		{
 			table->pagination = parse_pagination(def);
+			table->pagination_declared = true;
+		}
 		else if (strcmp(def->defname, "page_size_param") == 0)
 			table->page_size_param = pstrdup(defGetString(def));
+		else if (strcmp(def->defname, "prefetch") == 0)
+			table->prefetch = parse_prefetch(def);
 		else if (strcmp(def->defname, "max_url_length") == 0)
 			(void) parse_int(defGetString(def), &table->max_url_length, 0, NULL);
 		else if (strcmp(def->defname, "batch_size") == 0)
@@ -1134,9 +1167,14 @@ read_table_options(RestTable *table, List *options, char **keyname)
 		else if (strcmp(def->defname, "page_size") == 0)
 			table->page_size = parse_page_size(def);
 		else if (strcmp(def->defname, "pagination") == 0)
+		{
 			table->pagination = parse_pagination(def);
+			table->pagination_declared = true;
+		}
 		else if (strcmp(def->defname, "page_size_param") == 0)
 			table->page_size_param = pstrdup(defGetString(def));
+		else if (strcmp(def->defname, "prefetch") == 0)
+			table->prefetch = parse_prefetch(def);
 		else if (strcmp(def->defname, "collation_matches") == 0)
 			table->collation_matches = defGetBoolean(def);
 		else if (strcmp(def->defname, "updatable") == 0)

@@ -127,6 +127,15 @@ enum RestPathPrivate
 };
 
 /*
+ * A page asked for ahead of the one being read.
+ */
+typedef struct RestAhead
+{
+	RestRequest req;
+	RestTransfer *xfer;
+} RestAhead;
+
+/*
  * Execution state of a scan.
  */
 typedef struct RestScanState
@@ -161,6 +170,22 @@ typedef struct RestScanState
 	int64		rows_wanted;	/* rows still wanted (LIMIT), -1: all */
 	int64		next_offset;	/* PostgREST: offset of the next range */
 	char	   *range_base;		/* PostgREST: URL without limit/offset */
+
+	/*
+	 * Pages asked for ahead.  When the page URLs are predictable (numbered
+	 * pages or offsets, and the service reports how many rows there are),
+	 * the scan asks for the next pages while it reads the current one, and
+	 * reads them in order.
+	 */
+	bool		prefetching;	/* pages are being asked for ahead */
+	int64		page_size_asked;	/* rows asked per page, 0 if none */
+	int64		page_offset;	/* row offset of the first page */
+	int64		limit_rows;		/* LIMIT of the scan, -1 if none */
+	int64		pages_total;	/* pages to read in all */
+	int64		page_index;		/* index of the page being read */
+	int64		next_ahead;		/* index of the next page to ask for */
+	RestAhead	ahead[REST_MAX_PREFETCH];	/* asked for, in page order */
+	int			nahead;
 
 	/* an IN list split over several requests */
 	int			split_param;
@@ -325,6 +350,12 @@ static char *upper_explain_url(RestTable *table, RestScanKind kind,
 static void start_scan(RestScanState *st, ForeignScanState *node);
 static void set_first_url(RestScanState *st);
 static void fetch_page(RestScanState *st);
+static void open_page(RestScanState *st, RestResponse *resp);
+static bool prefetch_possible(RestScanState *st);
+static void start_prefetch(RestScanState *st, RestResponse *resp);
+static void ask_ahead(RestScanState *st);
+static bool next_ahead_page(RestScanState *st);
+static void cancel_ahead(RestScanState *st);
 static void read_all_pages(RestScanState *st);
 static void find_next_page(RestScanState *st, RestResponse *resp);
 static bool next_split_chunk(RestScanState *st);
@@ -1363,6 +1394,12 @@ restIterateForeignScan(ForeignScanState *node)
 				return slot;
 			}
 			st->page_open = false;
+			if (st->prefetching)
+			{
+				if (next_ahead_page(st))
+					continue;
+				break;
+			}
 			if (st->kind == REST_SCAN_COLLECTION && !st->read_all_first)
 				find_next_page(st, NULL);
 		}
@@ -1528,9 +1565,12 @@ set_first_url(RestScanState *st)
 	if (offset < 0)
 		offset = 0;
 	st->next_offset = offset;
-	RestAppendPageParams(&url, table,
-						 st->limit_index >= 0 ? st->rows_wanted : -1,
-						 offset, st->kind == REST_SCAN_COUNT);
+	st->page_offset = offset;
+	st->limit_rows = st->limit_index >= 0 ? st->rows_wanted : -1;
+	st->page_index = 0;
+	st->page_size_asked = RestAppendPageParams(&url, table, st->limit_rows,
+											   offset,
+											   st->kind == REST_SCAN_COUNT);
 	appendStringInfoString(&st->next_url, url.data);
 	st->have_next = true;
 }
@@ -1631,13 +1671,32 @@ fetch_page(RestScanState *st)
 	st->page_rows = 0;
 	st->content_range = NULL;
 
-	perform_get(st, st->page_url, NIL, &resp);
+	/* PostgREST reports the total, which bounds the pages asked ahead */
+	perform_get(st, st->page_url,
+				prefetch_possible(st) && table->dialect == REST_DIALECT_POSTGREST
+				? list_make1("Prefer: count=exact") : NIL,
+				&resp);
 	if (st->kind == REST_SCAN_ITEM && resp.status == 404)
 	{
 		/* no such item: no row */
 		MemoryContextSwitchTo(oldcxt);
 		return;
 	}
+	open_page(st, &resp);
+	if (prefetch_possible(st))
+		start_prefetch(st, &resp);
+	MemoryContextSwitchTo(oldcxt);
+}
+
+/*
+ * open_page
+ *		Open a response for reading its rows.
+ */
+static void
+open_page(RestScanState *st, RestResponse *resp_in)
+{
+	RestTable  *table = st->table;
+	RestResponse resp = *resp_in;
 
 	st->content_range = resp.content_range;
 	if (st->kind == REST_SCAN_ITEM &&
@@ -1652,11 +1711,191 @@ fetch_page(RestScanState *st)
 		RestPageBegin(&st->reader, table, st->page_url, resp.body,
 					  resp.body_len);
 		/* a Link header is known now; an envelope's "next" at the end */
-		if (resp.link_next != NULL && st->kind != REST_SCAN_ITEM)
+		if (resp.link_next != NULL && st->kind != REST_SCAN_ITEM &&
+			!st->prefetching)
 			find_next_page(st, &resp);
 	}
 	st->page_open = true;
+}
+
+/*
+ * prefetch_possible
+ *		Are this scan's page URLs predictable, so that pages can be asked
+ *		for ahead?  Numbered pages and offsets are; opaque cursors are not,
+ *		and Django REST framework's pagination must be declared.
+ */
+static bool
+prefetch_possible(RestScanState *st)
+{
+	RestTable  *table = st->table;
+
+	if (table->prefetch <= 0 || st->kind != REST_SCAN_COLLECTION ||
+		st->read_all_first || st->split_param >= 0 ||
+		st->page_size_asked <= 0 || st->page_index != 0)
+		return false;
+	switch (table->dialect)
+	{
+		case REST_DIALECT_DRF:
+			return table->pagination_declared &&
+				(table->pagination == REST_PAGES_LIMIT ||
+				 (table->pagination == REST_PAGES_PAGE &&
+				  table->page_size_param != NULL));
+		case REST_DIALECT_POSTGREST:
+			return true;
+		case REST_DIALECT_JSON_SERVER:
+			return st->limit_rows < 0;
+	}
+	return false;
+}
+
+/*
+ * start_prefetch
+ *		After the first page: from the total the service reports, count the
+ *		pages to read, and ask for the next ones.
+ */
+static void
+start_prefetch(RestScanState *st, RestResponse *resp)
+{
+	RestTable  *table = st->table;
+	const char *total_text = NULL;
+	int64		total;
+	int64		rows;
+	char	   *end;
+
+	switch (table->dialect)
+	{
+		case REST_DIALECT_DRF:
+			if (st->reader.count.kind == REST_JSON_NUMBER)
+				total_text = RestJsonValueText(&st->reader.count);
+			break;
+		case REST_DIALECT_POSTGREST:
+			if (resp->content_range != NULL &&
+				strchr(resp->content_range, '/') != NULL)
+				total_text = strchr(resp->content_range, '/') + 1;
+			break;
+		case REST_DIALECT_JSON_SERVER:
+			total_text = resp->total_count;
+			break;
+	}
+	if (total_text == NULL)
+		return;
+	errno = 0;
+	total = strtoll(total_text, &end, 10);
+	if (*end != '\0' || errno != 0 || total < 0)
+		return;
+
+	rows = Max(total - st->page_offset, 0);
+	if (st->limit_rows >= 0)
+		rows = Min(rows, st->limit_rows);
+	st->pages_total = (rows + st->page_size_asked - 1) / st->page_size_asked;
+	if (st->pages_total <= 1)
+		return;
+
+	st->prefetching = true;
+	st->have_next = false;
+	st->next_ahead = 1;
+	ask_ahead(st);
+}
+
+/*
+ * ask_ahead
+ *		Ask for the pages after the current one, up to the table's number.
+ */
+static void
+ask_ahead(RestScanState *st)
+{
+	RestTable  *table = st->table;
+
+	while (st->nahead < table->prefetch && st->next_ahead < st->pages_total)
+	{
+		RestAhead  *ahead = &st->ahead[st->nahead];
+		StringInfoData url;
+		MemoryContext oldcxt = MemoryContextSwitchTo(st->scan_cxt);
+
+		initStringInfo(&url);
+		appendStringInfoString(&url, st->range_base);
+		RestAppendNthPageParams(&url, table, st->page_size_asked,
+								st->page_offset, st->next_ahead,
+								st->limit_rows);
+		memset(&ahead->req, 0, sizeof(RestRequest));
+		ahead->req.method = "GET";
+		ahead->req.url = url.data;
+		MemoryContextSwitchTo(oldcxt);
+
+		ahead->xfer = RestStartRequest(st->conn, table, &ahead->req);
+		st->nahead++;
+		st->next_ahead++;
+	}
+}
+
+/*
+ * next_ahead_page
+ *		Open the next page asked for ahead, once the current one is read;
+ *		false when there is none.  A page shorter than asked, before the
+ *		last, means the service pages otherwise: the pages asked ahead are
+ *		given up and the scan goes on from the service's own links.
+ */
+static bool
+next_ahead_page(RestScanState *st)
+{
+	RestResponse resp = {0};
+	RestAhead	ahead;
+	MemoryContext oldcxt;
+
+	if (st->page_index + 1 >= st->pages_total)
+		return false;
+	if (st->page_rows != st->page_size_asked || st->nahead == 0)
+	{
+		cancel_ahead(st);
+		st->prefetching = false;
+		find_next_page(st, NULL);
+		return st->have_next;
+	}
+
+	ahead = st->ahead[0];
+	memmove(&st->ahead[0], &st->ahead[1], sizeof(RestAhead) * (st->nahead - 1));
+	st->nahead--;
+
+	MemoryContextReset(st->page_cxt);
+	oldcxt = MemoryContextSwitchTo(st->page_cxt);
+	st->page_url = pstrdup(ahead.req.url);
+	st->page_rows = 0;
+	st->page_index++;
+	st->next_offset = st->page_offset + st->page_index * st->page_size_asked;
+	PG_TRY();
+	{
+		RestFinishRequest(st->conn, st->table, ahead.xfer, &ahead.req, &resp,
+						  &st->stats);
+	}
+	PG_CATCH();
+	{
+		cancel_ahead(st);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	if (resp.status < 200 || resp.status > 299)
+	{
+		cancel_ahead(st);
+		RestReportResponseError(st->table, &ahead.req, &resp);
+	}
+	open_page(st, &resp);
 	MemoryContextSwitchTo(oldcxt);
+	ask_ahead(st);
+	return true;
+}
+
+/*
+ * cancel_ahead
+ *		Give up the pages asked for ahead.  Never throws.
+ */
+static void
+cancel_ahead(RestScanState *st)
+{
+	int			i;
+
+	for (i = 0; i < st->nahead; i++)
+		RestCancelRequest(st->conn, st->ahead[i].xfer);
+	st->nahead = 0;
 }
 
 /*
@@ -1930,6 +2169,8 @@ restReScanForeignScan(ForeignScanState *node)
 {
 	RestScanState *st = node->fdw_state;
 
+	cancel_ahead(st);
+	st->prefetching = false;
 	st->started = false;
 	st->finished = false;
 	st->page_open = false;
@@ -1942,12 +2183,17 @@ restReScanForeignScan(ForeignScanState *node)
 
 /*
  * restEndForeignScan
- *		Nothing to release: memory goes with the query's context and the
- *		connection stays cached.
+ *		Give up the pages asked for ahead; memory goes with the query's
+ *		context and the connection stays cached.
  */
 static void
 restEndForeignScan(ForeignScanState *node)
 {
+	RestScanState *st = node->fdw_state;
+
+	/* pages asked for ahead and not read (the query needed fewer rows) */
+	if (st != NULL && st->conn != NULL)
+		cancel_ahead(st);
 }
 
 /*

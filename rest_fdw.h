@@ -142,6 +142,8 @@ typedef struct RestTable
 	bool		updatable;		/* INSERT, UPDATE and DELETE allowed */
 	int			batch_size;		/* rows per INSERT request (PostgREST) */
 	bool		truncatable;	/* TRUNCATE deletes every row */
+	int			prefetch;		/* pages a scan asks for ahead */
+	bool		pagination_declared;	/* option "pagination" given */
 } RestTable;
 
 /* option.c */
@@ -317,8 +319,11 @@ extern List *RestSortParams(RestTable *table, PlannerInfo *root,
 							RelOptInfo *baserel, List *pathkeys);
 extern List *RestProjectionParams(RestTable *table, List *retrieved);
 extern bool RestCanPushLimit(RestTable *table, Node *limit, Node *offset);
-extern void RestAppendPageParams(StringInfo url, RestTable *table,
-								 int64 limit, int64 offset, bool count_only);
+extern int64 RestAppendPageParams(StringInfo url, RestTable *table,
+								  int64 limit, int64 offset, bool count_only);
+extern void RestAppendNthPageParams(StringInfo url, RestTable *table,
+									int64 size, int64 offset, int64 n,
+									int64 wanted);
 extern void RestPrepareValue(RestParamValue *pv);
 extern char *RestBuildUrl(RestTable *table, List *params,
 						  RestParamValue *values, int split_param,

@@ -245,7 +245,7 @@ SELECT requests();
 -- 500 on page 3 of 5: an error, not 2 pages of rows
 CREATE SERVER h_js FOREIGN DATA WRAPPER rest_fdw
   OPTIONS (base_url 'http://svc.test/api/js/', connect_to :'connect_to',
-           dialect 'json-server', page_size '1');
+           dialect 'json-server', page_size '1', prefetch '0');
 CREATE USER MAPPING FOR PUBLIC SERVER h_js;
 CREATE FOREIGN TABLE js_books (id bigint, title text)
   SERVER h_js OPTIONS (resource 'books');

@@ -9,7 +9,8 @@ SELECT svc('POST', '/_reset');
 \getenv port REST_TEST_PORT
 \set connect_to '::127.0.0.1:' :port
 CREATE SERVER js FOREIGN DATA WRAPPER rest_fdw
-  OPTIONS (base_url 'http://svc.test/api/js/', dialect 'json-server', page_size '2');
+  OPTIONS (base_url 'http://svc.test/api/js/', dialect 'json-server', page_size '2',
+           prefetch '0');
 ALTER SERVER js OPTIONS (ADD connect_to :'connect_to');
 CREATE USER MAPPING FOR PUBLIC SERVER js;
 CREATE FOREIGN TABLE books (
