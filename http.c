@@ -1616,6 +1616,24 @@ rest_url_origin(const char *base, const char *ref, RestOrigin *origin)
 }
 
 /*
+ * RestSameOrigin
+ *		Do two absolute URLs have the same scheme, host and port (default
+ *		ports included)?  False if either does not parse.
+ */
+bool
+RestSameOrigin(const char *url1, const char *url2)
+{
+	RestOrigin	o1;
+	RestOrigin	o2;
+
+	return rest_url_origin(url1, NULL, &o1) &&
+		rest_url_origin(url2, NULL, &o2) &&
+		pg_strcasecmp(o1.scheme, o2.scheme) == 0 &&
+		pg_strcasecmp(o1.host, o2.host) == 0 &&
+		strcmp(o1.port, o2.port) == 0;
+}
+
+/*
  * rest_capture_set
  *		Store a header value, truncating it to the buffer.
  */

@@ -186,7 +186,6 @@ static void fetch_document(OpenApiDoc *doc, RestTable *table,
 						   const char *spec_url);
 static RestTable *without_credentials(RestTable *table);
 static void check_spec_url(const char *url);
-static bool same_origin(const char *url1, const char *url2);
 static json_t *parse_document(const char *buf, size_t len,
 							  const char *content_type);
 static bool looks_like_yaml(const char *text, const char *content_type);
@@ -389,7 +388,7 @@ fetch_document(OpenApiDoc *doc, RestTable *table, const char *spec_url)
 
 		check_spec_url(ref);
 		check_spec_url(url);
-		if (!same_origin(url, doc->base_url))
+		if (!RestSameOrigin(url, doc->base_url))
 			req_table = without_credentials(table);
 
 		req.method = "GET";
@@ -452,25 +451,6 @@ check_spec_url(const char *url)
 				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
 				 errmsg("option \"spec_url\" must not contain credentials"),
 				 errhint("Put credentials in the user mapping options \"username\" and \"password\" or \"bearer_token\".")));
-}
-
-/*
- * same_origin
- *		Do two normalized absolute URLs share scheme, host and port?
- */
-static bool
-same_origin(const char *url1, const char *url2)
-{
-	const char *p1 = strstr(url1, "://");
-	const char *p2 = strstr(url2, "://");
-	size_t		len1;
-	size_t		len2;
-
-	if (p1 == NULL || p2 == NULL)
-		return false;
-	len1 = (p1 - url1) + 3 + strcspn(p1 + 3, "/?#");
-	len2 = (p2 - url2) + 3 + strcspn(p2 + 3, "/?#");
-	return len1 == len2 && pg_strncasecmp(url1, url2, len1) == 0;
 }
 
 /*
@@ -617,7 +597,7 @@ choose_api_root(OpenApiDoc *doc)
 		url = RestResolveUrl(doc->doc_url, url);
 		if (first == NULL)
 			first = url;
-		if (same_origin(url, doc->base_url))
+		if (RestSameOrigin(url, doc->base_url))
 		{
 			chosen = url;
 			break;

@@ -359,7 +359,6 @@ static void cancel_ahead(RestScanState *st);
 static void read_all_pages(RestScanState *st);
 static void find_next_page(RestScanState *st, RestResponse *resp);
 static bool next_split_chunk(RestScanState *st);
-static bool same_origin(const char *a, const char *b);
 static void store_row(RestScanState *st, TupleTableSlot *slot);
 static void fetch_count(RestScanState *st, TupleTableSlot *slot);
 static int64 eval_int8(RestScanState *st, int index);
@@ -2093,7 +2092,7 @@ find_next_page(RestScanState *st, RestResponse *resp)
 
 	if (next != NULL)
 	{
-		if (!same_origin(next, table->base_url))
+		if (!RestSameOrigin(next, table->base_url))
 			ereport(ERROR,
 					(errcode(ERRCODE_FDW_ERROR),
 					 errmsg("next page link points to another origin"),
@@ -2110,25 +2109,6 @@ find_next_page(RestScanState *st, RestResponse *resp)
 		st->have_next = true;
 	}
 	MemoryContextSwitchTo(oldcxt);
-}
-
-/*
- * same_origin
- *		Do two absolute URLs have the same scheme, host and port?
- */
-static bool
-same_origin(const char *a, const char *b)
-{
-	const char *sa = strstr(a, "://");
-	const char *sb = strstr(b, "://");
-	size_t		la;
-	size_t		lb;
-
-	if (sa == NULL || sb == NULL)
-		return false;
-	la = (sa - a) + 3 + strcspn(sa + 3, "/?#");
-	lb = (sb - b) + 3 + strcspn(sb + 3, "/?#");
-	return la == lb && pg_strncasecmp(a, b, la) == 0;
 }
 
 /*

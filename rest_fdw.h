@@ -217,6 +217,7 @@ extern void RestCancelRequest(RestConnection *conn, RestTransfer *xfer);
 extern void RestReportResponseError(RestTable *table, RestRequest *req,
 									RestResponse *resp);
 extern char *RestResolveUrl(const char *base, const char *relative);
+extern bool RestSameOrigin(const char *url1, const char *url2);
 extern void RestDefineGucs(void);
 extern void RestAppendEncoded(StringInfo buf, const char *value);
 
