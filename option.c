@@ -100,6 +100,10 @@ static const RestOption rest_options[] = {
 #define REST_DEFAULT_POSTGREST_BATCH_SIZE	100
 #define REST_DEFAULT_PREFETCH			4
 
+/* Bounds of integer options. */
+#define REST_MAX_PAGE_SIZE				100000
+#define REST_MAX_BATCH_SIZE				10000
+
 const char *const RestLookupNames[REST_NUM_LOOKUPS] = {
 	"exact", "iexact", "ne", "lt", "lte", "gt", "gte", "in", "isnull",
 	"startswith", "istartswith", "endswith", "iendswith", "contains",
@@ -113,7 +117,7 @@ static void report_unknown_option(const char *name, Oid context);
 static void validate_option_value(DefElem *def, const RestOption *opt);
 static void validate_base_url(DefElem *def);
 static long parse_seconds(DefElem *def);
-static int	parse_page_size(DefElem *def);
+static int	parse_int_option(DefElem *def, int min, int max);
 static int64 parse_byte_size(DefElem *def);
 static RestDialect parse_dialect(DefElem *def);
 static void validate_headers(DefElem *def);
@@ -126,8 +130,6 @@ static RestRedirects parse_follow_redirects(DefElem *def);
 static void validate_header_name(DefElem *def);
 static bool read_connection_option(RestTable *table, DefElem *def);
 static RestPagination parse_pagination(DefElem *def);
-static int	parse_batch_size(DefElem *def);
-static int	parse_prefetch(DefElem *def);
 static void validate_declarations(DefElem *def, bool with_lookups);
 static int	parse_lookup(const char *name);
 static void apply_declarations(RestTable *table, const char *option,
@@ -254,7 +256,7 @@ validate_option_value(DefElem *def, const RestOption *opt)
 			 strcmp(name, "timeout") == 0)
 		(void) parse_seconds(def);
 	else if (strcmp(name, "page_size") == 0)
-		(void) parse_page_size(def);
+		(void) parse_int_option(def, 1, REST_MAX_PAGE_SIZE);
 	else if (strcmp(name, "max_response_size") == 0)
 		(void) parse_byte_size(def);
 	else if (strcmp(name, "headers") == 0)
@@ -272,9 +274,9 @@ validate_option_value(DefElem *def, const RestOption *opt)
 			 strcmp(name, "truncatable") == 0)
 		(void) defGetBoolean(def);
 	else if (strcmp(name, "batch_size") == 0)
-		(void) parse_batch_size(def);
+		(void) parse_int_option(def, 1, REST_MAX_BATCH_SIZE);
 	else if (strcmp(name, "prefetch") == 0)
-		(void) parse_prefetch(def);
+		(void) parse_int_option(def, 0, REST_MAX_PREFETCH);
 	else if (strcmp(name, "max_url_length") == 0)
 	{
 		int			n;
@@ -373,21 +375,22 @@ parse_seconds(DefElem *def)
 }
 
 /*
- * parse_page_size
- *		Parse a page size: the number of rows asked per request.
+ * parse_int_option
+ *		Parse an integer option whose value must lie in [min, max].
  */
 static int
-parse_page_size(DefElem *def)
+parse_int_option(DefElem *def, int min, int max)
 {
 	const char *value = defGetString(def);
 	int			result;
 
-	if (!parse_int(value, &result, 0, NULL) || result < 1 || result > 100000)
+	if (!parse_int(value, &result, 0, NULL) || result < min || result > max)
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
 				 errmsg("invalid value for option \"%s\": \"%s\"",
 						def->defname, value),
-				 errdetail("The value must be an integer between 1 and 100000.")));
+				 errdetail("The value must be an integer between %d and %d.",
+						   min, max)));
 	return result;
 }
 
@@ -431,46 +434,6 @@ parse_dialect(DefElem *def)
 			 errmsg("invalid value for option \"dialect\": \"%s\"", value),
 			 errhint("Valid values are: drf, postgrest, json-server.")));
 	return REST_DIALECT_DRF;	/* keep compiler quiet */
-}
-
-/*
- * parse_batch_size
- *		Parse the number of rows an INSERT sends per request.
- */
-static int
-parse_batch_size(DefElem *def)
-{
-	const char *value = defGetString(def);
-	int			result;
-
-	if (!parse_int(value, &result, 0, NULL) || result < 1 || result > 10000)
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-				 errmsg("invalid value for option \"%s\": \"%s\"",
-						def->defname, value),
-				 errdetail("The value must be an integer between 1 and 10000.")));
-	return result;
-}
-
-/*
- * parse_prefetch
- *		Parse the number of pages a scan asks for ahead.
- */
-static int
-parse_prefetch(DefElem *def)
-{
-	const char *value = defGetString(def);
-	int			result;
-
-	if (!parse_int(value, &result, 0, NULL) || result < 0 ||
-		result > REST_MAX_PREFETCH)
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-				 errmsg("invalid value for option \"%s\": \"%s\"",
-						def->defname, value),
-				 errdetail("The value must be an integer between 0 and %d.",
-						   REST_MAX_PREFETCH)));
-	return result;
 }
 
 /*
@@ -1096,7 +1059,7 @@ read_server_options(RestTable *table, List *options)
 		else if (strcmp(def->defname, "timeout") == 0)
 			table->timeout_ms = parse_seconds(def);
 		else if (strcmp(def->defname, "page_size") == 0)
-			table->page_size = parse_page_size(def);
+			table->page_size = parse_int_option(def, 1, REST_MAX_PAGE_SIZE);
 		else if (strcmp(def->defname, "max_response_size") == 0)
 			table->max_response_size = parse_byte_size(def);
 		else if (strcmp(def->defname, "connect_to") == 0)
@@ -1111,11 +1074,11 @@ read_server_options(RestTable *table, List *options)
 		else if (strcmp(def->defname, "page_size_param") == 0)
 			table->page_size_param = pstrdup(defGetString(def));
 		else if (strcmp(def->defname, "prefetch") == 0)
-			table->prefetch = parse_prefetch(def);
+			table->prefetch = parse_int_option(def, 0, REST_MAX_PREFETCH);
 		else if (strcmp(def->defname, "max_url_length") == 0)
 			(void) parse_int(defGetString(def), &table->max_url_length, 0, NULL);
 		else if (strcmp(def->defname, "batch_size") == 0)
-			table->batch_size = parse_batch_size(def);
+			table->batch_size = parse_int_option(def, 1, REST_MAX_BATCH_SIZE);
 	}
 }
 
@@ -1165,7 +1128,7 @@ read_table_options(RestTable *table, List *options, char **keyname)
 		else if (strcmp(def->defname, "key") == 0)
 			*keyname = pstrdup(defGetString(def));
 		else if (strcmp(def->defname, "page_size") == 0)
-			table->page_size = parse_page_size(def);
+			table->page_size = parse_int_option(def, 1, REST_MAX_PAGE_SIZE);
 		else if (strcmp(def->defname, "pagination") == 0)
 		{
 			table->pagination = parse_pagination(def);
@@ -1174,7 +1137,7 @@ read_table_options(RestTable *table, List *options, char **keyname)
 		else if (strcmp(def->defname, "page_size_param") == 0)
 			table->page_size_param = pstrdup(defGetString(def));
 		else if (strcmp(def->defname, "prefetch") == 0)
-			table->prefetch = parse_prefetch(def);
+			table->prefetch = parse_int_option(def, 0, REST_MAX_PREFETCH);
 		else if (strcmp(def->defname, "collation_matches") == 0)
 			table->collation_matches = defGetBoolean(def);
 		else if (strcmp(def->defname, "updatable") == 0)
@@ -1182,7 +1145,7 @@ read_table_options(RestTable *table, List *options, char **keyname)
 		else if (strcmp(def->defname, "truncatable") == 0)
 			table->truncatable = defGetBoolean(def);
 		else if (strcmp(def->defname, "batch_size") == 0)
-			table->batch_size = parse_batch_size(def);
+			table->batch_size = parse_int_option(def, 1, REST_MAX_BATCH_SIZE);
 	}
 }
 

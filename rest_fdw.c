@@ -365,6 +365,7 @@ static int64 eval_int8(RestScanState *st, int index);
 static int64 count_rows(RestScanState *st, RestResponse *first);
 
 /* modification helpers */
+static Oid	result_rel_user(ResultRelInfo *rinfo, EState *estate);
 static bool response_row(RestTable *table, const char *url,
 						 RestResponse *resp, RestJsonValue *values);
 static void fill_slot_from_response(RestModifyState *st, TupleTableSlot *slot,
@@ -2207,6 +2208,22 @@ restExplainForeignScan(ForeignScanState *node, ExplainState *es)
 }
 
 /*
+ * result_rel_user
+ *		The user whose mapping a write to a result relation uses.
+ */
+static Oid
+result_rel_user(ResultRelInfo *rinfo, EState *estate)
+{
+#if PG_VERSION_NUM >= 160000
+	return ExecGetResultRelCheckAsUser(rinfo, estate);
+#else
+	RangeTblEntry *rte = exec_rt_fetch(rinfo->ri_RangeTableIndex, estate);
+
+	return OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
+#endif
+}
+
+/*
  * restBeginForeignModify
  *		Set up an INSERT, UPDATE or DELETE.
  */
@@ -2223,15 +2240,7 @@ restBeginForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 	rinfo->ri_FdwState = st;
 	st->operation = mtstate->operation;
 
-#if PG_VERSION_NUM >= 160000
-	userid = ExecGetResultRelCheckAsUser(rinfo, estate);
-#else
-	{
-		RangeTblEntry *rte = exec_rt_fetch(rinfo->ri_RangeTableIndex, estate);
-
-		userid = OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
-	}
-#endif
+	userid = result_rel_user(rinfo, estate);
 	st->table = RestGetTable(RelationGetRelid(rel), userid);
 	st->has_returning = boolVal(list_nth(fdw_private, RestModifyHasReturning));
 
@@ -2829,15 +2838,7 @@ restBeginDirectModify(ForeignScanState *node, int eflags)
 	int			natts;
 
 	node->fdw_state = st;
-#if PG_VERSION_NUM >= 160000
-	userid = ExecGetResultRelCheckAsUser(rinfo, estate);
-#else
-	{
-		RangeTblEntry *rte = exec_rt_fetch(rinfo->ri_RangeTableIndex, estate);
-
-		userid = OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
-	}
-#endif
+	userid = result_rel_user(rinfo, estate);
 	st->table = RestGetTable(RelationGetRelid(rinfo->ri_RelationDesc), userid);
 	st->set_attrs = list_nth(plan->fdw_private, RestDirectSetAttrs);
 	st->has_returning = boolVal(list_nth(plan->fdw_private,
