@@ -29,3 +29,9 @@ include $(PGXS)
 .PHONY: leakcheck
 leakcheck:
 	bash test/leakcheck.sh
+
+# The benchmark suite (as root; about 15 minutes, BENCH_QUICK=1 for a
+# 3-minute smoke run): bench/README.md
+.PHONY: bench
+bench:
+	bash bench/run.sh

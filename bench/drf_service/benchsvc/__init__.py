@@ -1,0 +1,1 @@
+"""The benchmark's Django REST framework service (one app, one model)."""
