@@ -35,3 +35,14 @@ leakcheck:
 .PHONY: bench
 bench:
 	bash bench/run.sh
+
+# Property-based fuzz of the scan against a throwaway cluster (test/fuzz).
+FUZZ_SECONDS ?= 600
+.PHONY: fuzz
+fuzz:
+	bash test/fuzz/run.sh --seconds $(FUZZ_SECONDS)
+
+# The pg_regress suite with the server under valgrind memcheck.
+.PHONY: valgrind
+valgrind:
+	bash test/valgrind.sh test/valgrind-results.txt

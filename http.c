@@ -3419,8 +3419,15 @@ RestResolveUrl(const char *base, const char *relative)
 				 errmsg("out of memory")));
 
 	rc = curl_url_set(url, CURLUPART_URL, base, 0);
-	if (rc == CURLUE_OK)
+
+	/*
+	 * An empty reference, or a fragment alone, is the base itself, query
+	 * included (RFC 3986, 5.2.2); libcurl would drop the query.
+	 */
+	if (rc == CURLUE_OK && relative[0] != '\0' && relative[0] != '#')
 		rc = curl_url_set(url, CURLUPART_URL, relative, 0);
+	else if (rc == CURLUE_OK)
+		rc = curl_url_set(url, CURLUPART_FRAGMENT, NULL, 0);
 	if (rc == CURLUE_OK)
 		rc = curl_url_get(url, CURLUPART_SCHEME, &scheme, 0);
 	if (rc == CURLUE_OK)

@@ -10,7 +10,10 @@
  * (malformed JSON is an error wherever it is, even in members nobody asked
  * for), and reports each wanted member as a span of the buffer.  Member
  * names are matched against a little tree of column names and JSON Pointer
- * segments, built once per scan by RestPrepareColumns.
+ * segments, built once per scan by RestPrepareColumns; a pointer segment
+ * that is an array index (RFC 6901: "0", "1", ..., no leading zeros) also
+ * selects that element of an array.  Arrays are walked element by element
+ * only on a pointer's path; everywhere else they are skipped.
  *
  * The spans are then converted to datums with the column type's own input
  * function, so that numbers keep their exact text and every type's usual
@@ -82,7 +85,10 @@ typedef enum RestTypeCategory
 /*
  * The member-name matcher.  Each level is the set of member names wanted
  * in one object; a node maps a name to the columns whose value it is, and,
- * for JSON Pointers going deeper, to the names wanted inside it.
+ * for JSON Pointers going deeper, to the names wanted inside it.  When the
+ * value holding a level is an array rather than an object, the nodes whose
+ * name is an array index select elements instead; they are also kept in
+ * index order, so that an array is matched in one pass.
  */
 typedef struct RestFieldNode RestFieldNode;
 
@@ -91,12 +97,15 @@ typedef struct RestFieldLevel
 	RestFieldNode **nodes;
 	int			nnodes;
 	int			hint;			/* where the next lookup starts */
+	RestFieldNode **indexed;	/* nodes named by an array index, by index */
+	int			nindexed;
 } RestFieldLevel;
 
 struct RestFieldNode
 {
 	char	   *name;			/* member name, UTF-8 */
 	size_t		namelen;
+	int64		index;			/* array index the name denotes, or -1 */
 	int		   *columns;		/* columns whose value is this member */
 	int			ncolumns;
 	int		   *below;			/* columns whose value is inside it */
@@ -199,6 +208,8 @@ static void json_mismatch_error(RestColumn *col,
 static void json_skip_container(JsonCursor *cur, int depth);
 static void parse_object(JsonCursor *cur, RestFieldLevel *level,
 						 RestJsonValue *values, int depth);
+static void parse_array(JsonCursor *cur, RestFieldLevel *level,
+						RestJsonValue *values, int depth);
 static void datum_to_json(JsonSink *sink, Datum value, bool isnull,
 						  Oid typid, FmgrInfo *out_func);
 
@@ -803,6 +814,47 @@ append_int(int **array, int *n, int value)
 	(*array)[(*n)++] = value;
 }
 
+/*
+ * The array index a JSON Pointer segment denotes (RFC 6901: "0", or digits
+ * without a leading zero), or -1.  "-", the element after the last one,
+ * never exists in a response.  An index too large for any array a page
+ * could hold is also -1.
+ */
+static int64
+segment_index(const char *name)
+{
+	int64		index = 0;
+	size_t		len = strlen(name);
+
+	if (len == 0 || len > 18 || (name[0] == '0' && len > 1))
+		return -1;
+	for (const char *p = name; *p; p++)
+	{
+		if (*p < '0' || *p > '9')
+			return -1;
+		index = index * 10 + (*p - '0');
+	}
+	return index;
+}
+
+/* Add a node to a level's array-index list, keeping it in index order. */
+static void
+level_add_indexed(RestFieldLevel *level, RestFieldNode *node)
+{
+	int			i;
+
+	if (level->nindexed == 0)
+		level->indexed = palloc(sizeof(RestFieldNode *));
+	else
+		level->indexed = repalloc(level->indexed, (level->nindexed + 1) *
+								  sizeof(RestFieldNode *));
+	for (i = level->nindexed;
+		 i > 0 && level->indexed[i - 1]->index > node->index; i--)
+		level->indexed[i] = level->indexed[i - 1];
+	level->indexed[i] = node;
+	level->nindexed++;
+}
+
 /* Find or add the node for a member name in a level. */
 static RestFieldNode *
 level_node(RestFieldLevel *level, const char *name)
@@ -819,12 +871,15 @@ level_node(RestFieldLevel *level, const char *name)
 	node = palloc0(sizeof(RestFieldNode));
 	node->name = pstrdup(name);
 	node->namelen = namelen;
+	node->index = segment_index(name);
 	if (level->nnodes == 0)
 		level->nodes = palloc(sizeof(RestFieldNode *));
 	else
 		level->nodes = repalloc(level->nodes,
 								(level->nnodes + 1) * sizeof(RestFieldNode *));
 	level->nodes[level->nnodes++] = node;
+	if (node->index >= 0)
+		level_add_indexed(level, node);
 	return node;
 }
 
@@ -1052,6 +1107,14 @@ capture_member(JsonCursor *cur, RestFieldNode *node, RestJsonValue *values,
 			parse_object(cur, &node->children, values, depth + 1);
 			v.len = cur->p - v.start;
 		}
+		else if (*cur->p == '[' && node->children.nindexed > 0)
+		{
+			v.kind = REST_JSON_ARRAY;
+			v.start = cur->p;
+			v.escaped = false;
+			parse_array(cur, &node->children, values, depth + 1);
+			v.len = cur->p - v.start;
+		}
 		else
 			scan_value(cur, &v, depth);
 	}
@@ -1105,6 +1168,54 @@ parse_object(JsonCursor *cur, RestFieldLevel *level, RestJsonValue *values,
 		}
 		else
 			json_syntax_error(cur, cur->p, "Expected \",\" or \"}\" at byte %zu.");
+	}
+}
+
+/*
+ * Parse an array (cur->p at its bracket), storing the elements whose index
+ * a level of the matcher names and validating the others.  depth is its
+ * nesting.
+ */
+static void
+parse_array(JsonCursor *cur, RestFieldLevel *level, RestJsonValue *values,
+			int depth)
+{
+	int64		index = 0;
+	int			next = 0;		/* next wanted entry of level->indexed */
+
+	if (depth > REST_JSON_MAX_DEPTH)
+		json_depth_error(cur, cur->p);
+	check_stack_depth();
+
+	cur->p = skip_ws(cur->p + 1);
+	if (*cur->p == ']')
+	{
+		cur->p++;
+		return;
+	}
+	for (;; index++)
+	{
+		if (next < level->nindexed && level->indexed[next]->index == index)
+			capture_member(cur, level->indexed[next++], values, depth);
+		else if (*cur->p == '{' || *cur->p == '[')
+			json_skip_container(cur, depth + 1);
+		else
+		{
+			RestJsonValue v;
+
+			cur->p = scan_scalar(cur, cur->p, &v);
+		}
+
+		cur->p = skip_ws(cur->p);
+		if (*cur->p == ',')
+			cur->p = skip_ws(cur->p + 1);
+		else if (*cur->p == ']')
+		{
+			cur->p++;
+			return;
+		}
+		else
+			json_syntax_error(cur, cur->p, "Expected \",\" or \"]\" at byte %zu.");
 	}
 }
 

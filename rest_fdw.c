@@ -56,6 +56,8 @@
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/fmgroids.h"
+#include "utils/hsearch.h"
+#include "common/hashfn.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -186,6 +188,9 @@ typedef struct RestScanState
 	int64		next_ahead;		/* index of the next page to ask for */
 	RestAhead	ahead[REST_MAX_PREFETCH];	/* asked for, in page order */
 	int			nahead;
+
+	/* hashes of the page URLs followed, against link cycles */
+	HTAB	   *pages_seen;
 
 	/* an IN list split over several requests */
 	int			split_param;
@@ -359,6 +364,7 @@ static void cancel_ahead(RestScanState *st);
 static void read_all_pages(RestScanState *st);
 static void find_next_page(RestScanState *st, RestResponse *resp);
 static bool next_split_chunk(RestScanState *st);
+static bool remember_page(RestScanState *st, const char *url);
 static void store_row(RestScanState *st, TupleTableSlot *slot);
 static void fetch_count(RestScanState *st, TupleTableSlot *slot);
 static int64 eval_int8(RestScanState *st, int index);
@@ -1461,6 +1467,7 @@ start_scan(RestScanState *st, ForeignScanState *node)
 	st->split_param = -1;
 	resetStringInfo(&st->next_url);
 	MemoryContextReset(st->scan_cxt);
+	st->pages_seen = NULL;
 
 	oldcxt = MemoryContextSwitchTo(st->scan_cxt);
 	foreach(lc, st->expr_states)
@@ -2100,16 +2107,49 @@ find_next_page(RestScanState *st, RestResponse *resp)
 					 errdetail("The service sent \"%s\" while the server's base_url is \"%s\".",
 							   next, table->base_url),
 					 errcontext("remote request GET %s", st->page_url)));
-		if (strcmp(next, st->page_url) == 0)
+		if (!remember_page(st, next))
 			ereport(ERROR,
 					(errcode(ERRCODE_FDW_ERROR),
-					 errmsg("next page link points to the same page"),
+					 errmsg("next page link leads back to a page already read"),
+					 errdetail("The service sent \"%s\" again.", next),
 					 errcontext("remote request GET %s", st->page_url)));
 		resetStringInfo(&st->next_url);
 		appendStringInfoString(&st->next_url, next);
 		st->have_next = true;
 	}
 	MemoryContextSwitchTo(oldcxt);
+}
+
+/*
+ * remember_page
+ *		Note that a page URL is read by this scan; false if it already was,
+ *		which would make the scan go round in circles.
+ */
+static bool
+remember_page(RestScanState *st, const char *url)
+{
+	uint64		key = hash_bytes_extended((const unsigned char *) url,
+										  strlen(url), 0);
+	bool		found;
+
+	if (st->pages_seen == NULL)
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = sizeof(uint64);
+		ctl.entrysize = sizeof(uint64);
+		ctl.hcxt = st->scan_cxt;
+		st->pages_seen = hash_create("rest_fdw pages read", 64, &ctl,
+									 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		/* the page the links start from */
+		key = hash_bytes_extended((const unsigned char *) st->page_url,
+								  strlen(st->page_url), 0);
+		(void) hash_search(st->pages_seen, &key, HASH_ENTER, NULL);
+		key = hash_bytes_extended((const unsigned char *) url,
+								  strlen(url), 0);
+	}
+	(void) hash_search(st->pages_seen, &key, HASH_ENTER, &found);
+	return !found;
 }
 
 /*
@@ -3027,6 +3067,8 @@ collect_keys(RestTable *table, MemoryContext cxt)
 										 ALLOCSET_DEFAULT_SIZES);
 	st->row_cxt = AllocSetContextCreate(cxt, "rest_fdw row",
 										ALLOCSET_DEFAULT_SIZES);
+	st->scan_cxt = AllocSetContextCreate(cxt, "rest_fdw scan",
+										 ALLOCSET_SMALL_SIZES);
 	set_first_url(st);
 
 	while (st->have_next)
@@ -3046,6 +3088,7 @@ collect_keys(RestTable *table, MemoryContext cxt)
 	}
 	MemoryContextDelete(st->page_cxt);
 	MemoryContextDelete(st->row_cxt);
+	MemoryContextDelete(st->scan_cxt);
 	return keys;
 }
 

@@ -85,6 +85,14 @@ SELECT * FROM small_books;
 -- a next link to another origin is refused
 SELECT svc('POST', '/_fault?path=/api/plain/books/&raw=%7B%22next%22%3A%22http%3A%2F%2Fevil.test%2Fx%22%2C%22results%22%3A%5B%5D%7D');
 SELECT * FROM plain_books;
+-- next links that go round in circles are refused, not followed forever
+SELECT svc('POST', '/_fault?path=/api/plain/books/&raw=%7B%22next%22%3A%22%3Fpage%3D2%22%2C%22results%22%3A%5B%7B%22id%22%3A1%2C%22title%22%3A%22a%22%7D%5D%7D');
+SELECT svc('POST', '/_fault?path=/api/plain/books/&raw=%7B%22next%22%3A%22%2Fapi%2Fplain%2Fbooks%2F%22%2C%22results%22%3A%5B%7B%22id%22%3A2%2C%22title%22%3A%22b%22%7D%5D%7D');
+SELECT * FROM plain_books;
+SELECT svc('POST', '/_reset');
+SELECT svc('POST', '/_fault?path=/api/plain/books/&raw=%7B%22next%22%3A%22%22%2C%22results%22%3A%5B%7B%22id%22%3A1%2C%22title%22%3A%22a%22%7D%5D%7D');
+SELECT try('SELECT * FROM plain_books');
+SELECT requests();
 -- a redirect to file:// is refused
 SELECT svc('POST', '/_fault?path=/api/plain/books/&redirect=file%3A%2F%2F%2Fetc%2Fpasswd');
 SELECT try('SELECT * FROM plain_books');

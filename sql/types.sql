@@ -80,3 +80,16 @@ SELECT * FROM types_badarr2;
 -- only the columns a query reads are converted
 SELECT id FROM types_badint ORDER BY id;
 SELECT requests();
+
+-- JSON Pointer segments that are array indexes (RFC 6901) select elements;
+-- "-" (past the end) and "01" (leading zero) never match
+CREATE FOREIGN TABLE types_ptr (
+  id     integer,
+  deep0  integer OPTIONS (field '/obj/nested/deep/0'),
+  deep1  jsonb   OPTIONS (field '/obj/nested/deep/1'),
+  deep1x jsonb   OPTIONS (field '/obj/nested/deep/1/x'),
+  past   jsonb   OPTIONS (field '/obj/nested/deep/-'),
+  lead0  jsonb   OPTIONS (field '/obj/nested/deep/01'),
+  arr1   text    OPTIONS (field '/arr_txt/1')
+) SERVER svc OPTIONS (resource 'plain/types/');
+SELECT * FROM types_ptr ORDER BY id;

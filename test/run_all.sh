@@ -67,6 +67,13 @@ if [ $status -ne 0 ]; then
 	failed=$((failed > 0 ? failed : 1))
 fi
 
+echo "== a bounded fuzz run of the scan (its own cluster; make fuzz runs longer)"
+if bash test/fuzz/run.sh --seconds 60 2>&1 | tee "$work/fuzz.log" | tail -n 5; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+fi
+
 echo "== cancel and terminate of requests in progress"
 status=0
 bash test/cancel_backend.sh 2>&1 | tee "$work/cancel.log" || status=1
