@@ -46,3 +46,8 @@ fuzz:
 .PHONY: valgrind
 valgrind:
 	bash test/valgrind.sh test/valgrind-results.txt
+
+# pgbench, 16 clients for 60 s, against a 4-process service behind nginx.
+.PHONY: loadtest
+loadtest:
+	bash test/loadtest.sh test/loadtest-results.txt
