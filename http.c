@@ -30,7 +30,8 @@
  *	 will read next (RestStartRequest) while it reads the current one, and
  *	 collects them in order (RestFinishRequest).  Each cache entry keeps a
  *	 small pool of transfers; one in use is owned by its caller until
- *	 released, or by the end of the transaction, which releases all.
+ *	 released, or until the (sub)transaction that started it aborts, or
+ *	 the transaction ends.
  *
  * - Every request option is set on the easy handle for each request;
  *	 nothing is inherited from the previous request.  Secrets from the user
@@ -190,6 +191,7 @@ typedef struct RestTransfer
 {
 	CURL	   *easy;
 	bool		in_use;			/* owned by a request or a scan */
+	SubTransactionId subid;		/* subtransaction that started it */
 	bool		active;			/* added to the multi handle */
 	bool		done;			/* libcurl reported completion */
 	CURLcode	result;			/* completion code, once done */
@@ -377,6 +379,8 @@ static bool rest_any_in_use(RestConnection *conn);
 static RestTransfer *rest_acquire_transfer(RestConnection *conn);
 static void rest_release_transfer(RestConnection *conn, RestTransfer *xfer);
 static void rest_xact_callback(XactEvent event, void *arg);
+static void rest_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+								  SubTransactionId parentSubid, void *arg);
 static bool rest_method_retriable(RestTable *table, RestRequest *req);
 static char *rest_idempotency_header(RestTable *table);
 static int64 rest_retry_delay(RestTransfer *xfer, RestTable *table,
@@ -484,6 +488,7 @@ rest_init(void)
 
 	on_proc_exit(rest_exit_callback, (Datum) 0);
 	RegisterXactCallback(rest_xact_callback, NULL);
+	RegisterSubXactCallback(rest_subxact_callback, NULL);
 }
 
 /*
@@ -743,6 +748,41 @@ rest_xact_callback(XactEvent event, void *arg)
 		for (i = 0; i < REST_MAX_TRANSFERS; i++)
 			if (conn->xfers[i] != NULL && conn->xfers[i]->in_use)
 				rest_release_transfer(conn, conn->xfers[i]);
+	}
+}
+
+/*
+ * rest_subxact_callback
+ *		When a subtransaction aborts, release the transfers it started: the
+ *		scans that owned them are gone.  Those of a committed one now belong
+ *		to its parent (a cursor's scan may still read them).
+ */
+static void
+rest_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+					  SubTransactionId parentSubid, void *arg)
+{
+	HASH_SEQ_STATUS scan;
+	RestConnection *conn;
+	int			i;
+
+	if ((event != SUBXACT_EVENT_ABORT_SUB &&
+		 event != SUBXACT_EVENT_COMMIT_SUB) || ConnectionHash == NULL)
+		return;
+
+	hash_seq_init(&scan, ConnectionHash);
+	while ((conn = (RestConnection *) hash_seq_search(&scan)) != NULL)
+	{
+		for (i = 0; i < REST_MAX_TRANSFERS; i++)
+		{
+			RestTransfer *xfer = conn->xfers[i];
+
+			if (xfer == NULL || !xfer->in_use || xfer->subid != mySubid)
+				continue;
+			if (event == SUBXACT_EVENT_ABORT_SUB)
+				rest_release_transfer(conn, xfer);
+			else
+				xfer->subid = parentSubid;
+		}
 	}
 }
 
@@ -1822,6 +1862,7 @@ RestStartRequest(RestConnection *conn, RestTable *table, RestRequest *req)
 			strlcpy(xfer->key_header, rest_idempotency_header(table),
 					sizeof(xfer->key_header));
 		INSTR_TIME_SET_CURRENT(xfer->started);
+		xfer->subid = GetCurrentSubTransactionId();
 		rest_transfer_setup(xfer, table, req,
 							xfer->key_header[0] ? xfer->key_header : NULL);
 		rest_transfer_start(conn, xfer);

@@ -67,3 +67,23 @@ SELECT array_agg(id) FROM jbooks;
 SELECT r FROM requests() r ORDER BY r;
 -- EXPLAIN ANALYZE counts every request
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT * FROM jbooks;
+
+-- an error while pages are asked ahead, caught by a subtransaction, gives
+-- their transfers back: many such errors in one transaction do not use up
+-- the connection's transfers
+CREATE FOREIGN TABLE books_narrow (id bigint, title varchar(4))
+  SERVER svc OPTIONS (resource 'books/', pagination 'page',
+                      page_size_param 'page_size', page_size '1');
+DO $$
+DECLARE
+  failures int := 0;
+BEGIN
+  FOR i IN 1..10 LOOP
+    IF try('SELECT * FROM books_narrow') LIKE '22001:%' THEN
+      failures := failures + 1;
+    END IF;
+  END LOOP;
+  RAISE NOTICE '% failures', failures;
+END $$;
+SELECT count(*) FROM books_narrow WHERE id = 4;
+SELECT count(*) > 0 AS asked FROM requests();
