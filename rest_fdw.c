@@ -372,6 +372,8 @@ static int64 count_rows(RestScanState *st, RestResponse *first);
 
 /* modification helpers */
 static Oid	result_rel_user(ResultRelInfo *rinfo, EState *estate);
+static char *insert_body(RestModifyState *st, TupleTableSlot *slot,
+						 size_t *len);
 static bool response_row(RestTable *table, const char *url,
 						 RestResponse *resp, RestJsonValue *values);
 static void fill_slot_from_response(RestModifyState *st, TupleTableSlot *slot,
@@ -2318,6 +2320,25 @@ restBeginForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 }
 
 /*
+ * insert_body
+ *		The JSON object an INSERT sends for one row: the columns it names,
+ *		less a NULL key, which the service assigns.
+ */
+static char *
+insert_body(RestModifyState *st, TupleTableSlot *slot, size_t *len)
+{
+	RestTable  *table = st->table;
+	bool	   *send = palloc(sizeof(bool) * Max(table->ncolumns, 1));
+
+	slot_getallattrs(slot);
+	memcpy(send, st->send, sizeof(bool) * table->ncolumns);
+	if (table->key_index >= 0 && slot->tts_isnull[table->key_index])
+		send[table->key_index] = false;
+	return RestBuildBody(table, slot->tts_tupleDescriptor, slot->tts_values,
+						 slot->tts_isnull, send, len);
+}
+
+/*
  * restExecForeignInsert
  *		POST one row to the collection; fill the slot from the response.
  */
@@ -2330,23 +2351,13 @@ restExecForeignInsert(EState *estate, ResultRelInfo *rinfo,
 	RestRequest req = {0};
 	RestResponse resp = {0};
 	MemoryContext oldcxt;
-	bool	   *send;
 
 	MemoryContextReset(st->temp_cxt);
 	oldcxt = MemoryContextSwitchTo(st->temp_cxt);
 
-	slot_getallattrs(slot);
-	send = palloc(sizeof(bool) * Max(table->ncolumns, 1));
-	memcpy(send, st->send, sizeof(bool) * table->ncolumns);
-	/* a NULL key is left out so that the service assigns one */
-	if (table->key_index >= 0 && slot->tts_isnull[table->key_index])
-		send[table->key_index] = false;
-
 	req.method = "POST";
 	req.url = table->collection_url;
-	req.body = RestBuildBody(table, slot->tts_tupleDescriptor,
-							 slot->tts_values, slot->tts_isnull, send,
-							 &req.body_len);
+	req.body = insert_body(st, slot, &req.body_len);
 	req.extra_headers = returning_extra_headers(table);
 	perform_or_fail(st, &req, &resp, false);
 
@@ -2400,27 +2411,18 @@ restExecForeignBatchInsert(EState *estate, ResultRelInfo *rinfo,
 	RestResponse resp = {0};
 	StringInfoData body;
 	MemoryContext oldcxt;
-	bool	   *send;
 	int			i;
 
 	MemoryContextReset(st->temp_cxt);
 	oldcxt = MemoryContextSwitchTo(st->temp_cxt);
-	send = palloc(sizeof(bool) * Max(table->ncolumns, 1));
 
 	initStringInfo(&body);
 	appendStringInfoChar(&body, '[');
 	for (i = 0; i < *numSlots; i++)
 	{
-		TupleTableSlot *slot = slots[i];
 		size_t		len;
-		char	   *row;
+		char	   *row = insert_body(st, slots[i], &len);
 
-		slot_getallattrs(slot);
-		memcpy(send, st->send, sizeof(bool) * table->ncolumns);
-		if (table->key_index >= 0 && slot->tts_isnull[table->key_index])
-			send[table->key_index] = false;
-		row = RestBuildBody(table, slot->tts_tupleDescriptor,
-							slot->tts_values, slot->tts_isnull, send, &len);
 		if (i > 0)
 			appendStringInfoChar(&body, ',');
 		appendBinaryStringInfo(&body, row, len);
