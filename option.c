@@ -183,16 +183,6 @@ rest_fdw_validator(PG_FUNCTION_ARGS)
 }
 
 /*
- * RestIsValidOption
- *		Is this the name of an option of the given catalog?
- */
-bool
-RestIsValidOption(const char *option, Oid context)
-{
-	return find_option(option, context) != NULL;
-}
-
-/*
  * find_option
  *		Look an option up in rest_options.
  */

@@ -148,7 +148,6 @@ typedef struct RestTable
 
 /* option.c */
 extern RestTable *RestGetTable(Oid relid, Oid userid);
-extern bool RestIsValidOption(const char *option, Oid context);
 extern RestTable *RestGetServerTable(Oid serverid, Oid userid);
 
 /* import.c */
@@ -333,6 +332,5 @@ extern char *RestExplainUrl(RestTable *table, List *params, List *exprs);
 extern int	RestFindSplitParam(List *params, RestParamValue *values,
 							   int *nelems);
 extern char *RestItemUrl(RestTable *table, const char *key_text);
-extern char *RestCollectionUrl(RestTable *table);
 
 #endif							/* REST_FDW_H */
