@@ -75,6 +75,7 @@ typedef struct DeparseContext
 	RestTable  *table;
 	List	  **exprs;			/* values computed at execution */
 	bool		needs_recheck;	/* the service may not match exactly */
+	bool		inexact;		/* its answer may differ from ours */
 } DeparseContext;
 
 /* A condition on one column, recognised from an expression. */
@@ -139,6 +140,7 @@ RestClassifyConditions(PlannerInfo *root, RelOptInfo *baserel,
 		ColumnCondition cond;
 
 		cxt.needs_recheck = table->dialect != REST_DIALECT_POSTGREST;
+		cxt.inexact = false;
 		if (table->dialect == REST_DIALECT_POSTGREST)
 			params = deparse_postgrest_tree(&cxt, ri->clause);
 		else if (recognise_condition(&cxt, ri->clause, &cond))
@@ -153,6 +155,8 @@ RestClassifyConditions(PlannerInfo *root, RelOptInfo *baserel,
 		pushdown->remote_conds = lappend(pushdown->remote_conds, ri);
 		if (cxt.needs_recheck)
 			pushdown->recheck_conds = lappend(pushdown->recheck_conds, ri);
+		if (cxt.inexact)
+			pushdown->inexact_conds = lappend(pushdown->inexact_conds, ri);
 		if (IsA(ri->clause, ScalarArrayOpExpr))
 			pushdown->has_in_list = true;
 	}
@@ -176,6 +180,7 @@ RestIsPushableCondition(PlannerInfo *root, RelOptInfo *baserel,
 	cxt.table = table;
 	cxt.exprs = &exprs;
 	cxt.needs_recheck = false;
+	cxt.inexact = false;
 	if (!recognise_condition(&cxt, clause, &cond) ||
 		cond.lookup != REST_LOOKUP_EXACT)
 		return false;
@@ -537,6 +542,13 @@ deparse_simple(DeparseContext *cxt, ColumnCondition *cond)
 		!(cond->col->lookups & ((uint32) 1 << cond->lookup)))
 		return NIL;
 
+	/* case folding and patterns may differ in detail from ours */
+	if (cond->lookup != REST_LOOKUP_EXACT && cond->lookup != REST_LOOKUP_NE &&
+		cond->lookup != REST_LOOKUP_LT && cond->lookup != REST_LOOKUP_LTE &&
+		cond->lookup != REST_LOOKUP_GT && cond->lookup != REST_LOOKUP_GTE &&
+		cond->lookup != REST_LOOKUP_IN && cond->lookup != REST_LOOKUP_ISNULL)
+		cxt->inexact = true;
+
 	if (table->dialect == REST_DIALECT_JSON_SERVER)
 	{
 		switch (cond->lookup)
@@ -792,6 +804,7 @@ postgrest_condition_segments(DeparseContext *cxt, ColumnCondition *cond,
 				*segments = lappend(*segments, makeString(buf.data));
 				/* case folding and patterns may differ in detail: recheck */
 				cxt->needs_recheck = true;
+				cxt->inexact = true;
 				return true;
 			}
 	}

@@ -297,6 +297,10 @@ typedef struct RestPushdown
 	List	   *remote_conds;	/* RestrictInfos sent to the service */
 	List	   *local_conds;	/* RestrictInfos checked here only */
 	List	   *recheck_conds;	/* sent, and checked here again */
+	List	   *inexact_conds;	/* of recheck_conds, those the service may
+								 * evaluate differently (patterns, case
+								 * folding, loose comparisons): with any,
+								 * LIMIT, OFFSET and count(*) stay local */
 	bool		has_in_list;	/* an IN list that may be split */
 } RestPushdown;
 
