@@ -2995,6 +2995,9 @@ RestReportResponseError(RestTable *table, RestRequest *req,
 	error_context_stack = &errcallback;
 
 	detail = rest_error_detail(resp, &sqlstate);
+	/* a duplicate is a unique violation, which clients (Django) act on */
+	if (sqlstate == 0 && RestIsDuplicateRefusal(table, resp))
+		sqlstate = ERRCODE_UNIQUE_VIOLATION;
 
 #define REST_ERRCODE(code) errcode(sqlstate != 0 ? sqlstate : (code))
 #define REST_ERRDETAIL() (detail ? errdetail_internal("%s", detail) : 0)

@@ -3022,7 +3022,7 @@ written_row_error(CmdType operation, RestRequest *req, RestResponse *resp,
 						verb),
 				 errdetail_internal("%s %s returned HTTP %ld: %s%s%s", req->method,
 									req->url, resp->status, edata->message,
-									edata->detail ? " " : "",
+									edata->detail ? ": " : "",
 									edata->detail ? edata->detail : ""),
 				 errhint("The %s took effect on the service, and a rollback does not undo it.",
 						 command)));
