@@ -3078,12 +3078,12 @@ RestIsDuplicateRefusal(RestTable *table, RestResponse *resp)
 	json_t	   *root;
 	bool		result = false;
 
+	if (resp->status == 409 && table->dialect != REST_DIALECT_POSTGREST)
+		return true;
 	if (table->dialect == REST_DIALECT_JSON_SERVER)
 		return resp->status == 500 && resp->body != NULL &&
 			resp->body_len >= sizeof(js_duplicate) - 1 &&
 			strncmp(resp->body, js_duplicate, sizeof(js_duplicate) - 1) == 0;
-	if (resp->status == 409 && table->dialect != REST_DIALECT_POSTGREST)
-		return true;
 	if (resp->status != (table->dialect == REST_DIALECT_POSTGREST ? 409 : 400) ||
 		resp->body == NULL || resp->body_len == 0)
 		return false;
@@ -3110,7 +3110,8 @@ RestIsDuplicateRefusal(RestTable *table, RestResponse *resp)
  *		Is a Django REST framework 400 body made only of the messages of
  *		its uniqueness validators?  {"field": ["<model> with this <field>
  *		already exists."]}, {"non_field_errors": ["The fields a, b must make
- *		a unique set."]}: Django's and DRF's own English messages.
+ *		a unique set."]}, "This field must be unique.": Django's and DRF's
+ *		own English messages.
  */
 static bool
 rest_drf_unique_errors(json_t *root)
@@ -3144,6 +3145,9 @@ rest_drf_unique_message(const char *text)
 		return false;
 	if (strstr(text, " with this ") != NULL &&
 		rest_ends_with(text, " already exists."))
+		return true;
+	if (strcmp(text, "This field must be unique.") == 0 ||
+		strncmp(text, "This field must be unique for the ", 34) == 0)
 		return true;
 	return strncmp(text, "The fields ", 11) == 0 &&
 		rest_ends_with(text, " must make a unique set.");

@@ -2935,7 +2935,7 @@ write_outcome(RestModifyState *st, RestRequest *req, RestResponse *resp,
 			  TupleTableSlot *slot, bool read_row)
 {
 	MemoryContext cxt = CurrentMemoryContext;
-	const char *what = psprintf("%s %s", req->method, req->url);
+	const char *what;
 	volatile bool have_row = false;
 
 	if (response_is_empty_array(resp))
@@ -2943,6 +2943,7 @@ write_outcome(RestModifyState *st, RestRequest *req, RestResponse *resp,
 	if (!read_row)
 		return REST_WRITE_DONE;
 
+	what = psprintf("%s %s", req->method, req->url);
 	PG_TRY();
 	{
 		if (response_row(st->table, what, resp, st->values))

@@ -80,7 +80,14 @@ SELECT try($$INSERT INTO books (title) VALUES ('') ON CONFLICT DO NOTHING$$);
 -- a 409 from a service that is not PostgREST
 SELECT svc('POST', '/_fault?path=/api/books/&method=POST&status=409');
 INSERT INTO books (title) VALUES ('Conflicting') ON CONFLICT DO NOTHING RETURNING id;
--- without ON CONFLICT a duplicate stays a unique violation
+-- DRF's other uniqueness messages skip the row; with another error
+-- besides, the row is refused for more than a duplicate
+SELECT svc('POST', '/_fault?path=/api/books/&method=POST&status=400&body=%7B%22non_field_errors%22%3A%5B%22The%20fields%20title%2C%20author%20must%20make%20a%20unique%20set.%22%5D%7D');
+SELECT svc('POST', '/_fault?path=/api/books/&method=POST&status=400&body=%7B%22title%22%3A%5B%22This%20field%20must%20be%20unique.%22%5D%7D');
+INSERT INTO books (title) VALUES ('Together'), ('Unique') ON CONFLICT DO NOTHING;
+SELECT svc('POST', '/_fault?path=/api/books/&method=POST&status=400&body=%7B%22title%22%3A%5B%22book%20with%20this%20title%20already%20exists.%22%5D%2C%22price%22%3A%5B%22A%20valid%20number%20is%20required.%22%5D%7D');
+SELECT try($$INSERT INTO books (title) VALUES ('Mixed') ON CONFLICT DO NOTHING$$);
+-- without ON CONFLICT a duplicate is a unique violation
 SELECT try($$INSERT INTO books (title) VALUES ('Dune')$$);
 SELECT requests();
 -- what PostgreSQL itself refuses on a foreign table, which has no unique
