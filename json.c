@@ -33,6 +33,8 @@
  */
 #include "postgres.h"
 
+#include <ctype.h>
+#include <float.h>
 #include <math.h>
 
 #include "rest_fdw.h"
@@ -1786,9 +1788,18 @@ non_finite_error(void)
 static void
 check_javascript_number(const char *digits)
 {
-	double		d = strtod(digits, NULL);
+	double		d;
 	char		shortest[DOUBLE_SHORTEST_DECIMAL_LEN];
+	int			ndigits = 0;
 
+	/* up to DBL_DIG significant digits come back unchanged */
+	for (const char *p = digits; *p; p++)
+		if (isdigit((unsigned char) *p))
+			ndigits++;
+	if (ndigits <= DBL_DIG)
+		return;
+
+	d = strtod(digits, NULL);
 	if (!isinf(d))
 	{
 		Datum		sent;
