@@ -16,8 +16,13 @@
  *   rows in place with the streaming reader of json.c; each row's datums
  *   live in a context reset per row.
  * - A condition sent to a service that may ignore it is checked locally
- *   too, and LIMIT/OFFSET are sent only when every condition is sent; so
- *   no wrong row reaches the query.
+ *   too, and LIMIT/OFFSET and count(*) are sent only when every condition
+ *   is sent and evaluated by the service as here; so no wrong row reaches
+ *   the query.  Under a LIMIT the service applies, a row failing such a
+ *   check is an error: the service ignored a filter and rows are missing.
+ * - Pages that cannot start at an OFFSET are read from row 0 and the rows
+ *   skipped here; numbered pages are checked to be the window asked for
+ *   before a row of them is returned.
  * - Writes take effect on the service at once; a ROLLBACK does not undo
  *   them.
  *
@@ -1669,7 +1674,7 @@ check_sent_conditions(RestScanState *st, ForeignScanState *node,
 					(errcode(ERRCODE_FDW_INCONSISTENT_DESCRIPTOR_INFORMATION),
 					 errmsg("service returned a row of foreign table \"%s\" that fails a condition sent to it",
 							st->table->relname),
-					 errdetail("A row from GET %s does not satisfy %s.  The service applies LIMIT and OFFSET, so rows would be missing from the result.",
+					 errdetail("A row from GET %s does not satisfy %s. The service applies LIMIT and OFFSET, so rows would be missing from the result.",
 							   st->page_url, (char *) lfirst(lt)),
 					 errhint("Remove the filter from the table option \"filters\" unless the service applies it exactly.")));
 	}

@@ -291,4 +291,20 @@ SELECT same_rows($$SELECT id FROM (SELECT id FROM %1$s ORDER BY title
                    FETCH FIRST 2 ROWS WITH TIES) s ORDER BY id$$);
 SELECT requests();
 
+-- a LIMIT per outer row (a correlated subquery), and one from a subquery
+CREATE TABLE local_authors (id bigint);
+INSERT INTO local_authors VALUES (1), (2), (3), (4);
+EXPLAIN (VERBOSE, COSTS OFF)
+  SELECT a.id, (SELECT b.id FROM books b WHERE b.author_id = a.id
+                ORDER BY b.id DESC LIMIT 1 OFFSET 1) FROM local_authors a;
+SELECT same_rows($$SELECT a.id, (SELECT b.id FROM %1$s b WHERE b.author_id = a.id
+                   ORDER BY b.id DESC LIMIT 1 OFFSET 1) FROM local_authors a
+                   ORDER BY a.id$$);
+SELECT requests();
+EXPLAIN (VERBOSE, COSTS OFF)
+  SELECT id FROM pg_books ORDER BY id LIMIT (SELECT 2) OFFSET (SELECT 1);
+SELECT same_rows($$SELECT id FROM %1$s ORDER BY id LIMIT (SELECT 2) OFFSET (SELECT 1)$$,
+                 'pg_books');
+SELECT requests();
+
 SELECT svc('POST', '/_reset');
