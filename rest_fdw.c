@@ -2108,7 +2108,7 @@ page_holds_window(int64 rows, bool has_next, int64 total, int64 start,
 	if (total < 0)
 		return rows == size && has_next;
 	return rows == Min(size, Max(total - start, 0)) &&
-		has_next == (total > start + size);
+		has_next == (total - start > size);
 }
 
 /*
