@@ -965,13 +965,49 @@ RestProjectionParams(RestTable *table, List *retrieved)
 }
 
 /*
+ * const_int8
+ *		The value of a LIMIT or OFFSET expression known at planning: false
+ *		if it is not a constant; *isnull for NULL (LIMIT ALL).
+ */
+static bool
+const_int8(Node *node, int64 *value, bool *isnull)
+{
+	*value = 0;
+	*isnull = node == NULL;
+	if (node == NULL)
+		return true;
+	if (!IsA(node, Const))
+		return false;
+	*isnull = ((Const *) node)->constisnull;
+	if (!*isnull)
+		*value = DatumGetInt64(((Const *) node)->constvalue);
+	return true;
+}
+
+/*
  * RestCanPushLimit
  *		Can the service apply LIMIT and OFFSET itself?  The values must be
- *		constants where the dialect needs to know them at planning.
+ *		constants where the dialect needs to know them at planning.  A
+ *		negative constant stays local, so that the executor reports it; an
+ *		OFFSET without LIMIT only where the first page can start at it.
  */
 bool
 RestCanPushLimit(RestTable *table, Node *limit, Node *offset)
 {
+	int64		n;
+	int64		m;
+	bool		limit_null;
+	bool		offset_null;
+	bool		limit_known = const_int8(limit, &n, &limit_null);
+	bool		offset_known = const_int8(offset, &m, &offset_null);
+
+	if ((limit_known && !limit_null && n < 0) ||
+		(offset_known && !offset_null && m < 0))
+		return false;
+	if (limit_known && limit_null && offset_known && !offset_null && m > 0 &&
+		!RestCanSendOffset(table, -1))
+		return false;
+
 	if (table->dialect != REST_DIALECT_DRF)
 		return true;
 	if (table->pagination == REST_PAGES_LIMIT)
@@ -979,20 +1015,35 @@ RestCanPushLimit(RestTable *table, Node *limit, Node *offset)
 	if (table->pagination == REST_PAGES_PAGE && table->page_size_param != NULL)
 	{
 		/* LIMIT n OFFSET k*n, as Django's admin pages, is page k+1 */
-		int64		n;
-		int64		m = 0;
-
-		if (limit == NULL || !IsA(limit, Const) || ((Const *) limit)->constisnull)
+		if (!limit_known || limit_null || !offset_known)
 			return false;
-		n = DatumGetInt64(((Const *) limit)->constvalue);
-		if (offset != NULL)
-		{
-			if (!IsA(offset, Const))
-				return false;
-			if (!((Const *) offset)->constisnull)
-				m = DatumGetInt64(((Const *) offset)->constvalue);
-		}
 		return n > 0 && m % n == 0;
+	}
+	return false;
+}
+
+/*
+ * RestCanSendOffset
+ *		Can the first page of a scan start at a row offset, when the scan
+ *		has this LIMIT (-1: none)?  json-server starts its numbered pages
+ *		at row 0, and Django REST framework's limit/offset pagination may
+ *		ignore an offset without a limit (no default limit); then the scan
+ *		asks from row 0 and skips the rows itself.
+ */
+bool
+RestCanSendOffset(RestTable *table, int64 limit)
+{
+	if (limit >= 0)
+		return true;
+	switch (table->dialect)
+	{
+		case REST_DIALECT_DRF:
+			return table->pagination == REST_PAGES_LIMIT &&
+				table->page_size > 0;
+		case REST_DIALECT_POSTGREST:
+			return true;
+		case REST_DIALECT_JSON_SERVER:
+			return false;
 	}
 	return false;
 }
@@ -1000,8 +1051,10 @@ RestCanPushLimit(RestTable *table, Node *limit, Node *offset)
 /*
  * RestAppendPageParams
  *		Append the parameters asking for a page: rows [offset, offset +
- *		limit) when limit >= 0, else the first page of the table's size;
- *		with count_only, the smallest page that still carries the count.
+ *		limit) when limit >= 0, else the first page of the table's size
+ *		from offset (from row 0 where RestCanSendOffset says it cannot
+ *		start at an offset); with count_only, the smallest page that still
+ *		carries the count.
  */
 int64
 RestAppendPageParams(StringInfo url, RestTable *table, int64 limit,
@@ -1028,6 +1081,9 @@ RestAppendPageParams(StringInfo url, RestTable *table, int64 limit,
 				return 0;
 		}
 	}
+
+	if (!RestCanSendOffset(table, limit))
+		offset = 0;				/* the scan skips the rows itself */
 
 	if (size > 0 && table->page_size > 0 && limit >= 0 &&
 		table->dialect != REST_DIALECT_JSON_SERVER &&

@@ -324,6 +324,7 @@ extern List *RestSortParams(RestTable *table, PlannerInfo *root,
 							RelOptInfo *baserel, List *pathkeys);
 extern List *RestProjectionParams(RestTable *table, List *retrieved);
 extern bool RestCanPushLimit(RestTable *table, Node *limit, Node *offset);
+extern bool RestCanSendOffset(RestTable *table, int64 limit);
 extern int64 RestAppendPageParams(StringInfo url, RestTable *table,
 								  int64 limit, int64 offset, bool count_only);
 extern void RestAppendNthPageParams(StringInfo url, RestTable *table,

@@ -12,7 +12,8 @@ It serves, under /api/:
 * Django REST framework style collections (``/api/books/``,
   ``/api/authors/``, ``/api/types/``, ``/api/secure/``, ``/api/plain/<c>/``)
   with django-filter lookups, ``ordering`` and page-number or limit/offset
-  pagination;
+  pagination (``/api/capped/books/`` caps page_size at 3, as max_page_size;
+  ``/api/optlimit/authors/`` pages only when asked a limit);
 * a PostgREST emulation (``/api/pg/<c>``) with operator filters, ``or``/
   ``and`` trees, ``order``, ``select``, ``Prefer`` and ``Content-Range``;
 * a json-server 0.17 emulation (``/api/js/<c>``);
@@ -108,6 +109,10 @@ DRF = {
 }
 for _name in ("books", "authors", "types"):
     DRF["plain/" + _name] = dict(DRF[_name], pagination=None)
+# PageNumberPagination with max_page_size = 3: a larger page_size is capped
+DRF["capped/books"] = dict(DRF["books"], max_page_size=3)
+# LimitOffsetPagination without a default limit: no page without ?limit=
+DRF["optlimit/authors"] = dict(DRF["authors"], default_limit=None)
 
 PG_COLLECTIONS = ("books", "authors", "types")
 JS_COLLECTIONS = ("books", "authors", "types")
@@ -506,7 +511,8 @@ def drf_paginate(rows, cfg, params, url):
         if "page_size" in params:
             try:
                 size = positive_int(params["page_size"], strict=True,
-                                    cutoff=MAX_PAGE_SIZE)
+                                    cutoff=cfg.get("max_page_size",
+                                                   MAX_PAGE_SIZE))
             except ValueError:
                 pass
         pages = max(1, -(-count // size))
@@ -685,6 +691,9 @@ def handle_drf(req, key, ident):
             result = drf_order(result, cfg, params, schema)
             if cfg["pagination"] is None:
                 return Response(200, result)
+            if (cfg["pagination"] == "limitoffset"
+                    and cfg["default_limit"] is None and "limit" not in params):
+                return Response(200, result)  # DRF: no limit, no pagination
             return Response(200, drf_paginate(result, cfg, params, req.full_url()))
         if method == "POST":
             data = body()
@@ -1053,6 +1062,14 @@ def handle_pg(req, name):
         except ValueError:
             raise pg_parse_error("limit/offset", "expecting an integer")
         limit = PG_MAX_ROWS if limit is None else min(limit, PG_MAX_ROWS)
+        if prefs.get("count") == "exact" and offset > total:
+            # PGRST103: with a count, an offset past the last row is a 416
+            raise HttpError(416, {
+                "code": "PGRST103", "message": "Requested range not satisfiable",
+                "details": "An offset of %d was requested, but there are only "
+                           "%d rows." % (offset, total), "hint": None},
+                {"Content-Range": "*/%d" % total},
+                ctype="application/json; charset=utf-8")
         page = matched[offset:offset + max(limit, 0)]
         total_txt = str(total) if prefs.get("count") == "exact" else "*"
         if page:
@@ -1544,7 +1561,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if m and m.group(1) in JS_COLLECTIONS:
             return handle_js(self, m.group(1),
                              urllib.parse.unquote(m.group(2)) if m.group(2) else None)
-        m = re.fullmatch(r"((?:plain/)?[A-Za-z_]+)/(?:([^/]+)/)?", rest)
+        m = re.fullmatch(r"((?:plain/|capped/|optlimit/)?[A-Za-z_]+)/(?:([^/]+)/)?", rest)
         if m and m.group(1) in DRF:
             return handle_drf(self, m.group(1), m.group(2))
         raise HttpError(404, {"detail": "Not found."})
