@@ -1154,7 +1154,8 @@ RestAppendPageParams(StringInfo url, RestTable *table, int64 limit,
  *		Append the parameters of page n (counted from 0) of a collection read
  *		size rows at a time from row offset, asking for at most wanted rows
  *		in all (-1: no bound): the pages a scan asks for ahead, which must
- *		be those RestAppendPageParams began with.
+ *		be those RestAppendPageParams began with, and the pages ANALYZE
+ *		samples.
  */
 void
 RestAppendNthPageParams(StringInfo url, RestTable *table, int64 size,
@@ -1176,8 +1177,12 @@ RestAppendNthPageParams(StringInfo url, RestTable *table, int64 size,
 			}
 			else
 			{
-				snprintf(num, sizeof(num), INT64_FORMAT, size);
-				append_param(url, table->page_size_param, num);
+				/* without a page size parameter, pages of the service's size */
+				if (table->page_size_param != NULL)
+				{
+					snprintf(num, sizeof(num), INT64_FORMAT, size);
+					append_param(url, table->page_size_param, num);
+				}
 				snprintf(num, sizeof(num), INT64_FORMAT, offset / size + n + 1);
 				append_param(url, "page", num);
 			}

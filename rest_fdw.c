@@ -110,6 +110,8 @@ typedef struct RestRelationInfo
 	double		rows;			/* estimated rows of the collection */
 	const char *limit_note;		/* why the query's LIMIT stays local */
 	const char *count_note;		/* why its count(*) is not the service's */
+	double		remote_rows;	/* rows the service counts for the
+								 * conditions sent, or -1 if not asked */
 } RestRelationInfo;
 
 /*
@@ -511,6 +513,7 @@ rest_fdw_handler(PG_FUNCTION_ARGS)
 	routine->ExplainForeignModify = restExplainForeignModify;
 	routine->IsForeignRelUpdatable = restIsForeignRelUpdatable;
 	routine->ImportForeignSchema = RestImportForeignSchema;
+	routine->AnalyzeForeignTable = RestAnalyzeForeignTable;
 #if PG_VERSION_NUM >= 140000
 	routine->ExecForeignTruncate = restExecForeignTruncate;
 #endif
@@ -528,7 +531,9 @@ rest_fdw_handler(PG_FUNCTION_ARGS)
 /*
  * restGetForeignRelSize
  *		Read the table's options, decide what the service can filter, and
- *		estimate how many rows the scan returns.
+ *		estimate how many rows the scan returns: from ANALYZE's statistics
+ *		when the table has them, and from the service's count of the rows
+ *		matching the conditions sent with use_remote_estimate.
  */
 static void
 restGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
@@ -547,9 +552,18 @@ restGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
 						   &info->pushdown);
 	baserel->fdw_private = info;
 
-	info->rows = REST_DEFAULT_ROWS;
+	info->rows = RestCollectionRows(baserel, REST_DEFAULT_ROWS);
+	info->remote_rows = -1;
+	if (table->use_remote_estimate && info->key_expr == NULL)
+		info->remote_rows = RestRemoteRows(root, table, &info->pushdown);
 	if (info->key_expr != NULL)
 		baserel->rows = 1;
+	else if (info->remote_rows >= 0)
+		baserel->rows = clamp_row_est(info->remote_rows *
+									  clauselist_selectivity(root,
+															 info->pushdown.local_conds,
+															 0, JOIN_INNER,
+															 NULL));
 	else
 		baserel->rows = clamp_row_est(info->rows *
 									  clauselist_selectivity(root,
@@ -590,6 +604,7 @@ restGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel,
 
 	/* rows fetched: those the service's filters keep */
 	fetched = info->key_expr != NULL ? 1
+		: info->remote_rows >= 0 ? clamp_row_est(info->remote_rows)
 		: clamp_row_est(info->rows *
 						clauselist_selectivity(root,
 											   info->pushdown.remote_conds,
@@ -2273,31 +2288,10 @@ static void
 start_prefetch(RestScanState *st, RestResponse *resp)
 {
 	RestTable  *table = st->table;
-	const char *total_text = NULL;
 	int64		total;
 	int64		rows;
-	char	   *end;
 
-	switch (table->dialect)
-	{
-		case REST_DIALECT_DRF:
-			if (st->reader.count.kind == REST_JSON_NUMBER)
-				total_text = RestJsonValueText(&st->reader.count);
-			break;
-		case REST_DIALECT_POSTGREST:
-			if (resp->content_range != NULL &&
-				strchr(resp->content_range, '/') != NULL)
-				total_text = strchr(resp->content_range, '/') + 1;
-			break;
-		case REST_DIALECT_JSON_SERVER:
-			total_text = resp->total_count;
-			break;
-	}
-	if (total_text == NULL)
-		return;
-	errno = 0;
-	total = strtoll(total_text, &end, 10);
-	if (*end != '\0' || errno != 0 || total < 0)
+	if (!RestParseCount(RestCountText(table, resp, &st->reader), &total))
 		return;
 
 	rows = Max(total - st->page_offset, 0);
@@ -2442,25 +2436,14 @@ fetch_count(RestScanState *st, TupleTableSlot *slot)
 			headers = list_make1("Prefer: count=exact");
 		perform_get(st, st->page_url, headers, &resp);
 
-		switch (table->dialect)
+		if (table->dialect == REST_DIALECT_DRF)
 		{
-			case REST_DIALECT_DRF:
-				RestPageBegin(&st->reader, table, st->page_url, resp.body,
-							  resp.body_len);
-				while (RestPageNextRow(&st->reader, st->row))
-					;
-				if (st->reader.count.kind == REST_JSON_NUMBER)
-					count_text = RestJsonValueText(&st->reader.count);
-				break;
-			case REST_DIALECT_POSTGREST:
-				if (resp.content_range != NULL &&
-					strchr(resp.content_range, '/') != NULL)
-					count_text = strchr(resp.content_range, '/') + 1;
-				break;
-			case REST_DIALECT_JSON_SERVER:
-				count_text = resp.total_count;
-				break;
+			RestPageBegin(&st->reader, table, st->page_url, resp.body,
+						  resp.body_len);
+			while (RestPageNextRow(&st->reader, st->row))
+				;
 		}
+		count_text = RestCountText(table, &resp, &st->reader);
 		if (count_text == NULL && resp.body_len > 0 &&
 			table->dialect == REST_DIALECT_DRF)
 		{
@@ -2495,6 +2478,50 @@ fetch_count(RestScanState *st, TupleTableSlot *slot)
 		slot->tts_isnull[i] = false;
 	}
 	ExecStoreVirtualTuple(slot);
+}
+
+/*
+ * RestCountText
+ *		The text of the number of rows a response says its collection
+ *		holds, or NULL: the envelope's "count" (Django REST framework, read
+ *		by reader, whose rows must all be read), the total of PostgREST's
+ *		Content-Range, json-server's X-Total-Count.
+ */
+const char *
+RestCountText(RestTable *table, RestResponse *resp, RestPageReader *reader)
+{
+	switch (table->dialect)
+	{
+		case REST_DIALECT_DRF:
+			if (reader->count.kind == REST_JSON_NUMBER)
+				return RestJsonValueText(&reader->count);
+			break;
+		case REST_DIALECT_POSTGREST:
+			if (resp->content_range != NULL &&
+				strchr(resp->content_range, '/') != NULL)
+				return strchr(resp->content_range, '/') + 1;
+			break;
+		case REST_DIALECT_JSON_SERVER:
+			return resp->total_count;
+	}
+	return NULL;
+}
+
+/*
+ * RestParseCount
+ *		Parse the text of a row count; false if it is NULL or not a
+ *		non-negative integer.
+ */
+bool
+RestParseCount(const char *text, int64 *count)
+{
+	char	   *end;
+
+	if (text == NULL || text[0] == '\0')
+		return false;
+	errno = 0;
+	*count = strtoll(text, &end, 10);
+	return *end == '\0' && errno == 0 && *count >= 0;
 }
 
 /*

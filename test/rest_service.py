@@ -10,7 +10,9 @@ Python 3.11 standard library only so that it runs anywhere the tests run.
 It serves, under /api/:
 
 * Django REST framework style collections (``/api/books/``,
-  ``/api/authors/``, ``/api/types/``, ``/api/secure/``, ``/api/plain/<c>/``)
+  ``/api/authors/``, ``/api/types/``, ``/api/secure/``, ``/api/plain/<c>/``,
+  and ``/api/items/``, ``/api/items_lo/``: a generated collection of 3000
+  rows, by page and by limit/offset)
   with django-filter lookups, ``ordering`` and page-number or limit/offset
   pagination (``/api/capped/books/`` caps page_size at 3, as max_page_size;
   ``/api/optlimit/authors/`` pages only when asked a limit);
@@ -75,7 +77,26 @@ SCHEMAS = {
         "tm": "time",
     },
     "secure": {"id": "int", "secret_value": "text"},
+    "items": {"id": "int", "grp": "int", "category": "int", "label": "text",
+              "flag": "bool"},
 }
+
+# Data sets generated at reset instead of read from test/fixtures: a
+# collection larger than what ANALYZE samples.
+ITEMS_COUNT = 3000
+
+
+def generate_items():
+    """ITEMS_COUNT rows: grp 1 to 300, 10 rows each, scattered over the ids;
+    category 0 in every other row, 1 to 5 in turn in the others; label
+    unique; flag in every third row."""
+    return [{"id": i, "grp": i * 7 % 300 + 1,
+             "category": 0 if i % 2 == 0 else i // 2 % 5 + 1,
+             "label": "item %05d" % i, "flag": i % 3 == 0}
+            for i in range(1, ITEMS_COUNT + 1)]
+
+
+GENERATED = {"items": generate_items}
 
 # Defaults for members absent on create (anything not listed defaults to null).
 DEFAULTS = {"books": {"tags": []}}
@@ -106,6 +127,14 @@ DRF = {
         "data": "secure", "pagination": None, "auth": True,
         "filters": ["id"], "ordering": ["id"],
     },
+    "items": {
+        "data": "items", "pagination": "page", "page_size": 10,
+        "filters": ["id", "grp", "category", "flag"], "ordering": ["id"],
+    },
+    "items_lo": {
+        "data": "items", "pagination": "limitoffset", "default_limit": 10,
+        "filters": ["id", "grp", "category", "flag"], "ordering": ["id"],
+    },
 }
 for _name in ("books", "authors", "types"):
     DRF["plain/" + _name] = dict(DRF[_name], pagination=None)
@@ -114,8 +143,8 @@ DRF["capped/books"] = dict(DRF["books"], max_page_size=3)
 # LimitOffsetPagination without a default limit: no page without ?limit=
 DRF["optlimit/authors"] = dict(DRF["authors"], default_limit=None)
 
-PG_COLLECTIONS = ("books", "authors", "types")
-JS_COLLECTIONS = ("books", "authors", "types")
+PG_COLLECTIONS = ("books", "authors", "types", "items")
+JS_COLLECTIONS = ("books", "authors", "types", "items")
 
 MAX_PAGE_SIZE = 1000      # DRF max_page_size
 PG_MAX_ROWS = 3           # PostgREST db-max-rows
@@ -215,6 +244,9 @@ class State:
         with self.lock:
             self.data = {}
             for name in SCHEMAS:
+                if name in GENERATED:
+                    self.data[name] = GENERATED[name]()
+                    continue
                 with open(os.path.join(FIXTURE_DIR, name + ".json"), "rb") as f:
                     self.data[name] = loads(f.read())
             self.log = []
