@@ -4050,6 +4050,8 @@ collect_keys(RestTable *table, MemoryContext cxt)
 	st->rows_wanted = -1;
 	st->offset_index = -1;
 	st->limit_index = -1;
+	/* every page by its own link: pages asked ahead would end the loop */
+	st->read_all_first = true;
 	st->row = palloc0(sizeof(RestJsonValue) * Max(table->ncolumns, 1));
 	initStringInfo(&st->next_url);
 	st->page_cxt = AllocSetContextCreate(cxt, "rest_fdw page",

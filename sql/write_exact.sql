@@ -429,3 +429,23 @@ SELECT price FROM nbooks WHERE id = 2;
 DELETE FROM rbooks WHERE id > 5;
 \set QUIET on
 SELECT count(*) FROM rbooks;
+
+-- TRUNCATE deletes every row over every page, also where the scan would
+-- ask for pages ahead (json-server, DRF numbered pages)
+SELECT svc('POST', '/_reset');
+CREATE FOREIGN TABLE trunc_js (id bigint, title text) SERVER wx_js
+  OPTIONS (resource 'books/', page_size '2', truncatable 'true');
+CREATE SERVER wx_drf FOREIGN DATA WRAPPER rest_fdw
+  OPTIONS (base_url 'http://svc.test/api/');
+ALTER SERVER wx_drf OPTIONS (ADD connect_to :'connect_to');
+CREATE USER MAPPING FOR PUBLIC SERVER wx_drf;
+CREATE FOREIGN TABLE trunc_drf (id bigint, title text) SERVER wx_drf
+  OPTIONS (resource 'authors/', pagination 'page', page_size_param 'page_size',
+           page_size '2', truncatable 'true');
+SELECT count(*) > 2 AS several_pages FROM trunc_js;
+SELECT count(*) > 2 AS several_pages FROM trunc_drf;
+TRUNCATE trunc_js;
+TRUNCATE trunc_drf;
+SELECT count(*) AS left_js FROM trunc_js;
+SELECT count(*) AS left_drf FROM trunc_drf;
+SELECT svc('POST', '/_reset');
