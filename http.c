@@ -175,7 +175,7 @@ typedef struct RestHostEntry
 	int			bits;			/* prefix length */
 } RestHostEntry;
 
-/* The parsed setting: the GUC's "extra", malloc'd in one piece. */
+/* The parsed setting: the GUC's "extra", allocated in one piece. */
 typedef struct RestHostList
 {
 	int			nentries;
@@ -856,9 +856,9 @@ rest_check_allowed_hosts(char **newval, void **extra, GucSource source)
 		if (*p == ',')
 			maxentries++;
 
-	/* the GUC machinery frees extra with free() */
-	list = malloc(offsetof(RestHostList, entries) +
-				  sizeof(RestHostEntry) * maxentries);
+	/* the GUC machinery frees extra itself */
+	list = RestGucMalloc(offsetof(RestHostList, entries) +
+						 sizeof(RestHostEntry) * maxentries);
 	if (list == NULL)
 	{
 		GUC_check_errcode(ERRCODE_OUT_OF_MEMORY);
@@ -878,7 +878,7 @@ rest_check_allowed_hosts(char **newval, void **extra, GucSource source)
 									   &list->entries[list->nentries], &why))
 			{
 				GUC_check_errdetail("Entry \"%s\" is invalid: %s", entry, why);
-				free(list);
+				RestGucFree(list);
 				return false;
 			}
 			list->nentries++;
@@ -887,7 +887,7 @@ rest_check_allowed_hosts(char **newval, void **extra, GucSource source)
 		if (list->nentries != maxentries)
 		{
 			GUC_check_errdetail("The list has an empty entry.");
-			free(list);
+			RestGucFree(list);
 			return false;
 		}
 	}
@@ -2579,8 +2579,7 @@ rest_build_wait_set(RestConnection *conn)
 		conn->wes = NULL;
 	}
 
-	conn->wes = CreateWaitEventSet(CurrentMemoryContext,
-								   conn->nsockets + 2);
+	conn->wes = RestCreateWaitEventSet(conn->nsockets + 2);
 	AddWaitEventToSet(conn->wes, WL_LATCH_SET, PGINVALID_SOCKET, MyLatch,
 					  NULL);
 	AddWaitEventToSet(conn->wes, WL_EXIT_ON_PM_DEATH, PGINVALID_SOCKET,
