@@ -34,8 +34,8 @@ include $(PGXS)
 
 rest_fdw--1.1.sql: rest_fdw--1.0.sql rest_fdw--1.0--1.1.sql
 	{ echo '/* rest_fdw--1.1.sql, made by make from rest_fdw--1.0.sql and rest_fdw--1.0--1.1.sql */'; \
-	  sed '1d' rest_fdw--1.0.sql; \
-	  sed '1,/\\quit$$/d' rest_fdw--1.0--1.1.sql; } >$@
+	  sed '1d' $(word 1,$^); \
+	  sed '1,/\\quit$$/d' $(word 2,$^); } >$@
 
 # A tarball of the release from the committed tree (PGXN, Debian's .orig).
 .PHONY: dist

@@ -2120,16 +2120,17 @@ rest_transient_failure(RestTransfer *xfer)
  * rest_connect_timed_out
  *		Did a timeout strike before the request could be sent?
  *
- * Pre-transfer time is set once a request is about to be sent, on a new or
- * a reused connection; connect time stays zero for a reused one.
+ * The request size counts the bytes of the request sent, on a new or a
+ * reused connection; connect time stays zero for a reused one, and
+ * libcurl 8.23 sets the pre-transfer time when a connect times out.
  */
 static bool
 rest_connect_timed_out(RestTransfer *xfer)
 {
-	curl_off_t	pretransfer = 0;
+	long		request_size = 0;
 
-	curl_easy_getinfo(xfer->easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
-	return pretransfer == 0;
+	curl_easy_getinfo(xfer->easy, CURLINFO_REQUEST_SIZE, &request_size);
+	return request_size == 0;
 }
 
 /*
