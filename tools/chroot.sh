@@ -120,7 +120,8 @@ in_chroot() {
 			mount_at "$dir" "$root$dir" --bind
 		fi
 		chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-			LANG=C.UTF-8 HOME=/root TERM=dumb ${REST_FDW_CHROOT_ENV:-} \
+			LANG=C.UTF-8 HOME=/root TERM=dumb DEBIAN_FRONTEND=noninteractive \
+			${REST_FDW_CHROOT_ENV:-} \
 			/bin/sh -c "$cmd"
 	' in_chroot "$root" "$dir" "$cmd"
 }

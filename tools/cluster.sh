@@ -75,9 +75,18 @@ service_start() {
 # on a free port over a copy of its db.json; exports JSON_SERVER_PORT and
 # JSON_SERVER_PID.
 json_server_start() {
-	local dir=$1 top port
+	local top
 	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 	(cd "$top/test/jsonserver" && npm ci --no-audit --no-fund --silent >/dev/null)
+	json_server_run "$1"
+}
+
+# json_server_run DIR: start the json-server that json_server_start
+# installed, over a fresh copy of its db.json in DIR; the same exports.
+json_server_run() {
+	local dir=$1 top port
+	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+	mkdir -p "$dir"
 	cp "$top/test/jsonserver/db.json" "$dir/db.json"
 	port=$(free_port)
 	"$top/test/jsonserver/node_modules/.bin/json-server" --host 127.0.0.1 \
