@@ -28,6 +28,9 @@
  * only place that tests PG_VERSION_NUM.  Callers use these names, which
  * take the arguments of the oldest supported version.
  */
+#if PG_VERSION_NUM < 150000
+#error "rest_fdw needs PostgreSQL 15 or later"
+#endif
 #if PG_VERSION_NUM >= 180000
 /* 18 split explain.h; the callbacks print properties and read options */
 #include "commands/explain_format.h"
@@ -70,7 +73,8 @@
 #if PG_VERSION_NUM >= 180000
 #define RestPathKeyIsDescending(pk) ((pk)->pk_cmptype == COMPARE_GT)
 #else
-#define RestPathKeyIsDescending(pk) ((pk)->pk_strategy == BTGreaterStrategyNumber)
+#define RestPathKeyIsDescending(pk) \
+	((pk)->pk_strategy == BTGreaterStrategyNumber)
 #endif
 
 /*
@@ -81,7 +85,8 @@
 #if PG_VERSION_NUM >= 170000
 #define RestCreateWaitEventSet(nevents) CreateWaitEventSet(NULL, nevents)
 #else
-#define RestCreateWaitEventSet(nevents) CreateWaitEventSet(TopMemoryContext, nevents)
+#define RestCreateWaitEventSet(nevents) \
+	CreateWaitEventSet(TopMemoryContext, nevents)
 #endif
 
 /*
@@ -105,11 +110,13 @@
 #define RestRelCheckAsUser(root, rel) ((rel)->userid)
 #define RestScanCheckAsUser(plan, rte) ((plan)->checkAsUser)
 #define RestScanBaseRelids(plan) ((plan)->fs_base_relids)
-#define RestResultRelCheckAsUser(rinfo, estate) ExecGetResultRelCheckAsUser(rinfo, estate)
+#define RestResultRelCheckAsUser(rinfo, estate) \
+	ExecGetResultRelCheckAsUser(rinfo, estate)
 #define RestInsertedCols(root, rte) \
 	(getRTEPermissionInfo((root)->parse->rteperminfos, (rte))->insertedCols)
 #else
-#define RestRelCheckAsUser(root, rel) (planner_rt_fetch((rel)->relid, root)->checkAsUser)
+#define RestRelCheckAsUser(root, rel) \
+	(planner_rt_fetch((rel)->relid, root)->checkAsUser)
 #define RestScanCheckAsUser(plan, rte) ((rte)->checkAsUser)
 #define RestScanBaseRelids(plan) ((plan)->fs_relids)
 #define RestResultRelCheckAsUser(rinfo, estate) \
