@@ -150,10 +150,12 @@ case ${1:-} in
 		;;
 	create)
 		[ $# -eq 2 ] || { echo "usage: $0 create VERSION" >&2; exit 2; }
+		suite_of "$2" >/dev/null
 		with_lock "$2" -x make_chroot "$2"
 		;;
 	run)
 		[ $# -eq 4 ] || { echo "usage: $0 run VERSION DIR CMD" >&2; exit 2; }
+		suite_of "$2" >/dev/null
 		with_lock "$2" -s run_overlay "$2" "$3" "$4"
 		;;
 	__in_chroot)
@@ -163,6 +165,7 @@ case ${1:-} in
 		shift
 		[ $# -gt 0 ] || set -- $chroot_versions
 		for v in "$@"; do
+			suite_of "$v" >/dev/null
 			with_lock "$v" -x rm -rf "$cache/pg$v" "$cache/pg$v.new"
 			rm -f "$cache/pg$v.lock" "$cache/pg$v".*.log
 		done
