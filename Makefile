@@ -13,18 +13,48 @@ OBJS = \
 PGFILEDESC = "rest_fdw - foreign-data wrapper for REST services"
 
 EXTENSION = rest_fdw
-DATA = rest_fdw--1.0.sql
+# The release (META.json, debian/changelog, rest_fdw.version()); the
+# extension's SQL version is default_version in rest_fdw.control.
+REST_FDW_VERSION = 1.1.0
+DATA = rest_fdw--1.0.sql rest_fdw--1.0--1.1.sql
+# The install script of 1.1 is that of 1.0 followed by the update script,
+# so that a fresh install and an update give the same objects.
+DATA_built = rest_fdw--1.1.sql
 
 SHLIB_LINK_INTERNAL = $(libpq)
 SHLIB_LINK = -lcurl -ljansson
 PG_CPPFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
+PG_CPPFLAGS += -DREST_FDW_VERSION='"$(REST_FDW_VERSION)"'
 
-REGRESS = setup types read write pushdown_drf pushdown_postgrest pushdown_jsonserver jsonserver_real move import errors cancel options security retry hardening tls prefetch write_exact limit_exact analyze
+REGRESS = setup types read write pushdown_drf pushdown_postgrest pushdown_jsonserver jsonserver_real move import errors cancel options security retry hardening tls prefetch write_exact limit_exact analyze upgrade
 REGRESS_OPTS = --load-extension=rest_fdw
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+rest_fdw--1.1.sql: rest_fdw--1.0.sql rest_fdw--1.0--1.1.sql
+	{ echo '/* rest_fdw--1.1.sql, made by make from rest_fdw--1.0.sql and rest_fdw--1.0--1.1.sql */'; \
+	  sed '1d' $(word 1,$^); \
+	  sed '1,/\\quit$$/d' $(word 2,$^); } >$@
+
+# A tarball of the release from the committed tree (PGXN, Debian's .orig).
+.PHONY: dist
+dist:
+	git archive --format=tar.gz --prefix=rest_fdw-$(REST_FDW_VERSION)/ \
+		-o rest_fdw-$(REST_FDW_VERSION).tar.gz HEAD
+	@echo rest_fdw-$(REST_FDW_VERSION).tar.gz
+
+# The Debian packages postgresql-NN-rest-fdw, built and smoke-tested inside
+# the chroot of the newest version (test/deb_smoke.sh; as root).
+.PHONY: deb
+deb:
+	bash test/deb_smoke.sh
+
+# Delete the chroots that the test command caches (tools/chroot.sh).
+.PHONY: clean-chroots
+clean-chroots:
+	bash tools/chroot.sh remove
 
 # Longer checks, not part of the test command (see README.md).
 .PHONY: leakcheck

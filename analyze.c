@@ -459,11 +459,7 @@ sample_row(RestSample *s, const char *url)
 		{
 			int			k;
 
-#if PG_VERSION_NUM >= 150000
 			k = (int) (s->targrows * sampler_random_fract(&s->rstate.randstate));
-#else
-			k = (int) (s->targrows * sampler_random_fract(s->rstate.randstate));
-#endif
 			Assert(k >= 0 && k < s->targrows);
 			heap_freetuple(s->rows[k]);
 			s->rows[k] = make_sample_tuple(s, url);
@@ -536,11 +532,7 @@ read_spread_pages(RestSample *s, int64 count, int64 page_rows)
 	s->more = n < pages;
 	if (n <= 1)
 		return;
-#if PG_VERSION_NUM >= 150000
 	seed = pg_prng_uint32(&pg_global_prng_state);
-#else
-	seed = (uint32) random();
-#endif
 	/* pages 1 and on, beyond the first; the rare ones past 2^32 never */
 	(void) BlockSampler_Init(&sampler,
 							 (BlockNumber) Min(pages - 1, (int64) MaxBlockNumber),
@@ -611,15 +603,9 @@ read_pages_in_order(RestSample *s, int64 page_rows)
 double
 RestCollectionRows(RelOptInfo *baserel, double default_rows)
 {
-#if PG_VERSION_NUM >= 140000
 	/* reltuples is -1 until the first ANALYZE */
 	if (baserel->tuples >= 0)
 		return baserel->tuples;
-#else
-	/* ANALYZE always reports at least one page */
-	if (baserel->pages > 0)
-		return baserel->tuples;
-#endif
 	return default_rows;
 }
 

@@ -53,10 +53,6 @@
 
 #include "rest_fdw.h"
 
-#if PG_VERSION_NUM < 140000
-#define F_UPPER_TEXT F_UPPER
-#endif
-
 /* How a value is written into a segment. */
 typedef enum RestValueFormat
 {
@@ -852,7 +848,7 @@ RestSortParams(RestTable *table, PlannerInfo *root, RelOptInfo *baserel,
 		PathKey    *pk = (PathKey *) lfirst(lc);
 		EquivalenceClass *ec = pk->pk_eclass;
 		RestColumn *col = NULL;
-		bool		descending = pk->pk_strategy == BTGreaterStrategyNumber;
+		bool		descending = RestPathKeyIsDescending(pk);
 		ListCell   *lm;
 		DeparseContext cxt;
 		bool		upper;

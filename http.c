@@ -175,7 +175,7 @@ typedef struct RestHostEntry
 	int			bits;			/* prefix length */
 } RestHostEntry;
 
-/* The parsed setting: the GUC's "extra", malloc'd in one piece. */
+/* The parsed setting: the GUC's "extra", allocated in one piece. */
 typedef struct RestHostList
 {
 	int			nentries;
@@ -859,9 +859,9 @@ rest_check_allowed_hosts(char **newval, void **extra, GucSource source)
 		if (*p == ',')
 			maxentries++;
 
-	/* the GUC machinery frees extra with free() */
-	list = malloc(offsetof(RestHostList, entries) +
-				  sizeof(RestHostEntry) * maxentries);
+	/* the GUC machinery frees extra itself */
+	list = RestGucMalloc(offsetof(RestHostList, entries) +
+						 sizeof(RestHostEntry) * maxentries);
 	if (list == NULL)
 	{
 		GUC_check_errcode(ERRCODE_OUT_OF_MEMORY);
@@ -881,7 +881,7 @@ rest_check_allowed_hosts(char **newval, void **extra, GucSource source)
 									   &list->entries[list->nentries], &why))
 			{
 				GUC_check_errdetail("Entry \"%s\" is invalid: %s", entry, why);
-				free(list);
+				RestGucFree(list);
 				return false;
 			}
 			list->nentries++;
@@ -890,7 +890,7 @@ rest_check_allowed_hosts(char **newval, void **extra, GucSource source)
 		if (list->nentries != maxentries)
 		{
 			GUC_check_errdetail("The list has an empty entry.");
-			free(list);
+			RestGucFree(list);
 			return false;
 		}
 	}
@@ -2123,16 +2123,17 @@ rest_transient_failure(RestTransfer *xfer)
  * rest_connect_timed_out
  *		Did a timeout strike before the request could be sent?
  *
- * Pre-transfer time is set once a request is about to be sent, on a new or
- * a reused connection; connect time stays zero for a reused one.
+ * The request size counts the bytes of the request sent, on a new or a
+ * reused connection; connect time stays zero for a reused one, and
+ * libcurl 8.23 sets the pre-transfer time when a connect times out.
  */
 static bool
 rest_connect_timed_out(RestTransfer *xfer)
 {
-	curl_off_t	pretransfer = 0;
+	long		request_size = 0;
 
-	curl_easy_getinfo(xfer->easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
-	return pretransfer == 0;
+	curl_easy_getinfo(xfer->easy, CURLINFO_REQUEST_SIZE, &request_size);
+	return request_size == 0;
 }
 
 /*
@@ -2582,8 +2583,7 @@ rest_build_wait_set(RestConnection *conn)
 		conn->wes = NULL;
 	}
 
-	conn->wes = CreateWaitEventSet(CurrentMemoryContext,
-								   conn->nsockets + 2);
+	conn->wes = RestCreateWaitEventSet(conn->nsockets + 2);
 	AddWaitEventToSet(conn->wes, WL_LATCH_SET, PGINVALID_SOCKET, MyLatch,
 					  NULL);
 	AddWaitEventToSet(conn->wes, WL_EXIT_ON_PM_DEATH, PGINVALID_SOCKET,

@@ -178,17 +178,16 @@ static const bool string_special[256] = {
 /* Used when a table has no column to read. */
 static RestJsonPlan empty_plan;
 
-static void json_syntax_error(JsonCursor *cur, const char *pos,
-							  const char *detail) pg_attribute_noreturn();
-static void json_depth_error(JsonCursor *cur,
-							 const char *pos) pg_attribute_noreturn();
-static void json_shape_error(JsonCursor *cur, const char *pos,
-							 bool page) pg_attribute_noreturn();
-static void json_row_shape_error(JsonCursor *cur, const char *pos,
-								 int depth) pg_attribute_noreturn();
+static pg_noreturn void json_syntax_error(JsonCursor *cur, const char *pos,
+										  const char *detail);
+static pg_noreturn void json_depth_error(JsonCursor *cur, const char *pos);
+static pg_noreturn void json_shape_error(JsonCursor *cur, const char *pos,
+										 bool page);
+static pg_noreturn void json_row_shape_error(JsonCursor *cur, const char *pos,
+											 int depth);
 static inline void scan_value(JsonCursor *cur, RestJsonValue *v, int depth);
-static void json_mismatch_error(RestColumn *col,
-								const char *what) pg_attribute_noreturn();
+static pg_noreturn void json_mismatch_error(RestColumn *col,
+											const char *what);
 static void json_skip_container(JsonCursor *cur, int depth);
 static void parse_object(JsonCursor *cur, RestFieldLevel *level,
 						 RestJsonValue *values, int depth);

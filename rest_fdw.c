@@ -74,10 +74,6 @@
 
 PG_MODULE_MAGIC;
 
-#if PG_VERSION_NUM < 140000
-#define F_COUNT_ 2803
-#endif
-
 /* Cost of one request, in units of seq_page_cost; and of one row. */
 #define REST_REQUEST_COST		100.0
 #define REST_ROW_COST			0.01
@@ -315,6 +311,7 @@ typedef struct RestModifyState
 } RestModifyState;
 
 PG_FUNCTION_INFO_V1(rest_fdw_handler);
+PG_FUNCTION_INFO_V1(rest_fdw_version);
 
 /* planner */
 static void restGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
@@ -329,15 +326,9 @@ static void restGetForeignUpperPaths(PlannerInfo *root,
 									 UpperRelationKind stage,
 									 RelOptInfo *input_rel,
 									 RelOptInfo *output_rel, void *extra);
-#if PG_VERSION_NUM >= 140000
 static void restAddForeignUpdateTargets(PlannerInfo *root, Index rtindex,
 										RangeTblEntry *target_rte,
 										Relation target_relation);
-#else
-static void restAddForeignUpdateTargets(Query *parsetree,
-										RangeTblEntry *target_rte,
-										Relation target_relation);
-#endif
 static List *restPlanForeignModify(PlannerInfo *root, ModifyTable *plan,
 								   Index resultRelation, int subplan_index);
 static int	restIsForeignRelUpdatable(Relation rel);
@@ -357,14 +348,12 @@ static TupleTableSlot *restExecForeignInsert(EState *estate,
 											 ResultRelInfo *rinfo,
 											 TupleTableSlot *slot,
 											 TupleTableSlot *planSlot);
-#if PG_VERSION_NUM >= 140000
 static int	restGetForeignModifyBatchSize(ResultRelInfo *rinfo);
 static TupleTableSlot **restExecForeignBatchInsert(EState *estate,
 												   ResultRelInfo *rinfo,
 												   TupleTableSlot **slots,
 												   TupleTableSlot **planSlots,
 												   int *numSlots);
-#endif
 static TupleTableSlot *restExecForeignUpdate(EState *estate,
 											 ResultRelInfo *rinfo,
 											 TupleTableSlot *slot,
@@ -378,20 +367,16 @@ static void restExplainForeignModify(ModifyTableState *mtstate,
 									 ResultRelInfo *rinfo, List *fdw_private,
 									 int subplan_index, ExplainState *es);
 
-#if PG_VERSION_NUM >= 140000
 static void restExecForeignTruncate(List *rels, DropBehavior behavior,
 									bool restart_seqs);
-#endif
 
 /* executor: direct modifications */
 static bool restPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
 								 Index resultRelation, int subplan_index);
-#if PG_VERSION_NUM >= 140000
 static void restBeginDirectModify(ForeignScanState *node, int eflags);
 static TupleTableSlot *restIterateDirectModify(ForeignScanState *node);
 static void restEndDirectModify(ForeignScanState *node);
 static void restExplainDirectModify(ForeignScanState *node, ExplainState *es);
-#endif
 
 /* planner helpers */
 static Oid	rest_user_for_rel(PlannerInfo *root, RelOptInfo *baserel);
@@ -455,12 +440,10 @@ static Oid	result_rel_user(ResultRelInfo *rinfo, EState *estate);
 static bool *insert_columns(RestModifyState *st, TupleTableSlot *slot);
 static List *insert_headers(RestModifyState *st, bool representation);
 static RestWriteOutcome insert_row(RestModifyState *st, TupleTableSlot *slot);
-#if PG_VERSION_NUM >= 140000
 static int	insert_rows(RestModifyState *st, TupleTableSlot **slots,
 						bool **columns, int nslots);
 static int	count_returned_rows(RestModifyState *st, RestRequest *req,
 								RestResponse *resp);
-#endif
 static bool *update_columns(RestModifyState *st, TupleTableSlot *slot,
 							TupleTableSlot *planSlot);
 static RestWriteOutcome write_outcome(RestModifyState *st, RestRequest *req,
@@ -503,10 +486,8 @@ rest_fdw_handler(PG_FUNCTION_ARGS)
 	routine->PlanForeignModify = restPlanForeignModify;
 	routine->BeginForeignModify = restBeginForeignModify;
 	routine->ExecForeignInsert = restExecForeignInsert;
-#if PG_VERSION_NUM >= 140000
 	routine->GetForeignModifyBatchSize = restGetForeignModifyBatchSize;
 	routine->ExecForeignBatchInsert = restExecForeignBatchInsert;
-#endif
 	routine->ExecForeignUpdate = restExecForeignUpdate;
 	routine->ExecForeignDelete = restExecForeignDelete;
 	routine->EndForeignModify = restEndForeignModify;
@@ -514,18 +495,24 @@ rest_fdw_handler(PG_FUNCTION_ARGS)
 	routine->IsForeignRelUpdatable = restIsForeignRelUpdatable;
 	routine->ImportForeignSchema = RestImportForeignSchema;
 	routine->AnalyzeForeignTable = RestAnalyzeForeignTable;
-#if PG_VERSION_NUM >= 140000
 	routine->ExecForeignTruncate = restExecForeignTruncate;
-#endif
 	routine->PlanDirectModify = restPlanDirectModify;
-#if PG_VERSION_NUM >= 140000
 	routine->BeginDirectModify = restBeginDirectModify;
 	routine->IterateDirectModify = restIterateDirectModify;
 	routine->EndDirectModify = restEndDirectModify;
 	routine->ExplainDirectModify = restExplainDirectModify;
-#endif
 
 	PG_RETURN_POINTER(routine);
+}
+
+/*
+ * rest_fdw_version
+ *		The version of the loaded library, rest_fdw.version() in SQL.
+ */
+Datum
+rest_fdw_version(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_TEXT_P(cstring_to_text(REST_FDW_VERSION));
 }
 
 /*
@@ -612,7 +599,7 @@ restGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel,
 	scan_cost(table, fetched, &startup_cost, &total_cost);
 
 	add_path(baserel, (Path *)
-			 create_foreignscan_path(root, baserel, NULL, baserel->rows,
+			 RestCreateForeignScanPath(root, baserel, NULL, baserel->rows,
 									 startup_cost, total_cost, NIL,
 									 NULL, NULL, NIL));
 
@@ -621,7 +608,7 @@ restGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel,
 		root->query_pathkeys != NIL &&
 		RestSortParams(table, root, baserel, root->query_pathkeys) != NIL)
 		add_path(baserel, (Path *)
-				 create_foreignscan_path(root, baserel, NULL, baserel->rows,
+				 RestCreateForeignScanPath(root, baserel, NULL, baserel->rows,
 										 startup_cost, total_cost * 1.01,
 										 root->query_pathkeys,
 										 NULL, NULL, NIL));
@@ -718,7 +705,7 @@ add_parameterized_paths(PlannerInfo *root, RelOptInfo *baserel,
 		rows = is_key ? 1 : ppi->ppi_rows;
 		scan_cost(table, rows, &startup_cost, &total_cost);
 		add_path(baserel, (Path *)
-				 create_foreignscan_path(root, baserel, NULL, rows,
+				 RestCreateForeignScanPath(root, baserel, NULL, rows,
 										 startup_cost, total_cost, NIL,
 										 ppi->ppi_req_outer, NULL, NIL));
 	}
@@ -805,7 +792,7 @@ add_count_path(PlannerInfo *root, RestRelationInfo *info,
 
 	output_rel->fdw_private = info;
 	add_path(output_rel, (Path *)
-			 create_foreign_upper_path(root, output_rel, target, 1,
+			 RestCreateForeignUpperPath(root, output_rel, target, 1,
 									   REST_REQUEST_COST, REST_REQUEST_COST,
 									   NIL, NULL,
 									   list_make2(makeInteger(REST_SCAN_COUNT),
@@ -867,7 +854,7 @@ add_final_path(PlannerInfo *root, RestRelationInfo *info,
 
 	output_rel->fdw_private = info;
 	add_path(output_rel, (Path *)
-			 create_foreign_upper_path(root, output_rel,
+			 RestCreateForeignUpperPath(root, output_rel,
 									   root->upper_targets[UPPERREL_FINAL],
 									   rows, startup_cost, total_cost * 0.5,
 									   root->sort_pathkeys, NULL,
@@ -1242,13 +1229,9 @@ upper_explain_url(RestTable *table, RestScanKind kind, List *params,
 static Oid
 rest_user_for_rel(PlannerInfo *root, RelOptInfo *baserel)
 {
-#if PG_VERSION_NUM >= 160000
-	return OidIsValid(baserel->userid) ? baserel->userid : GetUserId();
-#else
-	RangeTblEntry *rte = planner_rt_fetch(baserel->relid, root);
+	Oid			userid = RestRelCheckAsUser(root, baserel);
 
-	return OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
-#endif
+	return OidIsValid(userid) ? userid : GetUserId();
 }
 
 /*
@@ -1341,16 +1324,10 @@ retrieved_attrs(RelOptInfo *baserel, RestTable *table, List *local_exprs)
  * restAddForeignUpdateTargets
  *		Ask for the key column as the row identity of UPDATE and DELETE.
  */
-#if PG_VERSION_NUM >= 140000
 static void
 restAddForeignUpdateTargets(PlannerInfo *root, Index rtindex,
 							RangeTblEntry *target_rte,
 							Relation target_relation)
-#else
-static void
-restAddForeignUpdateTargets(Query *parsetree, RangeTblEntry *target_rte,
-							Relation target_relation)
-#endif
 {
 	RestTable  *table = RestGetTable(RelationGetRelid(target_relation),
 									 GetUserId());
@@ -1366,7 +1343,6 @@ restAddForeignUpdateTargets(Query *parsetree, RangeTblEntry *target_rte,
 				 errhint("Name the key column with the table option \"key\", or add a column named \"id\".")));
 
 	key = &table->columns[table->key_index];
-#if PG_VERSION_NUM >= 140000
 	var = makeVar(rtindex, key->attnum, key->typid, key->typmod,
 				  get_typcollation(key->typid), 0);
 	add_row_identity_var(root, var, rtindex, REST_KEY_JUNK);
@@ -1380,15 +1356,6 @@ restAddForeignUpdateTargets(Query *parsetree, RangeTblEntry *target_rte,
 		add_row_identity_var(root,
 							 makeWholeRowVar(target_rte, rtindex, 0, false),
 							 rtindex, "wholerow");
-#else
-	var = makeVar(parsetree->resultRelation, key->attnum, key->typid,
-				  key->typmod, get_typcollation(key->typid), 0);
-	parsetree->targetList =
-		lappend(parsetree->targetList,
-				makeTargetEntry((Expr *) var,
-								list_length(parsetree->targetList) + 1,
-								pstrdup(REST_KEY_JUNK), true));
-#endif
 }
 
 /*
@@ -1425,12 +1392,7 @@ restPlanForeignModify(PlannerInfo *root, ModifyTable *plan,
 		RangeTblEntry *rte = planner_rt_fetch(resultRelation, root);
 		int			col = -1;
 
-#if PG_VERSION_NUM >= 160000
-		Bitmapset  *cols = getRTEPermissionInfo(root->parse->rteperminfos,
-												rte)->insertedCols;
-#else
-		Bitmapset  *cols = rte->insertedCols;
-#endif
+		Bitmapset  *cols = RestInsertedCols(root, rte);
 		while ((col = bms_next_member(cols, col)) >= 0)
 		{
 			AttrNumber	attno = col + FirstLowInvalidHeapAttributeNumber;
@@ -1441,20 +1403,10 @@ restPlanForeignModify(PlannerInfo *root, ModifyTable *plan,
 	}
 	else if (plan->operation == CMD_UPDATE)
 	{
-		RangeTblEntry *rte = planner_rt_fetch(resultRelation, root);
-		Bitmapset  *cols;
+		RelOptInfo *rel = find_base_rel(root, resultRelation);
+		Bitmapset  *cols = get_rel_all_updated_cols(root, rel);
 		int			col = -1;
 
-#if PG_VERSION_NUM >= 150000
-		{
-			RelOptInfo *rel = find_base_rel(root, resultRelation);
-
-			cols = get_rel_all_updated_cols(root, rel);
-			(void) rte;
-		}
-#else
-		cols = bms_union(rte->updatedCols, rte->extraUpdatedCols);
-#endif
 		while ((col = bms_next_member(cols, col)) >= 0)
 		{
 			AttrNumber	attno = col + FirstLowInvalidHeapAttributeNumber;
@@ -1516,20 +1468,13 @@ restBeginForeignScan(ForeignScanState *node, int eflags)
 	 * fs_relids when it flattens the range tables of subqueries, so the
 	 * index is taken from them, not from fdw_private.
 	 */
-#if PG_VERSION_NUM >= 160000
 	rtindex = plan->scan.scanrelid > 0 ? plan->scan.scanrelid
-		: (Index) bms_next_member(plan->fs_base_relids, -1);
-#else
-	rtindex = plan->scan.scanrelid > 0 ? plan->scan.scanrelid
-		: (Index) bms_next_member(plan->fs_relids, -1);
-#endif
+		: (Index) bms_next_member(RestScanBaseRelids(plan), -1);
 	rte = exec_rt_fetch(rtindex, estate);
 
-#if PG_VERSION_NUM >= 160000
-	userid = OidIsValid(plan->checkAsUser) ? plan->checkAsUser : GetUserId();
-#else
-	userid = OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
-#endif
+	userid = RestScanCheckAsUser(plan, rte);
+	if (!OidIsValid(userid))
+		userid = GetUserId();
 
 	st->table = RestGetTable(rte->relid, userid);
 	st->kind = intVal(list_nth(plan->fdw_private, RestScanKindItem));
@@ -2847,13 +2792,9 @@ restExplainForeignScan(ForeignScanState *node, ExplainState *es)
 static Oid
 result_rel_user(ResultRelInfo *rinfo, EState *estate)
 {
-#if PG_VERSION_NUM >= 160000
-	return ExecGetResultRelCheckAsUser(rinfo, estate);
-#else
-	RangeTblEntry *rte = exec_rt_fetch(rinfo->ri_RangeTableIndex, estate);
+	Oid			userid = RestResultRelCheckAsUser(rinfo, estate);
 
-	return OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
-#endif
+	return OidIsValid(userid) ? userid : GetUserId();
 }
 
 /*
@@ -2903,11 +2844,7 @@ restBeginForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 	{
 		Plan	   *subplan;
 
-#if PG_VERSION_NUM >= 140000
 		subplan = outerPlanState(mtstate)->plan;
-#else
-		subplan = mtstate->mt_plans[subplan_index]->plan;
-#endif
 		st->key_attno = ExecFindJunkAttributeInTlist(subplan->targetlist,
 													 REST_KEY_JUNK);
 		if (!AttributeNumberIsValid(st->key_attno))
@@ -3010,7 +2947,6 @@ restExecForeignInsert(EState *estate, ResultRelInfo *rinfo,
 	return outcome == REST_WRITE_NONE ? NULL : slot;
 }
 
-#if PG_VERSION_NUM >= 140000
 /*
  * restGetForeignModifyBatchSize
  *		Rows per INSERT request: PostgREST takes an array of rows in one
@@ -3182,7 +3118,6 @@ count_returned_rows(RestModifyState *st, RestRequest *req, RestResponse *resp)
 		written_row_error(st->operation, req, resp, NULL);
 	return count;
 }
-#endif
 
 /*
  * restExecForeignUpdate
@@ -3713,9 +3648,6 @@ static bool
 restPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
 					 Index resultRelation, int subplan_index)
 {
-#if PG_VERSION_NUM < 140000
-	return false;
-#else
 	CmdType		operation = plan->operation;
 	Plan	   *subplan = outerPlan(plan);
 	ForeignScan *fscan;
@@ -3809,10 +3741,8 @@ restPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
 											   : RestItemUrl(info->table, NULL)));
 	fscan->scan.plan.qual = NIL;
 	return true;
-#endif
 }
 
-#if PG_VERSION_NUM >= 140000
 /*
  * restBeginDirectModify
  *		Set up a direct UPDATE or DELETE.
@@ -4029,9 +3959,7 @@ restExplainDirectModify(ForeignScanState *node, ExplainState *es)
 	if (es->analyze)
 		ExplainPropertyInteger("Remote requests", NULL, st->stats.requests, es);
 }
-#endif
 
-#if PG_VERSION_NUM >= 140000
 /*
  * collect_keys
  *		The texts of the keys of every row of a table's collection, read
@@ -4156,4 +4084,3 @@ restExecForeignTruncate(List *rels, DropBehavior behavior, bool restart_seqs)
 	foreach(lc, tables)
 		truncate_table(lfirst(lc));
 }
-#endif

@@ -25,6 +25,107 @@
 #include "nodes/pathnodes.h"
 #include "utils/relcache.h"
 
+/*
+ * Compatibility with the supported PostgreSQL versions, 15 and later: the
+ * only place that tests PG_VERSION_NUM.  Callers use these names, which
+ * take the arguments of the oldest supported version.
+ */
+#if PG_VERSION_NUM < 150000
+#error "rest_fdw needs PostgreSQL 15 or later"
+#endif
+#if PG_VERSION_NUM >= 180000
+/* 18 split explain.h; the callbacks print properties and read options */
+#include "commands/explain_format.h"
+#include "commands/explain_state.h"
+#endif
+#if PG_VERSION_NUM >= 160000
+#include "parser/parse_relation.h"	/* getRTEPermissionInfo */
+#endif
+
+/* 18 replaced pg_attribute_noreturn() by the C11-style pg_noreturn */
+#ifndef pg_noreturn
+#define pg_noreturn pg_attribute_noreturn()
+#endif
+
+/* 18 added disabled_nodes, 17 fdw_restrictinfo (for joins; NIL here) */
+#if PG_VERSION_NUM >= 180000
+#define RestCreateForeignScanPath(root, rel, target, rows, startup, total, \
+								  pathkeys, req_outer, outerpath, private) \
+	create_foreignscan_path(root, rel, target, rows, 0, startup, total, \
+							pathkeys, req_outer, outerpath, NIL, private)
+#define RestCreateForeignUpperPath(root, rel, target, rows, startup, total, \
+								   pathkeys, outerpath, private) \
+	create_foreign_upper_path(root, rel, target, rows, 0, startup, total, \
+							  pathkeys, outerpath, NIL, private)
+#elif PG_VERSION_NUM >= 170000
+#define RestCreateForeignScanPath(root, rel, target, rows, startup, total, \
+								  pathkeys, req_outer, outerpath, private) \
+	create_foreignscan_path(root, rel, target, rows, startup, total, \
+							pathkeys, req_outer, outerpath, NIL, private)
+#define RestCreateForeignUpperPath(root, rel, target, rows, startup, total, \
+								   pathkeys, outerpath, private) \
+	create_foreign_upper_path(root, rel, target, rows, startup, total, \
+							  pathkeys, outerpath, NIL, private)
+#else
+#define RestCreateForeignScanPath create_foreignscan_path
+#define RestCreateForeignUpperPath create_foreign_upper_path
+#endif
+
+/* 18 names a sort direction by CompareType instead of btree strategy */
+#if PG_VERSION_NUM >= 180000
+#define RestPathKeyIsDescending(pk) ((pk)->pk_cmptype == COMPARE_GT)
+#else
+#define RestPathKeyIsDescending(pk) \
+	((pk)->pk_strategy == BTGreaterStrategyNumber)
+#endif
+
+/*
+ * A wait event set that lives until FreeWaitEventSet, whatever memory
+ * context or resource owner is current: 17 takes a resource owner (NULL
+ * for session lifetime) where 15 and 16 take a memory context.
+ */
+#if PG_VERSION_NUM >= 170000
+#define RestCreateWaitEventSet(nevents) CreateWaitEventSet(NULL, nevents)
+#else
+#define RestCreateWaitEventSet(nevents) \
+	CreateWaitEventSet(TopMemoryContext, nevents)
+#endif
+
+/*
+ * 16 keeps settings in a memory context: a check hook's "extra" comes from
+ * guc_malloc and is freed with guc_free, where 15 uses malloc and free.
+ */
+#if PG_VERSION_NUM >= 160000
+#define RestGucMalloc(size) guc_malloc(LOG, size)
+#define RestGucFree(ptr) guc_free(ptr)
+#else
+#define RestGucMalloc(size) malloc(size)
+#define RestGucFree(ptr) free(ptr)
+#endif
+
+/*
+ * 16 moved permissions out of the range table entry (RTEPermissionInfo):
+ * the user to check as (InvalidOid: the current user) and the columns an
+ * INSERT names.
+ */
+#if PG_VERSION_NUM >= 160000
+#define RestRelCheckAsUser(root, rel) ((rel)->userid)
+#define RestScanCheckAsUser(plan, rte) ((plan)->checkAsUser)
+#define RestScanBaseRelids(plan) ((plan)->fs_base_relids)
+#define RestResultRelCheckAsUser(rinfo, estate) \
+	ExecGetResultRelCheckAsUser(rinfo, estate)
+#define RestInsertedCols(root, rte) \
+	(getRTEPermissionInfo((root)->parse->rteperminfos, (rte))->insertedCols)
+#else
+#define RestRelCheckAsUser(root, rel) \
+	(planner_rt_fetch((rel)->relid, root)->checkAsUser)
+#define RestScanCheckAsUser(plan, rte) ((rte)->checkAsUser)
+#define RestScanBaseRelids(plan) ((plan)->fs_relids)
+#define RestResultRelCheckAsUser(rinfo, estate) \
+	(exec_rt_fetch((rinfo)->ri_RangeTableIndex, estate)->checkAsUser)
+#define RestInsertedCols(root, rte) ((rte)->insertedCols)
+#endif
+
 /* Conventions of the service's URLs, pages and counts. */
 typedef enum RestDialect
 {

@@ -68,7 +68,7 @@ SELECT svc('POST', '/_fault?path=/api/plain/books/&raw=');
 SELECT try('SELECT * FROM plain_books');
 -- a body shorter than its Content-Length, and corrupt gzip
 SELECT svc('POST', '/_fault?path=/api/plain/books/&truncate=1');
-SELECT try('SELECT * FROM plain_books');
+SELECT curl_wording(try('SELECT * FROM plain_books')) AS try;
 SELECT svc('POST', '/_fault?path=/api/plain/books/&gzip_corrupt=1');
 SELECT try('SELECT * FROM plain_books');
 -- a response larger than max_response_size

@@ -219,7 +219,7 @@ SELECT * FROM blackhole_books;
 SELECT count(*) FROM books;
 -- a body shorter than its Content-Length
 SELECT svc('POST', '/_fault?path=/api/plain/books/&truncate=1');
-SELECT try('SELECT * FROM books');
+SELECT curl_wording(try('SELECT * FROM books')) AS try;
 SELECT count(*) FROM books;
 -- a response far larger than max_response_size
 CREATE SERVER h_small FOREIGN DATA WRAPPER rest_fdw

@@ -66,7 +66,8 @@ CREATE FOREIGN TABLE jbooks (id bigint) SERVER pf_js
 SELECT array_agg(id) FROM jbooks;
 SELECT r FROM requests() r ORDER BY r;
 -- EXPLAIN ANALYZE counts every request
-EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT * FROM jbooks;
+SELECT explain_lines('ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF',
+                     'SELECT * FROM jbooks') AS "QUERY PLAN";
 
 -- an error while pages are asked ahead, caught by a subtransaction, gives
 -- their transfers back: many such errors in one transaction do not use up

@@ -83,8 +83,8 @@ CLOSE c;
 SELECT requests();
 
 -- EXPLAIN ANALYZE counts the requests and bytes of a scan
-EXPLAIN (ANALYZE, VERBOSE, COSTS OFF, TIMING OFF, SUMMARY OFF)
-  SELECT id FROM books;
+SELECT explain_lines('ANALYZE, VERBOSE, COSTS OFF, TIMING OFF, SUMMARY OFF',
+                     'SELECT id FROM books') AS "QUERY PLAN";
 SELECT requests();
 
 -- the connection is reused: these requests open no new TCP connection

@@ -51,7 +51,10 @@ RESET ROLE;
 CREATE ROLE rest_nomap LOGIN;
 GRANT SELECT ON secure_items TO rest_nomap;
 SET ROLE rest_nomap;
+-- (its SQLSTATE, undefined_object: PostgreSQL 17 reworded the message)
+\set VERBOSITY sqlstate
 SELECT * FROM secure_items;
+\set VERBOSITY default
 RESET ROLE;
 
 -- connect_to is for superusers only

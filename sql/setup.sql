@@ -52,6 +52,30 @@ EXCEPTION WHEN OTHERS THEN
   RETURN state || ': ' || msg || coalesce(E'\nDETAIL: ' || nullif(detail, ''), '');
 END $$;
 
+-- curl_wording(message): libcurl's messages in the words of libcurl 7.88
+-- (Debian 12), for the tests that show them: later versions reword a few.
+CREATE FUNCTION curl_wording(message text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT regexp_replace(regexp_replace(regexp_replace(message,
+    'end of response with (\d+) bytes missing',
+    'transfer closed with \1 bytes remaining to read'),
+    'target hostname', 'target host name'),
+    'SSL certificate OpenSSL verify result: (.*) \(\d+\)',
+    'SSL certificate problem: \1')
+$$;
+
+-- explain_lines(options, query): the lines of EXPLAIN (options) query, with
+-- actual row counts whole as before PostgreSQL 18 ("rows=5", not "rows=5.00").
+CREATE FUNCTION explain_lines(options text, query text) RETURNS SETOF text
+LANGUAGE plpgsql AS $$
+DECLARE
+  line text;
+BEGIN
+  FOR line IN EXECUTE format('EXPLAIN (%s) %s', options, query) LOOP
+    RETURN NEXT regexp_replace(line, '( rows=\d+)\.00 ', '\1 ', 'g');
+  END LOOP;
+END $$;
+
 ALTER DATABASE contrib_regression SET rest_test.port = :'port';
 SET rest_test.port = :'port';
 SELECT svc('POST', '/_reset');

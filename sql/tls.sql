@@ -30,7 +30,7 @@ CREATE SERVER tls_noca FOREIGN DATA WRAPPER rest_fdw
 CREATE USER MAPPING FOR PUBLIC SERVER tls_noca;
 CREATE FOREIGN TABLE books_noca (id bigint, title text)
   SERVER tls_noca OPTIONS (resource 'plain/books/');
-SELECT * FROM books_noca;
+SELECT curl_wording(try('SELECT * FROM books_noca')) AS try;
 SELECT count(*) FROM books_ca;
 
 -- a certificate for another name
@@ -40,7 +40,7 @@ CREATE SERVER tls_name FOREIGN DATA WRAPPER rest_fdw
 CREATE USER MAPPING FOR PUBLIC SERVER tls_name;
 CREATE FOREIGN TABLE books_name (id bigint, title text)
   SERVER tls_name OPTIONS (resource 'plain/books/');
-SELECT try('SELECT * FROM books_name');
+SELECT curl_wording(try('SELECT * FROM books_name')) AS try;
 
 -- ssl_verify 'false' (superuser only) accepts it anyway
 CREATE SERVER tls_noverify FOREIGN DATA WRAPPER rest_fdw

@@ -2,8 +2,12 @@
 # Run every rest_fdw test on this machine, as root: install the Debian
 # packages, build with -Wall -Wextra -Werror, install into a private copy of
 # PostgreSQL 15 (never the system's directories), start a throwaway
-# PostgreSQL cluster and the test service, run the pg_regress suite, and
-# remove the cluster again.  Exits non-zero on any failure.
+# PostgreSQL cluster and the test service, and run the pg_regress suite;
+# then the same suite against every other supported PostgreSQL version,
+# built and run inside a Debian chroot of that version (tools/chroot.sh,
+# made on first use and cached in /var/cache/rest_fdw), the Debian package
+# built and smoke-tested in a chroot, the fuzz run, the cancel checks and
+# the Django example.  Exits non-zero on any failure.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,6 +15,12 @@ cd "$top"
 . tools/cluster.sh
 
 bash tools/install-deps.sh
+
+# PostgreSQL 15 runs on this machine; the others in chroots
+chroot_versions=$(bash tools/chroot.sh versions)
+for v in $chroot_versions; do
+	bash tools/chroot.sh create "$v"
+done
 
 make -s clean >/dev/null
 make -s 2>&1 | tee /tmp/rest_fdw_build.log
@@ -34,19 +44,26 @@ json_server_start "$work"
 cluster_start "$work"
 
 passed=0 failed=0
+summaries=()
 
-# count_pg_regress LOG: add pg_regress's counts of tests to passed/failed.
+# count_pg_regress VERSION LOG: add pg_regress's counts of tests to
+# passed/failed, and print and keep a line on the suite against VERSION.
 count_pg_regress() {
-	local line total bad
-	line=$( (grep -E "tests? passed|tests? failed" "$1" || true) | tail -n 1)
+	local line total bad summary
+	line=$( (grep -E "tests? passed|tests? failed" "$2" || true) | tail -n 1)
 	if [[ $line =~ All\ ([0-9]+)\ tests\ passed ]]; then
 		passed=$((passed + BASH_REMATCH[1]))
+		summary="All ${BASH_REMATCH[1]} tests passed"
 	elif [[ $line =~ ([0-9]+)\ of\ ([0-9]+)\ tests\ failed ]]; then
 		bad=${BASH_REMATCH[1]}; total=${BASH_REMATCH[2]}
 		failed=$((failed + bad)); passed=$((passed + total - bad))
+		summary="$bad of $total tests failed"
 	else
 		failed=$((failed + 1))
+		summary="the suite did not run"
 	fi
+	summaries+=("PostgreSQL $1: $summary")
+	echo "PostgreSQL $1: $summary"
 }
 
 # count_pytest LOG: add the counts of pytest's summary lines.
@@ -58,14 +75,51 @@ count_pytest() {
 	failed=$((failed + n))
 }
 
-echo "== pg_regress suite"
+echo "== pg_regress suite, PostgreSQL 15"
+start=$(date +%s)
 status=0
 make -s installcheck 2>&1 | tee "$work/regress.log" || status=1
-count_pg_regress "$work/regress.log"
+count_pg_regress 15 "$work/regress.log"
 if [ $status -ne 0 ]; then
 	cat regression.diffs 2>/dev/null | head -200 || true
 	failed=$((failed > 0 ? failed : 1))
 fi
+echo "($(($(date +%s) - start)) s)"
+
+# The same suite against each other version, built from a copy of the
+# checkout inside its chroot; the services stay here, on the loopback
+# addresses the chroot shares.  json-server starts again on fresh data.
+for v in $chroot_versions; do
+	echo "== pg_regress suite, PostgreSQL $v (Debian chroot)"
+	start=$(date +%s)
+	kill "$JSON_SERVER_PID" 2>/dev/null || true
+	json_server_run "$work/pg$v"
+	mkdir -p "$work/pg$v/src"
+	git ls-files -co --exclude-standard | grep -v '/node_modules/' |
+		tar -cf - -T - | tar -xf - -C "$work/pg$v/src"
+	status=0
+	REST_FDW_CHROOT_ENV="REST_TEST_PORT=$REST_TEST_PORT REST_TLS_PORT=$REST_TLS_PORT REST_TLS_DIR=$REST_TLS_DIR JSON_SERVER_PORT=$JSON_SERVER_PORT" \
+		bash tools/chroot.sh run "$v" "$work" \
+		"bash $work/pg$v/src/test/version_regress.sh $v $work/pg$v/src" \
+		2>&1 | tee "$work/regress$v.log" || status=1
+	count_pg_regress "$v" "$work/regress$v.log"
+	if [ $status -ne 0 ]; then
+		head -200 "$work/pg$v/src/regression.diffs" 2>/dev/null || true
+		failed=$((failed > 0 ? failed : 1))
+	fi
+	echo "($(($(date +%s) - start)) s)"
+done
+
+echo "== Debian package: built, installed and smoke-tested in the PostgreSQL 17 chroot"
+start=$(date +%s)
+if DEB_PG_VERSION=17 bash test/deb_smoke.sh 2>&1 | tee "$work/deb.log" | tail -n 8; then
+	passed=$((passed + 1))
+	summaries+=("$(tail -n 1 "$work/deb.log")")
+else
+	failed=$((failed + 1))
+	summaries+=("deb smoke test: FAILED")
+fi
+echo "($(($(date +%s) - start)) s)"
 
 echo "== a bounded fuzz run of the scan (its own cluster; make fuzz runs longer)"
 if bash test/fuzz/run.sh --seconds 60 2>&1 | tee "$work/fuzz.log" | tail -n 5; then
@@ -86,5 +140,6 @@ bash examples/django/run_e2e.sh 2>&1 | tee "$work/e2e.log" || status=1
 count_pytest "$work/e2e.log"
 [ $status -ne 0 ] && failed=$((failed > 0 ? failed : 1))
 
+printf '%s\n' "${summaries[@]}"
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

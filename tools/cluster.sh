@@ -1,22 +1,23 @@
 #!/usr/bin/env bash
-# Helpers to run a throwaway PostgreSQL 15 cluster and the test service.
+# Helpers to run a throwaway PostgreSQL cluster and the test service.
 # Sourced by test/run_all.sh and the demo; never touches the machine's own
 # PostgreSQL service.  Needs root (the cluster runs as the "postgres" user).
 
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 
-# private_postgres DIR: copy the machine's PostgreSQL 15 installation into
-# DIR, so that the extension is installed there (make install
-# DESTDIR=$PG_DESTDIR) and not into the system's directories, where another
-# build could replace it while the tests run.  PostgreSQL finds its lib and
-# share directories relative to its binaries.  Exports PGBIN, PG_DESTDIR.
+# private_postgres DIR [VERSION]: copy the machine's PostgreSQL installation
+# of VERSION (15 unless given) into DIR, so that the extension is installed
+# there (make install DESTDIR=$PG_DESTDIR) and not into the system's
+# directories, where another build could replace it while the tests run.
+# PostgreSQL finds its lib and share directories relative to its binaries.
+# Exports PGBIN, PG_DESTDIR.
 private_postgres() {
-	local dir=$1
+	local dir=$1 version=${2:-15}
 	mkdir -p "$dir/usr/lib/postgresql" "$dir/usr/share/postgresql"
-	cp -a /usr/lib/postgresql/15 "$dir/usr/lib/postgresql/"
-	cp -a /usr/share/postgresql/15 "$dir/usr/share/postgresql/"
+	cp -a "/usr/lib/postgresql/$version" "$dir/usr/lib/postgresql/"
+	cp -a "/usr/share/postgresql/$version" "$dir/usr/share/postgresql/"
 	PG_DESTDIR=$dir
-	PGBIN=$dir/usr/lib/postgresql/15/bin
+	PGBIN=$dir/usr/lib/postgresql/$version/bin
 	export PG_DESTDIR PGBIN
 }
 
@@ -74,9 +75,18 @@ service_start() {
 # on a free port over a copy of its db.json; exports JSON_SERVER_PORT and
 # JSON_SERVER_PID.
 json_server_start() {
-	local dir=$1 top port
+	local top
 	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 	(cd "$top/test/jsonserver" && npm ci --no-audit --no-fund --silent >/dev/null)
+	json_server_run "$1"
+}
+
+# json_server_run DIR: start the json-server that json_server_start
+# installed, over a fresh copy of its db.json in DIR; the same exports.
+json_server_run() {
+	local dir=$1 top port
+	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+	mkdir -p "$dir"
 	cp "$top/test/jsonserver/db.json" "$dir/db.json"
 	port=$(free_port)
 	"$top/test/jsonserver/node_modules/.bin/json-server" --host 127.0.0.1 \
