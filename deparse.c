@@ -88,6 +88,9 @@ typedef enum RestValueFormat
 										 * JavaScript's String() writes it */
 #define REST_SEG_JS_RANGE		0x20	/* json-server _gte/_lte: NaN cannot be
 										 * compared there: drop the filter */
+#define REST_SEG_JS_GUARD		0x40	/* json-server equality: add name_ne=w
+										 * for a w no value equals, which keeps
+										 * the same rows but is never dropped */
 
 /* What RestBuildUrl does with one parameter. */
 typedef enum RestParamOutcome
@@ -162,6 +165,8 @@ static RestParamOutcome value_outcome(RestParamValue *pv, int format,
 									  int flags);
 static void append_value(StringInfo buf, RestParamValue *pv, int format,
 						 int flags, int from, int count);
+static void append_guard(StringInfo url, const char *name,
+						 const char **texts, int n);
 static const char *segment_text(const char *text, int flags);
 static char *js_number_text(const char *text, bool *exact);
 static void dedupe_elements(RestParamValue *pv, Oid elemtype, Datum *elems,
@@ -760,8 +765,9 @@ deparse_simple(DeparseContext *cxt, ColumnCondition *cond)
  * members may be JSON numbers or strings in any scale (this wrapper writes
  * numerics as strings, keeping every digit), dates and times strings in
  * any ISO 8601 form: no text matches them all, so they stay here.
- * json-server also drops a filter on a member no row has, so equality and
- * IN lists may come back unfiltered: inexact, like text ranges.
+ * json-server also drops a filter on a member no row has (every row would
+ * come back): equality and IN lists carry a guard (append_guard).  Text
+ * ranges compare UTF-16 code units: inexact.
  */
 static List *
 deparse_jsonserver(DeparseContext *cxt, ColumnCondition *cond, char *name)
@@ -797,7 +803,7 @@ deparse_jsonserver(DeparseContext *cxt, ColumnCondition *cond, char *name)
 	{
 		case REST_LOOKUP_EXACT:
 			suffix = "";
-			cxt->inexact = true;
+			flags |= REST_SEG_JS_GUARD;
 			break;
 		case REST_LOOKUP_NE:
 			suffix = "_ne";
@@ -809,11 +815,11 @@ deparse_jsonserver(DeparseContext *cxt, ColumnCondition *cond, char *name)
 			suffix = "_lte";
 			break;
 		case REST_LOOKUP_IN:
-			cxt->inexact = true;
 			return list_make1(make_param(name,
 										 list_make1(value_segment(cxt, cond->value,
 																  REST_FMT_REPEAT,
-																  flags | REST_SEG_SPLIT))));
+																  flags | REST_SEG_SPLIT |
+																  REST_SEG_JS_GUARD))));
 		default:
 			return NIL;
 	}
@@ -1741,6 +1747,7 @@ build_param(StringInfo url, StringInfo value, const char *name,
 			int split_count)
 {
 	ListCell   *ls;
+	bool		guard = false;
 
 	/* every value first: a parameter is written whole or not at all */
 	foreach(ls, segments)
@@ -1783,18 +1790,59 @@ build_param(StringInfo url, StringInfo value, const char *name,
 		if (format == REST_FMT_REPEAT)
 		{
 			int			n = count >= 0 ? Min(count, pv->nelems - from) : pv->nelems;
+			const char **texts = palloc(sizeof(char *) * Max(n, 1));
 			int			i;
 
 			if (n <= 0)
 				return REST_PARAM_NO_ROWS;
 			for (i = 0; i < n; i++)
-				append_param(url, name, segment_text(pv->elems[from + i], flags));
+			{
+				texts[i] = segment_text(pv->elems[from + i], flags);
+				append_param(url, name, texts[i]);
+			}
+			if (flags & REST_SEG_JS_GUARD)
+				append_guard(url, name, texts, n);
 			return REST_PARAM_WRITTEN;
 		}
 		append_value(value, pv, format, flags, from, count);
+		if (flags & REST_SEG_JS_GUARD)
+			guard = true;
 	}
 	append_param(url, name, value->data);
+	if (guard)
+	{
+		const char *text = value->data;
+
+		append_guard(url, name, &text, 1);
+	}
 	return REST_PARAM_WRITTEN;
+}
+
+/*
+ * append_guard
+ *		Append name_ne=w, for a w none of the texts is: json-server drops a
+ *		filter on a member no row has (and would return every row), but
+ *		never an _ne filter, which keeps only rows having the member; any
+ *		row equal to one of the texts is different from w, so the rows kept
+ *		are the same where some row has the member, and none otherwise.
+ */
+static void
+append_guard(StringInfo url, const char *name, const char **texts, int n)
+{
+	StringInfoData other;
+	int			i;
+
+	initStringInfo(&other);
+	for (;;)
+	{
+		for (i = 0; i < n; i++)
+			if (strcmp(texts[i], other.data) == 0)
+				break;
+		if (i == n)
+			break;
+		appendStringInfoChar(&other, '-');
+	}
+	append_param(url, psprintf("%s_ne", name), other.data);
 }
 
 /*
