@@ -32,10 +32,10 @@ BEGIN
   RETURN 'DIFFERENT: remote ' || coalesce(r::text, '{}') || ' local ' || coalesce(l::text, '{}');
 END $$;
 
-CREATE SERVER pg FOREIGN DATA WRAPPER rest_fdw
+CREATE SERVER ex_pg FOREIGN DATA WRAPPER rest_fdw
   OPTIONS (base_url 'http://svc.test/api/pg/', dialect 'postgrest');
-ALTER SERVER pg OPTIONS (ADD connect_to :'connect_to');
-CREATE USER MAPPING FOR PUBLIC SERVER pg;
+ALTER SERVER ex_pg OPTIONS (ADD connect_to :'connect_to');
+CREATE USER MAPPING FOR PUBLIC SERVER ex_pg;
 CREATE FOREIGN TABLE pbooks (
   id        bigint,
   title     text,
@@ -43,7 +43,7 @@ CREATE FOREIGN TABLE pbooks (
   price     numeric(8,2),
   published date,
   in_stock  boolean
-) SERVER pg OPTIONS (resource 'books', collation_matches 'true');
+) SERVER ex_pg OPTIONS (resource 'books', collation_matches 'true');
 CREATE TABLE lbooks AS SELECT * FROM pbooks;
 SELECT * FROM lbooks ORDER BY id;
 SELECT count(*) FROM requests();
@@ -117,13 +117,13 @@ RESET plan_cache_mode;
 -- 2. IN lists split over requests when the URL would be too long: only a
 -- top-level positive IN, whose parts match disjoint rows
 --
-CREATE SERVER pg_short FOREIGN DATA WRAPPER rest_fdw
+CREATE SERVER ex_pg_short FOREIGN DATA WRAPPER rest_fdw
   OPTIONS (base_url 'http://svc.test/api/pg/', dialect 'postgrest',
            max_url_length '256');
-ALTER SERVER pg_short OPTIONS (ADD connect_to :'connect_to');
-CREATE USER MAPPING FOR PUBLIC SERVER pg_short;
+ALTER SERVER ex_pg_short OPTIONS (ADD connect_to :'connect_to');
+CREATE USER MAPPING FOR PUBLIC SERVER ex_pg_short;
 CREATE FOREIGN TABLE sbooks (id bigint, title text, author_id bigint OPTIONS (field 'author'))
-  SERVER pg_short OPTIONS (resource 'books');
+  SERVER ex_pg_short OPTIONS (resource 'books');
 CREATE TABLE lsbooks AS SELECT * FROM sbooks;
 SELECT count(*) FROM requests();
 -- a top-level IN list: split
@@ -152,12 +152,12 @@ SELECT count(*) FROM sbooks WHERE id = 1 OR author_id = ANY (ARRAY(SELECT genera
 SELECT count(*) FROM lsbooks WHERE id = 1 OR author_id = ANY (ARRAY(SELECT generate_series(2, 100)));
 SELECT count(*) AS requests FROM requests();
 -- equal values written differently go in one part only
-CREATE SERVER drf_short FOREIGN DATA WRAPPER rest_fdw
+CREATE SERVER ex_drf_short FOREIGN DATA WRAPPER rest_fdw
   OPTIONS (base_url 'http://svc.test/api/', max_url_length '256');
-ALTER SERVER drf_short OPTIONS (ADD connect_to :'connect_to');
-CREATE USER MAPPING FOR PUBLIC SERVER drf_short;
+ALTER SERVER ex_drf_short OPTIONS (ADD connect_to :'connect_to');
+CREATE USER MAPPING FOR PUBLIC SERVER ex_drf_short;
 CREATE FOREIGN TABLE dsbooks (id bigint, title text, price numeric(8,2))
-  SERVER drf_short OPTIONS (resource 'books/', filters 'price__in, title__in');
+  SERVER ex_drf_short OPTIONS (resource 'books/', filters 'price__in, title__in');
 CREATE TABLE ldsbooks AS SELECT * FROM dsbooks;
 SELECT id, price FROM dsbooks
   WHERE price = ANY (ARRAY[12.5] || ARRAY(SELECT generate_series(100, 180)::numeric) || ARRAY[12.50]);
@@ -233,30 +233,30 @@ SELECT requests();
 -- 6. json-server compares value === String(member): numbers as
 -- JavaScript writes them, and nothing whose text has several forms
 --
-CREATE SERVER js FOREIGN DATA WRAPPER rest_fdw
+CREATE SERVER ex_js FOREIGN DATA WRAPPER rest_fdw
   OPTIONS (base_url 'http://svc.test/api/js/', dialect 'json-server');
-ALTER SERVER js OPTIONS (ADD connect_to :'connect_to');
-CREATE USER MAPPING FOR PUBLIC SERVER js;
-CREATE SERVER js_real FOREIGN DATA WRAPPER rest_fdw
+ALTER SERVER ex_js OPTIONS (ADD connect_to :'connect_to');
+CREATE USER MAPPING FOR PUBLIC SERVER ex_js;
+CREATE SERVER ex_js_real FOREIGN DATA WRAPPER rest_fdw
   OPTIONS (base_url 'http://json-server.test/', dialect 'json-server');
-ALTER SERVER js_real OPTIONS (ADD connect_to :'js_connect_to');
-CREATE USER MAPPING FOR PUBLIC SERVER js_real;
+ALTER SERVER ex_js_real OPTIONS (ADD connect_to :'js_connect_to');
+CREATE USER MAPPING FOR PUBLIC SERVER ex_js_real;
 -- rows written with the members as text, read with their types
 CREATE FOREIGN TABLE js_writer (id bigint, title text, score float8, big bigint,
                                 at text, day text, flag boolean)
-  SERVER js OPTIONS (resource 'books');
+  SERVER ex_js OPTIONS (resource 'books');
 CREATE FOREIGN TABLE js_typed (id bigint, title text, score float8, big bigint,
                                at timestamptz, day date, flag boolean,
                                nosuch int, q text, price_gte text)
-  SERVER js OPTIONS (resource 'books',
+  SERVER ex_js OPTIONS (resource 'books',
     filters 'score, score__ne, score__gte, score__lte, big, big__ne, big__gte, at, day, flag, flag__ne, nosuch, nosuch__in, q, price_gte');
 CREATE FOREIGN TABLE real_writer (id bigint, title text, score float8, big bigint,
                                   at text, day text, flag boolean)
-  SERVER js_real OPTIONS (resource 'books');
+  SERVER ex_js_real OPTIONS (resource 'books');
 CREATE FOREIGN TABLE real_typed (id bigint, title text, score float8, big bigint,
                                  at timestamptz, day date, flag boolean,
                                  nosuch int, q text, price_gte text)
-  SERVER js_real OPTIONS (resource 'books',
+  SERVER ex_js_real OPTIONS (resource 'books',
     filters 'score, score__ne, score__gte, score__lte, big, big__ne, big__gte, at, day, flag, flag__ne, nosuch, nosuch__in, q, price_gte');
 INSERT INTO js_writer (id, title, score, big, at, day, flag) VALUES
   (101, 'one', 1e16, 9007199254740993, '2024-01-01T10:00:00Z', '2024-01-01T00:00:00Z', true),
@@ -313,7 +313,7 @@ SELECT count(*) FROM dbooks WHERE title = ' Dune';
 SELECT same('dbooks', 'ldbooks', $$title = 'Dune'$$);
 SELECT requests();
 CREATE FOREIGN TABLE pfloats (id bigint, title text, price real, pricef float8 OPTIONS (field 'price'))
-  SERVER pg OPTIONS (resource 'books');
+  SERVER ex_pg OPTIONS (resource 'books');
 CREATE TABLE lfloats AS SELECT * FROM pfloats;
 EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM pfloats WHERE price = 9.95;
 SELECT same('pfloats', 'lfloats', 'price = 9.95');
