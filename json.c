@@ -18,8 +18,8 @@
  * The spans are then converted to datums with the column type's own input
  * function, so that numbers keep their exact text and every type's usual
  * rules (typmods, domains, ...) apply.  The way back, building request
- * bodies for INSERT and UPDATE, uses jansson, which is small and good at
- * writing JSON.
+ * bodies for INSERT and UPDATE, writes each value with the type's own
+ * output, so that numbers keep their exact digits there too.
  *
  * The response is expected to be UTF-8, as RFC 8259 requires.  Text given
  * to input functions is converted to the database encoding when that is
@@ -33,6 +33,8 @@
  */
 #include "postgres.h"
 
+#include <ctype.h>
+#include <float.h>
 #include <math.h>
 
 #include "rest_fdw.h"
@@ -42,22 +44,11 @@
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/array.h"
+#include "utils/builtins.h"
 #include "utils/json.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
-
-/*
- * utils/builtins.h declares the SQL functions json_object() and
- * json_typeof(), which jansson also defines: hide PostgreSQL's.
- */
-#define json_object pg_json_object
-#define json_typeof pg_json_typeof
-#include "utils/builtins.h"
-#undef json_object
-#undef json_typeof
-
-#include <jansson.h>
 
 /* Deepest nesting of JSON arrays and objects accepted in a response. */
 #define REST_JSON_MAX_DEPTH		1000
@@ -168,14 +159,6 @@ typedef struct ConversionErrorInfo
 	const char *url;			/* NULL when building a request */
 } ConversionErrorInfo;
 
-/* Where RestBuildBody puts the next value: an object member or an array. */
-typedef struct JsonSink
-{
-	json_t	   *container;
-	const char *key;			/* member name (UTF-8) if an object */
-	size_t		keylen;
-} JsonSink;
-
 /*
  * Bytes that end the fast loop over a string's contents: the quote, the
  * backslash, and control characters (including the terminating NUL).
@@ -211,8 +194,6 @@ static void parse_object(JsonCursor *cur, RestFieldLevel *level,
 						 RestJsonValue *values, int depth);
 static void parse_array(JsonCursor *cur, RestFieldLevel *level,
 						RestJsonValue *values, int depth);
-static void datum_to_json(JsonSink *sink, Datum value, bool isnull,
-						  Oid typid, FmgrInfo *out_func);
 
 
 /*
@@ -1747,60 +1728,47 @@ RestJsonValueText(RestJsonValue *value)
 /*
  * ---------------------------------------------------------------------
  * Datums to JSON
+ *
+ * A request body is written as text.  Each value is written on its own:
+ * numbers with exactly the digits PostgreSQL prints, json and jsonb values
+ * as they are, so that no value passes through a C double on its way.
+ * Only the objects of JSON Pointer paths need a tree, a small one of
+ * BodyMembers kept in the order of the columns.
  * ---------------------------------------------------------------------
  */
 
-/*
- * A new empty JSON object.  jansson's json_object() cannot be called: the
- * server exports a function of the same name (the SQL function
- * json_object), which the dynamic linker would pick instead.
- */
-static json_t *
-new_json_object(void)
+/* A member of a request body being built: a value, or an object. */
+typedef struct BodyMember
 {
-	return json_pack("{}");
-}
+	char	   *name;			/* member name, UTF-8 */
+	char	   *json;			/* the value's JSON text; NULL: an object */
+	List	   *members;		/* BodyMember of the object, in order */
+} BodyMember;
 
-/* Report a failed jansson allocation. */
-static void
-jansson_oom(void)
+static void datum_to_json(StringInfo buf, RestDialect dialect, Datum value,
+						  bool isnull, Oid typid, FmgrInfo *out_func);
+
+/* Text in the server encoding converted to UTF-8, which it must be. */
+static char *
+text_to_utf8(const char *text)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_OUT_OF_MEMORY),
-			 errmsg("out of memory"),
-			 errdetail("Could not build the JSON request body.")));
-}
+	char	   *utf8 = pg_server_to_any(text, strlen(text), PG_UTF8);
 
-/* Put a new value (whose reference is taken) where the sink says. */
-static void
-sink_put(JsonSink *sink, json_t *value)
-{
-	int			rc;
-
-	if (value == NULL)
-		jansson_oom();
-	if (json_is_object(sink->container))
-		rc = json_object_setn_new(sink->container, sink->key, sink->keylen,
-								  value);
-	else
-		rc = json_array_append_new(sink->container, value);
-	if (rc != 0)
-		jansson_oom();
-}
-
-/* Put a string (server encoding) as a JSON string. */
-static void
-sink_put_string(JsonSink *sink, const char *str)
-{
-	char	   *utf8 = pg_server_to_any(str, strlen(str), PG_UTF8);
-	json_t	   *value = json_stringn(utf8, strlen(utf8));
-
-	if (value == NULL)
+	/* SQL_ASCII text is not converted, and may hold any bytes */
+	if (GetDatabaseEncoding() == PG_SQL_ASCII &&
+		!pg_verify_mbstr(PG_UTF8, utf8, strlen(utf8), true))
 		ereport(ERROR,
 				(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
-				 errmsg("value cannot be sent as a JSON string"),
+				 errmsg("value cannot be sent as JSON"),
 				 errdetail("The value is not valid UTF-8.")));
-	sink_put(sink, value);
+	return utf8;
+}
+
+/* Append text (server encoding) as a JSON string. */
+static void
+append_json_string(StringInfo buf, const char *text)
+{
+	escape_json(buf, text_to_utf8(text));
 }
 
 /* Report a float or numeric that JSON cannot represent. */
@@ -1810,6 +1778,62 @@ non_finite_error(void)
 	ereport(ERROR,
 			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 			 errmsg("cannot convert NaN or infinity to a JSON number")));
+}
+
+/*
+ * json-server keeps numbers as JavaScript numbers (doubles) and writes
+ * them back in their shortest form: refuse a number that would not come
+ * back with the value sent.
+ */
+static void
+check_javascript_number(const char *digits)
+{
+	double		d;
+	char		shortest[DOUBLE_SHORTEST_DECIMAL_LEN];
+	int			ndigits = 0;
+
+	/* up to DBL_DIG significant digits come back unchanged */
+	for (const char *p = digits; *p; p++)
+		if (isdigit((unsigned char) *p))
+			ndigits++;
+	if (ndigits <= DBL_DIG)
+		return;
+
+	d = strtod(digits, NULL);
+	if (!isinf(d))
+	{
+		Datum		sent;
+		Datum		kept;
+
+		double_to_shortest_decimal_buf(d, shortest);
+		sent = DirectFunctionCall3(numeric_in, CStringGetDatum(digits),
+								   ObjectIdGetDatum(InvalidOid),
+								   Int32GetDatum(-1));
+		kept = DirectFunctionCall3(numeric_in, CStringGetDatum(shortest),
+								   ObjectIdGetDatum(InvalidOid),
+								   Int32GetDatum(-1));
+		if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, sent, kept)) == 0)
+			return;
+	}
+	else
+		strlcpy(shortest, "Infinity", sizeof(shortest));
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("value %s cannot be stored exactly by json-server", digits),
+			 errdetail("json-server keeps numbers as JavaScript numbers; it would store %s.",
+					   shortest)));
+}
+
+/*
+ * Append a number's digits as a JSON number; for json-server only when it
+ * keeps them.
+ */
+static void
+append_json_number(StringInfo buf, RestDialect dialect, const char *digits)
+{
+	if (dialect == REST_DIALECT_JSON_SERVER)
+		check_javascript_number(digits);
+	appendStringInfoString(buf, digits);
 }
 
 /* Output text of a value, with a given output function or its type's. */
@@ -1825,36 +1849,33 @@ output_text(Datum value, Oid typid, FmgrInfo *out_func)
 	return OidOutputFunctionCall(func, value);
 }
 
-/* Put the elements of one dimension of an array, recursing for the next. */
+/* Append the elements of one dimension of an array, recursing. */
 static void
-array_level_to_json(JsonSink *sink, int ndim, int *dims, int level,
-					Datum *elems, bool *nulls, int *index, Oid elemtype,
-					FmgrInfo *elem_out)
+array_level_to_json(StringInfo buf, RestDialect dialect, int ndim,
+					int *dims, int level, Datum *elems, bool *nulls,
+					int *index, Oid elemtype, FmgrInfo *elem_out)
 {
-	json_t	   *array = json_array();
-	JsonSink	inner;
-
-	sink_put(sink, array);
-	inner.container = array;
-	inner.key = NULL;
-	inner.keylen = 0;
+	appendStringInfoChar(buf, '[');
 	for (int i = 0; i < dims[level]; i++)
 	{
+		if (i > 0)
+			appendStringInfoChar(buf, ',');
 		if (level == ndim - 1)
 		{
-			datum_to_json(&inner, elems[*index], nulls[*index], elemtype,
-						  elem_out);
+			datum_to_json(buf, dialect, elems[*index], nulls[*index],
+						  elemtype, elem_out);
 			(*index)++;
 		}
 		else
-			array_level_to_json(&inner, ndim, dims, level + 1, elems, nulls,
-								index, elemtype, elem_out);
+			array_level_to_json(buf, dialect, ndim, dims, level + 1, elems,
+								nulls, index, elemtype, elem_out);
 	}
+	appendStringInfoChar(buf, ']');
 }
 
-/* Put an array value as (nested) JSON arrays. */
+/* Append an array value as (nested) JSON arrays. */
 static void
-array_datum_to_json(JsonSink *sink, Datum value)
+array_datum_to_json(StringInfo buf, RestDialect dialect, Datum value)
 {
 	ArrayType  *array = DatumGetArrayTypeP(value);
 	Oid			elemtype = ARR_ELEMTYPE(array);
@@ -1877,43 +1898,30 @@ array_datum_to_json(JsonSink *sink, Datum value)
 					  &elems, &nulls, &nelems);
 
 	if (ARR_NDIM(array) == 0)
-		sink_put(sink, json_array());
+		appendStringInfoString(buf, "[]");
 	else
-		array_level_to_json(sink, ARR_NDIM(array), ARR_DIMS(array), 0,
-							elems, nulls, &index, elemtype, &elem_out);
-}
-
-/* Put a json or jsonb value, parsed by jansson. */
-static void
-json_text_to_json(JsonSink *sink, const char *text)
-{
-	char	   *utf8 = pg_server_to_any(text, strlen(text), PG_UTF8);
-	json_error_t error;
-	json_t	   *value;
-
-	value = json_loadb(utf8, strlen(utf8), JSON_DECODE_ANY | JSON_ALLOW_NUL,
-					   &error);
-	if (value == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("value cannot be sent as JSON"),
-				 errdetail("The JSON library reported: %s.", error.text)));
-	sink_put(sink, value);
+		array_level_to_json(buf, dialect, ARR_NDIM(array), ARR_DIMS(array),
+							0, elems, nulls, &index, elemtype, &elem_out);
 }
 
 /*
- * Put a datum of type typid as JSON.  out_func, if not NULL, is the type's
- * output function.
+ * Append a datum of type typid as JSON.  out_func, if not NULL, is the
+ * type's output function.
+ *
+ * Numbers are JSON numbers, so that a service compares and sorts them as
+ * numbers, except that numeric goes to Django REST framework as a string:
+ * its JSON parser reads numbers as floats, while its DecimalField reads
+ * (and writes) strings with every digit.
  */
 static void
-datum_to_json(JsonSink *sink, Datum value, bool isnull, Oid typid,
-			  FmgrInfo *out_func)
+datum_to_json(StringInfo buf, RestDialect dialect, Datum value, bool isnull,
+			  Oid typid, FmgrInfo *out_func)
 {
 	Oid			base;
 
 	if (isnull)
 	{
-		sink_put(sink, json_null());
+		appendStringInfoString(buf, "null");
 		return;
 	}
 
@@ -1921,267 +1929,213 @@ datum_to_json(JsonSink *sink, Datum value, bool isnull, Oid typid,
 	switch (base)
 	{
 		case BOOLOID:
-			sink_put(sink, json_boolean(DatumGetBool(value)));
+			appendStringInfoString(buf, DatumGetBool(value) ? "true" : "false");
 			break;
 		case INT2OID:
-			sink_put(sink, json_integer(DatumGetInt16(value)));
+			appendStringInfo(buf, "%d", (int) DatumGetInt16(value));
 			break;
 		case INT4OID:
-			sink_put(sink, json_integer(DatumGetInt32(value)));
+			appendStringInfo(buf, "%d", (int) DatumGetInt32(value));
 			break;
 		case INT8OID:
-			sink_put(sink, json_integer(DatumGetInt64(value)));
-			break;
+			{
+				char		digits[MAXINT8LEN + 1];
+
+				snprintf(digits, sizeof(digits), INT64_FORMAT,
+						 DatumGetInt64(value));
+				append_json_number(buf, dialect, digits);
+				break;
+			}
 		case FLOAT4OID:
 			{
 				float4		f = DatumGetFloat4(value);
+				char		digits[FLOAT_SHORTEST_DECIMAL_LEN];
 
 				if (isnan(f) || isinf(f))
 					non_finite_error();
-				/* go through the shortest text, so that 0.1 stays 0.1 */
-				sink_put(sink, json_real(strtod(output_text(value, typid,
-															out_func),
-												NULL)));
+				float_to_shortest_decimal_buf(f, digits);
+				appendStringInfoString(buf, digits);
 				break;
 			}
 		case FLOAT8OID:
 			{
 				float8		d = DatumGetFloat8(value);
+				char		digits[DOUBLE_SHORTEST_DECIMAL_LEN];
 
 				if (isnan(d) || isinf(d))
 					non_finite_error();
-				sink_put(sink, json_real(d));
+				double_to_shortest_decimal_buf(d, digits);
+				appendStringInfoString(buf, digits);
 				break;
 			}
 		case NUMERICOID:
 			{
 				Numeric		num = DatumGetNumeric(value);
+				char	   *digits;
 
 				if (numeric_is_nan(num) || numeric_is_inf(num))
 					non_finite_error();
-				/* a string keeps every digit */
-				sink_put_string(sink, output_text(value, typid, out_func));
+				digits = DatumGetCString(DirectFunctionCall1(numeric_out,
+															 value));
+				if (dialect == REST_DIALECT_DRF)
+					append_json_string(buf, digits);
+				else
+					append_json_number(buf, dialect, digits);
 				break;
 			}
 		case JSONOID:
 		case JSONBOID:
-			json_text_to_json(sink, output_text(value, typid, out_func));
+			/* valid JSON text already: sent as it is */
+			appendStringInfoString(buf,
+								   text_to_utf8(output_text(value, typid,
+															out_func)));
 			break;
 		case DATEOID:
 		case TIMESTAMPOID:
 		case TIMESTAMPTZOID:
-			sink_put_string(sink, JsonEncodeDateTime(NULL, value, base, NULL));
+			append_json_string(buf, JsonEncodeDateTime(NULL, value, base,
+													   NULL));
 			break;
 		default:
 			if (get_element_type(base) != InvalidOid)
-				array_datum_to_json(sink, value);
+				array_datum_to_json(buf, dialect, value);
 			else
-				sink_put_string(sink, output_text(value, typid, out_func));
+				append_json_string(buf, output_text(value, typid, out_func));
 			break;
 	}
 }
 
-/*
- * The object where a column's member goes, creating the objects on its
- * pointer path; *key is set to the member name (UTF-8).
- */
-static json_t *
-member_parent(json_t *root, RestColumn *col, char **key)
+/* Report two columns writing the same JSON member. */
+static void
+member_conflict_error(RestColumn *col, const char *segment)
 {
-	json_t	   *parent = root;
+	ereport(ERROR,
+			(errcode(ERRCODE_FDW_ERROR),
+			 errmsg("JSON member \"%s\" of column \"%s\" is already set by another column",
+					segment, col->attname)));
+}
 
-	if (col->npointer == 0)
+/* The member named name (UTF-8) of a list of members, or NULL. */
+static BodyMember *
+find_member(List *members, const char *name)
+{
+	ListCell   *lc;
+
+	foreach(lc, members)
 	{
-		*key = name_to_utf8(col->field ? col->field : col->attname);
-		return root;
+		BodyMember *member = lfirst(lc);
+
+		if (strcmp(member->name, name) == 0)
+			return member;
 	}
+	return NULL;
+}
+
+/*
+ * A new member for a column's value, in the object its JSON Pointer path
+ * leads to, creating the objects on the way.
+ */
+static BodyMember *
+column_member(List **root, RestColumn *col)
+{
+	List	  **members = root;
+	BodyMember *member;
+	const char *last;
+
 	for (int s = 0; s < col->npointer - 1; s++)
 	{
-		char	   *name = name_to_utf8(col->pointer[s]);
-		json_t	   *child = json_object_get(parent, name);
+		char	   *name = text_to_utf8(col->pointer[s]);
 
-		if (child == NULL)
+		member = find_member(*members, name);
+		if (member == NULL)
 		{
-			child = new_json_object();
-			if (child == NULL ||
-				json_object_set_new(parent, name, child) != 0)
-				jansson_oom();
+			member = palloc0(sizeof(BodyMember));
+			member->name = name;
+			*members = lappend(*members, member);
 		}
-		else if (!json_is_object(child))
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_ERROR),
-					 errmsg("JSON member \"%s\" of column \"%s\" is already set by another column",
-							col->pointer[s], col->attname)));
-		parent = child;
+		else if (member->json != NULL)
+			member_conflict_error(col, col->pointer[s]);
+		members = &member->members;
 	}
-	*key = name_to_utf8(col->pointer[col->npointer - 1]);
-	return parent;
+
+	last = col->npointer > 0 ? col->pointer[col->npointer - 1]
+		: (col->field ? col->field : col->attname);
+	if (find_member(*members, text_to_utf8(last)) != NULL)
+		member_conflict_error(col, last);
+	member = palloc0(sizeof(BodyMember));
+	member->name = text_to_utf8(last);
+	*members = lappend(*members, member);
+	return member;
 }
 
-/* Fewest significant digits with which a double reads back unchanged. */
-static int
-shortest_precision(double d)
+/* Append an object of members. */
+static void
+append_members(StringInfo buf, List *members)
 {
-	char		buf[64];
+	ListCell   *lc;
 
-	for (int p = 1; p < 17; p++)
+	appendStringInfoChar(buf, '{');
+	foreach(lc, members)
 	{
-		snprintf(buf, sizeof(buf), "%.*g", p, d);
-		if (strtod(buf, NULL) == d)
-			return p;
+		BodyMember *member = lfirst(lc);
+
+		if (foreach_current_index(lc) > 0)
+			appendStringInfoChar(buf, ',');
+		escape_json(buf, member->name);
+		appendStringInfoChar(buf, ':');
+		if (member->json)
+			appendStringInfoString(buf, member->json);
+		else
+			append_members(buf, member->members);
 	}
-	return 17;
-}
-
-/*
- * Largest shortest_precision of the reals in a JSON tree, at least
- * precision.
- */
-static int
-tree_precision(json_t *json, int precision)
-{
-	const char *key;
-	json_t	   *member;
-	size_t		index;
-
-	check_stack_depth();
-	switch (json_typeof(json))
-	{
-		case JSON_REAL:
-			return Max(precision, shortest_precision(json_real_value(json)));
-		case JSON_OBJECT:
-			json_object_foreach(json, key, member)
-				precision = tree_precision(member, precision);
-			break;
-		case JSON_ARRAY:
-			json_array_foreach(json, index, member)
-				precision = tree_precision(member, precision);
-			break;
-		default:
-			break;
-	}
-	return precision;
-}
-
-/* Do all reals of a JSON tree read back unchanged with this precision? */
-static bool
-tree_round_trips(json_t *json, int precision)
-{
-	const char *key;
-	json_t	   *member;
-	size_t		index;
-	char		buf[64];
-
-	switch (json_typeof(json))
-	{
-		case JSON_REAL:
-			snprintf(buf, sizeof(buf), "%.*g", precision,
-					 json_real_value(json));
-			return strtod(buf, NULL) == json_real_value(json);
-		case JSON_OBJECT:
-			json_object_foreach(json, key, member)
-				if (!tree_round_trips(member, precision))
-				return false;
-			break;
-		case JSON_ARRAY:
-			json_array_foreach(json, index, member)
-				if (!tree_round_trips(member, precision))
-				return false;
-			break;
-		default:
-			break;
-	}
-	return true;
-}
-
-/*
- * jansson writes every real with one precision, 17 digits by default,
- * which turns 0.1 into 0.10000000000000001.  Choose the smallest precision
- * that still writes every real of the document exactly.
- */
-static int
-document_precision(json_t *root)
-{
-	int			precision = tree_precision(root, 1);
-
-	if (precision < 17 && !tree_round_trips(root, precision))
-		precision = 17;
-	return precision;
+	appendStringInfoChar(buf, '}');
 }
 
 /*
  * Build the JSON body of an INSERT or UPDATE: an object with a member for
  * each column to send, nested along JSON Pointer paths.  The result is
- * palloc'd and NUL-terminated; *len is its length.
+ * palloc'd, UTF-8 and NUL-terminated; *len is its length.
  */
 char *
 RestBuildBody(RestTable *table, TupleDesc tupdesc, Datum *values,
 			  bool *isnull, bool *send, size_t *len)
 {
-	json_t	   *volatile root = new_json_object();
-	char	   *volatile dumped = NULL;
-	char	   *result = NULL;
+	List	   *members = NIL;
+	StringInfoData buf;
 
-	if (root == NULL)
-		jansson_oom();
-
-	PG_TRY();
+	for (int i = 0; i < tupdesc->natts && i < table->ncolumns; i++)
 	{
-		for (int i = 0; i < tupdesc->natts && i < table->ncolumns; i++)
-		{
-			RestColumn *col = &table->columns[i];
-			Form_pg_attribute attr = TupleDescAttr(tupdesc, i);
-			ConversionErrorInfo info;
-			ErrorContextCallback errcallback;
-			JsonSink	sink;
-			char	   *key;
+		RestColumn *col = &table->columns[i];
+		Form_pg_attribute attr = TupleDescAttr(tupdesc, i);
+		ConversionErrorInfo info;
+		ErrorContextCallback errcallback;
+		StringInfoData value;
 
-			if (!send[i] || col->dropped || attr->attisdropped)
-				continue;
+		if (!send[i] || col->dropped || attr->attisdropped)
+			continue;
 
-			info.table = table;
-			info.col = col;
-			info.url = NULL;
-			errcallback.callback = conversion_error_callback;
-			errcallback.arg = &info;
-			errcallback.previous = error_context_stack;
-			error_context_stack = &errcallback;
+		info.table = table;
+		info.col = col;
+		info.url = NULL;
+		errcallback.callback = conversion_error_callback;
+		errcallback.arg = &info;
+		errcallback.previous = error_context_stack;
+		error_context_stack = &errcallback;
 
-			sink.container = member_parent(root, col, &key);
-			sink.key = key;
-			sink.keylen = strlen(key);
-			if (json_object_get(sink.container, key) != NULL)
-				ereport(ERROR,
-						(errcode(ERRCODE_FDW_ERROR),
-						 errmsg("JSON member \"%s\" of column \"%s\" is already set by another column",
-								col->npointer > 0 ?
-								col->pointer[col->npointer - 1] :
-								(col->field ? col->field : col->attname),
-								col->attname)));
-			datum_to_json(&sink, values[i], isnull[i], attr->atttypid,
-						  (col->io && col->typid == attr->atttypid) ?
-						  &col->io->out_func : NULL);
+		initStringInfo(&value);
+		datum_to_json(&value, table->dialect, values[i], isnull[i],
+					  attr->atttypid,
+					  (col->io && col->typid == attr->atttypid) ?
+					  &col->io->out_func : NULL);
+		column_member(&members, col)->json = value.data;
 
-			error_context_stack = errcallback.previous;
-		}
-
-		dumped = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER |
-							JSON_REAL_PRECISION(document_precision(root)));
-		if (dumped == NULL)
-			jansson_oom();
-		*len = strlen(dumped);
-		result = palloc(*len + 1);
-		memcpy(result, dumped, *len + 1);
+		error_context_stack = errcallback.previous;
 	}
-	PG_FINALLY();
-	{
-		json_decref(root);
-		if (dumped)
-			free(dumped);
-	}
-	PG_END_TRY();
 
-	return result;
+	initStringInfo(&buf);
+	append_members(&buf, members);
+	*len = buf.len;
+	return buf.data;
 }
 
 /*

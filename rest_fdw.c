@@ -232,8 +232,23 @@ enum RestModifyPrivate
 {
 	RestModifyUpdatedAttrs,		/* List of Integer: columns INSERT names or
 								 * UPDATE sets */
-	RestModifyHasReturning		/* Boolean: RETURNING present */
+	RestModifyHasReturning,		/* Boolean: RETURNING present */
+	RestModifyCheckOption,		/* Boolean: WITH CHECK OPTION present */
+	RestModifyDoNothing			/* Boolean: INSERT ... ON CONFLICT DO
+								 * NOTHING */
 };
+
+/*
+ * What the service did with a row an INSERT, UPDATE or DELETE sent.
+ */
+typedef enum RestWriteOutcome
+{
+	REST_WRITE_NONE,			/* nothing written: no such row, or a
+								 * duplicate skipped */
+	REST_WRITE_DONE,			/* written; the slot holds what was sent */
+	REST_WRITE_ROW				/* written; the slot holds the row the
+								 * service returned */
+} RestWriteOutcome;
 
 /*
  * Execution state of an INSERT, UPDATE or DELETE.
@@ -244,9 +259,13 @@ typedef struct RestModifyState
 	RestConnection *conn;
 	CmdType		operation;
 	AttrNumber	key_attno;		/* junk column with the key */
-	AttrNumber	wholerow_attno; /* junk whole row for DELETE RETURNING */
-	bool	   *send;			/* per column: put it in the body? */
+	AttrNumber	wholerow_attno; /* junk whole row: the old row */
+	bool	   *target;			/* per column: INSERT names it, UPDATE sets
+								 * it */
 	bool		has_returning;
+	bool		need_row;		/* RETURNING, AFTER ROW triggers or WITH
+								 * CHECK OPTION read the row written */
+	bool		do_nothing;		/* skip rows the service holds already */
 	RestJsonValue *values;
 	MemoryContext temp_cxt;		/* reset per row */
 	RestStats	stats;
@@ -377,8 +396,24 @@ static int64 count_rows(RestScanState *st, RestResponse *first);
 
 /* modification helpers */
 static Oid	result_rel_user(ResultRelInfo *rinfo, EState *estate);
-static char *insert_body(RestModifyState *st, TupleTableSlot *slot,
-						 size_t *len);
+static bool *insert_columns(RestModifyState *st, TupleTableSlot *slot);
+static List *insert_headers(RestModifyState *st, bool representation);
+static RestWriteOutcome insert_row(RestModifyState *st, TupleTableSlot *slot);
+#if PG_VERSION_NUM >= 140000
+static int	insert_rows(RestModifyState *st, TupleTableSlot **slots,
+						bool **columns, int nslots);
+static int	count_returned_rows(RestModifyState *st, RestRequest *req,
+								RestResponse *resp);
+#endif
+static bool *update_columns(RestModifyState *st, TupleTableSlot *slot,
+							TupleTableSlot *planSlot);
+static RestWriteOutcome write_outcome(RestModifyState *st, RestRequest *req,
+									  RestResponse *resp,
+									  TupleTableSlot *slot, bool read_row);
+static bool response_is_empty_array(RestResponse *resp);
+static void written_row_error(CmdType operation, RestRequest *req,
+							  RestResponse *resp,
+							  ErrorData *edata) pg_attribute_noreturn();
 static bool response_row(RestTable *table, const char *url,
 						 RestResponse *resp, RestJsonValue *values);
 static void fill_slot_from_response(RestModifyState *st, TupleTableSlot *slot,
@@ -1234,7 +1269,8 @@ restAddForeignUpdateTargets(Query *parsetree, RangeTblEntry *target_rte,
 
 /*
  * restPlanForeignModify
- *		Record which columns an UPDATE sets and whether RETURNING is used.
+ *		Record which columns an INSERT names or an UPDATE sets, whether
+ *		RETURNING is used, and ON CONFLICT DO NOTHING.
  */
 static List *
 restPlanForeignModify(PlannerInfo *root, ModifyTable *plan,
@@ -1242,12 +1278,25 @@ restPlanForeignModify(PlannerInfo *root, ModifyTable *plan,
 {
 	List	   *updated = NIL;
 	bool		has_returning = plan->returningLists != NIL;
+	bool		do_nothing = false;
+
+	/*
+	 * PostgreSQL itself refuses the forms that need a unique index (a
+	 * conflict target, DO UPDATE), which a foreign table has not.
+	 */
+	if (plan->onConflictAction == ONCONFLICT_NOTHING)
+		do_nothing = true;
+	else if (plan->onConflictAction != ONCONFLICT_NONE)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("ON CONFLICT DO UPDATE is not supported on foreign table \"%s\"",
+						get_rel_name(planner_rt_fetch(resultRelation, root)->relid))));
 
 	if (plan->operation == CMD_INSERT)
 	{
 		/*
-		 * Only the columns the INSERT names are sent, so that the service
-		 * applies its own defaults to the others.
+		 * The columns the INSERT names are always sent; the others when
+		 * defaults or triggers leave a value in them (insert_columns).
 		 */
 		RangeTblEntry *rte = planner_rt_fetch(resultRelation, root);
 		int			col = -1;
@@ -1292,7 +1341,11 @@ restPlanForeignModify(PlannerInfo *root, ModifyTable *plan,
 		}
 	}
 
-	return list_make2(updated, makeBoolean(has_returning));
+	return list_make4(updated, makeBoolean(has_returning),
+					  makeBoolean(plan->withCheckOptionLists != NIL &&
+								  list_nth(plan->withCheckOptionLists,
+										   subplan_index) != NIL),
+					  makeBoolean(do_nothing));
 }
 
 /*
@@ -2357,6 +2410,7 @@ restBeginForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 	RestModifyState *st = palloc0(sizeof(RestModifyState));
 	EState	   *estate = mtstate->ps.state;
 	Relation	rel = rinfo->ri_RelationDesc;
+	TriggerDesc *trigdesc = rinfo->ri_TrigDesc;
 	Oid			userid;
 	ListCell   *lc;
 
@@ -2366,6 +2420,12 @@ restBeginForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 	userid = result_rel_user(rinfo, estate);
 	st->table = RestGetTable(RelationGetRelid(rel), userid);
 	st->has_returning = boolVal(list_nth(fdw_private, RestModifyHasReturning));
+	st->do_nothing = boolVal(list_nth(fdw_private, RestModifyDoNothing));
+	st->need_row = st->has_returning ||
+		boolVal(list_nth(fdw_private, RestModifyCheckOption)) ||
+		(trigdesc != NULL &&
+		 ((st->operation == CMD_INSERT && trigdesc->trig_insert_after_row) ||
+		  (st->operation == CMD_UPDATE && trigdesc->trig_update_after_row)));
 
 	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
 		return;
@@ -2373,14 +2433,14 @@ restBeginForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 	RestPrepareColumns(st->table);
 	st->conn = RestGetConnection(st->table);
 	st->values = palloc0(sizeof(RestJsonValue) * Max(st->table->ncolumns, 1));
-	st->send = palloc0(sizeof(bool) * Max(st->table->ncolumns, 1));
+	st->target = palloc0(sizeof(bool) * Max(st->table->ncolumns, 1));
 	st->temp_cxt = AllocSetContextCreate(estate->es_query_cxt,
 										 "rest_fdw modify",
 										 ALLOCSET_SMALL_SIZES);
 
 	/* the columns an INSERT names, or an UPDATE sets */
 	foreach(lc, (List *) list_nth(fdw_private, RestModifyUpdatedAttrs))
-		st->send[lfirst_int(lc) - 1] = true;
+		st->target[lfirst_int(lc) - 1] = true;
 
 	if (st->operation == CMD_UPDATE || st->operation == CMD_DELETE)
 	{
@@ -2401,22 +2461,76 @@ restBeginForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 }
 
 /*
- * insert_body
- *		The JSON object an INSERT sends for one row: the columns it names,
- *		less a NULL key, which the service assigns.
+ * insert_columns
+ *		The columns an INSERT sends for one row: those it names, and those
+ *		that defaults or BEFORE ROW triggers leave a value in, as a local
+ *		table would store them.  A column the INSERT does not name and that
+ *		is still NULL is left out, and so is a NULL key, so that the service
+ *		applies its own default and assigns the key.
  */
-static char *
-insert_body(RestModifyState *st, TupleTableSlot *slot, size_t *len)
+static bool *
+insert_columns(RestModifyState *st, TupleTableSlot *slot)
 {
 	RestTable  *table = st->table;
 	bool	   *send = palloc(sizeof(bool) * Max(table->ncolumns, 1));
 
 	slot_getallattrs(slot);
-	memcpy(send, st->send, sizeof(bool) * table->ncolumns);
+	for (int i = 0; i < table->ncolumns; i++)
+		send[i] = !table->columns[i].dropped &&
+			(st->target[i] || !slot->tts_isnull[i]);
 	if (table->key_index >= 0 && slot->tts_isnull[table->key_index])
 		send[table->key_index] = false;
-	return RestBuildBody(table, slot->tts_tupleDescriptor, slot->tts_values,
-						 slot->tts_isnull, send, len);
+	return send;
+}
+
+/*
+ * insert_headers
+ *		Headers of a POST: PostgREST is asked to return the rows it
+ *		creates, if representation, and for ON CONFLICT DO NOTHING to skip
+ *		the rows whose primary key it holds already.
+ */
+static List *
+insert_headers(RestModifyState *st, bool representation)
+{
+	if (st->table->dialect != REST_DIALECT_POSTGREST)
+		return NIL;
+	if (st->do_nothing)
+		return list_make1(representation ?
+						  "Prefer: return=representation,resolution=ignore-duplicates" :
+						  "Prefer: resolution=ignore-duplicates");
+	return representation ? list_make1("Prefer: return=representation") : NIL;
+}
+
+/*
+ * insert_row
+ *		POST one row.  With ON CONFLICT DO NOTHING, a row the service
+ *		refuses as a duplicate is not inserted, and no error.
+ */
+static RestWriteOutcome
+insert_row(RestModifyState *st, TupleTableSlot *slot)
+{
+	RestTable  *table = st->table;
+	RestRequest req = {0};
+	RestResponse resp = {0};
+	bool	   *send = insert_columns(st, slot);
+	RestWriteOutcome outcome;
+
+	req.method = "POST";
+	req.url = table->collection_url;
+	req.body = RestBuildBody(table, slot->tts_tupleDescriptor, slot->tts_values,
+							 slot->tts_isnull, send, &req.body_len);
+	req.extra_headers = insert_headers(st, true);
+	RestPerform(st->conn, table, &req, &resp, &st->stats);
+	if (st->do_nothing && RestIsDuplicateRefusal(table, &resp))
+		return REST_WRITE_NONE;
+	if (resp.status < 200 || resp.status > 299)
+		RestReportResponseError(table, &req, &resp);
+
+	outcome = write_outcome(st, &req, &resp, slot, st->need_row);
+	/* RETURNING shows the row the service made: its key, its defaults */
+	if (outcome == REST_WRITE_DONE && st->has_returning)
+		written_row_error(st->operation, &req, &resp, NULL);
+	return outcome;
 }
 
 /*
@@ -2428,25 +2542,15 @@ restExecForeignInsert(EState *estate, ResultRelInfo *rinfo,
 					  TupleTableSlot *slot, TupleTableSlot *planSlot)
 {
 	RestModifyState *st = rinfo->ri_FdwState;
-	RestTable  *table = st->table;
-	RestRequest req = {0};
-	RestResponse resp = {0};
 	MemoryContext oldcxt;
+	RestWriteOutcome outcome;
 
 	MemoryContextReset(st->temp_cxt);
 	oldcxt = MemoryContextSwitchTo(st->temp_cxt);
-
-	req.method = "POST";
-	req.url = table->collection_url;
-	req.body = insert_body(st, slot, &req.body_len);
-	req.extra_headers = returning_extra_headers(table);
-	perform_or_fail(st, &req, &resp, false);
-
-	if (response_row(table, req.url, &resp, st->values))
-		fill_slot_from_response(st, slot, req.url);
-
+	outcome = insert_row(st, slot);
 	MemoryContextSwitchTo(oldcxt);
-	return slot;
+
+	return outcome == REST_WRITE_NONE ? NULL : slot;
 }
 
 #if PG_VERSION_NUM >= 140000
@@ -2479,7 +2583,13 @@ restGetForeignModifyBatchSize(ResultRelInfo *rinfo)
 
 /*
  * restExecForeignBatchInsert
- *		POST several rows as one JSON array.
+ *		POST several rows as JSON arrays, one per run of rows that send the
+ *		same columns: PostgREST wants the objects of an array to have the
+ *		same members.
+ *
+ * With ON CONFLICT DO NOTHING fewer rows may be inserted than sent.  Only
+ * their number matters: a batch is made only when nothing reads the rows
+ * (see restGetForeignModifyBatchSize), so the first ones are returned.
  */
 static TupleTableSlot **
 restExecForeignBatchInsert(EState *estate, ResultRelInfo *rinfo,
@@ -2487,22 +2597,59 @@ restExecForeignBatchInsert(EState *estate, ResultRelInfo *rinfo,
 						   int *numSlots)
 {
 	RestModifyState *st = rinfo->ri_FdwState;
-	RestTable  *table = st->table;
-	RestRequest req = {0};
-	RestResponse resp = {0};
-	StringInfoData body;
+	size_t		width = sizeof(bool) * st->table->ncolumns;
 	MemoryContext oldcxt;
-	int			i;
+	bool	  **columns;
+	int			inserted = 0;
+	int			first = 0;
 
 	MemoryContextReset(st->temp_cxt);
 	oldcxt = MemoryContextSwitchTo(st->temp_cxt);
 
+	columns = palloc(sizeof(bool *) * *numSlots);
+	for (int i = 0; i < *numSlots; i++)
+		columns[i] = insert_columns(st, slots[i]);
+	while (first < *numSlots)
+	{
+		int			next = first + 1;
+
+		while (next < *numSlots &&
+			   memcmp(columns[next], columns[first], width) == 0)
+			next++;
+		inserted += insert_rows(st, slots + first, columns + first,
+								next - first);
+		first = next;
+	}
+
+	MemoryContextSwitchTo(oldcxt);
+	*numSlots = inserted;
+	return slots;
+}
+
+/*
+ * insert_rows
+ *		POST rows that send the same columns as one JSON array; return how
+ *		many the service created.
+ */
+static int
+insert_rows(RestModifyState *st, TupleTableSlot **slots, bool **columns,
+			int nslots)
+{
+	RestTable  *table = st->table;
+	RestRequest req = {0};
+	RestResponse resp = {0};
+	StringInfoData body;
+	int			inserted = 0;
+
 	initStringInfo(&body);
 	appendStringInfoChar(&body, '[');
-	for (i = 0; i < *numSlots; i++)
+	for (int i = 0; i < nslots; i++)
 	{
 		size_t		len;
-		char	   *row = insert_body(st, slots[i], &len);
+		char	   *row = RestBuildBody(table, slots[i]->tts_tupleDescriptor,
+										slots[i]->tts_values,
+										slots[i]->tts_isnull, columns[i],
+										&len);
 
 		if (i > 0)
 			appendStringInfoChar(&body, ',');
@@ -2514,16 +2661,76 @@ restExecForeignBatchInsert(EState *estate, ResultRelInfo *rinfo,
 	req.url = table->collection_url;
 	req.body = body.data;
 	req.body_len = body.len;
-	perform_or_fail(st, &req, &resp, false);
+	req.extra_headers = insert_headers(st, st->do_nothing);
+	RestPerform(st->conn, table, &req, &resp, &st->stats);
 
-	MemoryContextSwitchTo(oldcxt);
-	return slots;
+	if (st->do_nothing && RestIsDuplicateRefusal(table, &resp))
+	{
+		/*
+		 * A duplicate PostgREST does not skip itself, of another unique
+		 * constraint than the primary key: the request created no row, so
+		 * the rows are sent one at a time.
+		 */
+		for (int i = 0; i < nslots; i++)
+			if (insert_row(st, slots[i]) != REST_WRITE_NONE)
+				inserted++;
+		return inserted;
+	}
+	if (resp.status < 200 || resp.status > 299)
+		RestReportResponseError(table, &req, &resp);
+	if (!st->do_nothing)
+		return nslots;
+	return count_returned_rows(st, &req, &resp);
+}
+
+/*
+ * count_returned_rows
+ *		The number of rows in the array a write response returns.
+ */
+static int
+count_returned_rows(RestModifyState *st, RestRequest *req, RestResponse *resp)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	const char *what = psprintf("%s %s", req->method, req->url);
+	volatile int count = -1;
+
+	PG_TRY();
+	{
+		RestPageReader reader;
+
+		if (resp->body_len > 0 &&
+			resp->body[strspn(resp->body, " \t\r\n")] == '[')
+		{
+			count = 0;
+			RestPageBegin(&reader, st->table, what, resp->body,
+						  resp->body_len);
+			while (RestPageNextRow(&reader, st->values))
+				count++;
+		}
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED)
+			PG_RE_THROW();
+		FlushErrorState();
+		written_row_error(st->operation, req, resp, edata);
+	}
+	PG_END_TRY();
+
+	if (count < 0)
+		written_row_error(st->operation, req, resp, NULL);
+	return count;
 }
 #endif
 
 /*
  * restExecForeignUpdate
- *		PATCH the row's item with the columns the UPDATE sets.
+ *		PATCH the row's item with the columns the UPDATE sets or its
+ *		triggers change.
  */
 static TupleTableSlot *
 restExecForeignUpdate(EState *estate, ResultRelInfo *rinfo,
@@ -2534,32 +2741,114 @@ restExecForeignUpdate(EState *estate, ResultRelInfo *rinfo,
 	RestRequest req = {0};
 	RestResponse resp = {0};
 	MemoryContext oldcxt;
+	bool	   *send;
 	bool		found;
 
 	MemoryContextReset(st->temp_cxt);
 	oldcxt = MemoryContextSwitchTo(st->temp_cxt);
 
 	slot_getallattrs(slot);
+	send = update_columns(st, slot, planSlot);
 	req.method = "PATCH";
 	req.url = RestItemUrl(table, key_text_from_plan_slot(st, planSlot));
 	req.body = RestBuildBody(table, slot->tts_tupleDescriptor,
-							 slot->tts_values, slot->tts_isnull, st->send,
+							 slot->tts_values, slot->tts_isnull, send,
 							 &req.body_len);
 	req.extra_headers = returning_extra_headers(table);
 	perform_or_fail(st, &req, &resp, true);
 
-	if (resp.status == 404)
-		found = false;
-	else if (response_row(table, req.url, &resp, st->values))
-	{
-		fill_slot_from_response(st, slot, req.url);
-		found = true;
-	}
-	else
-		found = !(resp.body_len > 0 && resp.body[0] == '[');
+	found = resp.status != 404 &&
+		write_outcome(st, &req, &resp, slot, st->need_row) != REST_WRITE_NONE;
 
 	MemoryContextSwitchTo(oldcxt);
 	return found ? slot : NULL;
+}
+
+/*
+ * update_columns
+ *		The columns a PATCH sends: those the UPDATE sets, and those a
+ *		BEFORE ROW trigger changed, found by comparing with the old row.
+ *		The key and members nested in another member are sent only when
+ *		they change, and then only where the service applies them.
+ */
+static bool *
+update_columns(RestModifyState *st, TupleTableSlot *slot,
+			   TupleTableSlot *planSlot)
+{
+	RestTable  *table = st->table;
+	TupleDesc	tupdesc = slot->tts_tupleDescriptor;
+	bool	   *send = palloc0(sizeof(bool) * Max(tupdesc->natts, 1));
+	Datum	   *old_values = palloc(sizeof(Datum) * Max(tupdesc->natts, 1));
+	bool	   *old_nulls = palloc(sizeof(bool) * Max(tupdesc->natts, 1));
+	bool		have_old = false;
+	bool		isnull;
+
+	/* the old row, as the scan read it */
+	if (AttributeNumberIsValid(st->wholerow_attno))
+	{
+		Datum		row = ExecGetJunkAttribute(planSlot, st->wholerow_attno,
+											   &isnull);
+
+		if (!isnull)
+		{
+			HeapTupleHeader td = DatumGetHeapTupleHeader(row);
+			HeapTupleData tuple;
+
+			tuple.t_len = HeapTupleHeaderGetDatumLength(td);
+			ItemPointerSetInvalid(&tuple.t_self);
+			tuple.t_tableOid = InvalidOid;
+			tuple.t_data = td;
+			heap_deform_tuple(&tuple, tupdesc, old_values, old_nulls);
+			have_old = true;
+		}
+	}
+	/* the old key, which the scan always reads */
+	if (table->key_index >= 0)
+	{
+		old_values[table->key_index] =
+			ExecGetJunkAttribute(planSlot, st->key_attno,
+								 &old_nulls[table->key_index]);
+	}
+
+	for (int i = 0; i < tupdesc->natts && i < table->ncolumns; i++)
+	{
+		RestColumn *col = &table->columns[i];
+		Form_pg_attribute attr = TupleDescAttr(tupdesc, i);
+		bool		changed;
+
+		if (col->dropped || attr->attisdropped)
+			continue;
+		if (have_old || i == table->key_index)
+			changed = old_nulls[i] != slot->tts_isnull[i] ||
+				(!old_nulls[i] &&
+				 !datumIsEqual(old_values[i], slot->tts_values[i],
+							   attr->attbyval, attr->attlen));
+		else
+			changed = st->target[i];
+		if (!st->target[i] && !changed)
+			continue;
+		if (i == table->key_index || col->npointer > 1)
+		{
+			if (!changed)
+				continue;		/* nothing to send */
+			if (col->npointer > 1)
+				ereport(ERROR,
+						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						 errmsg("cannot change column \"%s\" of foreign table \"%s\"",
+								col->attname, table->relname),
+						 errdetail("The column is a member nested in member \"%s\", which a PATCH would replace as a whole, losing the members no column holds.",
+								   col->pointer[0])));
+			if (table->dialect != REST_DIALECT_POSTGREST)
+				ereport(ERROR,
+						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						 errmsg("cannot change the key of a row of foreign table \"%s\"",
+								table->relname),
+						 errdetail("The service addresses a row by its key, and keeps the key when it updates the row."),
+						 errhint("Delete the row and insert it with the new key.")));
+		}
+		send[i] = true;
+	}
+	return send;
 }
 
 /*
@@ -2578,8 +2867,8 @@ restExecForeignDelete(EState *estate, ResultRelInfo *rinfo,
 	RestResponse resp = {0};
 	MemoryContext oldcxt;
 	bool		have_values = false;	/* st->values hold the row */
+	RestWriteOutcome outcome;
 	char	   *url;
-	bool		found;
 
 	MemoryContextReset(st->temp_cxt);
 	oldcxt = MemoryContextSwitchTo(st->temp_cxt);
@@ -2627,20 +2916,20 @@ restExecForeignDelete(EState *estate, ResultRelInfo *rinfo,
 	req.extra_headers = returning_extra_headers(table);
 	perform_or_fail(st, &req, &resp, true);
 
+	/* the response is read only when RETURNING has no row yet */
 	if (resp.status == 404)
-		found = false;
-	else if (response_row(table, url, &resp, st->values))
-		found = have_values = true;
+		outcome = REST_WRITE_NONE;
 	else
-		found = !(resp.body_len > 0 && resp.body[0] == '[');
-
-	if (found && have_values)
+		outcome = write_outcome(st, &req, &resp, slot,
+								st->has_returning && TTS_EMPTY(slot) &&
+								!have_values);
+	if (outcome == REST_WRITE_DONE && have_values)
 		fill_slot_from_response(st, slot, url);
-	else if (found && TTS_EMPTY(slot))
+	if (outcome != REST_WRITE_NONE && TTS_EMPTY(slot))
 		ExecStoreAllNullTuple(slot);
 
 	MemoryContextSwitchTo(oldcxt);
-	return found ? slot : NULL;
+	return outcome == REST_WRITE_NONE ? NULL : slot;
 }
 
 /*
@@ -2712,6 +3001,122 @@ perform_or_fail(RestModifyState *st, RestRequest *req, RestResponse *resp,
 		return;
 	if (resp->status < 200 || resp->status > 299)
 		RestReportResponseError(st->table, req, resp);
+}
+
+/*
+ * write_outcome
+ *		What the 2xx response to a write says.  An empty array (PostgREST)
+ *		is no row written.  When read_row, the row the response returns is
+ *		put in the slot; the service wrote it already, so an error in
+ *		reading it says so.  Otherwise the body is not looked at further:
+ *		what it holds cannot undo the write.
+ */
+static RestWriteOutcome
+write_outcome(RestModifyState *st, RestRequest *req, RestResponse *resp,
+			  TupleTableSlot *slot, bool read_row)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	const char *what;
+	volatile bool have_row = false;
+
+	if (response_is_empty_array(resp))
+		return REST_WRITE_NONE;
+	if (!read_row)
+		return REST_WRITE_DONE;
+
+	what = psprintf("%s %s", req->method, req->url);
+	PG_TRY();
+	{
+		if (response_row(st->table, what, resp, st->values))
+		{
+			fill_slot_from_response(st, slot, what);
+			have_row = true;
+		}
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED)
+			PG_RE_THROW();
+		FlushErrorState();
+		written_row_error(st->operation, req, resp, edata);
+	}
+	PG_END_TRY();
+
+	return have_row ? REST_WRITE_ROW : REST_WRITE_DONE;
+}
+
+/*
+ * response_is_empty_array
+ *		Is a response body an empty JSON array, PostgREST's "no row"?
+ */
+static bool
+response_is_empty_array(RestResponse *resp)
+{
+	const char *p = resp->body;
+
+	if (resp->status == 204 || p == NULL || resp->body_len == 0)
+		return false;
+	p += strspn(p, " \t\r\n");
+	if (*p != '[')
+		return false;
+	p++;
+	p += strspn(p, " \t\r\n");
+	return *p == ']';
+}
+
+/*
+ * written_row_error
+ *		Report that the row a write response returns cannot be read (edata
+ *		says why), or that it returns none: the service did write, and the
+ *		error must not suggest otherwise.
+ */
+static void
+written_row_error(CmdType operation, RestRequest *req, RestResponse *resp,
+				  ErrorData *edata)
+{
+	const char *verb;
+	const char *command;
+
+	switch (operation)
+	{
+		case CMD_INSERT:
+			verb = "inserted";
+			command = "INSERT";
+			break;
+		case CMD_UPDATE:
+			verb = "updated";
+			command = "UPDATE";
+			break;
+		default:
+			verb = "deleted";
+			command = "DELETE";
+			break;
+	}
+
+	if (edata)
+		ereport(ERROR,
+				(errcode(edata->sqlerrcode),
+				 errmsg("the service %s the row, but the row its response returns cannot be read",
+						verb),
+				 errdetail_internal("%s %s returned HTTP %ld: %s%s%s", req->method,
+									req->url, resp->status, edata->message,
+									edata->detail ? ": " : "",
+									edata->detail ? edata->detail : ""),
+				 errhint("The %s took effect on the service, and a rollback does not undo it.",
+						 command)));
+	ereport(ERROR,
+			(errcode(ERRCODE_FDW_ERROR),
+			 errmsg("the service %s the row, but its response returns no row",
+					verb),
+			 errdetail("%s %s returned HTTP %ld with %s.", req->method,
+					   req->url, resp->status,
+					   resp->body_len == 0 ? "an empty body" : "no row"),
+			 errhint("The %s took effect on the service, and a rollback does not undo it.",
+					 command)));
 }
 
 /*
@@ -2833,9 +3238,9 @@ typedef struct RestDirectState
 	bool		found;			/* the row existed */
 	bool		returned;		/* RETURNING row handed out */
 	RestJsonValue *row;			/* the row the service returned */
-	bool		have_row;
-	Datum	   *sent_values;	/* values sent, for RETURNING */
-	bool	   *sent_nulls;
+	Datum	   *row_values;		/* the row for RETURNING: values sent,
+								 * replaced by those the service returned */
+	bool	   *row_nulls;
 	bool	   *send;
 	char	   *url;
 	RestStats	stats;
@@ -2919,11 +3324,16 @@ restPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
 			TargetEntry *tle = lfirst_node(TargetEntry, lc);
 			AttrNumber	attno = lfirst_int(lc2);
 
-			/* new values may not depend on the old row */
+			/*
+			 * New values may not depend on the old row; the key and nested
+			 * members are sent only when they change (update_columns).
+			 */
 			if (attno <= InvalidAttrNumber ||
 				contain_var_clause((Node *) tle->expr) ||
 				contain_volatile_functions((Node *) tle->expr) ||
-				contain_subplans((Node *) tle->expr))
+				contain_subplans((Node *) tle->expr) ||
+				attno - 1 == info->table->key_index ||
+				info->table->columns[attno - 1].npointer > 1)
 				return false;
 			set_attrs = lappend_int(set_attrs, attno);
 			fdw_exprs = lappend(fdw_exprs, tle->expr);
@@ -2976,11 +3386,15 @@ restBeginDirectModify(ForeignScanState *node, int eflags)
 	st->expr_states = ExecInitExprList(plan->fdw_exprs, (PlanState *) node);
 	natts = Max(st->table->ncolumns, 1);
 	st->row = palloc0(sizeof(RestJsonValue) * natts);
-	st->sent_values = palloc0(sizeof(Datum) * natts);
-	st->sent_nulls = palloc(sizeof(bool) * natts);
-	memset(st->sent_nulls, true, sizeof(bool) * natts);
+	st->row_values = palloc0(sizeof(Datum) * natts);
+	st->row_nulls = palloc(sizeof(bool) * natts);
+	memset(st->row_nulls, true, sizeof(bool) * natts);
 	st->send = palloc0(sizeof(bool) * natts);
 }
+
+static bool direct_returned_row(RestDirectState *st, TupleDesc tupdesc,
+								CmdType operation, RestRequest *req,
+								RestResponse *resp);
 
 /*
  * direct_modify_request
@@ -3014,13 +3428,13 @@ direct_modify_request(ForeignScanState *node, RestDirectState *st)
 		{
 			int			i = lfirst_int(la) - 1;
 
-			st->sent_values[i] = ExecEvalExpr(lfirst(lc), econtext,
-											  &st->sent_nulls[i]);
+			st->row_values[i] = ExecEvalExpr(lfirst(lc), econtext,
+											  &st->row_nulls[i]);
 			st->send[i] = true;
 		}
 		req.body = RestBuildBody(table,
 								 RelationGetDescr(node->resultRelInfo->ri_RelationDesc),
-								 st->sent_values, st->sent_nulls, st->send,
+								 st->row_values, st->row_nulls, st->send,
 								 &req.body_len);
 	}
 	else
@@ -3033,11 +3447,58 @@ direct_modify_request(ForeignScanState *node, RestDirectState *st)
 	if (resp.status < 200 || resp.status > 299)
 		RestReportResponseError(table, &req, &resp);
 
-	if (response_row(table, st->url, &resp, st->row))
-		st->found = st->have_row = true;
-	else
-		st->found = !(resp.body_len > 0 &&
-					  resp.body[strspn(resp.body, " \t\r\n")] == '[');
+	st->found = !response_is_empty_array(&resp);
+	if (st->found && st->has_returning &&
+		!direct_returned_row(st, RelationGetDescr(node->resultRelInfo->ri_RelationDesc),
+							 operation, &req, &resp))
+		written_row_error(operation, &req, &resp, NULL);
+}
+
+/*
+ * direct_returned_row
+ *		Read the row the response to a direct modification returns, for
+ *		RETURNING, which has no other source for the columns not set; an
+ *		error in reading it says that the write took place.  False if the
+ *		response returns no row.
+ */
+static bool
+direct_returned_row(RestDirectState *st, TupleDesc tupdesc, CmdType operation,
+					RestRequest *req, RestResponse *resp)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	const char *what = psprintf("%s %s", req->method, req->url);
+	volatile bool have_row = false;
+
+	PG_TRY();
+	{
+		if (response_row(st->table, what, resp, st->row))
+		{
+			have_row = true;
+			for (int i = 0; i < tupdesc->natts; i++)
+			{
+				RestColumn *col = &st->table->columns[i];
+
+				if (!col->dropped && st->row[i].kind != REST_JSON_MISSING)
+					st->row_values[i] =
+						RestJsonToDatum(st->table, col, &st->row[i], what,
+										&st->row_nulls[i]);
+			}
+		}
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED)
+			PG_RE_THROW();
+		FlushErrorState();
+		written_row_error(operation, req, resp, edata);
+	}
+	PG_END_TRY();
+
+	return have_row;
 }
 
 /*
@@ -3052,7 +3513,6 @@ restIterateDirectModify(ForeignScanState *node)
 	EState	   *estate = node->ss.ps.state;
 	ResultRelInfo *rinfo = node->resultRelInfo;
 	TupleTableSlot *slot = node->ss.ss_ScanTupleSlot;
-	int			i;
 
 	if (!st->done)
 	{
@@ -3075,21 +3535,10 @@ restIterateDirectModify(ForeignScanState *node)
 	if (st->can_set_tag)
 		estate->es_processed += 1;
 	ExecClearTuple(slot);
-	for (i = 0; i < slot->tts_tupleDescriptor->natts; i++)
-	{
-		RestColumn *col = &st->table->columns[i];
-
-		if (!col->dropped && st->have_row &&
-			st->row[i].kind != REST_JSON_MISSING)
-			slot->tts_values[i] = RestJsonToDatum(st->table, col, &st->row[i],
-												  st->url,
-												  &slot->tts_isnull[i]);
-		else
-		{
-			slot->tts_values[i] = st->sent_values[i];
-			slot->tts_isnull[i] = st->sent_nulls[i];
-		}
-	}
+	memcpy(slot->tts_values, st->row_values,
+		   sizeof(Datum) * slot->tts_tupleDescriptor->natts);
+	memcpy(slot->tts_isnull, st->row_nulls,
+		   sizeof(bool) * slot->tts_tupleDescriptor->natts);
 	ExecStoreVirtualTuple(slot);
 	rinfo->ri_projectReturning->pi_exprContext->ecxt_scantuple = slot;
 	return slot;

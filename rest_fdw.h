@@ -215,6 +215,7 @@ extern void RestFinishRequest(RestConnection *conn, RestTable *table,
 extern void RestCancelRequest(RestConnection *conn, RestTransfer *xfer);
 extern void RestReportResponseError(RestTable *table, RestRequest *req,
 									RestResponse *resp);
+extern bool RestIsDuplicateRefusal(RestTable *table, RestResponse *resp);
 extern char *RestResolveUrl(const char *base, const char *relative);
 extern bool RestSameOrigin(const char *url1, const char *url2);
 extern void RestDefineGucs(void);

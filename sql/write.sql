@@ -84,7 +84,8 @@ EXECUTE set_price(5, 16.00);
 EXECUTE set_price(500, 16.00);
 SELECT requests();
 
--- the service rejects a row: a data exception with its field errors
+-- the service rejects a row: a data exception with its field errors, a
+-- unique violation when they are those of DRF's uniqueness validators
 INSERT INTO books (title) VALUES ('');
 SELECT try($$INSERT INTO books (title) VALUES ('Dune')$$);
 -- a conflict is a unique violation, which Django turns into IntegrityError

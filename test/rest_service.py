@@ -27,7 +27,8 @@ round-trip exactly.
 Control endpoints (not logged): ``GET /_log`` (request log, then cleared),
 ``GET /_stats``, ``POST /_reset`` and ``POST /_fault`` (fault injection:
 error statuses, hangs, slow or truncated bodies, corrupt gzip, redirects,
-raw malformed bodies).
+raw malformed bodies; with ``apply=1`` the request takes effect first and
+the fault only replaces its answer).
 
 Run: ``python3 test/rest_service.py --host 127.0.0.1 --port 0 --port-file F``
 """
@@ -1204,7 +1205,14 @@ def handle_pg(req, name):
     if method == "POST":
         data = body()
         objs = data if isinstance(data, list) else [data]
+        # a bulk insert takes objects with the same keys only
+        if isinstance(data, list) and any(
+                not isinstance(o, dict) or set(o) != set(objs[0]) for o in objs):
+            raise pg_error(400, "PGRST102", "All object keys must match")
+        # ON CONFLICT (primary key) DO NOTHING; other conflicts still fail
+        ignore_dups = prefs.get("resolution") == "ignore-duplicates"
         created = []
+        # one statement: it creates every row or none
         for obj in objs:
             pg.check_write(obj)
             for col in REQUIRED.get(name, ()):
@@ -1212,20 +1220,28 @@ def handle_pg(req, name):
                     raise pg_error(400, "23502", 'null value in column "%s" of '
                                    'relation "%s" violates not-null constraint'
                                    % (col, name))
+            for col, cname in UNIQUE.get(name, {}).items():
+                if col in obj and any(r.get(col) == obj[col] for r in created):
+                    raise pg_error(
+                        409, "23505", 'duplicate key value violates unique'
+                        ' constraint "%s"' % cname,
+                        "Key (%s)=(%s) already exists." % (col, as_text(obj[col])))
             ident = obj.get("id")
             if isinstance(ident, int) and not isinstance(ident, bool):
-                if find_row(rows, ident) is not None:
+                if find_row(rows + created, ident) is not None:
+                    if ignore_dups:
+                        continue
                     raise pg_error(409, "23505", 'duplicate key value violates '
                                    'unique constraint "%s_pkey"' % name,
                                    "Key (id)=(%d) already exists." % ident)
             else:
-                ident = next_id(rows)
+                ident = next_id(rows + created)
             row = {"id": ident}
             for col in pg.schema:
                 if col != "id":
                     row[col] = obj.get(col, DEFAULTS.get(name, {}).get(col))
-            rows.append(row)
             created.append(row)
+        rows.extend(created)
         if representation:
             return result(201, [pg.project(r, cols) for r in created],
                           {"Content-Range": "*/*"})
@@ -1242,8 +1258,15 @@ def handle_pg(req, name):
                                "Key (%s)=(%s) already exists."
                                % (col, as_text(data[col])))
             pg.check_write(data, matched[0] if matched else None)
+            # the primary key changes too, unless another row has it
+            new_id = data.get("id")
+            if matched and new_id is not None and any(
+                    r.get("id") == new_id and r not in matched for r in rows):
+                raise pg_error(409, "23505", 'duplicate key value violates '
+                               'unique constraint "%s_pkey"' % name,
+                               "Key (id)=(%s) already exists." % as_text(new_id))
             for row in matched:
-                row.update({k: v for k, v in data.items() if k != "id"})
+                row.update(data)
         else:
             for row in matched:
                 rows.remove(row)
@@ -1719,6 +1742,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 line += " " + text.replace("\r", "\\r").replace("\n", "\\n")
             STATE.log.append((line, {k.lower(): v for k, v in self.headers.items()}))
             fault = take_fault(self.command, self.route_path)
+            if fault is not None and fault["params"].get("apply"):
+                # the request takes effect; the fault replaces the answer
+                try:
+                    self.route()
+                except HttpError:
+                    pass
             if fault is None:
                 try:
                     resp = self.route()
