@@ -10,22 +10,59 @@
  * the URL by RestBuildUrl.
  *
  * A template is a List: the parameter's name (a String) and a List of
- * segments, each a String (literal text) or a List of two Integers (the
- * index of a value in the scan's expressions, and a RestValueFormat).
- * Every value is put in the dialect's own syntax first and then
- * percent-encoded (RFC 3986), since services decode the URL before they
- * parse their own grammar.
+ * segments, each a String (literal text) or a List of three Integers (the
+ * index of a value in the scan's expressions, a RestValueFormat, and
+ * REST_SEG_* flags saying what the value stands for).  Every value is put
+ * in the dialect's own syntax first and then percent-encoded (RFC 3986),
+ * since services decode the URL before they parse their own grammar.
+ *
+ * A condition is sent only where the service's answer contains every row
+ * PostgreSQL's would: a column read as it is (no cast but relabelings), a
+ * value whose text the service reads as the same value of the column's
+ * type (no real compared with a double, no text django-filter would strip),
+ * and a collation that decides nothing or is the column's own.  What is
+ * sent is then one of three kinds:
+ *
+ * - exact: the service keeps exactly the rows we would, so LIMIT, OFFSET
+ *   and count(*) may go with it.  PostgREST's comparisons, IS NULL, IN and
+ *   NOT IN lists, and OR/AND trees of constants; text order where the table
+ *   says collation_matches and the condition uses the column's collation.
+ *   Django's declared lookups on columns other than text (equality, order,
+ *   IN, IS NULL), and its text equality and IN lists where the table says
+ *   collation_matches.  json-server's equality, _ne and IN lists on
+ *   booleans, numbers and text, and its _gte/_lte on numbers whose values
+ *   JavaScript's doubles hold exactly.
+ * - rechecked: sent, and checked here again, because the service may
+ *   ignore it (Django REST framework drops filters it does not declare):
+ *   every drf and json-server condition.
+ * - inexact (RestPushdown.inexact_conds, rechecked too): the service may
+ *   keep rows we would not, so LIMIT, OFFSET and count(*) stay here.
+ *   Patterns and case-insensitive lookups (case folding and escapes may
+ *   differ), text order on drf and json-server (UTF-16 code units there),
+ *   Django's text equality and IN without collation_matches (MySQL
+ *   compares case-insensitively), drf text values known only at execution
+ *   (they may be empty or padded), json-server ranges on values its
+ *   doubles round, and PostgREST logic trees holding values known only at
+ *   execution (a tree PostgREST cannot say, for a NULL or an empty list,
+ *   is left out of the URL).
+ *
+ * NULLs and empty lists follow three-valued logic: at the top level a NULL
+ * compared, an empty IN list or a NOT IN list holding a NULL mean no rows
+ * (no request), an empty NOT IN list no filter; NULL elements drop out of
+ * a positive IN only.  Only a top-level positive IN list may be split over
+ * requests (max_url_length): its parts match disjoint rows, as equal
+ * values written differently are sent once.  A constant list that may not
+ * be split and makes the URL too long stays here.
  *
  * What a dialect can say:
  * - drf: only what the table declares in its "filters" option, as
  *   django-filter lookups (f=v, f__lt=v, f__in=a,b, f__isnull=true,
- *   f__icontains=v ...); AND only.  Django REST framework ignores what it
- *   does not know, so every condition is checked again locally.
- * - json-server: declared f=v, f_ne, f_gte, f_lte and IN as repeated f=v;
- *   checked again locally.
+ *   f__icontains=v ...); AND only.
+ * - json-server: declared f=v, f_ne, f_gte, f_lte and IN as repeated f=v,
+ *   on members of boolean, number and text columns (see
+ *   deparse_jsonserver).
  * - postgrest: every operator, OR, NOT and IN, on every column unless the
- *   table declares otherwise; PostgREST rejects what it does not know, so
- *   only pattern matches are checked again.
+ *   table declares otherwise; PostgREST rejects what it does not know.
  *
  *-------------------------------------------------------------------------
  */
@@ -759,12 +796,12 @@ deparse_simple(DeparseContext *cxt, ColumnCondition *cond)
  *		JavaScript values for _gte and _lte: as numbers when the member is
  *		a number, as UTF-16 strings when it is a string.
  *
- * So only what has one text there is sent: booleans, integers and double
- * precision numbers (written as JavaScript writes them; a member holding
- * a number is served and read here as that text), and strings.  numeric
- * members may be JSON numbers or strings in any scale (this wrapper writes
- * numerics as strings, keeping every digit), dates and times strings in
- * any ISO 8601 form: no text matches them all, so they stay here.
+ * So only what has one text there is sent: booleans, numbers (written as
+ * JavaScript writes them: json-server holds a number as a double, serves
+ * it in that text, and this wrapper writes numbers as JSON numbers), and
+ * strings.  A numeric(p,s) column rounds what it reads, which json-server
+ * does not; dates and times are strings in any ISO 8601 form, of which no
+ * text matches all: they stay here, as members of other types.
  * json-server also drops a filter on a member no row has (every row would
  * come back): equality and IN lists carry a guard (append_guard).  Text
  * ranges compare UTF-16 code units: inexact.
@@ -784,6 +821,11 @@ deparse_jsonserver(DeparseContext *cxt, ColumnCondition *cond, char *name)
 				cond->lookup != REST_LOOKUP_IN)
 				return NIL;
 			break;
+		case NUMERICOID:
+			/* numeric(p,s) rounds what it reads, which json-server does not */
+			if (cond->col->typmod >= 0)
+				return NIL;
+			/* FALLTHROUGH */
 		case INT2OID:
 		case INT4OID:
 		case INT8OID:
@@ -833,7 +875,10 @@ deparse_jsonserver(DeparseContext *cxt, ColumnCondition *cond, char *name)
 		flags |= REST_SEG_JS_RANGE;
 		if (!IsA(cond->value, Const))
 		{
-			if (coltype == INT8OID || exprType((Node *) cond->value) == INT8OID)
+			Oid			valtype = exprType((Node *) cond->value);
+
+			if (coltype == INT8OID || coltype == NUMERICOID ||
+				valtype == INT8OID || valtype == NUMERICOID)
 				cxt->inexact = true;
 		}
 		else if (!((Const *) cond->value)->constisnull)
