@@ -306,6 +306,17 @@ SELECT count(*) FROM js_typed WHERE q = 'one';
 SELECT count(*) FROM real_typed WHERE q = 'one';
 EXPLAIN (VERBOSE, COSTS OFF) SELECT count(*) FROM js_typed WHERE price_gte = '5';
 SELECT requests();
+-- Express reads at most 1000 parameters, and an array of more than
+-- 1000 values as no array: a long IN list goes in parts of 900 values
+CREATE SERVER ex_js_long FOREIGN DATA WRAPPER rest_fdw
+  OPTIONS (base_url 'http://json-server.test/', dialect 'json-server',
+           max_url_length '1000000');
+ALTER SERVER ex_js_long OPTIONS (ADD connect_to :'js_connect_to');
+CREATE USER MAPPING FOR PUBLIC SERVER ex_js_long;
+CREATE FOREIGN TABLE real_long (id bigint, big bigint)
+  SERVER ex_js_long OPTIONS (resource 'books', filters 'big__in');
+SELECT same('real_long', 'real_local',
+            'big = ANY (ARRAY(SELECT generate_series(100, 1300)) || ARRAY[-7, 5])');
 DELETE FROM real_writer WHERE id > 100;
 DELETE FROM js_writer WHERE id > 100;
 
