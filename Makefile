@@ -3,6 +3,7 @@
 MODULE_big = rest_fdw
 OBJS = \
 	$(WIN32RES) \
+	analyze.o \
 	deparse.o \
 	http.o \
 	import.o \
@@ -18,7 +19,7 @@ SHLIB_LINK_INTERNAL = $(libpq)
 SHLIB_LINK = -lcurl -ljansson
 PG_CPPFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
 
-REGRESS = setup types read write pushdown_drf pushdown_postgrest pushdown_jsonserver jsonserver_real move import errors cancel options security retry hardening tls prefetch write_exact deparse_exact
+REGRESS = setup types read write pushdown_drf pushdown_postgrest pushdown_jsonserver jsonserver_real move import errors cancel options security retry hardening tls prefetch write_exact limit_exact analyze deparse_exact
 REGRESS_OPTS = --load-extension=rest_fdw
 
 PG_CONFIG ?= pg_config

@@ -1442,13 +1442,49 @@ RestProjectionParams(RestTable *table, List *retrieved)
 }
 
 /*
+ * const_int8
+ *		The value of a LIMIT or OFFSET expression known at planning: false
+ *		if it is not a constant; *isnull for NULL (LIMIT ALL).
+ */
+static bool
+const_int8(Node *node, int64 *value, bool *isnull)
+{
+	*value = 0;
+	*isnull = node == NULL;
+	if (node == NULL)
+		return true;
+	if (!IsA(node, Const))
+		return false;
+	*isnull = ((Const *) node)->constisnull;
+	if (!*isnull)
+		*value = DatumGetInt64(((Const *) node)->constvalue);
+	return true;
+}
+
+/*
  * RestCanPushLimit
  *		Can the service apply LIMIT and OFFSET itself?  The values must be
- *		constants where the dialect needs to know them at planning.
+ *		constants where the dialect needs to know them at planning.  A
+ *		negative constant stays local, so that the executor reports it; an
+ *		OFFSET without LIMIT only where the first page can start at it.
  */
 bool
 RestCanPushLimit(RestTable *table, Node *limit, Node *offset)
 {
+	int64		n;
+	int64		m;
+	bool		limit_null;
+	bool		offset_null;
+	bool		limit_known = const_int8(limit, &n, &limit_null);
+	bool		offset_known = const_int8(offset, &m, &offset_null);
+
+	if ((limit_known && !limit_null && n < 0) ||
+		(offset_known && !offset_null && m < 0))
+		return false;
+	if (limit_known && limit_null && offset_known && !offset_null && m > 0 &&
+		!RestCanSendOffset(table, -1))
+		return false;
+
 	if (table->dialect != REST_DIALECT_DRF)
 		return true;
 	if (table->pagination == REST_PAGES_LIMIT)
@@ -1456,20 +1492,35 @@ RestCanPushLimit(RestTable *table, Node *limit, Node *offset)
 	if (table->pagination == REST_PAGES_PAGE && table->page_size_param != NULL)
 	{
 		/* LIMIT n OFFSET k*n, as Django's admin pages, is page k+1 */
-		int64		n;
-		int64		m = 0;
-
-		if (limit == NULL || !IsA(limit, Const) || ((Const *) limit)->constisnull)
+		if (!limit_known || limit_null || !offset_known)
 			return false;
-		n = DatumGetInt64(((Const *) limit)->constvalue);
-		if (offset != NULL)
-		{
-			if (!IsA(offset, Const))
-				return false;
-			if (!((Const *) offset)->constisnull)
-				m = DatumGetInt64(((Const *) offset)->constvalue);
-		}
 		return n > 0 && m % n == 0;
+	}
+	return false;
+}
+
+/*
+ * RestCanSendOffset
+ *		Can the first page of a scan start at a row offset, when the scan
+ *		has this LIMIT (-1: none)?  json-server starts its numbered pages
+ *		at row 0, and Django REST framework's limit/offset pagination may
+ *		ignore an offset without a limit (no default limit); then the scan
+ *		asks from row 0 and skips the rows itself.
+ */
+bool
+RestCanSendOffset(RestTable *table, int64 limit)
+{
+	if (limit >= 0)
+		return true;
+	switch (table->dialect)
+	{
+		case REST_DIALECT_DRF:
+			return table->pagination == REST_PAGES_LIMIT &&
+				table->page_size > 0;
+		case REST_DIALECT_POSTGREST:
+			return true;
+		case REST_DIALECT_JSON_SERVER:
+			return false;
 	}
 	return false;
 }
@@ -1477,8 +1528,10 @@ RestCanPushLimit(RestTable *table, Node *limit, Node *offset)
 /*
  * RestAppendPageParams
  *		Append the parameters asking for a page: rows [offset, offset +
- *		limit) when limit >= 0, else the first page of the table's size;
- *		with count_only, the smallest page that still carries the count.
+ *		limit) when limit >= 0, else the first page of the table's size
+ *		from offset (from row 0 where RestCanSendOffset says it cannot
+ *		start at an offset); with count_only, the smallest page that still
+ *		carries the count.
  */
 int64
 RestAppendPageParams(StringInfo url, RestTable *table, int64 limit,
@@ -1505,6 +1558,9 @@ RestAppendPageParams(StringInfo url, RestTable *table, int64 limit,
 				return 0;
 		}
 	}
+
+	if (!RestCanSendOffset(table, limit))
+		offset = 0;				/* the scan skips the rows itself */
 
 	if (size > 0 && table->page_size > 0 && limit >= 0 &&
 		table->dialect != REST_DIALECT_JSON_SERVER &&
@@ -1575,7 +1631,8 @@ RestAppendPageParams(StringInfo url, RestTable *table, int64 limit,
  *		Append the parameters of page n (counted from 0) of a collection read
  *		size rows at a time from row offset, asking for at most wanted rows
  *		in all (-1: no bound): the pages a scan asks for ahead, which must
- *		be those RestAppendPageParams began with.
+ *		be those RestAppendPageParams began with, and the pages ANALYZE
+ *		samples.
  */
 void
 RestAppendNthPageParams(StringInfo url, RestTable *table, int64 size,
@@ -1597,8 +1654,12 @@ RestAppendNthPageParams(StringInfo url, RestTable *table, int64 size,
 			}
 			else
 			{
-				snprintf(num, sizeof(num), INT64_FORMAT, size);
-				append_param(url, table->page_size_param, num);
+				/* without a page size parameter, pages of the service's size */
+				if (table->page_size_param != NULL)
+				{
+					snprintf(num, sizeof(num), INT64_FORMAT, size);
+					append_param(url, table->page_size_param, num);
+				}
 				snprintf(num, sizeof(num), INT64_FORMAT, offset / size + n + 1);
 				append_param(url, "page", num);
 			}

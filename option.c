@@ -66,6 +66,9 @@ static const RestOption rest_options[] = {
 	{"max_url_length", ForeignServerRelationId, false, false},
 	{"batch_size", ForeignServerRelationId, false, false},
 	{"prefetch", ForeignServerRelationId, false, false},
+	{"use_remote_estimate", ForeignServerRelationId, false, false},
+	{"remote_estimate_lifetime", ForeignServerRelationId, false, false},
+	{"analyze_max_requests", ForeignServerRelationId, false, false},
 	/* user mapping */
 	{"bearer_token", UserMappingRelationId, false, true},
 	{"username", UserMappingRelationId, false, false},
@@ -84,6 +87,9 @@ static const RestOption rest_options[] = {
 	{"batch_size", ForeignTableRelationId, false, false},
 	{"truncatable", ForeignTableRelationId, false, false},
 	{"prefetch", ForeignTableRelationId, false, false},
+	{"use_remote_estimate", ForeignTableRelationId, false, false},
+	{"remote_estimate_lifetime", ForeignTableRelationId, false, false},
+	{"analyze_max_requests", ForeignTableRelationId, false, false},
 	/* column */
 	{"field", AttributeRelationId, false, false},
 	{NULL, InvalidOid, false, false}
@@ -99,10 +105,14 @@ static const RestOption rest_options[] = {
 #define REST_DEFAULT_MAX_URL_LENGTH		4000
 #define REST_DEFAULT_POSTGREST_BATCH_SIZE	100
 #define REST_DEFAULT_PREFETCH			4
+#define REST_DEFAULT_ESTIMATE_LIFETIME_MS	5000
+#define REST_DEFAULT_ANALYZE_REQUESTS	10
 
 /* Bounds of integer options. */
 #define REST_MAX_PAGE_SIZE				100000
 #define REST_MAX_BATCH_SIZE				10000
+#define REST_MAX_ESTIMATE_LIFETIME_S	3600
+#define REST_MAX_ANALYZE_REQUESTS		1000
 
 const char *const RestLookupNames[REST_NUM_LOOKUPS] = {
 	"exact", "iexact", "ne", "lt", "lte", "gt", "gte", "in", "isnull",
@@ -129,6 +139,9 @@ static int	parse_retry_methods(DefElem *def);
 static RestRedirects parse_follow_redirects(DefElem *def);
 static void validate_header_name(DefElem *def);
 static bool read_connection_option(RestTable *table, DefElem *def);
+static bool validate_statistics_option(DefElem *def);
+static bool read_statistics_option(RestTable *table, DefElem *def);
+static int	parse_lifetime(DefElem *def);
 static RestPagination parse_pagination(DefElem *def);
 static void validate_declarations(DefElem *def, bool with_lookups);
 static int	parse_lookup(const char *name);
@@ -236,7 +249,7 @@ validate_option_value(DefElem *def, const RestOption *opt)
 {
 	const char *name = def->defname;
 
-	if (validate_connection_option(def))
+	if (validate_connection_option(def) || validate_statistics_option(def))
 		return;
 	if (strcmp(name, "base_url") == 0)
 		validate_base_url(def);
@@ -888,6 +901,79 @@ read_connection_option(RestTable *table, DefElem *def)
 }
 
 /*
+ * Statistics: server and table options read by analyze.c.
+ */
+
+/*
+ * validate_statistics_option
+ *		Check the value of an ANALYZE or remote estimate option; return
+ *		false if def is none of them.
+ */
+static bool
+validate_statistics_option(DefElem *def)
+{
+	const char *name = def->defname;
+
+	if (strcmp(name, "use_remote_estimate") == 0)
+		(void) defGetBoolean(def);
+	else if (strcmp(name, "remote_estimate_lifetime") == 0)
+		(void) parse_lifetime(def);
+	else if (strcmp(name, "analyze_max_requests") == 0)
+		(void) parse_int_option(def, 1, REST_MAX_ANALYZE_REQUESTS);
+	else
+		return false;
+	return true;
+}
+
+/*
+ * read_statistics_option
+ *		Fill the statistics part of a RestTable from one server or table
+ *		option; return false if def is none of them.
+ */
+static bool
+read_statistics_option(RestTable *table, DefElem *def)
+{
+	const char *name = def->defname;
+
+	if (strcmp(name, "use_remote_estimate") == 0)
+		table->use_remote_estimate = defGetBoolean(def);
+	else if (strcmp(name, "remote_estimate_lifetime") == 0)
+		table->remote_estimate_lifetime_ms = parse_lifetime(def);
+	else if (strcmp(name, "analyze_max_requests") == 0)
+		table->analyze_max_requests =
+			parse_int_option(def, 1, REST_MAX_ANALYZE_REQUESTS);
+	else
+		return false;
+	return true;
+}
+
+/*
+ * parse_lifetime
+ *		Parse how long a remote estimate is reused, in seconds (fractions
+ *		allowed, 0 for not at all), into milliseconds.
+ */
+static int
+parse_lifetime(DefElem *def)
+{
+	const char *value = defGetString(def);
+	char	   *end;
+	double		seconds;
+
+	errno = 0;
+	seconds = strtod(value, &end);
+	if (end == value || *end != '\0' || errno != 0 ||
+		!isfinite(seconds) || seconds < 0 ||
+		seconds > REST_MAX_ESTIMATE_LIFETIME_S)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("invalid value for option \"%s\": \"%s\"",
+						def->defname, value),
+				 errdetail("The value must be a number of seconds between 0 and %d.",
+						   REST_MAX_ESTIMATE_LIFETIME_S)));
+	return (int) ceil(seconds * 1000.0);
+}
+
+/*
  * split_pointer
  *		Split a JSON Pointer (RFC 6901) into unescaped segments.
  */
@@ -1006,6 +1092,8 @@ read_server_and_mapping(Oid serverid, Oid userid)
 	table->updatable = true;
 	table->batch_size = 0;
 	table->prefetch = REST_DEFAULT_PREFETCH;
+	table->remote_estimate_lifetime_ms = REST_DEFAULT_ESTIMATE_LIFETIME_MS;
+	table->analyze_max_requests = REST_DEFAULT_ANALYZE_REQUESTS;
 
 	read_server_options(table, server->options);
 	/* Django REST framework pages by number; the others by limit/offset */
@@ -1054,7 +1142,8 @@ read_server_options(RestTable *table, List *options)
 			table->max_response_size = parse_byte_size(def);
 		else if (strcmp(def->defname, "connect_to") == 0)
 			table->connect_to = pstrdup(defGetString(def));
-		else if (read_connection_option(table, def))
+		else if (read_connection_option(table, def) ||
+				 read_statistics_option(table, def))
 			continue;
 		else if (strcmp(def->defname, "pagination") == 0)
 		{
@@ -1136,6 +1225,8 @@ read_table_options(RestTable *table, List *options, char **keyname)
 			table->truncatable = defGetBoolean(def);
 		else if (strcmp(def->defname, "batch_size") == 0)
 			table->batch_size = parse_int_option(def, 1, REST_MAX_BATCH_SIZE);
+		else
+			(void) read_statistics_option(table, def);
 	}
 }
 

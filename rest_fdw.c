@@ -16,8 +16,13 @@
  *   rows in place with the streaming reader of json.c; each row's datums
  *   live in a context reset per row.
  * - A condition sent to a service that may ignore it is checked locally
- *   too, and LIMIT/OFFSET are sent only when every condition is sent; so
- *   no wrong row reaches the query.
+ *   too, and LIMIT/OFFSET and count(*) are sent only when every condition
+ *   is sent and evaluated by the service as here; so no wrong row reaches
+ *   the query.  Under a LIMIT the service applies, a row failing such a
+ *   check is an error: the service ignored a filter and rows are missing.
+ * - Pages that cannot start at an OFFSET are read from row 0 and the rows
+ *   skipped here; numbered pages are checked to be the window asked for
+ *   before a row of them is returned.
  * - Writes take effect on the service at once; a ROLLBACK does not undo
  *   them.
  *
@@ -55,6 +60,7 @@
 #include "optimizer/restrictinfo.h"
 #include "optimizer/tlist.h"
 #include "parser/parsetree.h"
+#include "rewrite/rewriteManip.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/fmgroids.h"
@@ -63,6 +69,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/ruleutils.h"
 #include "utils/typcache.h"
 
 #include "rest_fdw.h"
@@ -103,6 +110,10 @@ typedef struct RestRelationInfo
 	Expr	   *key_expr;		/* value fixing the key, or NULL */
 	RestPushdown pushdown;		/* of the restriction conditions */
 	double		rows;			/* estimated rows of the collection */
+	const char *limit_note;		/* why the query's LIMIT stays local */
+	const char *count_note;		/* why its count(*) is not the service's */
+	double		remote_rows;	/* rows the service counts for the
+								 * conditions sent, or -1 if not asked */
 } RestRelationInfo;
 
 /*
@@ -118,8 +129,34 @@ enum RestScanPrivate
 	RestScanLimitExpr,			/* Integer: index in fdw_exprs, or -1 */
 	RestScanOffsetExpr,			/* Integer: index in fdw_exprs, or -1 */
 	RestScanKeyExpr,			/* Integer: index in fdw_exprs, or -1 */
-	RestScanOrdered				/* Boolean: the service sorts */
+	RestScanOrdered,			/* Boolean: the service sorts */
+	RestScanLimitNote,			/* String: why LIMIT stays local, or "" */
+	RestScanCountNote,			/* String: why count(*) stays local, or "" */
+	RestScanRecheckTexts		/* List of String: fdw_recheck_quals as text */
 };
+
+/*
+ * What a scan tuple column holds besides a table column (slot_columns).
+ */
+#define REST_SLOT_COUNT			(-1)	/* the service's row count */
+#define REST_SLOT_NULL			(-2)	/* a column the query does not read */
+#define REST_SLOT_WHOLE_ROW		(-3)	/* the row as a composite value */
+#define REST_SLOT_TABLEOID		(-4)	/* the foreign table's OID */
+
+/*
+ * Where the pages of a scan with OFFSET stand with respect to the rows
+ * asked for, when the service numbers its pages (Django REST framework's
+ * page=N): the service may cap the page size asked (max_page_size) or
+ * ignore it, and then page k+1 is another window of rows.
+ */
+typedef enum RestPageWindow
+{
+	REST_WINDOW_NONE,			/* the pages start at the rows asked for */
+	REST_WINDOW_CHECK,			/* page k+1 asked: check its size first */
+	REST_WINDOW_LOCATE,			/* page 1 asked: find the page size */
+	REST_WINDOW_JUMPED			/* the page holding the offset, by the
+								 * service's own page size, asked */
+} RestPageWindow;
 
 /*
  * Indexes of the items of a ForeignPath's fdw_private list (upper paths).
@@ -158,6 +195,11 @@ typedef struct RestScanState
 	int			offset_index;
 	int			key_index;
 	bool		ordered;
+	char	   *limit_note;		/* why LIMIT stays local, or "" */
+	char	   *count_note;		/* why count(*) stays local, or "" */
+	List	   *recheck_texts;	/* char *: sent conditions checked per row */
+	List	   *recheck_states; /* ExprState per such condition */
+	TupleDesc	row_desc;		/* of a whole-row column, or NULL */
 
 	/* progress */
 	bool		started;		/* first request made */
@@ -174,6 +216,10 @@ typedef struct RestScanState
 	int64		rows_wanted;	/* rows still wanted (LIMIT), -1: all */
 	int64		next_offset;	/* PostgREST: offset of the next range */
 	char	   *range_base;		/* PostgREST: URL without limit/offset */
+	int64		skip_rows;		/* rows to skip before the first returned */
+	RestPageWindow window;		/* numbered pages: see RestPageWindow */
+	int64		window_start;	/* numbered pages: row offset wanted */
+	bool		own_links;		/* pages moved: follow the service's links */
 
 	/*
 	 * Pages asked for ahead.  When the page URLs are predictable (numbered
@@ -365,13 +411,17 @@ static void add_final_path(PlannerInfo *root, RestRelationInfo *info,
 static void add_count_path(PlannerInfo *root, RestRelationInfo *info,
 						   RelOptInfo *input_rel, RelOptInfo *output_rel);
 static bool is_count_star(Node *node);
+static const char *limit_refusal(PlannerInfo *root, RestRelationInfo *info);
+static bool reads_system_column(PathTarget *target, Index relid);
 static ForeignScan *plan_upper_scan(PlannerInfo *root, RelOptInfo *foreignrel,
 									ForeignPath *best_path, List *tlist,
 									Plan *outer_plan);
 static int	add_fdw_expr(List **fdw_exprs, Node *expr);
 static List *scan_private(RestScanKind kind, List *columns, char *explain_url,
 						  List *params, int limit_index, int offset_index,
-						  int key_index, bool ordered);
+						  int key_index, bool ordered, const char *limit_note,
+						  const char *count_note, List *recheck_texts);
+static char *condition_text(RestRelationInfo *info, Expr *clause);
 static char *upper_explain_url(RestTable *table, RestScanKind kind,
 							   List *params, List *exprs, Query *parse);
 
@@ -387,6 +437,17 @@ static bool next_ahead_page(RestScanState *st);
 static void cancel_ahead(RestScanState *st);
 static void read_all_pages(RestScanState *st);
 static void find_next_page(RestScanState *st, RestResponse *resp);
+static bool status_past_end(RestScanState *st, long status);
+static void page_past_end(RestScanState *st);
+static void check_page_window(RestScanState *st);
+static bool page_holds_window(int64 rows, bool has_next, int64 total,
+							  int64 start, int64 size);
+static void goto_page(RestScanState *st, int64 page, int64 skip,
+					  RestPageWindow window);
+static void forget_pages(RestScanState *st);
+static void check_sent_conditions(RestScanState *st, ForeignScanState *node,
+								  TupleTableSlot *slot);
+static Datum whole_row_datum(RestScanState *st);
 static bool next_split_chunk(RestScanState *st);
 static bool remember_page(RestScanState *st, const char *url);
 static void store_row(RestScanState *st, TupleTableSlot *slot);
@@ -457,6 +518,7 @@ rest_fdw_handler(PG_FUNCTION_ARGS)
 	routine->ExplainForeignModify = restExplainForeignModify;
 	routine->IsForeignRelUpdatable = restIsForeignRelUpdatable;
 	routine->ImportForeignSchema = RestImportForeignSchema;
+	routine->AnalyzeForeignTable = RestAnalyzeForeignTable;
 #if PG_VERSION_NUM >= 140000
 	routine->ExecForeignTruncate = restExecForeignTruncate;
 #endif
@@ -474,7 +536,9 @@ rest_fdw_handler(PG_FUNCTION_ARGS)
 /*
  * restGetForeignRelSize
  *		Read the table's options, decide what the service can filter, and
- *		estimate how many rows the scan returns.
+ *		estimate how many rows the scan returns: from ANALYZE's statistics
+ *		when the table has them, and from the service's count of the rows
+ *		matching the conditions sent with use_remote_estimate.
  */
 static void
 restGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
@@ -493,9 +557,18 @@ restGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
 						   &info->pushdown);
 	baserel->fdw_private = info;
 
-	info->rows = REST_DEFAULT_ROWS;
+	info->rows = RestCollectionRows(baserel, REST_DEFAULT_ROWS);
+	info->remote_rows = -1;
+	if (table->use_remote_estimate && info->key_expr == NULL)
+		info->remote_rows = RestRemoteRows(root, table, &info->pushdown);
 	if (info->key_expr != NULL)
 		baserel->rows = 1;
+	else if (info->remote_rows >= 0)
+		baserel->rows = clamp_row_est(info->remote_rows *
+									  clauselist_selectivity(root,
+															 info->pushdown.local_conds,
+															 0, JOIN_INNER,
+															 NULL));
 	else
 		baserel->rows = clamp_row_est(info->rows *
 									  clauselist_selectivity(root,
@@ -536,6 +609,7 @@ restGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel,
 
 	/* rows fetched: those the service's filters keep */
 	fetched = info->key_expr != NULL ? 1
+		: info->remote_rows >= 0 ? clamp_row_est(info->remote_rows)
 		: clamp_row_est(info->rows *
 						clauselist_selectivity(root,
 											   info->pushdown.remote_conds,
@@ -691,8 +765,9 @@ restGetForeignUpperPaths(PlannerInfo *root, UpperRelationKind stage,
 
 /*
  * add_count_path
- *		SELECT count(*) FROM t WHERE <conditions all sent>: the count the
- *		service reports with one small page.
+ *		SELECT count(*) FROM t WHERE <conditions all sent, and evaluated by
+ *		the service as here>: the count the service reports with one small
+ *		page.
  */
 static void
 add_count_path(PlannerInfo *root, RestRelationInfo *info,
@@ -705,14 +780,8 @@ add_count_path(PlannerInfo *root, RestRelationInfo *info,
 	bool		has_count = false;
 
 	if (parse->groupClause || parse->groupingSets || parse->havingQual ||
-		parse->hasWindowFuncs || info->key_expr != NULL ||
-		info->pushdown.local_conds != NIL || info->pushdown.has_in_list)
+		parse->hasWindowFuncs || info->key_expr != NULL)
 		return;
-	if (table->dialect == REST_DIALECT_DRF &&
-		table->pagination != REST_PAGES_PAGE &&
-		table->pagination != REST_PAGES_LIMIT)
-		return;
-
 	foreach(lc, target->exprs)
 	{
 		Node	   *expr = lfirst(lc);
@@ -723,6 +792,20 @@ add_count_path(PlannerInfo *root, RestRelationInfo *info,
 			return;
 	}
 	if (!has_count)
+		return;
+
+	/* the service would count other rows than we do */
+	if (info->pushdown.local_conds != NIL)
+		info->count_note = "a condition is checked only here";
+	else if (info->pushdown.inexact_conds != NIL)
+		info->count_note = "a sent condition is only approximate";
+	else if (info->pushdown.has_in_list)
+		info->count_note = "an IN list may be split over several requests";
+	else if (table->dialect == REST_DIALECT_DRF &&
+			 table->pagination != REST_PAGES_PAGE &&
+			 table->pagination != REST_PAGES_LIMIT)
+		info->count_note = "the table's pagination reports no count";
+	if (info->count_note != NULL)
 		return;
 
 	output_rel->fdw_private = info;
@@ -755,8 +838,8 @@ is_count_star(Node *node)
  * add_final_path
  *		A scan that also applies the query's LIMIT and OFFSET, and its
  *		ORDER BY when there is one, on the service.  Only when every
- *		condition is sent: a condition checked only here would make the
- *		service's first rows the wrong ones.
+ *		condition is sent and evaluated by the service as here: another
+ *		condition would make the service's first rows the wrong ones.
  */
 static void
 add_final_path(PlannerInfo *root, RestRelationInfo *info,
@@ -772,20 +855,19 @@ add_final_path(PlannerInfo *root, RestRelationInfo *info,
 	if (!extra->limit_needed || parse->rowMarks != NIL ||
 		parse->hasTargetSRFs || parse->hasAggs || parse->groupClause ||
 		parse->distinctClause || parse->hasWindowFuncs ||
-		info->key_expr != NULL || info->pushdown.local_conds != NIL ||
-		info->pushdown.has_in_list || parse->commandType != CMD_SELECT)
+		info->key_expr != NULL || parse->commandType != CMD_SELECT)
 		return;
-	if (root->sort_pathkeys != NIL &&
-		RestSortParams(table, root, baserel, root->sort_pathkeys) == NIL)
-		return;
-	if (!RestCanPushLimit(table, parse->limitCount, parse->limitOffset))
-		return;
-	if ((parse->limitCount && contain_var_clause(parse->limitCount)) ||
-		(parse->limitOffset && contain_var_clause(parse->limitOffset)) ||
-		parse->limitOption == LIMIT_OPTION_WITH_TIES)
+	info->limit_note = limit_refusal(root, info);
+	if (info->limit_note != NULL)
 		return;
 
-	rows = extra->count_est > 0 ? extra->count_est : baserel->rows;
+	/* a LIMIT known only at execution: a tenth, as the planner guesses */
+	if (extra->count_est > 0)
+		rows = extra->count_est;
+	else if (extra->count_est < 0)
+		rows = clamp_row_est(baserel->rows * 0.10);
+	else
+		rows = baserel->rows;
 	scan_cost(table, rows, &startup_cost, &total_cost);
 
 	output_rel->fdw_private = info;
@@ -796,6 +878,80 @@ add_final_path(PlannerInfo *root, RestRelationInfo *info,
 									   root->sort_pathkeys, NULL,
 									   list_make2(makeInteger(REST_SCAN_COLLECTION),
 												  makeBoolean(true))));
+}
+
+/*
+ * is_negative_const
+ *		Is this LIMIT or OFFSET a negative constant?
+ */
+static bool
+is_negative_const(Node *node)
+{
+	return node != NULL && IsA(node, Const) && !((Const *) node)->constisnull &&
+		DatumGetInt64(((Const *) node)->constvalue) < 0;
+}
+
+/*
+ * limit_refusal
+ *		Why the service cannot apply the query's LIMIT and OFFSET to this
+ *		scan, as EXPLAIN shows it; NULL if it can.
+ */
+static const char *
+limit_refusal(PlannerInfo *root, RestRelationInfo *info)
+{
+	Query	   *parse = root->parse;
+	RestTable  *table = info->table;
+	RelOptInfo *baserel = find_base_rel(root, info->relid);
+
+	if (info->pushdown.local_conds != NIL)
+		return "a condition is checked only here";
+	if (info->pushdown.inexact_conds != NIL)
+		return "a sent condition is only approximate";
+	if (info->pushdown.has_in_list)
+		return "an IN list may be split over several requests";
+	if (parse->limitOption == LIMIT_OPTION_WITH_TIES)
+		return "WITH TIES needs the rows after the last";
+	if (is_negative_const(parse->limitCount) ||
+		is_negative_const(parse->limitOffset))
+		return "a negative LIMIT or OFFSET is an error";
+	if ((parse->limitCount && contain_var_clause(parse->limitCount)) ||
+		(parse->limitOffset && contain_var_clause(parse->limitOffset)))
+		return "the LIMIT or OFFSET depends on the rows";
+	if (root->sort_pathkeys != NIL &&
+		RestSortParams(table, root, baserel, root->sort_pathkeys) == NIL)
+		return "the service cannot sort by the ORDER BY";
+	if (!RestCanPushLimit(table, parse->limitCount, parse->limitOffset))
+		return parse->limitCount == NULL ||
+			(IsA(parse->limitCount, Const) &&
+			 ((Const *) parse->limitCount)->constisnull)
+			? "the table's pages cannot start at an OFFSET without LIMIT"
+			: "the table's pagination cannot express this LIMIT and OFFSET";
+	if (reads_system_column(root->upper_targets[UPPERREL_FINAL], info->relid))
+		return "the query reads a system column";
+	return NULL;
+}
+
+/*
+ * reads_system_column
+ *		Does the target read a system column of the table other than
+ *		tableoid, which the scan of an upper relation cannot supply?
+ */
+static bool
+reads_system_column(PathTarget *target, Index relid)
+{
+	List	   *vars = pull_var_clause((Node *) target->exprs,
+									   PVC_RECURSE_PLACEHOLDERS);
+	ListCell   *lc;
+
+	foreach(lc, vars)
+	{
+		Var		   *var = lfirst(lc);
+
+		if (IsA(var, Var) && (Index) var->varno == relid &&
+			var->varattno < 0 && var->varattno != TableOidAttributeNumber)
+			return true;
+	}
+	return false;
 }
 
 /*
@@ -884,7 +1040,8 @@ restGetForeignPlan(PlannerInfo *root, RelOptInfo *foreignrel,
 
 	fdw_private = scan_private(key ? REST_SCAN_ITEM : REST_SCAN_COLLECTION,
 							   columns, explain_url, params, -1, -1,
-							   key_index, ordered);
+							   key_index, ordered, info->limit_note,
+							   info->count_note, NIL);
 
 	return make_foreignscan(tlist, local_exprs, foreignrel->relid, fdw_exprs,
 							fdw_private, NIL, NIL, outer_plan);
@@ -897,7 +1054,8 @@ restGetForeignPlan(PlannerInfo *root, RelOptInfo *foreignrel,
 static List *
 scan_private(RestScanKind kind, List *columns, char *explain_url,
 			 List *params, int limit_index, int offset_index, int key_index,
-			 bool ordered)
+			 bool ordered, const char *limit_note, const char *count_note,
+			 List *recheck_texts)
 {
 	List	   *result = NIL;
 
@@ -909,14 +1067,40 @@ scan_private(RestScanKind kind, List *columns, char *explain_url,
 	result = lappend(result, makeInteger(offset_index));
 	result = lappend(result, makeInteger(key_index));
 	result = lappend(result, makeBoolean(ordered));
+	result = lappend(result, makeString(pstrdup(limit_note ? limit_note : "")));
+	result = lappend(result, makeString(pstrdup(count_note ? count_note : "")));
+	result = lappend(result, recheck_texts);
 	return result;
+}
+
+/*
+ * condition_text
+ *		A condition of the table as SQL text, for messages.
+ */
+static char *
+condition_text(RestRelationInfo *info, Expr *clause)
+{
+	Node	   *copy = copyObject((Node *) clause);
+
+	ChangeVarNodes(copy, info->relid, 1, 0);
+	return deparse_expression(copy,
+							  deparse_context_for(info->table->relname,
+												  info->table->relid),
+							  false, false);
 }
 
 /*
  * plan_upper_scan
  *		The ForeignScan of count(*) or of a scan with LIMIT/OFFSET: its
  *		tuples are described by fdw_scan_tlist, the table's columns it reads
- *		and the count.
+ *		(a whole row and tableoid included) and the count.
+ *
+ *		The conditions sent to a lenient service are checked again on each
+ *		row; under a LIMIT the service applies, a row failing one means that
+ *		the service ignored a filter the table says it honours, and rows
+ *		would be missing.  So they are not the plan's filter, which would
+ *		drop the row quietly, but fdw_recheck_quals, which the scan checks
+ *		itself and fails on.
  */
 static ForeignScan *
 plan_upper_scan(PlannerInfo *root, RelOptInfo *foreignrel,
@@ -928,6 +1112,7 @@ plan_upper_scan(PlannerInfo *root, RelOptInfo *foreignrel,
 	List	   *fdw_exprs = list_copy(info->pushdown.exprs);
 	List	   *params = list_copy(info->pushdown.params);
 	List	   *local_exprs = NIL;
+	List	   *recheck_texts = NIL;
 	List	   *scan_tlist = NIL;
 	List	   *columns = NIL;
 	List	   *retrieved = NIL;
@@ -964,6 +1149,10 @@ plan_upper_scan(PlannerInfo *root, RelOptInfo *foreignrel,
 		/* conditions sent to a lenient service are still checked here */
 		local_exprs = extract_actual_clauses(info->pushdown.recheck_conds,
 											 false);
+		foreach(lc, local_exprs)
+			recheck_texts = lappend(recheck_texts,
+									makeString(condition_text(info,
+															  lfirst(lc))));
 		vars = pull_var_clause((Node *) list_concat(list_copy(tlist),
 													local_exprs),
 							   PVC_RECURSE_PLACEHOLDERS);
@@ -1013,10 +1202,10 @@ plan_upper_scan(PlannerInfo *root, RelOptInfo *foreignrel,
 												 info->pushdown.exprs,
 												 root->parse),
 							   params, limit_index, offset_index, -1,
-							   ordered);
+							   ordered, NULL, NULL, recheck_texts);
 
-	return make_foreignscan(tlist, local_exprs, 0, fdw_exprs, fdw_private,
-							scan_tlist, NIL, outer_plan);
+	return make_foreignscan(tlist, NIL, 0, fdw_exprs, fdw_private,
+							scan_tlist, local_exprs, outer_plan);
 }
 
 /*
@@ -1415,6 +1604,10 @@ restBeginForeignScan(ForeignScanState *node, int eflags)
 	st->offset_index = intVal(list_nth(plan->fdw_private, RestScanOffsetExpr));
 	st->key_index = intVal(list_nth(plan->fdw_private, RestScanKeyExpr));
 	st->ordered = boolVal(list_nth(plan->fdw_private, RestScanOrdered));
+	st->limit_note = strVal(list_nth(plan->fdw_private, RestScanLimitNote));
+	st->count_note = strVal(list_nth(plan->fdw_private, RestScanCountNote));
+	foreach(lc, (List *) list_nth(plan->fdw_private, RestScanRecheckTexts))
+		st->recheck_texts = lappend(st->recheck_texts, strVal(lfirst(lc)));
 
 	/* which table column each column of the scan tuple is */
 	columns = list_nth(plan->fdw_private, RestScanColumns);
@@ -1424,21 +1617,47 @@ restBeginForeignScan(ForeignScanState *node, int eflags)
 		st->nslot_columns = st->table->ncolumns;
 		st->slot_columns = palloc(sizeof(int) * Max(st->nslot_columns, 1));
 		for (i = 0; i < st->nslot_columns; i++)
-			st->slot_columns[i] = -2;
+			st->slot_columns[i] = REST_SLOT_NULL;
 		foreach(lc, columns)
 			st->slot_columns[lfirst_int(lc) - 1] = lfirst_int(lc) - 1;
 	}
 	else
 	{
+		/* fdw_scan_tlist: columns, the count, a whole row, tableoid */
 		st->nslot_columns = list_length(columns);
 		st->slot_columns = palloc(sizeof(int) * Max(st->nslot_columns, 1));
 		i = 0;
 		foreach(lc, columns)
-			st->slot_columns[i++] = lfirst_int(lc) - 1;
+		{
+			int			attnum = lfirst_int(lc);
+
+			if (attnum > 0)
+				st->slot_columns[i] = attnum - 1;
+			else if (attnum == 0 && st->kind == REST_SCAN_COLLECTION)
+				st->slot_columns[i] = REST_SLOT_WHOLE_ROW;
+			else if (attnum == TableOidAttributeNumber)
+				st->slot_columns[i] = REST_SLOT_TABLEOID;
+			else
+				st->slot_columns[i] = REST_SLOT_COUNT;
+			i++;
+		}
 	}
 
 	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
 		return;
+
+	for (i = 0; i < st->nslot_columns; i++)
+		if (st->slot_columns[i] == REST_SLOT_WHOLE_ROW)
+		{
+			Form_pg_attribute attr =
+				TupleDescAttr(node->ss.ss_ScanTupleSlot->tts_tupleDescriptor, i);
+
+			st->row_desc = lookup_rowtype_tupdesc_copy(attr->atttypid, -1);
+		}
+	foreach(lc, plan->fdw_recheck_quals)
+		st->recheck_states = lappend(st->recheck_states,
+									 ExecInitQual(list_make1(lfirst(lc)),
+												  (PlanState *) node));
 
 	RestPrepareColumns(st->table);
 	st->conn = RestGetConnection(st->table);
@@ -1514,9 +1733,20 @@ restIterateForeignScan(ForeignScanState *node)
 			if (found)
 			{
 				st->page_rows++;
+				store_row(st, slot);
+				if (st->recheck_states != NIL)
+					check_sent_conditions(st, node, slot);
+				if (st->skip_rows > 0)
+				{
+					/* an OFFSET the service could not apply */
+					st->skip_rows--;
+					ExecClearTuple(slot);
+					ResetExprContext(node->ss.ps.ps_ExprContext);
+					MemoryContextReset(st->row_cxt);
+					continue;
+				}
 				if (st->rows_wanted > 0)
 					st->rows_wanted--;
-				store_row(st, slot);
 				return slot;
 			}
 			st->page_open = false;
@@ -1555,17 +1785,57 @@ restIterateForeignScan(ForeignScanState *node)
 }
 
 /*
+ * check_sent_conditions
+ *		Check a row against the conditions sent to the service, when the
+ *		service also applies LIMIT and OFFSET: a row failing one means the
+ *		service ignored or misread a filter the table declares, and the
+ *		result would silently miss rows.
+ */
+static void
+check_sent_conditions(RestScanState *st, ForeignScanState *node,
+					  TupleTableSlot *slot)
+{
+	ExprContext *econtext = node->ss.ps.ps_ExprContext;
+	ListCell   *lc;
+	ListCell   *lt;
+
+	econtext->ecxt_scantuple = slot;
+	forboth(lc, st->recheck_states, lt, st->recheck_texts)
+	{
+		if (!ExecQual((ExprState *) lfirst(lc), econtext))
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INCONSISTENT_DESCRIPTOR_INFORMATION),
+					 errmsg("service returned a row of foreign table \"%s\" that fails a condition sent to it",
+							st->table->relname),
+					 errdetail("A row from GET %s does not satisfy %s. The service applies LIMIT and OFFSET, so rows would be missing from the result.",
+							   st->page_url, (char *) lfirst(lt)),
+					 errhint("Remove the filter from the table option \"filters\" unless the service applies it exactly.")));
+	}
+}
+
+/*
  * eval_int8
- *		The value of a LIMIT or OFFSET expression; NULL means none (-1).
+ *		The value of a LIMIT or OFFSET expression; NULL means none (-1).  A
+ *		negative value is the executor's own error.
  */
 static int64
 eval_int8(RestScanState *st, int index)
 {
 	RestParamValue *pv = &st->values[index];
+	int64		value;
 
 	if (pv->isnull)
 		return -1;
-	return DatumGetInt64(pv->value);
+	value = DatumGetInt64(pv->value);
+	if (value < 0 && index == st->offset_index)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_ROW_COUNT_IN_RESULT_OFFSET_CLAUSE),
+				 errmsg("OFFSET must not be negative")));
+	if (value < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_ROW_COUNT_IN_LIMIT_CLAUSE),
+				 errmsg("LIMIT must not be negative")));
+	return value;
 }
 
 /*
@@ -1610,14 +1880,37 @@ start_scan(RestScanState *st, ForeignScanState *node)
 		RestPrepareValue(pv);
 	}
 
+	/* as the executor's Limit node: OFFSET checked first, then LIMIT */
+	if (st->offset_index >= 0)
+		(void) eval_int8(st, st->offset_index);
 	if (st->limit_index >= 0)
-	{
 		st->rows_wanted = eval_int8(st, st->limit_index);
-		if (st->rows_wanted < 0)
-			st->rows_wanted = -1;
-	}
 	set_first_url(st);
 	MemoryContextSwitchTo(oldcxt);
+
+	/*
+	 * An OFFSET the first page cannot start at is skipped here; numbered
+	 * pages are checked to start at the OFFSET before a row is returned.
+	 */
+	st->skip_rows = 0;
+	st->window = REST_WINDOW_NONE;
+	st->own_links = false;
+	if (st->kind == REST_SCAN_COLLECTION && st->have_next &&
+		st->page_offset > 0)
+	{
+		if (!RestCanSendOffset(st->table, st->limit_rows))
+		{
+			st->skip_rows = st->page_offset;
+			st->page_offset = 0;
+			st->next_offset = 0;
+		}
+		else if (st->table->dialect == REST_DIALECT_DRF &&
+				 st->table->pagination == REST_PAGES_PAGE)
+		{
+			st->window = REST_WINDOW_CHECK;
+			st->window_start = st->page_offset;
+		}
+	}
 }
 
 /*
@@ -1777,7 +2070,7 @@ read_all_pages(RestScanState *st)
 /*
  * perform_get
  *		GET a URL; an error status raises the mapped error, except a 404
- *		on an item, returned as is.
+ *		on an item and the status of a page past the last, returned as is.
  */
 static void
 perform_get(RestScanState *st, char *url, List *headers, RestResponse *resp)
@@ -1790,8 +2083,48 @@ perform_get(RestScanState *st, char *url, List *headers, RestResponse *resp)
 	RestPerform(st->conn, st->table, &req, resp, &st->stats);
 	if (st->kind == REST_SCAN_ITEM && resp->status == 404)
 		return;
+	if (status_past_end(st, resp->status))
+		return;
 	if (resp->status < 200 || resp->status > 299)
 		RestReportResponseError(st->table, &req, resp);
+}
+
+/*
+ * status_past_end
+ *		Does this status of a page request mean that no row is there: the
+ *		404 of a numbered page past the last (Django REST framework's
+ *		"Invalid page."), or the 416 of an offset past the last row
+ *		(PostgREST with a count)?
+ */
+static bool
+status_past_end(RestScanState *st, long status)
+{
+	if (st->kind != REST_SCAN_COLLECTION || st->read_all_first)
+		return false;
+	if (status == 404)
+		return st->window == REST_WINDOW_CHECK ||
+			st->window == REST_WINDOW_JUMPED;
+	if (status == 416)
+		return st->table->dialect == REST_DIALECT_POSTGREST;
+	return false;
+}
+
+/*
+ * page_past_end
+ *		A page request found no row there.  Page k+1 of the size asked may
+ *		be missing because the service pages otherwise: then look for the
+ *		rows from page 1.  Otherwise the scan has no more rows.
+ */
+static void
+page_past_end(RestScanState *st)
+{
+	memset(&st->reader, 0, sizeof(RestPageReader));
+	st->page_open = false;
+	st->have_next = false;
+	if (st->window == REST_WINDOW_CHECK)
+		goto_page(st, 1, st->window_start, REST_WINDOW_LOCATE);
+	else
+		st->window = REST_WINDOW_NONE;
 }
 
 /*
@@ -1825,10 +2158,146 @@ fetch_page(RestScanState *st)
 		MemoryContextSwitchTo(oldcxt);
 		return;
 	}
+	if (resp.status < 200 || resp.status > 299)
+	{
+		/* no row from here (status_past_end) */
+		page_past_end(st);
+		MemoryContextSwitchTo(oldcxt);
+		return;
+	}
 	open_page(st, &resp);
-	if (prefetch_possible(st))
+	if (st->window == REST_WINDOW_CHECK || st->window == REST_WINDOW_LOCATE)
+		check_page_window(st);
+	else
+		st->window = REST_WINDOW_NONE;
+	if (st->page_open && prefetch_possible(st))
 		start_prefetch(st, &resp);
 	MemoryContextSwitchTo(oldcxt);
+}
+
+/*
+ * check_page_window
+ *		Before a row of numbered page k+1 is returned, check that it holds
+ *		the rows asked for, [k*n, k*n + n): a service that caps the page
+ *		size (Django REST framework's max_page_size) or ignores it returns
+ *		another window.  Then go to the page holding row k*n by the
+ *		service's own page size, known from a full page, or else to page 1,
+ *		and skip the rows before it.  On page 1, look for that page the
+ *		same way.
+ */
+static void
+check_page_window(RestScanState *st)
+{
+	RestPageReader probe = st->reader;
+	RestPageWindow window = st->window;
+	int64		start = st->window_start;
+	int64		rows = 0;
+	int64		total = -1;
+	bool		has_next;
+	MemoryContext oldcxt;
+
+	st->window = REST_WINDOW_NONE;
+
+	/* read the page through once, to count its rows and find its links */
+	oldcxt = MemoryContextSwitchTo(st->row_cxt);
+	while (RestPageNextRow(&probe, st->row))
+		rows++;
+	has_next = st->have_next || probe.next.kind == REST_JSON_STRING;
+	if (probe.count.kind == REST_JSON_NUMBER)
+	{
+		char	   *end;
+
+		errno = 0;
+		total = strtoll(RestJsonValueText(&probe.count), &end, 10);
+		if (*end != '\0' || errno != 0 || total < 0)
+			total = -1;
+	}
+	MemoryContextSwitchTo(oldcxt);
+	MemoryContextReset(st->row_cxt);
+
+	if (window == REST_WINDOW_CHECK)
+	{
+		if (page_holds_window(rows, has_next, total, start,
+							  st->page_size_asked))
+			return;
+		if (has_next && rows > 0 && start / rows == start / st->page_size_asked)
+		{
+			/* this very page holds row start */
+			st->skip_rows = start % rows;
+			st->own_links = true;
+		}
+		else if (has_next && rows > 0)
+			goto_page(st, start / rows + 1, start % rows, REST_WINDOW_JUMPED);
+		else
+			goto_page(st, 1, start, REST_WINDOW_LOCATE);
+		return;
+	}
+
+	/* page 1, with start rows to skip */
+	if (total >= 0 && total <= start)
+	{
+		st->page_open = false;	/* no row at the offset */
+		st->have_next = false;
+	}
+	else if (has_next && rows > 0 && start >= rows)
+		goto_page(st, start / rows + 1, start % rows, REST_WINDOW_JUMPED);
+}
+
+/*
+ * page_holds_window
+ *		Is a numbered page of rows rows, with a next page or not, of a
+ *		collection of total rows (-1: unknown), the window [start, start +
+ *		size) asked for?  Without the total, only a full page followed by
+ *		another one says so.
+ */
+static bool
+page_holds_window(int64 rows, bool has_next, int64 total, int64 start,
+				  int64 size)
+{
+	if (total < 0)
+		return rows == size && has_next;
+	return rows == Min(size, Max(total - start, 0)) &&
+		has_next == (total - start > size);
+}
+
+/*
+ * goto_page
+ *		Read on from numbered page page (of the size asked, which the
+ *		service may cap), skipping skip rows; its next pages are found from
+ *		the service's links.
+ */
+static void
+goto_page(RestScanState *st, int64 page, int64 skip, RestPageWindow window)
+{
+	StringInfoData url;
+	MemoryContext oldcxt = MemoryContextSwitchTo(st->scan_cxt);
+
+	initStringInfo(&url);
+	appendStringInfoString(&url, st->range_base);
+	RestAppendNthPageParams(&url, st->table, st->page_size_asked, 0,
+							page - 1, -1);
+	resetStringInfo(&st->next_url);
+	appendStringInfoString(&st->next_url, url.data);
+	MemoryContextSwitchTo(oldcxt);
+
+	st->have_next = true;
+	st->page_open = false;
+	st->skip_rows = skip;
+	st->window = window;
+	st->own_links = true;
+	forget_pages(st);
+}
+
+/*
+ * forget_pages
+ *		Forget the pages read, when the scan starts again from another one.
+ */
+static void
+forget_pages(RestScanState *st)
+{
+	if (st->pages_seen != NULL)
+		hash_destroy(st->pages_seen);
+	st->pages_seen = NULL;
 }
 
 /*
@@ -1874,7 +2343,7 @@ prefetch_possible(RestScanState *st)
 
 	if (table->prefetch <= 0 || st->kind != REST_SCAN_COLLECTION ||
 		st->read_all_first || st->split_param >= 0 ||
-		st->page_size_asked <= 0 || st->page_index != 0)
+		st->page_size_asked <= 0 || st->page_index != 0 || st->own_links)
 		return false;
 	switch (table->dialect)
 	{
@@ -1900,31 +2369,10 @@ static void
 start_prefetch(RestScanState *st, RestResponse *resp)
 {
 	RestTable  *table = st->table;
-	const char *total_text = NULL;
 	int64		total;
 	int64		rows;
-	char	   *end;
 
-	switch (table->dialect)
-	{
-		case REST_DIALECT_DRF:
-			if (st->reader.count.kind == REST_JSON_NUMBER)
-				total_text = RestJsonValueText(&st->reader.count);
-			break;
-		case REST_DIALECT_POSTGREST:
-			if (resp->content_range != NULL &&
-				strchr(resp->content_range, '/') != NULL)
-				total_text = strchr(resp->content_range, '/') + 1;
-			break;
-		case REST_DIALECT_JSON_SERVER:
-			total_text = resp->total_count;
-			break;
-	}
-	if (total_text == NULL)
-		return;
-	errno = 0;
-	total = strtoll(total_text, &end, 10);
-	if (*end != '\0' || errno != 0 || total < 0)
+	if (!RestParseCount(RestCountText(table, resp, &st->reader), &total))
 		return;
 
 	rows = Max(total - st->page_offset, 0);
@@ -1991,6 +2439,7 @@ next_ahead_page(RestScanState *st)
 	{
 		cancel_ahead(st);
 		st->prefetching = false;
+		st->own_links = true;	/* and ask for no more pages ahead */
 		find_next_page(st, NULL);
 		return st->have_next;
 	}
@@ -2068,25 +2517,14 @@ fetch_count(RestScanState *st, TupleTableSlot *slot)
 			headers = list_make1("Prefer: count=exact");
 		perform_get(st, st->page_url, headers, &resp);
 
-		switch (table->dialect)
+		if (table->dialect == REST_DIALECT_DRF)
 		{
-			case REST_DIALECT_DRF:
-				RestPageBegin(&st->reader, table, st->page_url, resp.body,
-							  resp.body_len);
-				while (RestPageNextRow(&st->reader, st->row))
-					;
-				if (st->reader.count.kind == REST_JSON_NUMBER)
-					count_text = RestJsonValueText(&st->reader.count);
-				break;
-			case REST_DIALECT_POSTGREST:
-				if (resp.content_range != NULL &&
-					strchr(resp.content_range, '/') != NULL)
-					count_text = strchr(resp.content_range, '/') + 1;
-				break;
-			case REST_DIALECT_JSON_SERVER:
-				count_text = resp.total_count;
-				break;
+			RestPageBegin(&st->reader, table, st->page_url, resp.body,
+						  resp.body_len);
+			while (RestPageNextRow(&st->reader, st->row))
+				;
 		}
+		count_text = RestCountText(table, &resp, &st->reader);
 		if (count_text == NULL && resp.body_len > 0 &&
 			table->dialect == REST_DIALECT_DRF)
 		{
@@ -2121,6 +2559,50 @@ fetch_count(RestScanState *st, TupleTableSlot *slot)
 		slot->tts_isnull[i] = false;
 	}
 	ExecStoreVirtualTuple(slot);
+}
+
+/*
+ * RestCountText
+ *		The text of the number of rows a response says its collection
+ *		holds, or NULL: the envelope's "count" (Django REST framework, read
+ *		by reader, whose rows must all be read), the total of PostgREST's
+ *		Content-Range, json-server's X-Total-Count.
+ */
+const char *
+RestCountText(RestTable *table, RestResponse *resp, RestPageReader *reader)
+{
+	switch (table->dialect)
+	{
+		case REST_DIALECT_DRF:
+			if (reader->count.kind == REST_JSON_NUMBER)
+				return RestJsonValueText(&reader->count);
+			break;
+		case REST_DIALECT_POSTGREST:
+			if (resp->content_range != NULL &&
+				strchr(resp->content_range, '/') != NULL)
+				return strchr(resp->content_range, '/') + 1;
+			break;
+		case REST_DIALECT_JSON_SERVER:
+			return resp->total_count;
+	}
+	return NULL;
+}
+
+/*
+ * RestParseCount
+ *		Parse the text of a row count; false if it is NULL or not a
+ *		non-negative integer.
+ */
+bool
+RestParseCount(const char *text, int64 *count)
+{
+	char	   *end;
+
+	if (text == NULL || text[0] == '\0')
+		return false;
+	errno = 0;
+	*count = strtoll(text, &end, 10);
+	return *end == '\0' && errno == 0 && *count >= 0;
 }
 
 /*
@@ -2303,18 +2785,48 @@ store_row(RestScanState *st, TupleTableSlot *slot)
 	{
 		int			c = st->slot_columns[i];
 
-		if (c < 0)
+		slot->tts_isnull[i] = false;
+		if (c >= 0)
+			slot->tts_values[i] = RestJsonToDatum(table, &table->columns[c],
+												  &st->row[c], st->page_url,
+												  &slot->tts_isnull[i]);
+		else if (c == REST_SLOT_WHOLE_ROW)
+			slot->tts_values[i] = whole_row_datum(st);
+		else if (c == REST_SLOT_TABLEOID)
+			slot->tts_values[i] = ObjectIdGetDatum(table->relid);
+		else
 		{
 			slot->tts_values[i] = (Datum) 0;
 			slot->tts_isnull[i] = true;
-			continue;
 		}
-		slot->tts_values[i] = RestJsonToDatum(table, &table->columns[c],
-											  &st->row[c], st->page_url,
-											  &slot->tts_isnull[i]);
 	}
 	MemoryContextSwitchTo(oldcxt);
 	ExecStoreVirtualTuple(slot);
+}
+
+/*
+ * whole_row_datum
+ *		The current row as a value of the table's row type.
+ */
+static Datum
+whole_row_datum(RestScanState *st)
+{
+	RestTable  *table = st->table;
+	TupleDesc	desc = st->row_desc;
+	Datum	   *values = palloc(sizeof(Datum) * Max(desc->natts, 1));
+	bool	   *nulls = palloc(sizeof(bool) * Max(desc->natts, 1));
+	int			i;
+
+	for (i = 0; i < desc->natts; i++)
+	{
+		values[i] = (Datum) 0;
+		nulls[i] = true;
+		if (i < table->ncolumns && !table->columns[i].dropped &&
+			!TupleDescAttr(desc, i)->attisdropped)
+			values[i] = RestJsonToDatum(table, &table->columns[i],
+										&st->row[i], st->page_url, &nulls[i]);
+	}
+	return heap_copy_tuple_as_datum(heap_form_tuple(desc, values, nulls), desc);
 }
 
 /*
@@ -2362,6 +2874,21 @@ restExplainForeignScan(ForeignScanState *node, ExplainState *es)
 {
 	RestScanState *st = node->fdw_state;
 
+	if (st->recheck_texts != NIL)
+	{
+		StringInfoData buf;
+		ListCell   *lc;
+
+		/* the conditions the rows of a pushed LIMIT must pass, or fail */
+		initStringInfo(&buf);
+		foreach(lc, st->recheck_texts)
+		{
+			if (buf.len > 0)
+				appendStringInfoString(&buf, " AND ");
+			appendStringInfoString(&buf, (char *) lfirst(lc));
+		}
+		ExplainPropertyText("Recheck", buf.data, es);
+	}
 	if (es->verbose)
 	{
 		ExplainPropertyText("Remote request",
@@ -2369,8 +2896,19 @@ restExplainForeignScan(ForeignScanState *node, ExplainState *es)
 		if (st->kind == REST_SCAN_COUNT)
 			ExplainPropertyText("Remote count", "the service's row count",
 								es);
-		if (st->limit_index >= 0 || st->offset_index >= 0)
+		else if (st->count_note[0] != '\0')
+			ExplainPropertyText("Remote count",
+								psprintf("not sent, %s", st->count_note), es);
+		if ((st->limit_index >= 0 || st->offset_index >= 0) &&
+			st->recheck_texts != NIL)
+			ExplainPropertyText("Remote limit",
+								"LIMIT/OFFSET applied by the service, a row failing the recheck is an error",
+								es);
+		else if (st->limit_index >= 0 || st->offset_index >= 0)
 			ExplainPropertyText("Remote limit", "LIMIT/OFFSET applied by the service", es);
+		else if (st->limit_note[0] != '\0')
+			ExplainPropertyText("Remote limit",
+								psprintf("not sent, %s", st->limit_note), es);
 	}
 	if (es->analyze)
 	{

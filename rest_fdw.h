@@ -6,8 +6,9 @@
  * rest_fdw.c holds the FDW callbacks, option.c the option validator and
  * the readers of catalog options, http.c the libcurl connection cache and
  * request loop, json.c the streaming page reader and the JSON <-> datum
- * conversions, deparse.c the translation of a scan into a request URL.
- * Only the types and functions used by more than one of those files are
+ * conversions, deparse.c the translation of a scan into a request URL,
+ * analyze.c ANALYZE and the row estimates asked of the service.  Only
+ * the types and functions used by more than one of those files are
  * declared here.
  *
  *-------------------------------------------------------------------------
@@ -18,6 +19,7 @@
 #include "postgres.h"
 
 #include "access/tupdesc.h"
+#include "foreign/fdwapi.h"
 #include "foreign/foreign.h"
 #include "lib/stringinfo.h"
 #include "nodes/pathnodes.h"
@@ -144,6 +146,12 @@ typedef struct RestTable
 	bool		truncatable;	/* TRUNCATE deletes every row */
 	int			prefetch;		/* pages a scan asks for ahead */
 	bool		pagination_declared;	/* option "pagination" given */
+	/* statistics (analyze.c) */
+	bool		use_remote_estimate;	/* ask the service for counts when
+										 * planning */
+	int			remote_estimate_lifetime_ms;	/* reuse such a count this
+												 * long */
+	int			analyze_max_requests;	/* requests one ANALYZE makes */
 } RestTable;
 
 /* option.c */
@@ -325,6 +333,7 @@ extern List *RestSortParams(RestTable *table, PlannerInfo *root,
 							RelOptInfo *baserel, List *pathkeys);
 extern List *RestProjectionParams(RestTable *table, List *retrieved);
 extern bool RestCanPushLimit(RestTable *table, Node *limit, Node *offset);
+extern bool RestCanSendOffset(RestTable *table, int64 limit);
 extern int64 RestAppendPageParams(StringInfo url, RestTable *table,
 								  int64 limit, int64 offset, bool count_only);
 extern void RestAppendNthPageParams(StringInfo url, RestTable *table,
@@ -339,5 +348,18 @@ extern int	RestFindSplitParam(RestTable *table, List *params,
 							   RestParamValue *values, int *nelems,
 							   int *max_chunk);
 extern char *RestItemUrl(RestTable *table, const char *key_text);
+
+/* rest_fdw.c */
+extern const char *RestCountText(RestTable *table, RestResponse *resp,
+								 RestPageReader *reader);
+extern bool RestParseCount(const char *text, int64 *count);
+
+/* analyze.c */
+extern bool RestAnalyzeForeignTable(Relation relation,
+									AcquireSampleRowsFunc *func,
+									BlockNumber *totalpages);
+extern double RestCollectionRows(RelOptInfo *baserel, double default_rows);
+extern double RestRemoteRows(PlannerInfo *root, RestTable *table,
+							 RestPushdown *pushdown);
 
 #endif							/* REST_FDW_H */

@@ -10,9 +10,12 @@ Python 3.11 standard library only so that it runs anywhere the tests run.
 It serves, under /api/:
 
 * Django REST framework style collections (``/api/books/``,
-  ``/api/authors/``, ``/api/types/``, ``/api/secure/``, ``/api/plain/<c>/``)
+  ``/api/authors/``, ``/api/types/``, ``/api/secure/``, ``/api/plain/<c>/``,
+  and ``/api/items/``, ``/api/items_lo/``: a generated collection of 3000
+  rows, by page and by limit/offset)
   with django-filter lookups, ``ordering`` and page-number or limit/offset
-  pagination;
+  pagination (``/api/capped/books/`` caps page_size at 3, as max_page_size;
+  ``/api/optlimit/authors/`` pages only when asked a limit);
 * a PostgREST emulation (``/api/pg/<c>``) with operator filters, ``or``/
   ``and`` trees, ``order``, ``select``, ``Prefer`` and ``Content-Range``;
 * a json-server 0.17 emulation (``/api/js/<c>``);
@@ -74,7 +77,26 @@ SCHEMAS = {
         "tm": "time",
     },
     "secure": {"id": "int", "secret_value": "text"},
+    "items": {"id": "int", "grp": "int", "category": "int", "label": "text",
+              "flag": "bool"},
 }
+
+# Data sets generated at reset instead of read from test/fixtures: a
+# collection larger than what ANALYZE samples.
+ITEMS_COUNT = 3000
+
+
+def generate_items():
+    """ITEMS_COUNT rows: grp 1 to 300, 10 rows each, scattered over the ids;
+    category 0 in every other row, 1 to 5 in turn in the others; label
+    unique; flag in every third row."""
+    return [{"id": i, "grp": i * 7 % 300 + 1,
+             "category": 0 if i % 2 == 0 else i // 2 % 5 + 1,
+             "label": "item %05d" % i, "flag": i % 3 == 0}
+            for i in range(1, ITEMS_COUNT + 1)]
+
+
+GENERATED = {"items": generate_items}
 
 # Defaults for members absent on create (anything not listed defaults to null).
 DEFAULTS = {"books": {"tags": []}}
@@ -105,12 +127,24 @@ DRF = {
         "data": "secure", "pagination": None, "auth": True,
         "filters": ["id"], "ordering": ["id"],
     },
+    "items": {
+        "data": "items", "pagination": "page", "page_size": 10,
+        "filters": ["id", "grp", "category", "flag"], "ordering": ["id"],
+    },
+    "items_lo": {
+        "data": "items", "pagination": "limitoffset", "default_limit": 10,
+        "filters": ["id", "grp", "category", "flag"], "ordering": ["id"],
+    },
 }
 for _name in ("books", "authors", "types"):
     DRF["plain/" + _name] = dict(DRF[_name], pagination=None)
+# PageNumberPagination with max_page_size = 3: a larger page_size is capped
+DRF["capped/books"] = dict(DRF["books"], max_page_size=3)
+# LimitOffsetPagination without a default limit: no page without ?limit=
+DRF["optlimit/authors"] = dict(DRF["authors"], default_limit=None)
 
-PG_COLLECTIONS = ("books", "authors", "types")
-JS_COLLECTIONS = ("books", "authors", "types")
+PG_COLLECTIONS = ("books", "authors", "types", "items")
+JS_COLLECTIONS = ("books", "authors", "types", "items")
 
 MAX_PAGE_SIZE = 1000      # DRF max_page_size
 PG_MAX_ROWS = 3           # PostgREST db-max-rows
@@ -210,6 +244,9 @@ class State:
         with self.lock:
             self.data = {}
             for name in SCHEMAS:
+                if name in GENERATED:
+                    self.data[name] = GENERATED[name]()
+                    continue
                 with open(os.path.join(FIXTURE_DIR, name + ".json"), "rb") as f:
                     self.data[name] = loads(f.read())
             self.log = []
@@ -513,7 +550,8 @@ def drf_paginate(rows, cfg, params, url):
         if "page_size" in params:
             try:
                 size = positive_int(params["page_size"], strict=True,
-                                    cutoff=MAX_PAGE_SIZE)
+                                    cutoff=cfg.get("max_page_size",
+                                                   MAX_PAGE_SIZE))
             except ValueError:
                 pass
         pages = max(1, -(-count // size))
@@ -692,6 +730,9 @@ def handle_drf(req, key, ident):
             result = drf_order(result, cfg, params, schema)
             if cfg["pagination"] is None:
                 return Response(200, result)
+            if (cfg["pagination"] == "limitoffset"
+                    and cfg["default_limit"] is None and "limit" not in params):
+                return Response(200, result)  # DRF: no limit, no pagination
             return Response(200, drf_paginate(result, cfg, params, req.full_url()))
         if method == "POST":
             data = body()
@@ -1194,6 +1235,14 @@ def handle_pg(req, name):
         except ValueError:
             raise pg_parse_error("limit/offset", "expecting an integer")
         limit = PG_MAX_ROWS if limit is None else min(limit, PG_MAX_ROWS)
+        if prefs.get("count") == "exact" and offset > total:
+            # PGRST103: with a count, an offset past the last row is a 416
+            raise HttpError(416, {
+                "code": "PGRST103", "message": "Requested range not satisfiable",
+                "details": "An offset of %d was requested, but there are only "
+                           "%d rows." % (offset, total), "hint": None},
+                {"Content-Range": "*/%d" % total},
+                ctype="application/json; charset=utf-8")
         page = matched[offset:offset + max(limit, 0)]
         total_txt = str(total) if prefs.get("count") == "exact" else "*"
         if page:
@@ -1779,7 +1828,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if m and m.group(1) in JS_COLLECTIONS:
             return handle_js(self, m.group(1),
                              urllib.parse.unquote(m.group(2)) if m.group(2) else None)
-        m = re.fullmatch(r"((?:plain/)?[A-Za-z_]+)/(?:([^/]+)/)?", rest)
+        m = re.fullmatch(r"((?:plain/|capped/|optlimit/)?[A-Za-z_]+)/(?:([^/]+)/)?", rest)
         if m and m.group(1) in DRF:
             return handle_drf(self, m.group(1), m.group(2))
         raise HttpError(404, {"detail": "Not found."})
