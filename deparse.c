@@ -41,10 +41,11 @@
  *   differ), text order on drf and json-server (UTF-16 code units there),
  *   Django's text equality and IN without collation_matches (MySQL
  *   compares case-insensitively), drf text values known only at execution
- *   (they may be empty or padded), json-server ranges on values its
- *   doubles round, and PostgREST logic trees holding values known only at
- *   execution (a tree PostgREST cannot say, for a NULL or an empty list,
- *   is left out of the URL).
+ *   (they may be empty or padded), json-server ranges on constants its
+ *   doubles round and on values known only at execution (but integers),
+ *   and PostgREST logic trees holding values known only at execution (a
+ *   tree PostgREST cannot say, for a NULL or an empty list, is left out of
+ *   the URL).
  *
  * NULLs and empty lists follow three-valued logic: at the top level a NULL
  * compared, an empty IN list or a NOT IN list holding a NULL mean no rows
@@ -206,6 +207,7 @@ static void append_guard(StringInfo url, const char *name,
 						 const char **texts, int n);
 static const char *segment_text(const char *text, int flags);
 static char *js_number_text(const char *text, bool *exact);
+static Datum text_to_numeric(const char *text);
 static void dedupe_elements(RestParamValue *pv, Oid elemtype, Datum *elems,
 							bool *nulls, int nelems);
 static void append_quoted(StringInfo buf, const char *text);
@@ -857,11 +859,11 @@ deparse_jsonserver(DeparseContext *cxt, ColumnCondition *cond, char *name)
 			suffix = "_lte";
 			break;
 		case REST_LOOKUP_IN:
+			flags |= REST_SEG_SPLIT | REST_SEG_JS_GUARD;
 			return list_make1(make_param(name,
 										 list_make1(value_segment(cxt, cond->value,
 																  REST_FMT_REPEAT,
-																  flags | REST_SEG_SPLIT |
-																  REST_SEG_JS_GUARD))));
+																  flags))));
 		default:
 			return NIL;
 	}
@@ -875,10 +877,11 @@ deparse_jsonserver(DeparseContext *cxt, ColumnCondition *cond, char *name)
 		flags |= REST_SEG_JS_RANGE;
 		if (!IsA(cond->value, Const))
 		{
+			/* bigint and numeric may round, and NaN drops the filter */
 			Oid			valtype = exprType((Node *) cond->value);
 
-			if (coltype == INT8OID || coltype == NUMERICOID ||
-				valtype == INT8OID || valtype == NUMERICOID)
+			if ((coltype != INT2OID && coltype != INT4OID) ||
+				(valtype != INT2OID && valtype != INT4OID))
 				cxt->inexact = true;
 		}
 		else if (!((Const *) cond->value)->constisnull)
@@ -999,12 +1002,12 @@ deparse_drf(DeparseContext *cxt, ColumnCondition *cond, char *name)
 	}
 	else
 	{
-		if (is_text && IsA(cond->value, Const) &&
-			!((Const *) cond->value)->constisnull &&
-			!drf_text_fits(RestDatumToUrlValue(((Const *) cond->value)->constvalue,
-											   ((Const *) cond->value)->consttype)))
+		Const	   *c = IsA(cond->value, Const) ? (Const *) cond->value : NULL;
+
+		if (is_text && c != NULL && !c->constisnull &&
+			!drf_text_fits(RestDatumToUrlValue(c->constvalue, c->consttype)))
 			return NIL;
-		if (is_text && !IsA(cond->value, Const))
+		if (is_text && c == NULL)
 			cxt->inexact = true;	/* it may be empty or padded */
 		segments = list_make1(value_segment(cxt, cond->value, REST_FMT_PLAIN,
 											0));
@@ -2262,17 +2265,20 @@ js_number_text(const char *text, bool *exact)
 		}
 	}
 
-	/* the same number? */
-	*exact = DatumGetBool(DirectFunctionCall2(numeric_eq,
-											  DirectFunctionCall3(numeric_in,
-																  CStringGetDatum(text),
-																  ObjectIdGetDatum(InvalidOid),
-																  Int32GetDatum(-1)),
-											  DirectFunctionCall3(numeric_in,
-																  CStringGetDatum(buf.data),
-																  ObjectIdGetDatum(InvalidOid),
-																  Int32GetDatum(-1))));
+	*exact = DatumGetBool(DirectFunctionCall2(numeric_eq, text_to_numeric(text),
+											  text_to_numeric(buf.data)));
 	return buf.data;
+}
+
+/*
+ * text_to_numeric
+ *		The numeric a number's text stands for.
+ */
+static Datum
+text_to_numeric(const char *text)
+{
+	return DirectFunctionCall3(numeric_in, CStringGetDatum(text),
+							   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
 }
 
 /*
