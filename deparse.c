@@ -10,26 +10,66 @@
  * the URL by RestBuildUrl.
  *
  * A template is a List: the parameter's name (a String) and a List of
- * segments, each a String (literal text) or a List of two Integers (the
- * index of a value in the scan's expressions, and a RestValueFormat).
- * Every value is put in the dialect's own syntax first and then
- * percent-encoded (RFC 3986), since services decode the URL before they
- * parse their own grammar.
+ * segments, each a String (literal text) or a List of three Integers (the
+ * index of a value in the scan's expressions, a RestValueFormat, and
+ * REST_SEG_* flags saying what the value stands for).  Every value is put
+ * in the dialect's own syntax first and then percent-encoded (RFC 3986),
+ * since services decode the URL before they parse their own grammar.
+ *
+ * A condition is sent only where the service's answer contains every row
+ * PostgreSQL's would: a column read as it is (no cast but relabelings), a
+ * value whose text the service reads as the same value of the column's
+ * type (no real compared with a double, no text django-filter would strip),
+ * and a collation that decides nothing or is the column's own.  What is
+ * sent is then one of three kinds:
+ *
+ * - exact: the service keeps exactly the rows we would, so LIMIT, OFFSET
+ *   and count(*) may go with it.  PostgREST's comparisons, IS NULL, IN and
+ *   NOT IN lists, and OR/AND trees of constants; text order where the table
+ *   says collation_matches and the condition uses the column's collation.
+ *   Django's declared lookups on columns other than text (equality, order,
+ *   IN, IS NULL), and its text equality and IN lists where the table says
+ *   collation_matches.  json-server's equality, _ne and IN lists on
+ *   booleans, numbers and text, and its _gte/_lte on numbers whose values
+ *   JavaScript's doubles hold exactly.
+ * - rechecked: sent, and checked here again, because the service may
+ *   ignore it (Django REST framework drops filters it does not declare):
+ *   every drf and json-server condition.
+ * - inexact (RestPushdown.inexact_conds, rechecked too): the service may
+ *   keep rows we would not, so LIMIT, OFFSET and count(*) stay here.
+ *   Patterns and case-insensitive lookups (case folding and escapes may
+ *   differ), text order on drf and json-server (UTF-16 code units there),
+ *   Django's text equality and IN without collation_matches (MySQL
+ *   compares case-insensitively), drf text values known only at execution
+ *   (they may be empty or padded), json-server ranges on constants its
+ *   doubles round and on values known only at execution (but integers),
+ *   and PostgREST logic trees holding values known only at execution (a
+ *   tree PostgREST cannot say, for a NULL or an empty list, is left out of
+ *   the URL).
+ *
+ * NULLs and empty lists follow three-valued logic: at the top level a NULL
+ * compared, an empty IN list or a NOT IN list holding a NULL mean no rows
+ * (no request), an empty NOT IN list no filter; NULL elements drop out of
+ * a positive IN only.  Only a top-level positive IN list may be split over
+ * requests (max_url_length): its parts match disjoint rows, as equal
+ * values written differently are sent once.  A constant list that may not
+ * be split and makes the URL too long stays here.
  *
  * What a dialect can say:
  * - drf: only what the table declares in its "filters" option, as
  *   django-filter lookups (f=v, f__lt=v, f__in=a,b, f__isnull=true,
- *   f__icontains=v ...); AND only.  Django REST framework ignores what it
- *   does not know, so every condition is checked again locally.
- * - json-server: declared f=v, f_ne, f_gte, f_lte and IN as repeated f=v;
- *   checked again locally.
+ *   f__icontains=v ...); AND only.
+ * - json-server: declared f=v, f_ne, f_gte, f_lte and IN as repeated f=v,
+ *   on members of boolean, number and text columns (see
+ *   deparse_jsonserver).
  * - postgrest: every operator, OR, NOT and IN, on every column unless the
- *   table declares otherwise; PostgREST rejects what it does not know, so
- *   only pattern matches are checked again.
+ *   table declares otherwise; PostgREST rejects what it does not know.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
+
+#include <math.h>
 
 #include "access/htup_details.h"
 #include "access/stratnum.h"
@@ -44,12 +84,14 @@
 #include "optimizer/optimizer.h"
 #include "optimizer/paths.h"
 #include "catalog/pg_am.h"
+#include "common/shortest_dec.h"
 #include "parser/parse_type.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
+#include "utils/typcache.h"
 
 #include "rest_fdw.h"
 
@@ -63,6 +105,39 @@ typedef enum RestValueFormat
 	REST_FMT_REPEAT				/* array: one parameter per element */
 } RestValueFormat;
 
+/*
+ * What a value segment stands for, which decides what RestBuildUrl does
+ * with a value that cannot be written (a NULL, an empty list).
+ */
+#define REST_SEG_SPLIT			0x01	/* a top-level positive IN list: the
+										 * scan may split it over requests */
+#define REST_SEG_NEGATED		0x02	/* a NOT IN (<> ALL) list: empty, it
+										 * holds for every row */
+#define REST_SEG_IN_TREE		0x04	/* inside a PostgREST logic tree, which
+										 * is checked here again: a value that
+										 * cannot be written drops the tree */
+#define REST_SEG_NULLS_MATTER	0x08	/* a NULL element makes the list
+										 * unwritable (NOT IN, or under NOT) */
+#define REST_SEG_JS_NUMBER		0x10	/* json-server: the number as
+										 * JavaScript's String() writes it */
+#define REST_SEG_JS_RANGE		0x20	/* json-server _gte/_lte: NaN cannot be
+										 * compared there: drop the filter */
+#define REST_SEG_JS_GUARD		0x40	/* json-server equality: add name_ne=w
+										 * for a w no value equals, which keeps
+										 * the same rows but is never dropped */
+
+/* What RestBuildUrl does with one parameter. */
+typedef enum RestParamOutcome
+{
+	REST_PARAM_WRITTEN,			/* appended to the URL */
+	REST_PARAM_OMITTED,			/* left out: true for every row, or the
+								 * condition is checked here again */
+	REST_PARAM_NO_ROWS			/* false for every row: no request */
+} RestParamOutcome;
+
+/* Most parameters of one request json-server reads (Express' parser). */
+#define REST_JS_MAX_PARAMS		900
+
 /* State while deparsing one condition. */
 typedef struct DeparseContext
 {
@@ -72,6 +147,9 @@ typedef struct DeparseContext
 	List	  **exprs;			/* values computed at execution */
 	bool		needs_recheck;	/* the service may not match exactly */
 	bool		inexact;		/* its answer may differ from ours */
+	bool		splittable;		/* a list the scan may split was made */
+	bool		in_tree;		/* inside a PostgREST logic tree */
+	bool		under_not;		/* ... below a NOT */
 } DeparseContext;
 
 /* A condition on one column, recognised from an expression. */
@@ -87,24 +165,47 @@ typedef struct ColumnCondition
 static bool recognise_condition(DeparseContext *cxt, Expr *clause,
 								ColumnCondition *cond);
 static RestColumn *column_of(DeparseContext *cxt, Node *node,
-							 bool *upper_applied);
+							 bool *upper_applied, Oid *collation);
+static bool collation_fits(DeparseContext *cxt, ColumnCondition *cond,
+						   Oid inputcollid, Oid colcollid);
 static bool is_runtime_value(DeparseContext *cxt, Node *node);
 static bool value_type_fits(RestColumn *col, Oid valtype);
 static bool analyse_like_pattern(const char *pattern, RestLookup *lookup,
 								 char **literal);
 static bool column_is_text(RestColumn *col);
 static List *deparse_simple(DeparseContext *cxt, ColumnCondition *cond);
+static List *deparse_jsonserver(DeparseContext *cxt, ColumnCondition *cond,
+								char *name);
+static List *deparse_drf(DeparseContext *cxt, ColumnCondition *cond,
+						 char *name);
+static bool jsonserver_name_fits(const char *name, RestLookup lookup);
+static bool drf_text_fits(const char *text);
 static List *deparse_postgrest_tree(DeparseContext *cxt, Expr *clause);
 static bool postgrest_tree_segments(DeparseContext *cxt, Expr *clause,
 									List **segments);
 static bool postgrest_condition_segments(DeparseContext *cxt,
 										 ColumnCondition *cond,
-										 bool in_tree, List **segments);
+										 List **segments);
+static bool tree_value_fits(DeparseContext *cxt, ColumnCondition *cond);
 static List *value_segment(DeparseContext *cxt, Expr *value,
-						   RestValueFormat format);
+						   RestValueFormat format, int flags);
+static bool list_too_long(DeparseContext *cxt, List *params);
 static char *filter_name(RestTable *table, RestColumn *col);
+static RestParamOutcome build_param(StringInfo url, StringInfo value,
+									const char *name, List *segments,
+									RestParamValue *values, int split_from,
+									int split_count);
+static RestParamOutcome value_outcome(RestParamValue *pv, int format,
+									  int flags);
 static void append_value(StringInfo buf, RestParamValue *pv, int format,
-						 int from, int count);
+						 int flags, int from, int count);
+static void append_guard(StringInfo url, const char *name,
+						 const char **texts, int n);
+static const char *segment_text(const char *text, int flags);
+static char *js_number_text(const char *text, bool *exact);
+static Datum text_to_numeric(const char *text);
+static void dedupe_elements(RestParamValue *pv, Oid elemtype, Datum *elems,
+							bool *nulls, int nelems);
 static void append_quoted(StringInfo buf, const char *text);
 static void append_param(StringInfo url, const char *name,
 						 const char *value);
@@ -124,6 +225,7 @@ RestClassifyConditions(PlannerInfo *root, RelOptInfo *baserel,
 	ListCell   *lc;
 
 	memset(pushdown, 0, sizeof(RestPushdown));
+	memset(&cxt, 0, sizeof(cxt));
 	cxt.root = root;
 	cxt.baserel = baserel;
 	cxt.table = table;
@@ -133,27 +235,37 @@ RestClassifyConditions(PlannerInfo *root, RelOptInfo *baserel,
 	{
 		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
 		List	   *params = NIL;
+		int			nexprs = list_length(pushdown->exprs);
 		ColumnCondition cond;
 
 		cxt.needs_recheck = table->dialect != REST_DIALECT_POSTGREST;
 		cxt.inexact = false;
+		cxt.splittable = false;
+		cxt.in_tree = false;
+		cxt.under_not = false;
 		if (table->dialect == REST_DIALECT_POSTGREST)
 			params = deparse_postgrest_tree(&cxt, ri->clause);
 		else if (recognise_condition(&cxt, ri->clause, &cond))
 			params = deparse_simple(&cxt, &cond);
 
+		/* a list too long for one URL that may not be split stays here */
+		if (params != NIL && list_too_long(&cxt, params))
+			params = NIL;
+
 		if (params == NIL)
 		{
+			pushdown->exprs = list_truncate(pushdown->exprs, nexprs);
 			pushdown->local_conds = lappend(pushdown->local_conds, ri);
 			continue;
 		}
 		pushdown->params = list_concat(pushdown->params, params);
 		pushdown->remote_conds = lappend(pushdown->remote_conds, ri);
-		if (cxt.needs_recheck)
+		/* what the service may answer differently is checked here too */
+		if (cxt.needs_recheck || cxt.inexact)
 			pushdown->recheck_conds = lappend(pushdown->recheck_conds, ri);
 		if (cxt.inexact)
 			pushdown->inexact_conds = lappend(pushdown->inexact_conds, ri);
-		if (IsA(ri->clause, ScalarArrayOpExpr))
+		if (cxt.splittable)
 			pushdown->has_in_list = true;
 	}
 }
@@ -170,16 +282,19 @@ RestIsPushableCondition(PlannerInfo *root, RelOptInfo *baserel,
 	DeparseContext cxt;
 	ColumnCondition cond;
 	List	   *exprs = NIL;
+	List	   *segments = NIL;
 
+	memset(&cxt, 0, sizeof(cxt));
 	cxt.root = root;
 	cxt.baserel = baserel;
 	cxt.table = table;
 	cxt.exprs = &exprs;
-	cxt.needs_recheck = false;
-	cxt.inexact = false;
 	if (!recognise_condition(&cxt, clause, &cond) ||
 		cond.lookup != REST_LOOKUP_EXACT)
 		return false;
+	if (table->dialect == REST_DIALECT_POSTGREST)
+		return filter_name(table, cond.col) != NULL &&
+			postgrest_condition_segments(&cxt, &cond, &segments);
 	return deparse_simple(&cxt, &cond) != NIL;
 }
 
@@ -187,12 +302,16 @@ RestIsPushableCondition(PlannerInfo *root, RelOptInfo *baserel,
  * recognise_condition
  *		Recognise "column op value", "column IN (...)", "column IS NULL",
  *		"column LIKE pattern" and their case-insensitive forms, as Django
- *		writes them, in a clause of the scanned table.
+ *		writes them, in a clause of the scanned table.  The column is read
+ *		as it is (no cast but between binary-compatible types), and the
+ *		operation uses the column's collation where the result depends on
+ *		one.
  */
 static bool
 recognise_condition(DeparseContext *cxt, Expr *clause, ColumnCondition *cond)
 {
 	bool		upper = false;
+	Oid			colcollid;
 
 	memset(cond, 0, sizeof(ColumnCondition));
 
@@ -204,7 +323,7 @@ recognise_condition(DeparseContext *cxt, Expr *clause, ColumnCondition *cond)
 		bool		negated = !IsA(clause, Var);
 		Node	   *var = negated ? linitial(((BoolExpr *) clause)->args) : (Node *) clause;
 
-		cond->col = column_of(cxt, var, &upper);
+		cond->col = column_of(cxt, var, &upper, &colcollid);
 		if (cond->col == NULL || upper || cond->col->typid != BOOLOID)
 			return false;
 		cond->lookup = REST_LOOKUP_EXACT;
@@ -218,7 +337,7 @@ recognise_condition(DeparseContext *cxt, Expr *clause, ColumnCondition *cond)
 
 		if (nt->argisrow)
 			return false;
-		cond->col = column_of(cxt, (Node *) nt->arg, &upper);
+		cond->col = column_of(cxt, (Node *) nt->arg, &upper, &colcollid);
 		if (cond->col == NULL || upper)
 			return false;
 		cond->lookup = REST_LOOKUP_ISNULL;
@@ -243,13 +362,13 @@ recognise_condition(DeparseContext *cxt, Expr *clause, ColumnCondition *cond)
 			cond->negated = true;
 		else
 			return false;
-		cond->col = column_of(cxt, linitial(sa->args), &upper);
+		cond->col = column_of(cxt, linitial(sa->args), &upper, &colcollid);
 		if (cond->col == NULL || upper || !is_runtime_value(cxt, array) ||
 			!value_type_fits(cond->col, get_element_type(exprType(array))))
 			return false;
 		cond->lookup = REST_LOOKUP_IN;
 		cond->value = (Expr *) array;
-		return true;
+		return collation_fits(cxt, cond, sa->inputcollid, colcollid);
 	}
 
 	if (IsA(clause, OpExpr) && list_length(((OpExpr *) clause)->args) == 2)
@@ -266,10 +385,10 @@ recognise_condition(DeparseContext *cxt, Expr *clause, ColumnCondition *cond)
 		if (opname == NULL)
 			return false;
 
-		cond->col = column_of(cxt, left, &upper);
+		cond->col = column_of(cxt, left, &upper, &colcollid);
 		if (cond->col == NULL)
 		{
-			cond->col = column_of(cxt, right, &upper);
+			cond->col = column_of(cxt, right, &upper, &colcollid);
 			commuted = true;
 			right = left;
 		}
@@ -288,7 +407,7 @@ recognise_condition(DeparseContext *cxt, Expr *clause, ColumnCondition *cond)
 			if (upper || strcmp(opname, "~~*") == 0)
 				cond->lookup = cond->lookup == REST_LOOKUP_EXACT
 					? REST_LOOKUP_IEXACT : cond->lookup + 1;
-			return true;
+			return collation_fits(cxt, cond, op->inputcollid, colcollid);
 		}
 
 		if (!value_type_fits(cond->col, exprType(right)))
@@ -298,7 +417,7 @@ recognise_condition(DeparseContext *cxt, Expr *clause, ColumnCondition *cond)
 		if (strcmp(opname, "=") == 0)
 		{
 			cond->lookup = upper ? REST_LOOKUP_IEXACT : REST_LOOKUP_EXACT;
-			return true;
+			return collation_fits(cxt, cond, op->inputcollid, colcollid);
 		}
 		if (upper)
 			return false;
@@ -319,7 +438,7 @@ recognise_condition(DeparseContext *cxt, Expr *clause, ColumnCondition *cond)
 		if (cond->lookup != REST_LOOKUP_NE && column_is_text(cond->col) &&
 			!cxt->table->collation_matches)
 			return false;
-		return true;
+		return collation_fits(cxt, cond, op->inputcollid, colcollid);
 	}
 
 	return false;
@@ -327,16 +446,19 @@ recognise_condition(DeparseContext *cxt, Expr *clause, ColumnCondition *cond)
 
 /*
  * column_of
- *		The column a node reads, through casts between text types and
- *		Django's UPPER(col::text); NULL if it is something else.
+ *		The column a node reads, through relabelings between binary
+ *		compatible types and Django's UPPER(col::text); NULL if it is
+ *		something else.  *collation is the column's collation.
  */
 static RestColumn *
-column_of(DeparseContext *cxt, Node *node, bool *upper_applied)
+column_of(DeparseContext *cxt, Node *node, bool *upper_applied,
+		  Oid *collation)
 {
 	Var		   *var;
 	int			i;
 
 	*upper_applied = false;
+	*collation = InvalidOid;
 	if (IsA(node, FuncExpr) && ((FuncExpr *) node)->funcid == F_UPPER_TEXT &&
 		list_length(((FuncExpr *) node)->args) == 1)
 	{
@@ -355,9 +477,42 @@ column_of(DeparseContext *cxt, Node *node, bool *upper_applied)
 		RestColumn *col = &cxt->table->columns[i];
 
 		if (!col->dropped && col->attnum == var->varattno)
+		{
+			*collation = var->varcollid;
 			return col;
+		}
 	}
 	return NULL;
+}
+
+/*
+ * collation_fits
+ *		Does the service compare as the condition does?  Equality and
+ *		patterns need a deterministic collation (then bytes decide); order
+ *		and case folding need the column's own collation, the one
+ *		collation_matches speaks of: an explicit COLLATE "C" on a column of
+ *		another collation stays here.
+ */
+static bool
+collation_fits(DeparseContext *cxt, ColumnCondition *cond, Oid inputcollid,
+			   Oid colcollid)
+{
+	if (!OidIsValid(inputcollid))
+		return true;
+	if (!get_collation_isdeterministic(inputcollid))
+		return false;
+	switch (cond->lookup)
+	{
+		case REST_LOOKUP_EXACT:
+		case REST_LOOKUP_NE:
+		case REST_LOOKUP_IN:
+		case REST_LOOKUP_STARTSWITH:
+		case REST_LOOKUP_ENDSWITH:
+		case REST_LOOKUP_CONTAINS:
+			return true;
+		default:
+			return inputcollid == colcollid;
+	}
 }
 
 /*
@@ -379,7 +534,9 @@ is_runtime_value(DeparseContext *cxt, Node *node)
 /*
  * value_type_fits
  *		Is the value's type one whose text the service reads as the
- *		column's: the same type, or both numbers, or both strings?
+ *		column's, with the value PostgreSQL compares: the same type, or
+ *		both strings, or both exact numbers or float8 (a real compared with
+ *		a double precision is widened, which its text does not say)?
  */
 static bool
 value_type_fits(RestColumn *col, Oid valtype)
@@ -392,6 +549,8 @@ value_type_fits(RestColumn *col, Oid valtype)
 		return false;
 	if (valtype == col->typid)
 		return true;
+	if (valtype == FLOAT4OID || getBaseType(col->typid) == FLOAT4OID)
+		return false;
 	get_type_category_preferred(col->typid, &colcat, &preferred);
 	get_type_category_preferred(valtype, &valcat, &preferred);
 	return colcat == valcat &&
@@ -476,25 +635,33 @@ analyse_like_pattern(const char *pattern, RestLookup *lookup, char **literal)
 /*
  * filter_name
  *		The name a service knows a column by in its filters: the JSON
- *		member, or the path of a pointer joined as the dialect does.
+ *		member, or the path of a pointer joined as the dialect does; NULL
+ *		if the service would read the name as something else (a path in a
+ *		json-server member name, a lookup in a Django one).
  */
 static char *
 filter_name(RestTable *table, RestColumn *col)
 {
 	StringInfoData buf;
 	int			i;
+	int			nparts = col->field != NULL ? 1 : col->npointer;
 
-	if (col->field != NULL)
-		return col->field;
-	if (table->dialect == REST_DIALECT_POSTGREST)
+	if (col->field == NULL && table->dialect == REST_DIALECT_POSTGREST)
 		return NULL;
 	initStringInfo(&buf);
-	for (i = 0; i < col->npointer; i++)
+	for (i = 0; i < nparts; i++)
 	{
+		const char *part = col->field != NULL ? col->field : col->pointer[i];
+
+		if (table->dialect == REST_DIALECT_JSON_SERVER &&
+			strpbrk(part, ".[]") != NULL)
+			return NULL;
+		if (table->dialect == REST_DIALECT_DRF && strstr(part, "__") != NULL)
+			return NULL;
 		if (i > 0)
 			appendStringInfoString(&buf,
 								   table->dialect == REST_DIALECT_DRF ? "__" : ".");
-		appendStringInfoString(&buf, col->pointer[i]);
+		appendStringInfoString(&buf, part);
 	}
 	return buf.data;
 }
@@ -504,11 +671,24 @@ filter_name(RestTable *table, RestColumn *col)
  *		A segment standing for a value computed at execution.
  */
 static List *
-value_segment(DeparseContext *cxt, Expr *value, RestValueFormat format)
+value_segment(DeparseContext *cxt, Expr *value, RestValueFormat format,
+			  int flags)
 {
 	*cxt->exprs = lappend(*cxt->exprs, value);
-	return list_make2(makeInteger(list_length(*cxt->exprs) - 1),
-					  makeInteger(format));
+	if (flags & REST_SEG_SPLIT)
+		cxt->splittable = true;
+	return list_make3(makeInteger(list_length(*cxt->exprs) - 1),
+					  makeInteger(format), makeInteger(flags));
+}
+
+/*
+ * segment_flags
+ *		The flags of a value segment (0 for a segment made without any).
+ */
+static int
+segment_flags(List *seg)
+{
+	return list_length(seg) > 2 ? intVal(lthird(seg)) : 0;
 }
 
 /*
@@ -522,6 +702,59 @@ make_param(const char *name, List *segments)
 }
 
 /*
+ * const_value
+ *		The value of a constant, prepared as RestBuildUrl sees it.
+ */
+static void
+const_value(Const *c, RestParamValue *pv)
+{
+	pv->value = c->constvalue;
+	pv->isnull = c->constisnull;
+	pv->typid = c->consttype;
+	RestPrepareValue(pv);
+}
+
+/*
+ * list_too_long
+ *		Does a condition hold a constant IN list that alone makes the URL
+ *		longer than the table allows, and that the scan may not split (NOT
+ *		IN, lists inside logic trees)?  The union of the answers to the
+ *		parts of such a list is not the answer to the whole, so the
+ *		condition is better checked here.
+ */
+static bool
+list_too_long(DeparseContext *cxt, List *params)
+{
+	ListCell   *lc;
+	bool		has_list = false;
+
+	foreach(lc, params)
+	{
+		ListCell   *ls;
+
+		foreach(ls, (List *) lsecond((List *) lfirst(lc)))
+		{
+			Node	   *seg = lfirst(ls);
+			int			format;
+
+			if (IsA(seg, String))
+				continue;
+			format = intVal(lsecond((List *) seg));
+			if ((format == REST_FMT_LIST_COMMA ||
+				 format == REST_FMT_LIST_QUOTED ||
+				 format == REST_FMT_REPEAT) &&
+				!(segment_flags((List *) seg) & REST_SEG_SPLIT) &&
+				IsA(list_nth(*cxt->exprs, intVal(linitial((List *) seg))), Const))
+				has_list = true;
+		}
+	}
+	if (!has_list)
+		return false;
+	return (int) strlen(RestExplainUrl(cxt->table, params, *cxt->exprs)) >
+		cxt->table->max_url_length;
+}
+
+/*
  * deparse_simple
  *		The parameter for one condition in the drf or json-server dialect,
  *		if the table declares the service honours it; NIL otherwise.
@@ -529,10 +762,7 @@ make_param(const char *name, List *segments)
 static List *
 deparse_simple(DeparseContext *cxt, ColumnCondition *cond)
 {
-	RestTable  *table = cxt->table;
-	char	   *name = filter_name(table, cond->col);
-	List	   *segments;
-	const char *suffix;
+	char	   *name = filter_name(cxt->table, cond->col);
 
 	if (name == NULL || cond->negated ||
 		!(cond->col->lookups & ((uint32) 1 << cond->lookup)))
@@ -545,68 +775,254 @@ deparse_simple(DeparseContext *cxt, ColumnCondition *cond)
 		cond->lookup != REST_LOOKUP_IN && cond->lookup != REST_LOOKUP_ISNULL)
 		cxt->inexact = true;
 
-	if (table->dialect == REST_DIALECT_JSON_SERVER)
-	{
-		switch (cond->lookup)
-		{
-			case REST_LOOKUP_EXACT:
-				suffix = "";
-				break;
-			case REST_LOOKUP_NE:
-				suffix = "_ne";
-				break;
-			case REST_LOOKUP_GTE:
-				suffix = "_gte";
-				break;
-			case REST_LOOKUP_LTE:
-				suffix = "_lte";
-				break;
-			case REST_LOOKUP_IN:
-				return list_make1(make_param(name,
-											 list_make1(value_segment(cxt, cond->value,
-																	  REST_FMT_REPEAT))));
-			default:
-				return NIL;
-		}
-		if (cond->value == NULL)
-			return NIL;
-		return list_make1(make_param(psprintf("%s%s", name, suffix),
-									 list_make1(value_segment(cxt, cond->value,
-															  REST_FMT_PLAIN))));
-	}
+	/* text order: the service's collation, which the table vouches for */
+	if (column_is_text(cond->col) &&
+		(cond->lookup == REST_LOOKUP_LT || cond->lookup == REST_LOOKUP_LTE ||
+		 cond->lookup == REST_LOOKUP_GT || cond->lookup == REST_LOOKUP_GTE))
+		cxt->inexact = true;
 
-	/* Django REST framework with django-filter */
+	if (cxt->table->dialect == REST_DIALECT_JSON_SERVER)
+		return deparse_jsonserver(cxt, cond, name);
+	return deparse_drf(cxt, cond, name);
+}
+
+/*
+ * deparse_jsonserver
+ *		The parameter of a condition for json-server 0.17, which keeps a
+ *		row when String(member) === value (any of the values of a repeated
+ *		parameter), String(member) !== value for _ne, and compares
+ *		JavaScript values for _gte and _lte: as numbers when the member is
+ *		a number, as UTF-16 strings when it is a string.
+ *
+ * So only what has one text there is sent: booleans, numbers (written as
+ * JavaScript writes them: json-server holds a number as a double, serves
+ * it in that text, and this wrapper writes numbers as JSON numbers), and
+ * strings.  A numeric(p,s) column rounds what it reads, which json-server
+ * does not; dates and times are strings in any ISO 8601 form, of which no
+ * text matches all: they stay here, as members of other types.
+ * json-server also drops a filter on a member no row has (every row would
+ * come back): equality and IN lists carry a guard (append_guard).  Text
+ * ranges compare UTF-16 code units: inexact.
+ */
+static List *
+deparse_jsonserver(DeparseContext *cxt, ColumnCondition *cond, char *name)
+{
+	Oid			coltype = getBaseType(cond->col->typid);
+	int			flags = 0;
+	const char *suffix;
+
+	switch (coltype)
+	{
+		case BOOLOID:
+			if (cond->lookup != REST_LOOKUP_EXACT &&
+				cond->lookup != REST_LOOKUP_NE &&
+				cond->lookup != REST_LOOKUP_IN)
+				return NIL;
+			break;
+		case NUMERICOID:
+			/* numeric(p,s) rounds what it reads, which json-server does not */
+			if (cond->col->typmod >= 0)
+				return NIL;
+			/* FALLTHROUGH */
+		case INT2OID:
+		case INT4OID:
+		case INT8OID:
+		case FLOAT8OID:
+			flags |= REST_SEG_JS_NUMBER;
+			break;
+		case TEXTOID:
+		case VARCHAROID:
+			break;
+		default:
+			return NIL;
+	}
+	if (!jsonserver_name_fits(name, cond->lookup))
+		return NIL;
+
+	switch (cond->lookup)
+	{
+		case REST_LOOKUP_EXACT:
+			suffix = "";
+			flags |= REST_SEG_JS_GUARD;
+			break;
+		case REST_LOOKUP_NE:
+			suffix = "_ne";
+			break;
+		case REST_LOOKUP_GTE:
+			suffix = "_gte";
+			break;
+		case REST_LOOKUP_LTE:
+			suffix = "_lte";
+			break;
+		case REST_LOOKUP_IN:
+			flags |= REST_SEG_SPLIT | REST_SEG_JS_GUARD;
+			return list_make1(make_param(name,
+										 list_make1(value_segment(cxt, cond->value,
+																  REST_FMT_REPEAT,
+																  flags))));
+		default:
+			return NIL;
+	}
+	if (cond->value == NULL)
+		return NIL;
+
+	if ((cond->lookup == REST_LOOKUP_GTE || cond->lookup == REST_LOOKUP_LTE) &&
+		(flags & REST_SEG_JS_NUMBER))
+	{
+		/* a number JavaScript rounds compares differently */
+		flags |= REST_SEG_JS_RANGE;
+		if (!IsA(cond->value, Const))
+		{
+			/* bigint and numeric may round, and NaN drops the filter */
+			Oid			valtype = exprType((Node *) cond->value);
+
+			if ((coltype != INT2OID && coltype != INT4OID) ||
+				(valtype != INT2OID && valtype != INT4OID))
+				cxt->inexact = true;
+		}
+		else if (!((Const *) cond->value)->constisnull)
+		{
+			Const	   *c = (Const *) cond->value;
+			char	   *text = RestDatumToUrlValue(c->constvalue, c->consttype);
+			bool		exact;
+
+			if (strcmp(text, "NaN") == 0)
+				return NIL;
+			(void) js_number_text(text, &exact);
+			if (!exact)
+				cxt->inexact = true;
+		}
+	}
+	return list_make1(make_param(psprintf("%s%s", name, suffix),
+								 list_make1(value_segment(cxt, cond->value,
+														  REST_FMT_PLAIN,
+														  flags))));
+}
+
+/*
+ * jsonserver_name_fits
+ *		Would json-server read a parameter of this member as a filter on it?
+ *		It takes its own parameters (q, _page, ...) and names ending in
+ *		_ne, _gte, _lte or _like for something else.
+ */
+static bool
+jsonserver_name_fits(const char *name, RestLookup lookup)
+{
+	static const char *const reserved[] = {
+		"q", "_start", "_end", "_page", "_sort", "_order", "_limit",
+		"_embed", "_expand", "callback", "_", NULL
+	};
+	static const char *const suffixes[] = {
+		"_ne", "_gte", "_lte", "_like", NULL
+	};
+	size_t		len = strlen(name);
+	int			i;
+
+	if (len == 0)
+		return false;
+	if (lookup != REST_LOOKUP_EXACT && lookup != REST_LOOKUP_IN)
+		return true;			/* the suffix we add is the one read */
+	for (i = 0; reserved[i] != NULL; i++)
+		if (strcmp(name, reserved[i]) == 0)
+			return false;
+	for (i = 0; suffixes[i] != NULL; i++)
+	{
+		size_t		slen = strlen(suffixes[i]);
+
+		if (len >= slen && strcmp(name + len - slen, suffixes[i]) == 0)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * deparse_drf
+ *		The parameter of a condition for Django REST framework with
+ *		django-filter.  Its text filters strip surrounding white space and
+ *		ignore empty values, and compare in the service's collation (case
+ *		insensitive on MySQL): text equality is inexact unless the table
+ *		vouches for the collation, and constants django-filter would change
+ *		stay here.
+ */
+static List *
+deparse_drf(DeparseContext *cxt, ColumnCondition *cond, char *name)
+{
+	List	   *segments;
+	bool		is_text = column_is_text(cond->col);
+
 	if (cond->lookup == REST_LOOKUP_NE)
 		return NIL;
 	if (cond->lookup != REST_LOOKUP_EXACT)
 		name = psprintf("%s__%s", name, RestLookupNames[cond->lookup]);
+
+	if (is_text && !cxt->table->collation_matches &&
+		(cond->lookup == REST_LOOKUP_EXACT || cond->lookup == REST_LOOKUP_IN))
+		cxt->inexact = true;
+
 	if (cond->literal != NULL)
+	{
+		/* stripped, a substring still finds every row (and more) */
+		if (is_text && cond->lookup != REST_LOOKUP_CONTAINS &&
+			cond->lookup != REST_LOOKUP_ICONTAINS &&
+			!drf_text_fits(cond->literal))
+			return NIL;
 		segments = list_make1(makeString(cond->literal));
+	}
 	else if (cond->lookup == REST_LOOKUP_IN)
 	{
+		int			flags = 0;
+
 		/* django-filter splits on commas: string values must hold none */
-		if (column_is_text(cond->col))
+		if (is_text)
 		{
-			Const	   *array = (Const *) cond->value;
 			RestParamValue pv;
 			int			i;
 
-			if (!IsA(array, Const))
+			if (!IsA(cond->value, Const))
 				return NIL;
-			pv.value = array->constvalue;
-			pv.isnull = array->constisnull;
-			pv.typid = array->consttype;
-			RestPrepareValue(&pv);
+			const_value((Const *) cond->value, &pv);
 			for (i = 0; i < pv.nelems; i++)
-				if (strchr(pv.elems[i], ',') != NULL)
+				if (strchr(pv.elems[i], ',') != NULL ||
+					!drf_text_fits(pv.elems[i]))
 					return NIL;
 		}
+
+		/*
+		 * The parts of a split list must match disjoint rows, which a
+		 * service comparing text more loosely than we do does not promise.
+		 */
+		if (!is_text || cxt->table->collation_matches)
+			flags |= REST_SEG_SPLIT;
 		segments = list_make1(value_segment(cxt, cond->value,
-											REST_FMT_LIST_COMMA));
+											REST_FMT_LIST_COMMA, flags));
 	}
 	else
-		segments = list_make1(value_segment(cxt, cond->value, REST_FMT_PLAIN));
+	{
+		Const	   *c = IsA(cond->value, Const) ? (Const *) cond->value : NULL;
+
+		if (is_text && c != NULL && !c->constisnull &&
+			!drf_text_fits(RestDatumToUrlValue(c->constvalue, c->consttype)))
+			return NIL;
+		if (is_text && c == NULL)
+			cxt->inexact = true;	/* it may be empty or padded */
+		segments = list_make1(value_segment(cxt, cond->value, REST_FMT_PLAIN,
+											0));
+	}
 	return list_make1(make_param(name, segments));
+}
+
+/*
+ * drf_text_fits
+ *		Does django-filter take this text as it is: not empty (ignored) and
+ *		without white space around it (stripped)?
+ */
+static bool
+drf_text_fits(const char *text)
+{
+	size_t		len = strlen(text);
+
+	return len > 0 && !isspace((unsigned char) text[0]) &&
+		!isspace((unsigned char) text[len - 1]);
 }
 
 /*
@@ -619,16 +1035,17 @@ deparse_postgrest_tree(DeparseContext *cxt, Expr *clause)
 {
 	ColumnCondition cond;
 	List	   *segments = NIL;
-	List	   *saved_exprs = *cxt->exprs;
+	int			nexprs = list_length(*cxt->exprs);
 
 	if (recognise_condition(cxt, clause, &cond))
 	{
 		char	   *name = filter_name(cxt->table, cond.col);
 
 		if (name != NULL &&
-			postgrest_condition_segments(cxt, &cond, false, &segments))
+			postgrest_condition_segments(cxt, &cond, &segments))
 			return list_make1(make_param(name, segments));
-		*cxt->exprs = saved_exprs;
+		*cxt->exprs = list_truncate(*cxt->exprs, nexprs);
+		cxt->splittable = false;
 		return NIL;
 	}
 
@@ -637,11 +1054,13 @@ deparse_postgrest_tree(DeparseContext *cxt, Expr *clause)
 		BoolExpr   *b = (BoolExpr *) clause;
 		const char *name;
 
+		cxt->in_tree = true;
 		if (b->boolop == NOT_EXPR && IsA(linitial(b->args), BoolExpr) &&
 			((BoolExpr *) linitial(b->args))->boolop != NOT_EXPR)
 		{
 			b = (BoolExpr *) linitial(b->args);
 			name = b->boolop == OR_EXPR ? "not.or" : "not.and";
+			cxt->under_not = true;
 		}
 		else if (b->boolop == OR_EXPR)
 			name = "or";
@@ -659,7 +1078,7 @@ deparse_postgrest_tree(DeparseContext *cxt, Expr *clause)
 					segments = lappend(segments, makeString(","));
 				if (!postgrest_tree_segments(cxt, lfirst(lc), &segments))
 				{
-					*cxt->exprs = saved_exprs;
+					*cxt->exprs = list_truncate(*cxt->exprs, nexprs);
 					return NIL;
 				}
 			}
@@ -682,11 +1101,15 @@ postgrest_tree_segments(DeparseContext *cxt, Expr *clause, List **segments)
 	if (recognise_condition(cxt, clause, &cond))
 	{
 		char	   *name = filter_name(cxt->table, cond.col);
+		StringInfoData buf;
 
 		if (name == NULL)
 			return false;
-		*segments = lappend(*segments, makeString(psprintf("%s.", name)));
-		return postgrest_condition_segments(cxt, &cond, true, segments);
+		initStringInfo(&buf);
+		append_quoted(&buf, name);
+		appendStringInfoChar(&buf, '.');
+		*segments = lappend(*segments, makeString(buf.data));
+		return postgrest_condition_segments(cxt, &cond, segments);
 	}
 
 	if (IsA(clause, BoolExpr))
@@ -694,6 +1117,7 @@ postgrest_tree_segments(DeparseContext *cxt, Expr *clause, List **segments)
 		BoolExpr   *b = (BoolExpr *) clause;
 		const char *prefix;
 		ListCell   *lc;
+		bool		saved_under_not = cxt->under_not;
 
 		if (b->boolop == NOT_EXPR)
 		{
@@ -703,6 +1127,7 @@ postgrest_tree_segments(DeparseContext *cxt, Expr *clause, List **segments)
 				return false;
 			b = (BoolExpr *) arg;
 			prefix = b->boolop == OR_EXPR ? "not.or(" : "not.and(";
+			cxt->under_not = true;
 		}
 		else
 			prefix = b->boolop == OR_EXPR ? "or(" : "and(";
@@ -716,9 +1141,42 @@ postgrest_tree_segments(DeparseContext *cxt, Expr *clause, List **segments)
 				return false;
 		}
 		*segments = lappend(*segments, makeString(")"));
+		cxt->under_not = saved_under_not;
 		return true;
 	}
 	return false;
+}
+
+/*
+ * tree_value_fits
+ *		Can a condition's value be written inside a logic tree?  PostgREST
+ *		has no NULL value and no empty list, and NULL elements of a list
+ *		drop out only of a positive IN that no NOT looks at: a constant
+ *		that needs more stays here.  A value computed at execution is
+ *		checked then (the tree is left out if it cannot be written), so the
+ *		tree is checked here again.
+ */
+static bool
+tree_value_fits(DeparseContext *cxt, ColumnCondition *cond)
+{
+	RestParamValue pv;
+
+	if (cond->value == NULL)
+		return true;
+	if (!IsA(cond->value, Const))
+	{
+		cxt->needs_recheck = true;
+		cxt->inexact = true;
+		return true;
+	}
+	if (((Const *) cond->value)->constisnull)
+		return false;
+	if (cond->lookup != REST_LOOKUP_IN)
+		return true;
+	const_value((Const *) cond->value, &pv);
+	if (pv.nelems == 0)
+		return false;
+	return !(pv.has_nulls && (cond->negated || cxt->under_not));
 }
 
 /*
@@ -728,12 +1186,16 @@ postgrest_tree_segments(DeparseContext *cxt, Expr *clause, List **segments)
  */
 static bool
 postgrest_condition_segments(DeparseContext *cxt, ColumnCondition *cond,
-							 bool in_tree, List **segments)
+							 List **segments)
 {
+	bool		in_tree = cxt->in_tree;
 	RestValueFormat format = in_tree ? REST_FMT_QUOTED : REST_FMT_PLAIN;
+	int			flags = in_tree ? REST_SEG_IN_TREE : 0;
 	const char *op;
 
 	if (!(cond->col->lookups & ((uint32) 1 << cond->lookup)))
+		return false;
+	if (in_tree && !tree_value_fits(cxt, cond))
 		return false;
 
 	switch (cond->lookup)
@@ -757,11 +1219,17 @@ postgrest_condition_segments(DeparseContext *cxt, ColumnCondition *cond,
 			op = "gte.";
 			break;
 		case REST_LOOKUP_IN:
+			if (cond->negated)
+				flags |= REST_SEG_NEGATED | REST_SEG_NULLS_MATTER;
+			else if (cxt->under_not)
+				flags |= REST_SEG_NULLS_MATTER;
+			else if (!in_tree)
+				flags |= REST_SEG_SPLIT;
 			*segments = lappend(*segments,
 								makeString(cond->negated ? "not.in.(" : "in.("));
 			*segments = lappend(*segments,
 								value_segment(cxt, cond->value,
-											  REST_FMT_LIST_QUOTED));
+											  REST_FMT_LIST_QUOTED, flags));
 			*segments = lappend(*segments, makeString(")"));
 			return true;
 		case REST_LOOKUP_ISNULL:
@@ -771,32 +1239,39 @@ postgrest_condition_segments(DeparseContext *cxt, ColumnCondition *cond,
 			return true;
 		default:
 			{
-				/* patterns: PostgREST writes % as *; * itself is not possible */
+				/*
+				 * patterns: PostgREST writes % as *; * itself is not
+				 * possible.  In a tree the whole pattern is quoted, wildcards
+				 * included: a quote after a * would be a literal quote.
+				 */
 				bool		insensitive = cond->lookup == REST_LOOKUP_IEXACT ||
 					cond->lookup == REST_LOOKUP_ISTARTSWITH ||
 					cond->lookup == REST_LOOKUP_IENDSWITH ||
 					cond->lookup == REST_LOOKUP_ICONTAINS;
+				StringInfoData pattern;
 				StringInfoData buf;
 
 				if (cond->literal == NULL ||
 					strpbrk(cond->literal, "*%_\\") != NULL)
 					return false;
-				initStringInfo(&buf);
-				appendStringInfoString(&buf, insensitive ? "ilike." : "like.");
+				initStringInfo(&pattern);
 				if (cond->lookup == REST_LOOKUP_ENDSWITH ||
 					cond->lookup == REST_LOOKUP_IENDSWITH ||
 					cond->lookup == REST_LOOKUP_CONTAINS ||
 					cond->lookup == REST_LOOKUP_ICONTAINS)
-					appendStringInfoChar(&buf, '*');
-				if (in_tree)
-					append_quoted(&buf, cond->literal);
-				else
-					appendStringInfoString(&buf, cond->literal);
+					appendStringInfoChar(&pattern, '*');
+				appendStringInfoString(&pattern, cond->literal);
 				if (cond->lookup == REST_LOOKUP_STARTSWITH ||
 					cond->lookup == REST_LOOKUP_ISTARTSWITH ||
 					cond->lookup == REST_LOOKUP_CONTAINS ||
 					cond->lookup == REST_LOOKUP_ICONTAINS)
-					appendStringInfoChar(&buf, '*');
+					appendStringInfoChar(&pattern, '*');
+				initStringInfo(&buf);
+				appendStringInfoString(&buf, insensitive ? "ilike." : "like.");
+				if (in_tree)
+					append_quoted(&buf, pattern.data);
+				else
+					appendStringInfoString(&buf, pattern.data);
 				*segments = lappend(*segments, makeString(buf.data));
 				/* case folding and patterns may differ in detail: recheck */
 				cxt->needs_recheck = true;
@@ -821,7 +1296,8 @@ postgrest_condition_segments(DeparseContext *cxt, ColumnCondition *cond,
 		*segments = lappend(*segments, makeString(buf.data));
 		return true;
 	}
-	*segments = lappend(*segments, value_segment(cxt, cond->value, format));
+	*segments = lappend(*segments, value_segment(cxt, cond->value, format,
+												 flags));
 	return true;
 }
 
@@ -852,6 +1328,7 @@ RestSortParams(RestTable *table, PlannerInfo *root, RelOptInfo *baserel,
 		ListCell   *lm;
 		DeparseContext cxt;
 		bool		upper;
+		Oid			colcollid = InvalidOid;
 		char	   *name;
 
 		cxt.root = root;
@@ -865,7 +1342,7 @@ RestSortParams(RestTable *table, PlannerInfo *root, RelOptInfo *baserel,
 
 			if (em->em_is_const || !bms_equal(em->em_relids, baserel->relids))
 				continue;
-			col = column_of(&cxt, (Node *) em->em_expr, &upper);
+			col = column_of(&cxt, (Node *) em->em_expr, &upper, &colcollid);
 			if (col != NULL && !upper)
 				break;
 			col = NULL;
@@ -878,6 +1355,9 @@ RestSortParams(RestTable *table, PlannerInfo *root, RelOptInfo *baserel,
 			get_opclass_family(GetDefaultOpClass(col->typid, BTREE_AM_OID)))
 			return NIL;
 		if (column_is_text(col) && !table->collation_matches)
+			return NIL;
+		/* ORDER BY col COLLATE "C" is not the order the service knows */
+		if (OidIsValid(ec->ec_collation) && ec->ec_collation != colcollid)
 			return NIL;
 
 		name = filter_name(table, col);
@@ -1214,11 +1694,10 @@ RestPrepareValue(RestParamValue *pv)
 	Datum	   *elems;
 	bool	   *nulls;
 	int			nelems;
-	int			i;
-	int			j;
 
 	pv->elems = NULL;
 	pv->nelems = 0;
+	pv->has_nulls = false;
 	if (pv->isnull || !OidIsValid(get_element_type(pv->typid)))
 		return;
 
@@ -1227,29 +1706,111 @@ RestPrepareValue(RestParamValue *pv)
 	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
 	deconstruct_array(array, elemtype, typlen, typbyval, typalign,
 					  &elems, &nulls, &nelems);
+	dedupe_elements(pv, elemtype, elems, nulls, nelems);
+}
+
+/* Sort state of dedupe_elements. */
+typedef struct ElementSort
+{
+	FmgrInfo   *cmp;
+	Oid			collation;
+	Datum	   *elems;
+} ElementSort;
+
+/*
+ * compare_elements
+ *		qsort_arg comparator of element indexes: by value, then by index.
+ */
+static int
+compare_elements(const void *a, const void *b, void *arg)
+{
+	ElementSort *sort = arg;
+	int			i = *(const int *) a;
+	int			j = *(const int *) b;
+	int			c = DatumGetInt32(FunctionCall2Coll(sort->cmp, sort->collation,
+													sort->elems[i],
+													sort->elems[j]));
+
+	if (c != 0)
+		return c;
+	return i < j ? -1 : i > j;
+}
+
+/*
+ * dedupe_elements
+ *		Set pv's elements to the texts of the non-NULL elements, in their
+ *		order, once per value: equal values written differently (1.0 and
+ *		1.00) would make the parts of a split list match the same rows.
+ */
+static void
+dedupe_elements(RestParamValue *pv, Oid elemtype, Datum *elems, bool *nulls,
+				int nelems)
+{
+	TypeCacheEntry *tc = lookup_type_cache(elemtype, TYPECACHE_CMP_PROC_FINFO);
+	bool	   *keep = palloc0(sizeof(bool) * Max(nelems, 1));
+	int		   *order = palloc(sizeof(int) * Max(nelems, 1));
+	int			n = 0;
+	int			i;
+	int			j;
+
+	for (i = 0; i < nelems; i++)
+	{
+		if (nulls[i])
+			pv->has_nulls = true;	/* NULL never equals anything */
+		else
+			order[n++] = i;
+	}
+
+	if (OidIsValid(tc->cmp_proc_finfo.fn_oid))
+	{
+		ElementSort sort;
+
+		sort.cmp = &tc->cmp_proc_finfo;
+		/* equality is bytes in any deterministic collation: take C's */
+		sort.collation = C_COLLATION_OID;
+		sort.elems = elems;
+		qsort_arg(order, n, sizeof(int), compare_elements, &sort);
+		for (i = 0; i < n; i++)
+			keep[order[i]] = i == 0 ||
+				DatumGetInt32(FunctionCall2Coll(sort.cmp, sort.collation,
+												elems[order[i - 1]],
+												elems[order[i]])) != 0;
+	}
+	else
+		for (i = 0; i < n; i++)
+			keep[order[i]] = true;
+
 	pv->elems = palloc(sizeof(char *) * Max(nelems, 1));
 	for (i = 0; i < nelems; i++)
 	{
 		char	   *text;
 
-		if (nulls[i])
-			continue;			/* NULL never equals anything */
+		if (!keep[i])
+			continue;
 		text = RestDatumToUrlValue(elems[i], elemtype);
-		for (j = 0; j < pv->nelems; j++)
-			if (strcmp(pv->elems[j], text) == 0)
-				break;
-		if (j == pv->nelems)
-			pv->elems[pv->nelems++] = text;
+		if (!OidIsValid(tc->cmp_proc_finfo.fn_oid))
+		{
+			/* no order: at least no text twice */
+			for (j = 0; j < pv->nelems; j++)
+				if (strcmp(pv->elems[j], text) == 0)
+					break;
+			if (j < pv->nelems)
+				continue;
+		}
+		pv->elems[pv->nelems++] = text;
 	}
+	pfree(keep);
+	pfree(order);
 }
 
 /*
  * RestBuildUrl
  *		The URL of a collection with the parameters filled in.  For the
- *		parameter split_param (-1 for none), only the array elements
- *		[split_from, split_from + split_count) are used.  Returns NULL if a
- *		value makes the conditions false for every row (a NULL compared, an
- *		empty IN list), so that no request is needed.
+ *		parameter split_param (-1 for none), only the elements
+ *		[split_from, split_from + split_count) of its splittable list are
+ *		used.  Returns NULL if a value makes the conditions false for every
+ *		row (a NULL compared, an empty IN list), so that no request is
+ *		needed.
  */
 char *
 RestBuildUrl(RestTable *table, List *params, RestParamValue *values,
@@ -1267,72 +1828,176 @@ RestBuildUrl(RestTable *table, List *params, RestParamValue *values,
 	foreach(lc, params)
 	{
 		List	   *param = lfirst(lc);
-		const char *name = strVal(linitial(param));
-		List	   *segments = lsecond(param);
-		ListCell   *ls;
-		int			from = 0;
-		int			count = -1;
+		bool		split = paramno++ == split_param;
 
-		if (paramno++ == split_param)
-		{
-			from = split_from;
-			count = split_count;
-		}
-
-		resetStringInfo(&value);
-		foreach(ls, segments)
-		{
-			Node	   *seg = lfirst(ls);
-			RestParamValue *pv;
-			int			format;
-
-			if (IsA(seg, String))
-			{
-				appendStringInfoString(&value, strVal(seg));
-				continue;
-			}
-			pv = &values[intVal(linitial((List *) seg))];
-			format = intVal(lsecond((List *) seg));
-			if (pv->isnull)
-				return NULL;
-			if (format == REST_FMT_REPEAT)
-			{
-				int			i;
-				int			n = count >= 0 ? Min(count, pv->nelems - from) : pv->nelems;
-
-				if (n <= 0)
-					return NULL;
-				for (i = 0; i < n; i++)
-					append_param(&url, name, pv->elems[from + i]);
-				goto next_param;
-			}
-			if (format == REST_FMT_LIST_COMMA || format == REST_FMT_LIST_QUOTED)
-			{
-				if (pv->nelems == 0)
-					return NULL;
-			}
-			append_value(&value, pv, format, from, count);
-		}
-		append_param(&url, name, value.data);
-next_param:
-		;
+		if (build_param(&url, &value, strVal(linitial(param)),
+						lsecond(param), values,
+						split ? split_from : 0,
+						split ? split_count : -1) == REST_PARAM_NO_ROWS)
+			return NULL;
 	}
 	return url.data;
 }
 
 /*
+ * build_param
+ *		Append one parameter to the URL, unless a value makes it false for
+ *		every row or leaves it out (see value_outcome).  A splittable list
+ *		is limited to [split_from, split_from + split_count) when
+ *		split_count >= 0.
+ */
+static RestParamOutcome
+build_param(StringInfo url, StringInfo value, const char *name,
+			List *segments, RestParamValue *values, int split_from,
+			int split_count)
+{
+	ListCell   *ls;
+	bool		guard = false;
+
+	/* every value first: a parameter is written whole or not at all */
+	foreach(ls, segments)
+	{
+		Node	   *seg = lfirst(ls);
+		RestParamOutcome outcome;
+
+		if (IsA(seg, String))
+			continue;
+		outcome = value_outcome(&values[intVal(linitial((List *) seg))],
+								intVal(lsecond((List *) seg)),
+								segment_flags((List *) seg));
+		if (outcome != REST_PARAM_WRITTEN)
+			return outcome;
+	}
+
+	resetStringInfo(value);
+	foreach(ls, segments)
+	{
+		Node	   *seg = lfirst(ls);
+		RestParamValue *pv;
+		int			format;
+		int			flags;
+		int			from = 0;
+		int			count = -1;
+
+		if (IsA(seg, String))
+		{
+			appendStringInfoString(value, strVal(seg));
+			continue;
+		}
+		pv = &values[intVal(linitial((List *) seg))];
+		format = intVal(lsecond((List *) seg));
+		flags = segment_flags((List *) seg);
+		if ((flags & REST_SEG_SPLIT) && split_count >= 0)
+		{
+			from = split_from;
+			count = split_count;
+		}
+		if (format == REST_FMT_REPEAT)
+		{
+			int			n = count >= 0 ? Min(count, pv->nelems - from) : pv->nelems;
+			const char **texts = palloc(sizeof(char *) * Max(n, 1));
+			int			i;
+
+			if (n <= 0)
+				return REST_PARAM_NO_ROWS;
+			for (i = 0; i < n; i++)
+			{
+				texts[i] = segment_text(pv->elems[from + i], flags);
+				append_param(url, name, texts[i]);
+			}
+			if (flags & REST_SEG_JS_GUARD)
+				append_guard(url, name, texts, n);
+			return REST_PARAM_WRITTEN;
+		}
+		append_value(value, pv, format, flags, from, count);
+		if (flags & REST_SEG_JS_GUARD)
+			guard = true;
+	}
+	append_param(url, name, value->data);
+	if (guard)
+	{
+		const char *text = value->data;
+
+		append_guard(url, name, &text, 1);
+	}
+	return REST_PARAM_WRITTEN;
+}
+
+/*
+ * append_guard
+ *		Append name_ne=w, for a w none of the texts is: json-server drops a
+ *		filter on a member no row has (and would return every row), but
+ *		never an _ne filter, which keeps only rows having the member; any
+ *		row equal to one of the texts is different from w, so the rows kept
+ *		are the same where some row has the member, and none otherwise.
+ */
+static void
+append_guard(StringInfo url, const char *name, const char **texts, int n)
+{
+	StringInfoData other;
+	int			i;
+
+	initStringInfo(&other);
+	for (;;)
+	{
+		for (i = 0; i < n; i++)
+			if (strcmp(texts[i], other.data) == 0)
+				break;
+		if (i == n)
+			break;
+		appendStringInfoChar(&other, '-');
+	}
+	append_param(url, psprintf("%s_ne", name), other.data);
+}
+
+/*
+ * value_outcome
+ *		What a value does to its parameter.  At the top level a NULL
+ *		compared, an empty IN list or a NOT IN list holding a NULL make the
+ *		condition false (or NULL) for every row, and an empty NOT IN list
+ *		makes it true for every row.  Inside a logic tree, which is checked
+ *		here again, a value the grammar cannot say leaves the tree out.
+ */
+static RestParamOutcome
+value_outcome(RestParamValue *pv, int format, int flags)
+{
+	bool		in_tree = (flags & REST_SEG_IN_TREE) != 0;
+	bool		list = format == REST_FMT_LIST_COMMA ||
+		format == REST_FMT_LIST_QUOTED || format == REST_FMT_REPEAT;
+
+	if (pv->isnull)
+		return in_tree ? REST_PARAM_OMITTED : REST_PARAM_NO_ROWS;
+	if (list)
+	{
+		if (pv->has_nulls && (flags & REST_SEG_NULLS_MATTER))
+			return in_tree ? REST_PARAM_OMITTED : REST_PARAM_NO_ROWS;
+		if (pv->nelems == 0)
+			return in_tree || (flags & REST_SEG_NEGATED)
+				? REST_PARAM_OMITTED : REST_PARAM_NO_ROWS;
+	}
+	else if ((flags & REST_SEG_JS_RANGE) &&
+			 strcmp(RestDatumToUrlValue(pv->value, pv->typid), "NaN") == 0)
+		return REST_PARAM_OMITTED;	/* rechecked: json-server's are */
+	return REST_PARAM_WRITTEN;
+}
+
+/*
  * RestFindSplitParam
- *		The parameter holding the longest IN list, which a too long URL is
- *		split on; -1 if there is none.
+ *		The parameter holding the longest list that may be split over
+ *		requests (a top-level positive IN list), which a too long URL is
+ *		split on; -1 if there is none.  *max_chunk is the most elements one
+ *		request may carry (json-server reads at most 1000 parameters).
  */
 int
-RestFindSplitParam(List *params, RestParamValue *values, int *nelems)
+RestFindSplitParam(RestTable *table, List *params, RestParamValue *values,
+				   int *nelems, int *max_chunk)
 {
 	ListCell   *lc;
 	int			best = -1;
 	int			paramno = 0;
 
 	*nelems = 0;
+	*max_chunk = INT_MAX;
 	foreach(lc, params)
 	{
 		List	   *segments = lsecond((List *) lfirst(lc));
@@ -1342,18 +2007,20 @@ RestFindSplitParam(List *params, RestParamValue *values, int *nelems)
 		{
 			Node	   *seg = lfirst(ls);
 			RestParamValue *pv;
-			int			format;
 
-			if (IsA(seg, String))
+			if (IsA(seg, String) ||
+				!(segment_flags((List *) seg) & REST_SEG_SPLIT))
 				continue;
 			pv = &values[intVal(linitial((List *) seg))];
-			format = intVal(lsecond((List *) seg));
-			if ((format == REST_FMT_LIST_COMMA ||
-				 format == REST_FMT_LIST_QUOTED ||
-				 format == REST_FMT_REPEAT) && pv->nelems > *nelems)
+			if (pv->nelems > *nelems)
 			{
 				best = paramno;
 				*nelems = pv->nelems;
+				if (intVal(lsecond((List *) seg)) == REST_FMT_REPEAT &&
+					table->dialect == REST_DIALECT_JSON_SERVER)
+					*max_chunk = REST_JS_MAX_PARAMS;
+				else
+					*max_chunk = INT_MAX;
 			}
 		}
 		paramno++;
@@ -1453,8 +2120,8 @@ RestExplainUrl(RestTable *table, List *params, List *exprs)
  *		Append a value in a format.
  */
 static void
-append_value(StringInfo buf, RestParamValue *pv, int format, int from,
-			 int count)
+append_value(StringInfo buf, RestParamValue *pv, int format, int flags,
+			 int from, int count)
 {
 	int			i;
 	int			n;
@@ -1462,7 +2129,10 @@ append_value(StringInfo buf, RestParamValue *pv, int format, int from,
 	switch ((RestValueFormat) format)
 	{
 		case REST_FMT_PLAIN:
-			appendStringInfoString(buf, RestDatumToUrlValue(pv->value, pv->typid));
+			appendStringInfoString(buf,
+								   segment_text(RestDatumToUrlValue(pv->value,
+																	pv->typid),
+												flags));
 			break;
 		case REST_FMT_QUOTED:
 			append_quoted(buf, RestDatumToUrlValue(pv->value, pv->typid));
@@ -1486,16 +2156,140 @@ append_value(StringInfo buf, RestParamValue *pv, int format, int from,
 }
 
 /*
+ * segment_text
+ *		The text a service compares with a value whose text PostgreSQL
+ *		writes as text: for json-server's numbers, JavaScript's, when it
+ *		stands for the same number (else the text itself, which then
+ *		matches no number json-server serves, as no stored number equals
+ *		the value here either).
+ */
+static const char *
+segment_text(const char *text, int flags)
+{
+	char	   *js;
+	bool		exact;
+
+	if (!(flags & REST_SEG_JS_NUMBER))
+		return text;
+	js = js_number_text(text, &exact);
+	return exact ? js : text;
+}
+
+/*
+ * js_number_text
+ *		What JavaScript's String() writes for the double nearest to a
+ *		number written as text (ECMAScript's Number::toString): the
+ *		shortest digits that give the double back, in positional notation
+ *		for exponents from -7 to 20, scientific otherwise.  *exact tells if
+ *		that text stands for the same number as the one given.
+ */
+static char *
+js_number_text(const char *text, bool *exact)
+{
+	double		d = strtod(text, NULL);
+	char		shortest[DOUBLE_SHORTEST_DECIMAL_LEN];
+	char		digits[DOUBLE_SHORTEST_DECIMAL_LEN];
+	int			k = 0;			/* number of significant digits */
+	int			n = 0;			/* value = 0.digits * 10^n */
+	int			intdigits = 0;
+	bool		seen_point = false;
+	bool		negative;
+	const char *p;
+	StringInfoData buf;
+	int			i;
+
+	*exact = false;
+	if (isnan(d) || isinf(d))
+		return pstrdup(text);
+
+	double_to_shortest_decimal_buf(d, shortest);
+	p = shortest;
+	negative = *p == '-';
+	if (negative)
+		p++;
+	for (; *p && *p != 'e' && *p != 'E'; p++)
+	{
+		if (*p == '.')
+		{
+			seen_point = true;
+			continue;
+		}
+		if (!seen_point)
+			intdigits++;
+		if (k == 0 && *p == '0')
+		{
+			/* a leading zero moves the point */
+			intdigits--;
+			continue;
+		}
+		digits[k++] = *p;
+	}
+	while (k > 0 && digits[k - 1] == '0')
+		k--;
+	digits[k] = '\0';
+	n = intdigits + (*p ? atoi(p + 1) : 0);
+
+	initStringInfo(&buf);
+	if (k == 0)
+		appendStringInfoChar(&buf, '0');	/* 0 and -0 */
+	else
+	{
+		if (negative)
+			appendStringInfoChar(&buf, '-');
+		if (k <= n && n <= 21)
+		{
+			appendStringInfoString(&buf, digits);
+			for (i = k; i < n; i++)
+				appendStringInfoChar(&buf, '0');
+		}
+		else if (0 < n && n <= 21)
+			appendStringInfo(&buf, "%.*s.%s", n, digits, digits + n);
+		else if (-6 < n && n <= 0)
+		{
+			appendStringInfoString(&buf, "0.");
+			for (i = n; i < 0; i++)
+				appendStringInfoChar(&buf, '0');
+			appendStringInfoString(&buf, digits);
+		}
+		else
+		{
+			appendStringInfoChar(&buf, digits[0]);
+			if (k > 1)
+				appendStringInfo(&buf, ".%s", digits + 1);
+			appendStringInfo(&buf, "e%c%d", n - 1 < 0 ? '-' : '+',
+							 abs(n - 1));
+		}
+	}
+
+	*exact = DatumGetBool(DirectFunctionCall2(numeric_eq, text_to_numeric(text),
+											  text_to_numeric(buf.data)));
+	return buf.data;
+}
+
+/*
+ * text_to_numeric
+ *		The numeric a number's text stands for.
+ */
+static Datum
+text_to_numeric(const char *text)
+{
+	return DirectFunctionCall3(numeric_in, CStringGetDatum(text),
+							   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+}
+
+/*
  * append_quoted
  *		Append a value for a PostgREST list or logic tree: in double quotes,
- *		with backslash escapes, when it holds a reserved character.
+ *		with backslash escapes, when it holds a character PostgREST's
+ *		grammar reads (, . : ( ) " \ { }), white space it would trim, or
+ *		nothing.
  */
 static void
 append_quoted(StringInfo buf, const char *text)
 {
 	const char *p;
 
-	if (strpbrk(text, ",.:()\" \\") == NULL && text[0] != '\0')
+	if (strpbrk(text, ",.:()\" \t\\{}") == NULL && text[0] != '\0')
 	{
 		appendStringInfoString(buf, text);
 		return;

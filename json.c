@@ -2140,7 +2140,9 @@ RestBuildBody(RestTable *table, TupleDesc tupdesc, Datum *values,
 /*
  * Text of a value for a URL query, palloc'd, in UTF-8 and not yet
  * percent-encoded: the output function's text, except that booleans are
- * "true" or "false" and dates and timestamps are in ISO 8601.
+ * "true" or "false", dates and timestamps are in ISO 8601, and floats in
+ * the shortest text that reads back as the same number (which the
+ * setting extra_float_digits would otherwise change).
  */
 char *
 RestDatumToUrlValue(Datum value, Oid typid)
@@ -2158,6 +2160,27 @@ RestDatumToUrlValue(Datum value, Oid typid)
 		case TIMESTAMPTZOID:
 			text = JsonEncodeDateTime(NULL, value, base, NULL);
 			break;
+		case FLOAT4OID:
+		case FLOAT8OID:
+			{
+				/* the shortest exact text, whatever extra_float_digits says */
+				double		d = base == FLOAT4OID
+					? (double) DatumGetFloat4(value) : DatumGetFloat8(value);
+
+				if (isnan(d))
+					text = pstrdup("NaN");
+				else if (isinf(d))
+					text = pstrdup(d > 0 ? "Infinity" : "-Infinity");
+				else
+				{
+					text = palloc(DOUBLE_SHORTEST_DECIMAL_LEN);
+					if (base == FLOAT4OID)
+						float_to_shortest_decimal_buf(DatumGetFloat4(value), text);
+					else
+						double_to_shortest_decimal_buf(d, text);
+				}
+				break;
+			}
 		default:
 			text = output_text(value, typid, NULL);
 			break;

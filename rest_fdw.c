@@ -36,7 +36,9 @@
 
 #include "access/htup_details.h"
 #include "access/sysattr.h"
+#include "access/stratnum.h"
 #include "access/table.h"
+#include "catalog/pg_am.h"
 #include "catalog/pg_aggregate.h"
 #include "catalog/pg_type.h"
 #include "commands/defrem.h"
@@ -239,6 +241,7 @@ typedef struct RestScanState
 	int			split_nelems;
 	int			split_from;
 	int			split_count;
+	int			split_max_chunk;	/* most elements in one request */
 
 	/*
 	 * The scan feeding an UPDATE or DELETE of the same table reads every
@@ -382,6 +385,8 @@ static void restExplainDirectModify(ForeignScanState *node, ExplainState *es);
 static Oid	rest_user_for_rel(PlannerInfo *root, RelOptInfo *baserel);
 static Expr *find_key_value(PlannerInfo *root, RelOptInfo *baserel,
 							RestTable *table, List *clauses);
+static bool is_key_column(RelOptInfo *baserel, RestColumn *key, Node *node);
+static bool key_text_is_canonical(Oid keytype, Oid valtype);
 static List *retrieved_attrs(RelOptInfo *baserel, RestTable *table,
 							 List *local_exprs);
 static void add_parameterized_paths(PlannerInfo *root, RelOptInfo *baserel,
@@ -1239,15 +1244,28 @@ rest_user_for_rel(PlannerInfo *root, RelOptInfo *baserel)
  *		Find a condition "key = value" among the clauses, where the value
  *		can be computed before the scan starts (it may come from an outer
  *		relation of a nested loop); return the value.
+ *
+ * The row is then addressed by the value's text, so the condition must be
+ * the key type's own equality on the column as it is (WHERE id = 1.0 on a
+ * bigint key compares numerics, and no item is called "1.0"), and the
+ * value of a type whose text is the key's canonical text.
  */
 static Expr *
 find_key_value(PlannerInfo *root, RelOptInfo *baserel, RestTable *table,
 			   List *clauses)
 {
 	ListCell   *lc;
+	RestColumn *key;
+	Oid			opclass;
+	Oid			opfamily;
 
 	if (table->key_index < 0)
 		return NULL;
+	key = &table->columns[table->key_index];
+	opclass = GetDefaultOpClass(key->typid, BTREE_AM_OID);
+	if (!OidIsValid(opclass))
+		return NULL;
+	opfamily = get_opclass_family(opclass);
 
 	foreach(lc, clauses)
 	{
@@ -1255,30 +1273,28 @@ find_key_value(PlannerInfo *root, RelOptInfo *baserel, RestTable *table,
 		OpExpr	   *op;
 		Node	   *left;
 		Node	   *right;
-		char	   *opname;
 
 		if (!IsA(clause, OpExpr))
 			continue;
 		op = (OpExpr *) clause;
-		if (list_length(op->args) != 2 || op->opno >= FirstNormalObjectId)
+		if (list_length(op->args) != 2 ||
+			get_op_opfamily_strategy(op->opno, opfamily) != BTEqualStrategyNumber)
 			continue;
-		opname = get_opname(op->opno);
-		if (opname == NULL || strcmp(opname, "=") != 0 ||
-			!op_mergejoinable(op->opno, exprType(linitial(op->args))))
+		if (OidIsValid(op->inputcollid) &&
+			!get_collation_isdeterministic(op->inputcollid))
 			continue;
 
-		left = strip_implicit_coercions(linitial(op->args));
-		right = strip_implicit_coercions(lsecond(op->args));
-		if (!(IsA(left, Var) && (Index) ((Var *) left)->varno == baserel->relid))
+		left = linitial(op->args);
+		right = lsecond(op->args);
+		if (!is_key_column(baserel, key, left))
 		{
 			Node	   *tmp = left;
 
 			left = right;
 			right = tmp;
 		}
-		if (!IsA(left, Var) ||
-			(Index) ((Var *) left)->varno != baserel->relid ||
-			((Var *) left)->varattno != table->columns[table->key_index].attnum)
+		if (!is_key_column(baserel, key, left) ||
+			!key_text_is_canonical(key->typid, exprType(right)))
 			continue;
 		if (bms_is_member(baserel->relid, pull_varnos(root, right)) ||
 			contain_volatile_functions(right) || contain_subplans(right))
@@ -1286,6 +1302,55 @@ find_key_value(PlannerInfo *root, RelOptInfo *baserel, RestTable *table,
 		return (Expr *) right;
 	}
 	return NULL;
+}
+
+/*
+ * is_key_column
+ *		Is the node the key column, read as it is (relabelings between
+ *		binary-compatible types aside)?
+ */
+static bool
+is_key_column(RelOptInfo *baserel, RestColumn *key, Node *node)
+{
+	while (IsA(node, RelabelType))
+		node = (Node *) ((RelabelType *) node)->arg;
+	return IsA(node, Var) &&
+		(Index) ((Var *) node)->varno == baserel->relid &&
+		((Var *) node)->varlevelsup == 0 &&
+		((Var *) node)->varattno == key->attnum;
+}
+
+/*
+ * key_text_is_canonical
+ *		Is the text of a value of type valtype, equal to a key of type
+ *		keytype, the text the service knows that key by?  Integers of any
+ *		width for integer keys, strings for string keys (not char(n), which
+ *		pads), and otherwise the key's own type, unless its equal values
+ *		have several texts (numeric 1.0 and 1, floats).
+ */
+static bool
+key_text_is_canonical(Oid keytype, Oid valtype)
+{
+	Oid			key = getBaseType(keytype);
+	Oid			val = getBaseType(valtype);
+
+	switch (key)
+	{
+		case INT2OID:
+		case INT4OID:
+		case INT8OID:
+			return val == INT2OID || val == INT4OID || val == INT8OID;
+		case TEXTOID:
+		case VARCHAROID:
+			return val == TEXTOID || val == VARCHAROID;
+		case NUMERICOID:
+		case FLOAT4OID:
+		case FLOAT8OID:
+		case BPCHAROID:
+			return false;
+		default:
+			return val == key;
+	}
 }
 
 /*
@@ -1826,22 +1891,38 @@ set_first_url(RestScanState *st)
 	if (st->split_param < 0)
 	{
 		base = RestBuildUrl(table, st->params, st->values, -1, 0, 0);
-		if (base != NULL && (int) strlen(base) > table->max_url_length &&
+
+		/*
+		 * Too long, or more values than the service reads: one request per
+		 * part of the longest list that may be split (a top-level IN list,
+		 * whose parts match disjoint rows), in a scan that neither counts,
+		 * sorts nor stops after some rows.
+		 */
+		if (base != NULL && st->kind == REST_SCAN_COLLECTION &&
 			!st->ordered && st->limit_index < 0)
 		{
-			/* too long: one request per part of the longest IN list */
-			st->split_param = RestFindSplitParam(st->params, st->values,
-												 &st->split_nelems);
-			if (st->split_param >= 0)
+			int			nelems;
+			int			max_chunk;
+			int			param = RestFindSplitParam(table, st->params,
+												   st->values, &nelems,
+												   &max_chunk);
+
+			if (param >= 0 && nelems > 1 &&
+				((int) strlen(base) > table->max_url_length ||
+				 nelems > max_chunk))
 			{
+				st->split_param = param;
+				st->split_nelems = nelems;
+				st->split_max_chunk = max_chunk;
 				st->split_from = 0;
-				st->split_count = st->split_nelems;
+				st->split_count = nelems;
 			}
 		}
 	}
 	if (st->split_param >= 0)
 	{
 		/* halve the part until its URL fits */
+		st->split_count = Min(st->split_count, st->split_max_chunk);
 		for (;;)
 		{
 			base = RestBuildUrl(table, st->params, st->values,

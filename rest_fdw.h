@@ -422,6 +422,7 @@ typedef struct RestParamValue
 	Oid			typid;
 	char	  **elems;			/* an array's distinct non-NULL elements */
 	int			nelems;
+	bool		has_nulls;		/* the array has NULL elements */
 } RestParamValue;
 
 extern void RestClassifyConditions(PlannerInfo *root, RelOptInfo *baserel,
@@ -444,8 +445,9 @@ extern char *RestBuildUrl(RestTable *table, List *params,
 						  RestParamValue *values, int split_param,
 						  int split_from, int split_count);
 extern char *RestExplainUrl(RestTable *table, List *params, List *exprs);
-extern int	RestFindSplitParam(List *params, RestParamValue *values,
-							   int *nelems);
+extern int	RestFindSplitParam(RestTable *table, List *params,
+							   RestParamValue *values, int *nelems,
+							   int *max_chunk);
 extern char *RestItemUrl(RestTable *table, const char *key_text);
 
 /* rest_fdw.c */

@@ -494,10 +494,17 @@ def drf_filter(rows, cfg, params, schema):
         if field not in cfg["filters"] or lookup not in LOOKUPS or raw == "":
             continue
         typ = schema[field]
+        text_filter = typ not in NUMERIC_TYPES and typ not in ("date", "bool")
+        if text_filter and lookup != "isnull":
+            # a CharField strips white space; an empty value is no filter
+            raw = raw.strip()
+            if raw == "":
+                continue
         if lookup == "isnull":
             value = bool_word(raw)
         elif lookup == "in":
-            value = [drf_filter_value(key, part, typ, errors)
+            value = [drf_filter_value(key, part.strip() if text_filter else part,
+                                      typ, errors)
                      for part in raw.split(",")]
             if any(v is None for v in value):
                 value = None
@@ -791,48 +798,198 @@ def pg_parse_error(text, detail):
                     detail)
 
 
-def pg_split(text):
-    """Split on top-level commas, respecting double quotes and parentheses."""
-    parts, cur, depth, quoted, esc = [], [], 0, False, False
-    for ch in text:
-        if esc:
-            cur.append(ch)
-            esc = False
-        elif quoted:
-            cur.append(ch)
-            if ch == "\\":
-                esc = True
-            elif ch == '"':
-                quoted = False
-        elif ch == '"':
-            quoted = True
-            cur.append(ch)
-        elif ch == "(":
-            depth += 1
-            cur.append(ch)
-        elif ch == ")":
-            depth -= 1
-            cur.append(ch)
-        elif ch == "," and depth == 0:
-            parts.append("".join(cur))
-            cur = []
+PG_SIMPLE_OPS = ("eq", "neq", "gt", "gte", "lt", "lte", "like", "ilike")
+
+
+class PgGrammar:
+    """PostgREST's filter grammar, as its parser (QueryParams.hs) reads it.
+
+    A logic tree is ``[not.](and|or)(term,...)``, a term a tree or
+    ``field.[not.]op.value``.  Inside a tree a value is a double-quoted
+    string (backslash escapes) only when the quote closes right before a
+    ``,`` or ``)``; otherwise it runs up to the next ``,`` or ``)``, quotes
+    included (so ``like.*"a.b"*`` looks for literal quotes).  A top-level
+    filter's value is the whole rest of the text.  Space and tab around
+    parentheses and commas are skipped.
+    """
+
+    class Fail(Exception):
+        """A parse failure (PostgREST answers 400 PGRST100)."""
+
+    def __init__(self, text):
+        """Parse text from its start."""
+        self.s = text
+        self.i = 0
+
+    def peek(self):
+        """The next character, or '' at the end."""
+        return self.s[self.i] if self.i < len(self.s) else ""
+
+    def ws(self):
+        """Skip spaces and tabs."""
+        while self.peek() in (" ", "\t") and self.peek():
+            self.i += 1
+
+    def char(self, c):
+        """Consume the character c."""
+        if self.peek() != c:
+            raise self.Fail("expecting %r" % c)
+        self.i += 1
+
+    def word(self, w, ci=False):
+        """Consume the word w (case-insensitively when ci)."""
+        got = self.s[self.i:self.i + len(w)]
+        if (got.lower() if ci else got) != w:
+            raise self.Fail("expecting %r" % w)
+        self.i += len(w)
+
+    def attempt(self, fn):
+        """Parsec's try: fn's value, or None with nothing consumed."""
+        save = self.i
+        try:
+            return (fn(),)
+        except self.Fail:
+            self.i = save
+            return None
+
+    def until(self, stops):
+        """many (noneOf stops)."""
+        j = self.i
+        while self.i < len(self.s) and self.s[self.i] not in stops:
+            self.i += 1
+        return self.s[j:self.i]
+
+    def quoted(self):
+        """A double-quoted value with backslash escapes."""
+        self.char('"')
+        out = []
+        while True:
+            c = self.peek()
+            if c == "":
+                raise self.Fail("unterminated quote")
+            self.i += 1
+            if c == '"':
+                return "".join(out)
+            if c == "\\":
+                if self.peek() == "":
+                    raise self.Fail("unterminated escape")
+                c = self.peek()
+                self.i += 1
+            out.append(c)
+
+    def quoted_whole(self):
+        """A quoted value that ends the value (a ',' or ')' follows)."""
+        v = self.quoted()
+        if self.peek() not in ("", ",", ")"):
+            raise self.Fail("quote inside a value")
+        return v
+
+    def field(self):
+        """A field name: quoted, or identifiers joined by '-'."""
+        self.ws()
+        got = self.attempt(self.quoted)
+        if got is not None:
+            name = got[0]
         else:
-            cur.append(ch)
-    parts.append("".join(cur))
-    return parts
+            j = self.i
+            while self.i < len(self.s):
+                c = self.s[self.i]
+                if c.isalnum() or c in "_ $":
+                    self.i += 1
+                elif c == "-" and self.s[self.i + 1:self.i + 2] != ">":
+                    self.i += 1
+                else:
+                    break
+            name = self.s[j:self.i].strip()
+            if not name:
+                raise self.Fail("field name (* or [a..z0..9_$])")
+        self.ws()
+        return name
 
+    def tree(self):
+        """pLogicTree: ("filter", col, negate, op, value) or
+        ("logic", kind, negate, terms)."""
+        got = self.attempt(self.logic_filter)
+        if got is not None:
+            return got[0]
+        negate = self.attempt(lambda: (self.word("not"), self.char("."))) is not None
+        if self.attempt(lambda: self.word("and")) is not None:
+            kind = "and"
+        elif self.attempt(lambda: self.word("or")) is not None:
+            kind = "or"
+        else:
+            raise self.Fail("logic operator (and, or)")
+        self.ws()
+        self.char("(")
+        self.ws()
+        terms = [self.tree()]
+        self.ws()
+        while self.peek() == ",":
+            self.i += 1
+            self.ws()
+            terms.append(self.tree())
+            self.ws()
+        self.char(")")
+        self.ws()
+        return ("logic", kind, negate, terms)
 
-def pg_unquote(text):
-    """Remove PostgREST double quotes (with backslash escapes) if present."""
-    if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
-        return re.sub(r"\\(.)", r"\1", text[1:-1])
-    return text
+    def logic_filter(self):
+        """field.opexpr inside a tree."""
+        col = self.field()
+        self.char(".")
+        return ("filter", col) + self.opexpr(True)
+
+    def opexpr(self, in_tree):
+        """[not.](in.(list)|is.word|op.value): (negate, op, value)."""
+        negate = self.attempt(lambda: (self.word("not"), self.char("."))) is not None
+        if self.attempt(lambda: (self.word("in"), self.char("."))) is not None:
+            return negate, "in", self.list_value()
+        if self.attempt(lambda: (self.word("is"), self.char("."))) is not None:
+            for w in ("null", "unknown", "true", "false"):
+                if self.attempt(lambda w=w: self.word(w, ci=True)) is not None:
+                    return negate, "is", w
+            raise self.Fail("null or trilean value (unknown, true, false)")
+        j = self.s.find(".", self.i)
+        if j < 0:
+            raise self.Fail("delimiter (.)")
+        op = self.s[self.i:j]
+        if op not in PG_SIMPLE_OPS:
+            raise self.Fail("unknown single value operator " + op)
+        self.i = j + 1
+        if not in_tree:
+            value = self.s[self.i:]
+            self.i = len(self.s)
+            return negate, op, value
+        got = self.attempt(self.quoted_whole)
+        if got is not None:
+            return negate, op, got[0]
+        if self.peek() == "{":
+            got = self.attempt(lambda: (self.char("{"), self.until("{}"),
+                                        self.char("}")))
+            if got is not None:
+                return negate, op, "{" + got[0][1] + "}"
+        return negate, op, self.until(",)")
+
+    def list_value(self):
+        """(a,"b,c",...): at least one element, maybe empty."""
+        self.ws()
+        self.char("(")
+        self.ws()
+        items = []
+        while True:
+            got = self.attempt(self.quoted_whole)
+            items.append(got[0] if got is not None else self.until(",)"))
+            if self.peek() != ",":
+                break
+            self.i += 1
+        self.ws()
+        self.char(")")
+        self.ws()
+        return items
 
 
 class PgCollection:
     """Evaluation context for one PostgREST request."""
-
-    OPS = ("eq", "neq", "gt", "gte", "lt", "lte", "like", "ilike", "is", "in")
 
     def __init__(self, name):
         """Bind to the data set name."""
@@ -851,7 +1008,8 @@ class PgCollection:
         typ = self.schema[col]
         if typ in NUMERIC_TYPES:
             d = to_decimal(text)
-            if d is None or (typ == "int" and d != d.to_integral_value()):
+            if d is None or (typ == "int" and not re.fullmatch(
+                    r"\s*[+-]?[0-9]+\s*", text)):
                 raise pg_error(400, "22P02", 'invalid input syntax for type %s: "%s"'
                                % (PG_TYPE_NAMES[typ], text))
             return d
@@ -883,36 +1041,21 @@ class PgCollection:
             return v if isinstance(v, bool) else None
         return as_text(v)
 
-    def condition(self, col, expr, quoted_values):
-        """Compile 'op.value' (optionally 'not.'-prefixed) for column col."""
+    def condition(self, col, negate, op, value):
+        """Compile a parsed filter on column col into a row test (three-
+        valued: True, False or None)."""
         self.column(col)
-        negate = False
-        if expr.startswith("not."):
-            negate, expr = True, expr[4:]
-        op, dot, value = expr.partition(".")
-        if op not in self.OPS or not dot:
-            raise pg_parse_error(expr, "unexpected operator %r" % op)
-        if quoted_values and op not in ("in",):
-            value = pg_unquote(value)
         if op == "is":
             word = value.lower()
-            if word not in ("null", "true", "false", "unknown", "not_null"):
-                raise pg_parse_error(expr, "unexpected is value")
 
             def test(row):
                 """IS test (never NULL)."""
                 v = row.get(col)
                 if word == "null" or word == "unknown":
                     return v is None
-                if word == "not_null":
-                    return v is not None
                 return v is (word == "true")
         elif op == "in":
-            if not (value.startswith("(") and value.endswith(")")):
-                raise pg_parse_error(expr, "expecting (")
-            inner = value[1:-1]
-            items = [] if inner == "" else [
-                self.cast(col, pg_unquote(p.strip())) for p in pg_split(inner)]
+            items = [self.cast(col, p) for p in value]
 
             def test(row):
                 """IN list (NULL when the value is NULL)."""
@@ -945,25 +1088,16 @@ class PgCollection:
             return test
         return lambda row: (lambda r: None if r is None else not r)(test(row))
 
-    def logic(self, kind, negate, body):
-        """Compile an or/and tree whose text is '(a.eq.1,b.lt.2,...)'."""
-        if not (body.startswith("(") and body.endswith(")")):
-            raise pg_parse_error(body, "expecting (")
-        terms = []
-        for part in pg_split(body[1:-1]):
-            part = part.strip()
-            m = re.match(r"^(not\.)?(and|or)(\(.*\))$", part, re.S)
-            if m:
-                terms.append(self.logic(m.group(2), bool(m.group(1)), m.group(3)))
-                continue
-            col, dot, rest = part.partition(".")
-            if not dot:
-                raise pg_parse_error(part, "expecting column.operator.value")
-            terms.append(self.condition(col, rest, True))
+    def compile(self, node):
+        """Compile a parsed logic tree into a row test."""
+        if node[0] == "filter":
+            return self.condition(*node[1:])
+        _, kind, negate, terms = node
+        tests = [self.compile(t) for t in terms]
 
         def test(row):
             """Three-valued AND/OR over the terms."""
-            vals = [t(row) for t in terms]
+            vals = [t(row) for t in tests]
             if kind == "or":
                 r = True if True in vals else (None if None in vals else False)
             else:
@@ -980,10 +1114,17 @@ class PgCollection:
             if key in PG_RESERVED:
                 continue
             m = re.fullmatch(r"(not\.)?(and|or)", key)
-            if m:
-                tests.append(self.logic(m.group(2), bool(m.group(1)), value))
-            else:
-                tests.append(self.condition(key, value, False))
+            try:
+                if m:
+                    node = PgGrammar(key + value).tree()
+                    if node[0] != "logic":
+                        raise PgGrammar.Fail("expecting (")
+                    tests.append(self.compile(node))
+                else:
+                    parsed = PgGrammar(value).opexpr(False)
+                    tests.append(self.condition(key, *parsed))
+            except PgGrammar.Fail as e:
+                raise pg_parse_error(value, str(e))
         return lambda row: all(t(row) is True for t in tests)
 
     def order(self, text):
@@ -1212,6 +1353,59 @@ def js_has(obj, path):
     return True
 
 
+def js_number(value):
+    """JavaScript's String() of a JSON number: json-server holds numbers as
+    doubles, so 9007199254740993 is 9007199254740992 there, 9.90 is 9.9 and
+    1e21 is 1e+21."""
+    f = float(value)
+    if f != f:
+        return "NaN"
+    if f in (float("inf"), float("-inf")):
+        return "Infinity" if f > 0 else "-Infinity"
+    if f == 0:
+        return "0"
+    text = repr(f)             # the shortest digits that read back as f
+    negative = text.startswith("-")
+    mantissa, _, exp = text.lstrip("-").partition("e")
+    whole, _, frac = mantissa.partition(".")
+    all_digits = whole + frac
+    digits = all_digits.lstrip("0")
+    n = len(whole) - (len(all_digits) - len(digits)) + (int(exp) if exp else 0)
+    digits = digits.rstrip("0")
+    k = len(digits)
+    if k <= n <= 21:
+        out = digits + "0" * (n - k)
+    elif 0 < n <= 21:
+        out = digits[:n] + "." + digits[n:]
+    elif -6 < n <= 0:
+        out = "0." + "0" * -n + digits
+    else:
+        e = n - 1
+        out = digits[0] + ("." + digits[1:] if k > 1 else "") + \
+            "e" + ("-" if e < 0 else "+") + str(abs(e))
+    return ("-" if negative else "") + out
+
+
+def js_is_number(value):
+    """Is a JSON value a number (not a boolean)?"""
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+
+
+def js_view(value):
+    """A JSON value as json-server holds and serves it: numbers as doubles."""
+    if js_is_number(value):
+        num = JNum(js_number(value)) if js_number(value) not in (
+            "NaN", "Infinity", "-Infinity") else None
+        if num is not None:
+            num.raw = js_number(value)
+        return num
+    if isinstance(value, dict):
+        return {k: js_view(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [js_view(v) for v in value]
+    return value
+
+
 def js_str(value):
     """JavaScript's String(value) for JSON values."""
     if value is True:
@@ -1226,16 +1420,57 @@ def js_str(value):
         return "[object Object]"
     if isinstance(value, str):
         return value
-    return dumps(value)
+    return js_number(value)
+
+
+JS_NUMBER_RE = re.compile(
+    r"[+-]?(Infinity|([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?)")
+
+
+def js_to_number(value):
+    """JavaScript's ToNumber of a primitive; None for NaN."""
+    if value is True:
+        return 1.0
+    if value is False:
+        return 0.0
+    if js_is_number(value):
+        return float(value)
+    text = value.strip(" \t\n\r\v\f\u00a0\ufeff")
+    if text == "":
+        return 0.0
+    if JS_NUMBER_RE.fullmatch(text):
+        return float(text.replace("Infinity", "inf"))
+    m = re.fullmatch(r"0([xXoObB])([0-9a-fA-F]+)", text)
+    if m:
+        try:
+            return float(int(m.group(2), {"x": 16, "o": 8, "b": 2}[
+                m.group(1).lower()]))
+        except ValueError:
+            return None
+    return None
+
+
+def js_less(a, b, or_equal):
+    """JavaScript's a < b (a <= b with or_equal) for JSON values: strings
+    compare by UTF-16 code units, anything else as numbers."""
+    pa = js_str(a) if isinstance(a, (list, dict)) else a
+    pb = js_str(b) if isinstance(b, (list, dict)) else b
+    if isinstance(pa, str) and isinstance(pb, str):
+        ka, kb = pa.encode("utf-16-be"), pb.encode("utf-16-be")
+        return ka <= kb if or_equal else ka < kb
+    na, nb = js_to_number(pa), js_to_number(pb)
+    if na is None or nb is None:
+        return False
+    return na <= nb if or_equal else na < nb
 
 
 def js_cmp(a, b):
-    """Compare like JS relational operators: numeric if both numeric."""
-    da, db = to_decimal(a), to_decimal(b)
-    if da is not None and db is not None:
-        return (da > db) - (da < db)
-    sa, sb = js_str(a), js_str(b)
-    return (sa > sb) - (sa < sb)
+    """Compare two values as lodash's orderBy does (JavaScript < and >)."""
+    if js_less(a, b, False):
+        return -1
+    if js_less(b, a, False):
+        return 1
+    return 0
 
 
 def js_response(status, body, headers=None):
@@ -1259,7 +1494,7 @@ def handle_js(req, name, ident):
         if row is None or method not in ("GET", "PUT", "PATCH", "DELETE"):
             return js_response(404, {})
         if method == "GET":
-            return js_response(200, row)
+            return js_response(200, js_view(row))
         if method == "DELETE":
             rows.remove(row)
             return js_response(200, {})
@@ -1271,7 +1506,7 @@ def handle_js(req, name, ident):
             row.clear()
         row.update({k: v for k, v in data.items() if k != "id"})
         row["id"] = rid
-        return js_response(200, row)
+        return js_response(200, js_view(row))
     if method == "POST":
         data = body()
         if not isinstance(data, dict):
@@ -1285,7 +1520,7 @@ def handle_js(req, name, ident):
             row = {k: v for k, v in data.items() if k != "id"}
             row["id"] = next_id(rows)
         rows.append(row)
-        return js_response(201, row)
+        return js_response(201, js_view(row))
     if method != "GET":
         return js_response(404, {})
     query = {}
@@ -1299,7 +1534,7 @@ def handle_js(req, name, ident):
             continue
         if not any(js_has(r, k) for r in rows):
             del query[k]
-    result = list(rows)
+    result = [js_view(r) for r in rows]
     if special.get("q"):
         q = special["q"].lower()
 
@@ -1324,9 +1559,9 @@ def handle_js(req, name, ident):
             if ev is None:
                 return False
             if kind == "gte":
-                return js_cmp(value, ev) <= 0
+                return js_less(value, ev, True)
             if kind == "lte":
-                return js_cmp(value, ev) >= 0
+                return js_less(ev, value, True)
             if kind == "ne":
                 return value != js_str(ev)
             if kind == "like":
