@@ -19,9 +19,11 @@
  * A condition is sent only where the service's answer contains every row
  * PostgreSQL's would: a column read as it is (no cast but relabelings), a
  * value whose text the service reads as the same value of the column's
- * type (no real compared with a double, no text django-filter would strip),
- * and a collation that decides nothing or is the column's own.  What is
- * sent is then one of three kinds:
+ * type (no real compared with a double, no text django-filter would strip,
+ * no infinity it would refuse), case folded as the service folds it
+ * (ILIKE, which folds to lower case, never as Django's upper-case
+ * i-lookups), and a collation that decides nothing or is the column's own.
+ * What is sent is then one of three kinds:
  *
  * - exact: the service keeps exactly the rows we would, so LIMIT, OFFSET
  *   and count(*) may go with it.  PostgREST's comparisons, IS NULL, IN and
@@ -41,11 +43,13 @@
  *   differ), text order on drf and json-server (UTF-16 code units there),
  *   Django's text equality and IN without collation_matches (MySQL
  *   compares case-insensitively), drf text values known only at execution
- *   (they may be empty or padded), json-server ranges on constants its
- *   doubles round and on values known only at execution (but integers),
- *   and PostgREST logic trees holding values known only at execution (a
- *   tree PostgREST cannot say, for a NULL or an empty list, is left out of
- *   the URL).
+ *   (they may be empty or padded) and dates, timestamps and numbers but
+ *   integers known then (they may be infinite), whose parameter is left
+ *   out if django-filter would change or refuse the value, json-server
+ *   ranges on constants its doubles round and on values known only at
+ *   execution (but integers), and PostgREST logic trees holding values
+ *   known only at execution (a tree PostgREST cannot say, for a NULL or an
+ *   empty list, is left out of the URL).
  *
  * NULLs and empty lists follow three-valued logic: at the top level a NULL
  * compared, an empty IN list or a NOT IN list holding a NULL mean no rows
@@ -54,6 +58,9 @@
  * requests (max_url_length): its parts match disjoint rows, as equal
  * values written differently are sent once.  A constant list that may not
  * be split and makes the URL too long stays here.
+ *
+ * A sort ends with the key column, so that rows that tie come in the same
+ * order in every request of a scan read page by page (RestSortParams).
  *
  * What a dialect can say:
  * - drf: only what the table declares in its "filters" option, as
@@ -74,10 +81,13 @@
 #include "access/htup_details.h"
 #include "access/stratnum.h"
 #include "catalog/pg_collation.h"
+#include "catalog/pg_database.h"
 #include "catalog/pg_operator.h"
 #include "catalog/pg_type.h"
 #include "commands/defrem.h"
 #include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
 #include "optimizer/clauses.h"
@@ -125,6 +135,10 @@ typedef enum RestValueFormat
 #define REST_SEG_JS_GUARD		0x40	/* json-server equality: add name_ne=w
 										 * for a w no value equals, which keeps
 										 * the same rows but is never dropped */
+#define REST_SEG_DRF_CLEAN		0x80	/* drf: a value django-filter would
+										 * strip, ignore or refuse (see
+										 * deparse_drf) leaves the parameter
+										 * out; it is checked here again */
 
 /* What RestBuildUrl does with one parameter. */
 typedef enum RestParamOutcome
@@ -160,6 +174,9 @@ typedef struct ColumnCondition
 	Expr	   *value;			/* NULL for isnull and patterns */
 	char	   *literal;		/* pattern text, or "true"/"false" */
 	bool		negated;		/* NOT IN, IS NOT NULL handled here */
+	bool		upper;			/* on UPPER(column), as Django folds case */
+	bool		ilike;			/* ILIKE (~~*), which folds to lower case */
+	Oid			collation;		/* the column's collation */
 } ColumnCondition;
 
 static bool recognise_condition(DeparseContext *cxt, Expr *clause,
@@ -179,7 +196,11 @@ static List *deparse_jsonserver(DeparseContext *cxt, ColumnCondition *cond,
 static List *deparse_drf(DeparseContext *cxt, ColumnCondition *cond,
 						 char *name);
 static bool jsonserver_name_fits(const char *name, RestLookup lookup);
+static bool drf_value_fits(const char *text, bool is_text);
 static bool drf_text_fits(const char *text);
+static bool is_python_space(pg_wchar c);
+static bool is_infinite_text(const char *text);
+static bool type_has_infinities(Oid typid);
 static List *deparse_postgrest_tree(DeparseContext *cxt, Expr *clause);
 static bool postgrest_tree_segments(DeparseContext *cxt, Expr *clause,
 									List **segments);
@@ -187,6 +208,11 @@ static bool postgrest_condition_segments(DeparseContext *cxt,
 										 ColumnCondition *cond,
 										 List **segments);
 static bool tree_value_fits(DeparseContext *cxt, ColumnCondition *cond);
+static bool upper_pattern_fits_ilike(const char *literal, Oid collation);
+static bool upper_maps_fully(Oid collation);
+static void append_sort_key(RestTable *table, StringInfo keys,
+							StringInfo orders, const char *name,
+							bool descending, bool nulls_first);
 static List *value_segment(DeparseContext *cxt, Expr *value,
 						   RestValueFormat format, int flags);
 static bool list_too_long(DeparseContext *cxt, List *params);
@@ -197,6 +223,7 @@ static RestParamOutcome build_param(StringInfo url, StringInfo value,
 									int split_count);
 static RestParamOutcome value_outcome(RestParamValue *pv, int format,
 									  int flags);
+static bool drf_runtime_value_fits(RestParamValue *pv, bool list);
 static void append_value(StringInfo buf, RestParamValue *pv, int format,
 						 int flags, int from, int count);
 static void append_guard(StringInfo url, const char *name,
@@ -395,6 +422,8 @@ recognise_condition(DeparseContext *cxt, Expr *clause, ColumnCondition *cond)
 		if (cond->col == NULL || !is_runtime_value(cxt, right))
 			return false;
 
+		cond->upper = upper;
+		cond->collation = colcollid;
 		if (strcmp(opname, "~~") == 0 || strcmp(opname, "~~*") == 0)
 		{
 			/* a pattern: known at planning, and on a text column */
@@ -404,7 +433,11 @@ recognise_condition(DeparseContext *cxt, Expr *clause, ColumnCondition *cond)
 			if (!analyse_like_pattern(TextDatumGetCString(((Const *) right)->constvalue),
 									  &cond->lookup, &cond->literal))
 				return false;
-			if (upper || strcmp(opname, "~~*") == 0)
+			cond->ilike = strcmp(opname, "~~*") == 0;
+			/* ILIKE of UPPER(column) folds twice: no service says that */
+			if (upper && cond->ilike)
+				return false;
+			if (upper || cond->ilike)
 				cond->lookup = cond->lookup == REST_LOOKUP_EXACT
 					? REST_LOOKUP_IEXACT : cond->lookup + 1;
 			return collation_fits(cxt, cond, op->inputcollid, colcollid);
@@ -939,18 +972,29 @@ jsonserver_name_fits(const char *name, RestLookup lookup)
  * deparse_drf
  *		The parameter of a condition for Django REST framework with
  *		django-filter.  Its text filters strip surrounding white space and
- *		ignore empty values, and compare in the service's collation (case
- *		insensitive on MySQL): text equality is inexact unless the table
- *		vouches for the collation, and constants django-filter would change
- *		stay here.
+ *		ignore empty values, its date, timestamp and number filters refuse
+ *		values that are not finite (a 400), and it compares in the
+ *		service's collation (case insensitive on MySQL): text equality is
+ *		inexact unless the table vouches for the collation, and constants
+ *		django-filter would change or refuse stay here.  A value known only
+ *		at execution is checked then (REST_SEG_DRF_CLEAN): one it would
+ *		change leaves the parameter out, so the condition is inexact.
+ *
+ * Django's case-insensitive lookups are UPPER(column) LIKE UPPER(value):
+ * only that form is sent as one.  PostgreSQL's ILIKE folds to lower case
+ * instead, which finds rows upper case does not (the lower case of U+0130,
+ * capital I with a dot, is i, but the upper case of i is I, not U+0130),
+ * and the rows the service leaves out cannot be found again here: ILIKE
+ * stays here.
  */
 static List *
 deparse_drf(DeparseContext *cxt, ColumnCondition *cond, char *name)
 {
 	List	   *segments;
 	bool		is_text = column_is_text(cond->col);
+	int			flags = 0;
 
-	if (cond->lookup == REST_LOOKUP_NE)
+	if (cond->lookup == REST_LOOKUP_NE || cond->ilike)
 		return NIL;
 	if (cond->lookup != REST_LOOKUP_EXACT)
 		name = psprintf("%s__%s", name, RestLookupNames[cond->lookup]);
@@ -958,6 +1002,18 @@ deparse_drf(DeparseContext *cxt, ColumnCondition *cond, char *name)
 	if (is_text && !cxt->table->collation_matches &&
 		(cond->lookup == REST_LOOKUP_EXACT || cond->lookup == REST_LOOKUP_IN))
 		cxt->inexact = true;
+
+	/* a value known only at execution is checked then */
+	if (cond->value != NULL && !IsA(cond->value, Const))
+	{
+		Oid			valtype = exprType((Node *) cond->value);
+
+		if (cond->lookup == REST_LOOKUP_IN)
+			valtype = get_element_type(valtype);
+		flags |= REST_SEG_DRF_CLEAN;
+		if (is_text || type_has_infinities(valtype))
+			cxt->inexact = true;	/* it may be left out */
+	}
 
 	if (cond->literal != NULL)
 	{
@@ -970,20 +1026,18 @@ deparse_drf(DeparseContext *cxt, ColumnCondition *cond, char *name)
 	}
 	else if (cond->lookup == REST_LOOKUP_IN)
 	{
-		int			flags = 0;
-
 		/* django-filter splits on commas: string values must hold none */
-		if (is_text)
+		if (is_text && !IsA(cond->value, Const))
+			return NIL;
+		if (IsA(cond->value, Const))
 		{
 			RestParamValue pv;
 			int			i;
 
-			if (!IsA(cond->value, Const))
-				return NIL;
 			const_value((Const *) cond->value, &pv);
 			for (i = 0; i < pv.nelems; i++)
-				if (strchr(pv.elems[i], ',') != NULL ||
-					!drf_text_fits(pv.elems[i]))
+				if ((is_text && strchr(pv.elems[i], ',') != NULL) ||
+					!drf_value_fits(pv.elems[i], is_text))
 					return NIL;
 		}
 
@@ -1000,29 +1054,98 @@ deparse_drf(DeparseContext *cxt, ColumnCondition *cond, char *name)
 	{
 		Const	   *c = IsA(cond->value, Const) ? (Const *) cond->value : NULL;
 
-		if (is_text && c != NULL && !c->constisnull &&
-			!drf_text_fits(RestDatumToUrlValue(c->constvalue, c->consttype)))
+		if (c != NULL && !c->constisnull &&
+			!drf_value_fits(RestDatumToUrlValue(c->constvalue, c->consttype),
+							is_text))
 			return NIL;
-		if (is_text && c == NULL)
-			cxt->inexact = true;	/* it may be empty or padded */
 		segments = list_make1(value_segment(cxt, cond->value, REST_FMT_PLAIN,
-											0));
+											flags));
 	}
 	return list_make1(make_param(name, segments));
 }
 
 /*
+ * drf_value_fits
+ *		Does django-filter take a value's text as it is: a text neither
+ *		empty nor with white space around it, and any other value finite?
+ */
+static bool
+drf_value_fits(const char *text, bool is_text)
+{
+	if (is_text)
+		return drf_text_fits(text);
+	return !is_infinite_text(text);
+}
+
+/*
  * drf_text_fits
  *		Does django-filter take this text as it is: not empty (ignored) and
- *		without white space around it (stripped)?
+ *		without white space around it, which Python's str.strip() removes
+ *		(Unicode white space, not ASCII's only)?
  */
 static bool
 drf_text_fits(const char *text)
 {
 	size_t		len = strlen(text);
+	const unsigned char *last = (const unsigned char *) text + len - 1;
 
-	return len > 0 && !isspace((unsigned char) text[0]) &&
-		!isspace((unsigned char) text[len - 1]);
+	if (len == 0)
+		return false;
+	while (last > (const unsigned char *) text && (*last & 0xC0) == 0x80)
+		last--;
+	return !is_python_space(utf8_to_unicode((const unsigned char *) text)) &&
+		!is_python_space(utf8_to_unicode(last));
+}
+
+/*
+ * is_python_space
+ *		Is a code point white space to Python's str.isspace(), which
+ *		str.strip() removes?
+ */
+static bool
+is_python_space(pg_wchar c)
+{
+	return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20) ||
+		c == 0x85 || c == 0xA0 || c == 0x1680 ||
+		(c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 ||
+		c == 0x202F || c == 0x205F || c == 0x3000;
+}
+
+/*
+ * is_infinite_text
+ *		Is this the text of a value that is not finite: a date's or a
+ *		timestamp's infinity, a number's NaN or Infinity (as PostgreSQL and
+ *		RestDatumToUrlValue write them)?
+ */
+static bool
+is_infinite_text(const char *text)
+{
+	const char *p = text[0] == '-' || text[0] == '+' ? text + 1 : text;
+
+	return pg_strcasecmp(p, "infinity") == 0 || pg_strcasecmp(text, "nan") == 0;
+}
+
+/*
+ * type_has_infinities
+ *		May a value of this type be infinite or NaN: dates, timestamps,
+ *		intervals and numbers other than integers?
+ */
+static bool
+type_has_infinities(Oid typid)
+{
+	switch (getBaseType(typid))
+	{
+		case DATEOID:
+		case TIMESTAMPOID:
+		case TIMESTAMPTZOID:
+		case INTERVALOID:
+		case NUMERICOID:
+		case FLOAT4OID:
+		case FLOAT8OID:
+			return true;
+		default:
+			return false;
+	}
 }
 
 /*
@@ -1254,6 +1377,9 @@ postgrest_condition_segments(DeparseContext *cxt, ColumnCondition *cond,
 				if (cond->literal == NULL ||
 					strpbrk(cond->literal, "*%_\\") != NULL)
 					return false;
+				if (cond->upper &&
+					!upper_pattern_fits_ilike(cond->literal, cond->collation))
+					return false;
 				initStringInfo(&pattern);
 				if (cond->lookup == REST_LOOKUP_ENDSWITH ||
 					cond->lookup == REST_LOOKUP_IENDSWITH ||
@@ -1302,9 +1428,87 @@ postgrest_condition_segments(DeparseContext *cxt, ColumnCondition *cond,
 }
 
 /*
+ * upper_pattern_fits_ilike
+ *		May UPPER(column) LIKE pattern be sent as PostgREST's ilike, which
+ *		is lower(column) LIKE lower(pattern): does ilike keep every row
+ *		the condition keeps?
+ *
+ * The rows upper() matches with the pattern's literal text X are those
+ * with a part s such that upper(s) = X; ilike keeps them if lower(s) =
+ * lower(X).  That holds when every character c whose upper case is, or
+ * holds, a character x of X has lower(c) = lower(x).  Over Unicode (as
+ * Python's str.upper and str.lower, simple and full case mappings, say):
+ * for an ASCII x, only U+0131 (dotless i, upper I, lower itself) and
+ * U+017F (long s, upper S) break that with simple case mappings, which
+ * libc's upper() uses, one character at a time.  ICU's upper() and the
+ * builtin provider's PG_UNICODE_FAST use the full mappings, which turn
+ * one character into several: sharp s (U+00DF) into SS, the ligature fi
+ * (U+FB01) into FI, U+0149 into an apostrophe and N, U+01F0 into J and a
+ * combining caron, and so on, whose lower case is not that of the parts;
+ * then A, F, H, I, J, L, N, S, T, W and Y may not be in X.  A character outside ASCII, or I and S in a Turkish locale, may fold
+ * otherwise on the service: only ASCII is sent, without those letters in
+ * either case.  (KELVIN SIGN's upper case is itself: upper() of it never
+ * equals K, though its lower case is k; ilike only finds more there.)
+ */
+static bool
+upper_pattern_fits_ilike(const char *literal, Oid collation)
+{
+	const char *unsafe = upper_maps_fully(collation) ? "afhijlnstwy" : "is";
+	const char *p;
+
+	for (p = literal; *p; p++)
+		if (IS_HIGHBIT_SET(*p) || strchr(unsafe, pg_ascii_tolower(*p)) != NULL)
+			return false;
+	return true;
+}
+
+/*
+ * upper_maps_fully
+ *		May upper() in this collation use Unicode's full case mappings,
+ *		which turn one character into several: any provider but libc's
+ *		(ICU, and PostgreSQL's own builtin one, PG_UNICODE_FAST).
+ */
+static bool
+upper_maps_fully(Oid collation)
+{
+	HeapTuple	tuple;
+	char		provider;
+
+	if (!OidIsValid(collation))
+		return true;
+	if (collation == DEFAULT_COLLATION_OID)
+	{
+		tuple = SearchSysCache1(DATABASEOID, ObjectIdGetDatum(MyDatabaseId));
+		if (!HeapTupleIsValid(tuple))
+			return true;
+		provider = ((Form_pg_database) GETSTRUCT(tuple))->datlocprovider;
+	}
+	else
+	{
+		tuple = SearchSysCache1(COLLOID, ObjectIdGetDatum(collation));
+		if (!HeapTupleIsValid(tuple))
+			return true;
+		provider = ((Form_pg_collation) GETSTRUCT(tuple))->collprovider;
+	}
+	ReleaseSysCache(tuple);
+	return provider != COLLPROVIDER_LIBC;
+}
+
+/*
  * RestSortParams
  *		The parameters that make the service return rows in the order of
  *		the pathkeys, or NIL if it cannot.
+ *
+ * A scan reads the rows a page at a time, and each page is sorted by its
+ * own request: Django on PostgreSQL runs ORDER BY day LIMIT 10 OFFSET 20
+ * for page 3, which orders the rows of one day differently from one
+ * request to the next, so that some rows come twice and others never.
+ * So the key column ends the sort where it can (the order of the pathkeys
+ * is still the one asked, and one of the orders PostgreSQL may give); a
+ * table whose service cannot sort by its key has its rows sorted here,
+ * unless one response holds every row (Django REST framework without
+ * pagination) or the service's sort is stable over rows it keeps in one
+ * order (json-server's).
  */
 List *
 RestSortParams(RestTable *table, PlannerInfo *root, RelOptInfo *baserel,
@@ -1313,6 +1517,9 @@ RestSortParams(RestTable *table, PlannerInfo *root, RelOptInfo *baserel,
 	StringInfoData keys;
 	StringInfoData orders;
 	ListCell   *lc;
+	RestColumn *key = table->key_index >= 0
+		? &table->columns[table->key_index] : NULL;
+	bool		key_sorted = false;
 
 	if (pathkeys == NIL)
 		return NIL;
@@ -1363,30 +1570,28 @@ RestSortParams(RestTable *table, PlannerInfo *root, RelOptInfo *baserel,
 		name = filter_name(table, col);
 		if (name == NULL)
 			return NIL;
-		if (keys.len > 0)
-		{
-			appendStringInfoChar(&keys, ',');
-			appendStringInfoChar(&orders, ',');
-		}
-
-		if (table->dialect == REST_DIALECT_POSTGREST)
-		{
-			appendStringInfo(&keys, "%s.%s.%s", name,
-							 descending ? "desc" : "asc",
-							 pk->pk_nulls_first ? "nullsfirst" : "nullslast");
-			continue;
-		}
-
 		/* the others sort NULLs as PostgreSQL does by default */
-		if (pk->pk_nulls_first != descending)
+		if (table->dialect != REST_DIALECT_POSTGREST &&
+			pk->pk_nulls_first != descending)
 			return NIL;
-		if (table->dialect == REST_DIALECT_DRF)
-			appendStringInfo(&keys, "%s%s", descending ? "-" : "", name);
-		else
-		{
-			appendStringInfoString(&keys, name);
-			appendStringInfoString(&orders, descending ? "desc" : "asc");
-		}
+		append_sort_key(table, &keys, &orders, name, descending,
+						pk->pk_nulls_first);
+		if (col == key)
+			key_sorted = true;
+	}
+
+	/* ties ordered by the key: the same order in every request */
+	if (!key_sorted)
+	{
+		char	   *name = key != NULL && key->sortable
+			? filter_name(table, key) : NULL;
+
+		if (name != NULL)
+			append_sort_key(table, &keys, &orders, name, false, false);
+		else if (table->dialect != REST_DIALECT_JSON_SERVER &&
+				 !(table->dialect == REST_DIALECT_DRF &&
+				   table->pagination == REST_PAGES_NONE))
+			return NIL;
 	}
 
 	switch (table->dialect)
@@ -1404,6 +1609,38 @@ RestSortParams(RestTable *table, PlannerInfo *root, RelOptInfo *baserel,
 										 list_make1(makeString(orders.data))));
 	}
 	return NIL;
+}
+
+/*
+ * append_sort_key
+ *		Append one sort key in the dialect's syntax: keys holds the columns
+ *		(PostgREST's col.asc.nullslast, Django's -col), orders json-server's
+ *		directions.
+ */
+static void
+append_sort_key(RestTable *table, StringInfo keys, StringInfo orders,
+				const char *name, bool descending, bool nulls_first)
+{
+	if (keys->len > 0)
+	{
+		appendStringInfoChar(keys, ',');
+		appendStringInfoChar(orders, ',');
+	}
+	switch (table->dialect)
+	{
+		case REST_DIALECT_POSTGREST:
+			appendStringInfo(keys, "%s.%s.%s", name,
+							 descending ? "desc" : "asc",
+							 nulls_first ? "nullsfirst" : "nullslast");
+			break;
+		case REST_DIALECT_DRF:
+			appendStringInfo(keys, "%s%s", descending ? "-" : "", name);
+			break;
+		case REST_DIALECT_JSON_SERVER:
+			appendStringInfoString(keys, name);
+			appendStringInfoString(orders, descending ? "desc" : "asc");
+			break;
+	}
 }
 
 /*
@@ -1978,7 +2215,34 @@ value_outcome(RestParamValue *pv, int format, int flags)
 	else if ((flags & REST_SEG_JS_RANGE) &&
 			 strcmp(RestDatumToUrlValue(pv->value, pv->typid), "NaN") == 0)
 		return REST_PARAM_OMITTED;	/* rechecked: json-server's are */
+	if ((flags & REST_SEG_DRF_CLEAN) && !drf_runtime_value_fits(pv, list))
+		return REST_PARAM_OMITTED;	/* rechecked: drf's are */
 	return REST_PARAM_WRITTEN;
+}
+
+/*
+ * drf_runtime_value_fits
+ *		Does django-filter take a value computed at execution as it is
+ *		(every element of a list)?
+ */
+static bool
+drf_runtime_value_fits(RestParamValue *pv, bool list)
+{
+	Oid			typid = list ? get_element_type(pv->typid) : pv->typid;
+	char		category;
+	bool		preferred;
+	bool		is_text;
+	int			i;
+
+	get_type_category_preferred(getBaseType(typid), &category, &preferred);
+	is_text = category == TYPCATEGORY_STRING;
+	if (!list)
+		return drf_value_fits(RestDatumToUrlValue(pv->value, pv->typid),
+							  is_text);
+	for (i = 0; i < pv->nelems; i++)
+		if (!drf_value_fits(pv->elems[i], is_text))
+			return false;
+	return true;
 }
 
 /*
@@ -2012,6 +2276,10 @@ RestFindSplitParam(RestTable *table, List *params, RestParamValue *values,
 				!(segment_flags((List *) seg) & REST_SEG_SPLIT))
 				continue;
 			pv = &values[intVal(linitial((List *) seg))];
+			/* a list left out of the URL is not split either */
+			if (value_outcome(pv, intVal(lsecond((List *) seg)),
+							  segment_flags((List *) seg)) != REST_PARAM_WRITTEN)
+				continue;
 			if (pv->nelems > *nelems)
 			{
 				best = paramno;

@@ -79,6 +79,8 @@ SCHEMAS = {
     "secure": {"id": "int", "secret_value": "text"},
     "items": {"id": "int", "grp": "int", "category": "int", "label": "text",
               "flag": "bool"},
+    "odd": {"id": "int", "name": "text", "day": "date", "grp": "int",
+            "num": "numeric", "at": "timestamp"},
 }
 
 # Data sets generated at reset instead of read from test/fixtures: a
@@ -96,7 +98,26 @@ def generate_items():
             for i in range(1, ITEMS_COUNT + 1)]
 
 
-GENERATED = {"items": generate_items}
+# Names django-filter strips or ignores, or whose case folds differently in
+# upper and lower case (U+0130, U+0131, U+017F), and days shared by many rows.
+ODD_NAMES = ["lead", " lead", "trail", "trail ", "", " ", "\u0130stanbul",
+             "istanbul", "ISTANBUL", "\u017fign", "sign", "\u0131dea", "idea",
+             "nbsp\u00a0", "nbsp", None, "Tolstoy", "dat", "DAT", "x", "y", "z"]
+
+
+def generate_odd():
+    """A row per ODD_NAMES entry: day one of three (none in row 17), grp
+    one of four, num a number, at a time on that day."""
+    rows = []
+    for i, name in enumerate(ODD_NAMES, start=1):
+        day = None if i == 17 else "2024-01-%02d" % (i % 3 + 1)
+        rows.append({"id": i, "name": name, "day": day, "grp": i % 4 + 1,
+                     "num": Decimal("%d.5" % (i % 5)) if i != 17 else None,
+                     "at": None if day is None else "%sT%02d:00:00" % (day, i)})
+    return rows
+
+
+GENERATED = {"items": generate_items, "odd": generate_odd}
 
 # Defaults for members absent on create (anything not listed defaults to null).
 DEFAULTS = {"books": {"tags": []}}
@@ -142,6 +163,18 @@ for _name in ("books", "authors", "types"):
 DRF["capped/books"] = dict(DRF["books"], max_page_size=3)
 # LimitOffsetPagination without a default limit: no page without ?limit=
 DRF["optlimit/authors"] = dict(DRF["authors"], default_limit=None)
+# Django on PostgreSQL: each page its own ORDER BY ... LIMIT ... OFFSET, in
+# which rows that tie come in an order of their own ("ties": "per_page"),
+# and case-insensitive lookups as UPPER(c) LIKE UPPER(v) ("fold": "upper")
+DRF["odd"] = {
+    "data": "odd", "pagination": "page", "page_size": 3,
+    "filters": ["id", "name", "day", "grp", "num", "at"],
+    "ordering": ["id", "day", "grp", "at"], "ties": "per_page",
+    "fold": "upper",
+}
+DRF["odd_lo"] = dict(DRF["odd"], pagination="limitoffset", default_limit=3)
+# ... whose key is not among the ordering fields
+DRF["odd_nokey"] = dict(DRF["odd"], ordering=["day", "grp"])
 
 PG_COLLECTIONS = ("books", "authors", "types", "items")
 JS_COLLECTIONS = ("books", "authors", "types", "items")
@@ -417,6 +450,12 @@ def remove_query_param(url, key):
     return urllib.parse.urlunsplit((scheme, netloc, path, query, fragment))
 
 
+def pg_upper(text):
+    """PostgreSQL's upper() under libc: each character's simple upper case
+    (U+0131 and U+017F become I and S; U+0130 and U+00DF stay)."""
+    return "".join(c.upper() if len(c.upper()) == 1 else c for c in text)
+
+
 def drf_filter_value(key, raw, typ, errors):
     """Clean one filter value for a column type; None if invalid/ignored."""
     if typ in NUMERIC_TYPES:
@@ -431,13 +470,21 @@ def drf_filter_value(key, raw, typ, errors):
             errors[key] = ["Enter a valid date."]
             return None
         return raw
+    if typ in ("timestamp", "timestamptz"):
+        try:
+            datetime.datetime.fromisoformat(raw)
+        except ValueError:
+            errors[key] = ["Enter a valid date/time."]
+            return None
+        return raw
     if typ == "bool":
         return bool_word(raw)
     return raw
 
 
-def drf_predicate(field, lookup, value, typ):
-    """Build a row predicate for a cleaned django-filter lookup."""
+def drf_predicate(field, lookup, value, typ, fold=str.lower):
+    """Build a row predicate for a cleaned django-filter lookup; the
+    case-insensitive lookups compare the texts fold gives."""
 
     def get(row):
         """The field value of a row."""
@@ -472,13 +519,13 @@ def drf_predicate(field, lookup, value, typ):
         return lambda r: any(cmp_ok(get(r), lambda a, b, x=x: a == x)
                              for x in value)
     text_ops = {
-        "iexact": lambda a, b: a.lower() == b.lower(),
+        "iexact": lambda a, b: fold(a) == fold(b),
         "startswith": lambda a, b: a.startswith(b),
-        "istartswith": lambda a, b: a.lower().startswith(b.lower()),
+        "istartswith": lambda a, b: fold(a).startswith(fold(b)),
         "endswith": lambda a, b: a.endswith(b),
-        "iendswith": lambda a, b: a.lower().endswith(b.lower()),
+        "iendswith": lambda a, b: fold(a).endswith(fold(b)),
         "contains": lambda a, b: b in a,
-        "icontains": lambda a, b: b.lower() in a.lower(),
+        "icontains": lambda a, b: fold(b) in fold(a),
     }
     op = text_ops[lookup]
     return lambda r: get(r) is not None and op(as_text(get(r)), value)
@@ -514,7 +561,9 @@ def drf_filter(rows, cfg, params, schema):
             value = raw
         if value is None:
             continue
-        preds.append(drf_predicate(field, lookup, value, typ))
+        preds.append(drf_predicate(field, lookup, value, typ,
+                                   pg_upper if cfg.get("fold") == "upper"
+                                   else str.lower))
     if errors:
         raise HttpError(400, errors)
     return [r for r in rows if all(p(r) for p in preds)]
@@ -530,6 +579,33 @@ def drf_order(rows, cfg, params, schema):
         if name in cfg["ordering"]:
             specs.append((name, desc, desc))
     return sort_rows(rows, specs, schema)
+
+
+def drf_order_per_page(rows, cfg, params, schema):
+    """drf_order as a database applies it to one page: rows that tie on
+    every ordering field come in an order that depends on the page asked
+    (the ids scrambled by page, limit and offset); without ordering
+    fields, by id."""
+    specs = []
+    for term in params.get("ordering", "").split(","):
+        term = term.strip()
+        desc = term.startswith("-")
+        name = term[1:] if desc else term
+        if name in cfg["ordering"]:
+            specs.append((name, desc, desc))
+    if not specs:
+        return sort_rows(rows, [], schema)
+    seed = sum(ord(c) * 31 ** i for i, c in enumerate(
+        params.get("page", "") + "/" + params.get("limit", "") + "/" +
+        params.get("offset", "")))
+
+    def scrambled(row):
+        """The row's place among rows that tie, on this page."""
+        return (row["id"] * 2654435761 + seed * 40503) % 4294967296
+
+    tagged = [dict(r, _tie=scrambled(r)) for r in rows]
+    tagged = sort_rows(tagged, specs + [("_tie", False, False)], schema)
+    return [{k: v for k, v in r.items() if k != "_tie"} for r in tagged]
 
 
 def positive_int(text, strict=False, cutoff=None):
@@ -727,7 +803,10 @@ def handle_drf(req, key, ident):
         if method == "GET":
             params = req.params_last()
             result = drf_filter(rows, cfg, params, schema)
-            result = drf_order(result, cfg, params, schema)
+            if cfg.get("ties") == "per_page":
+                result = drf_order_per_page(result, cfg, params, schema)
+            else:
+                result = drf_order(result, cfg, params, schema)
             if cfg["pagination"] is None:
                 return Response(200, result)
             if (cfg["pagination"] == "limitoffset"
