@@ -455,9 +455,9 @@ static RestWriteOutcome write_outcome(RestModifyState *st, RestRequest *req,
 									  RestResponse *resp,
 									  TupleTableSlot *slot, bool read_row);
 static bool response_is_empty_array(RestResponse *resp);
-static void written_row_error(CmdType operation, RestRequest *req,
-							  RestResponse *resp,
-							  ErrorData *edata) pg_attribute_noreturn();
+static pg_noreturn void written_row_error(CmdType operation, RestRequest *req,
+										 RestResponse *resp,
+										 ErrorData *edata);
 static bool response_row(RestTable *table, const char *url,
 						 RestResponse *resp, RestJsonValue *values);
 static void fill_slot_from_response(RestModifyState *st, TupleTableSlot *slot,
