@@ -65,13 +65,16 @@ LANGUAGE sql IMMUTABLE AS $$
 $$;
 
 -- explain_lines(options, query): the lines of EXPLAIN (options) query, with
--- actual row counts whole as before PostgreSQL 18 ("rows=5", not "rows=5.00").
+-- actual row counts whole as before PostgreSQL 18 ("rows=5", not "rows=5.00")
+-- and initplans named as since PostgreSQL 17 ("InitPlan 1", not "InitPlan 1
+-- (returns $0)").
 CREATE FUNCTION explain_lines(options text, query text) RETURNS SETOF text
 LANGUAGE plpgsql AS $$
 DECLARE
   line text;
 BEGIN
   FOR line IN EXECUTE format('EXPLAIN (%s) %s', options, query) LOOP
+    line := regexp_replace(line, '^(\s*InitPlan \d+) \(returns [^)]*\)$', '\1');
     RETURN NEXT regexp_replace(line, '( rows=\d+)\.00 ', '\1 ', 'g');
   END LOOP;
 END $$;
