@@ -406,7 +406,9 @@ static List *scan_private(RestScanKind kind, List *columns, char *explain_url,
 						  List *params, int limit_index, int offset_index,
 						  int key_index, bool ordered, const char *limit_note,
 						  const char *count_note, List *recheck_texts);
-static char *condition_text(RestRelationInfo *info, Expr *clause);
+static char *condition_text(RestRelationInfo *info, Expr *clause,
+							List **fdw_exprs);
+static Node *value_placeholders(Node *node, List **fdw_exprs);
 static char *upper_explain_url(RestTable *table, RestScanKind kind,
 							   List *params, List *exprs, Query *parse);
 
@@ -455,9 +457,9 @@ static RestWriteOutcome write_outcome(RestModifyState *st, RestRequest *req,
 									  RestResponse *resp,
 									  TupleTableSlot *slot, bool read_row);
 static bool response_is_empty_array(RestResponse *resp);
-static void written_row_error(CmdType operation, RestRequest *req,
-							  RestResponse *resp,
-							  ErrorData *edata) pg_attribute_noreturn();
+static pg_noreturn void written_row_error(CmdType operation, RestRequest *req,
+										 RestResponse *resp,
+										 ErrorData *edata);
 static bool response_row(RestTable *table, const char *url,
 						 RestResponse *resp, RestJsonValue *values);
 static void fill_slot_from_response(RestModifyState *st, TupleTableSlot *slot,
@@ -1062,18 +1064,59 @@ scan_private(RestScanKind kind, List *columns, char *explain_url,
 
 /*
  * condition_text
- *		A condition of the table as SQL text, for messages.
+ *		A condition of the table as SQL text, for EXPLAIN and messages; a
+ *		value of fdw_exprs reads $n as in the request EXPLAIN shows.
  */
 static char *
-condition_text(RestRelationInfo *info, Expr *clause)
+condition_text(RestRelationInfo *info, Expr *clause, List **fdw_exprs)
 {
-	Node	   *copy = copyObject((Node *) clause);
+	Node	   *copy = value_placeholders((Node *) clause, fdw_exprs);
 
 	ChangeVarNodes(copy, info->relid, 1, 0);
 	return deparse_expression(copy,
 							  deparse_context_for(info->table->relname,
 												  info->table->relid),
 							  false, false);
+}
+
+/*
+ * value_placeholders
+ *		A copy of the expression in which every value the scan evaluates,
+ *		an element of fdw_exprs other than a constant, is the placeholder
+ *		$n of the n-th.  A Param of the executor is always replaced, added
+ *		to fdw_exprs if need be: outside a plan tree, ruleutils.c cannot
+ *		print it (PostgreSQL 17 crashes looking for the plan that sets it).
+ */
+static Node *
+value_placeholders(Node *node, List **fdw_exprs)
+{
+	int			index = -1;
+	ListCell   *lc;
+	Param	   *placeholder;
+
+	if (node == NULL || IsA(node, Const))
+		return copyObject(node);
+	foreach(lc, *fdw_exprs)
+		if (equal(node, lfirst(lc)))
+		{
+			index = foreach_current_index(lc);
+			break;
+		}
+	if (index < 0 && IsA(node, Param) &&
+		((Param *) node)->paramkind == PARAM_EXEC)
+		index = add_fdw_expr(fdw_exprs, node);
+	if (index < 0)
+		return expression_tree_mutator(node, value_placeholders, fdw_exprs);
+
+	/* ruleutils.c prints an external Param without a referent as $n */
+	placeholder = makeNode(Param);
+	placeholder->paramkind = PARAM_EXTERN;
+	placeholder->paramid = index + 1;
+	placeholder->paramtype = exprType(node);
+	placeholder->paramtypmod = exprTypmod(node);
+	placeholder->paramcollid = exprCollation(node);
+	placeholder->location = -1;
+	return (Node *) placeholder;
 }
 
 /*
@@ -1138,8 +1181,8 @@ plan_upper_scan(PlannerInfo *root, RelOptInfo *foreignrel,
 											 false);
 		foreach(lc, local_exprs)
 			recheck_texts = lappend(recheck_texts,
-									makeString(condition_text(info,
-															  lfirst(lc))));
+									makeString(condition_text(info, lfirst(lc),
+															  &fdw_exprs)));
 		vars = pull_var_clause((Node *) list_concat(list_copy(tlist),
 													local_exprs),
 							   PVC_RECURSE_PLACEHOLDERS);

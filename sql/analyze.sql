@@ -83,7 +83,7 @@ CREATE FOREIGN TABLE items_drf (id int, grp int, category int, label text,
 SELECT reltuples('items_drf');
 SELECT estimated_rows('SELECT * FROM items_drf');
 SELECT requests();
-ANALYZE VERBOSE items_drf;
+SELECT messages('ANALYZE VERBOSE t_analyze.items_drf');
 -- four requests for pages of 50 rows, the first page first, none twice,
 -- not all at the start of the collection
 CREATE TEMP TABLE log AS
@@ -127,7 +127,7 @@ SELECT count(*) AS requests FROM requests();
 -- parameter): the page numbers follow that size
 CREATE FOREIGN TABLE items_pages (id int, category int) SERVER svc
   OPTIONS (resource 'items/', pagination 'page', analyze_max_requests '3');
-ANALYZE VERBOSE items_pages;
+SELECT messages('ANALYZE VERBOSE t_analyze.items_pages');
 SELECT count(*) AS requests,
        bool_and(r ~ '^GET /api/items/\?page=[0-9]+$') AS page_urls,
        min(r) AS first
@@ -138,7 +138,7 @@ SELECT reltuples('items_pages');
 CREATE FOREIGN TABLE items_lo (id int, category int) SERVER svc
   OPTIONS (resource 'items_lo/', pagination 'limit', page_size '100',
            analyze_max_requests '5');
-ANALYZE VERBOSE items_lo;
+SELECT messages('ANALYZE VERBOSE t_analyze.items_lo');
 SELECT count(*) AS requests,
        bool_and(r ~ '^GET /api/items_lo/\?limit=100&offset=(0|[0-9]*00)$') AS page_urls,
        count(*) FILTER (WHERE r = 'GET /api/items_lo/?limit=100&offset=0') AS first
@@ -148,7 +148,7 @@ SELECT reltuples('items_lo');
 -- a collection smaller than the sample is read whole, and only once
 ALTER FOREIGN TABLE items_lo OPTIONS (SET analyze_max_requests '1000',
                                       SET page_size '1000');
-ANALYZE VERBOSE items_lo;
+SELECT messages('ANALYZE VERBOSE t_analyze.items_lo');
 SELECT r FROM requests() r ORDER BY r;
 
 -- without a declared pagination, pages are read from the first on by the
@@ -158,9 +158,7 @@ CREATE FOREIGN TABLE items_links (id int, grp int, category int, label text,
                                   flag boolean)
   SERVER svc OPTIONS (resource 'items/', page_size_param 'page_size',
                       page_size '50', analyze_max_requests '8');
-SET default_statistics_target = 1;
-ANALYZE VERBOSE items_links;
-RESET default_statistics_target;
+SELECT messages('SET default_statistics_target = 1; ANALYZE VERBOSE t_analyze.items_links');
 SELECT requests();
 SELECT reltuples('items_links');
 SELECT attname, n_distinct FROM pg_stats
@@ -177,13 +175,13 @@ CREATE FOREIGN TABLE items_cursor (id int, grp int, category int,
                       page_size_param 'page_size', page_size '2',
                       analyze_max_requests '3');
 SELECT svc('POST', '/_fault?path=/api/items/&raw=%7B%22next%22%3A%22http%3A%2F%2Fsvc.test%2Fapi%2Fitems%2F%3Fpage%3D2%26page_size%3D2%22%2C%22results%22%3A%5B%7B%22id%22%3A1%2C%22grp%22%3A8%2C%22category%22%3A1%2C%22label%22%3A%22item%2000001%22%2C%22flag%22%3Afalse%7D%2C%7B%22id%22%3A2%2C%22grp%22%3A15%2C%22category%22%3A0%2C%22label%22%3A%22item%2000002%22%2C%22flag%22%3Afalse%7D%5D%7D');
-ANALYZE VERBOSE items_cursor;
+SELECT messages('ANALYZE VERBOSE t_analyze.items_cursor');
 SELECT requests();
 SELECT reltuples('items_cursor');
 -- no pagination: one response holds every row
 CREATE FOREIGN TABLE plain_books (id int, title text) SERVER svc
   OPTIONS (resource 'plain/books/');
-ANALYZE VERBOSE plain_books;
+SELECT messages('ANALYZE VERBOSE t_analyze.plain_books');
 SELECT requests();
 SELECT reltuples('plain_books');
 
@@ -201,7 +199,7 @@ CREATE USER MAPPING FOR PUBLIC SERVER stats_pg;
 CREATE FOREIGN TABLE pitems (id int, grp int, category int, label text,
                              flag boolean)
   SERVER stats_pg OPTIONS (resource 'items', analyze_max_requests '6');
-ANALYZE VERBOSE pitems;
+SELECT messages('ANALYZE VERBOSE t_analyze.pitems');
 CREATE TEMP TABLE log AS
   SELECT row_number() OVER () AS n, r FROM svc('GET', '/_log?headers=prefer') r;
 SELECT r FROM log WHERE n = 1;
@@ -225,7 +223,7 @@ CREATE FOREIGN TABLE jitems (id int, grp int, category int, label text,
                              flag boolean)
   SERVER stats_js OPTIONS (resource 'items', page_size '100',
                            analyze_max_requests '5');
-ANALYZE VERBOSE jitems;
+SELECT messages('ANALYZE VERBOSE t_analyze.jitems');
 SELECT count(*) AS requests, count(DISTINCT r) AS distinct_urls,
        bool_and(r ~ '^GET /api/js/items\?_page=[0-9]+&_limit=100$') AS page_urls,
        count(*) FILTER (WHERE r = 'GET /api/js/items?_page=1&_limit=100') AS first
@@ -263,8 +261,10 @@ EXPLAIN (COSTS OFF)
 SELECT i.id FROM picks p JOIN items_plan i ON i.grp = p.g;
 ANALYZE items_plan;
 SELECT reltuples('items_plan');
-EXPLAIN (COSTS OFF)
-SELECT i.id FROM picks p JOIN items_plan i ON i.grp = p.g;
+-- (from PostgreSQL 17 on, the join condition checked here reads grp = p.g)
+SELECT replace(line, '(grp = p.g)', '(p.g = grp)') AS "QUERY PLAN"
+FROM explain_lines('COSTS OFF',
+  $$SELECT i.id FROM picks p JOIN items_plan i ON i.grp = p.g$$) line;
 -- the same rows either way
 SELECT count(*), sum(i.id) FROM picks p JOIN items_plan i ON i.grp = p.g;
 SELECT count(*), sum(i.id) FROM picks p JOIN items_local i ON i.grp = p.g;
@@ -326,8 +326,10 @@ ALTER FOREIGN TABLE items_est OPTIONS (SET remote_estimate_lifetime '5',
 EXPLAIN (COSTS OFF)
 SELECT i.id FROM picks p JOIN items_est i ON i.grp = p.g WHERE i.category >= 0;
 ALTER FOREIGN TABLE items_est OPTIONS (SET use_remote_estimate 'true');
-EXPLAIN (COSTS OFF)
-SELECT i.id FROM picks p JOIN items_est i ON i.grp = p.g WHERE i.category >= 0;
+SELECT replace(line, '(grp = p.g)', '(p.g = grp)') AS "QUERY PLAN"
+FROM explain_lines('COSTS OFF',
+  $$SELECT i.id FROM picks p JOIN items_est i ON i.grp = p.g
+    WHERE i.category >= 0$$) line;
 SELECT requests();
 
 -- PostgREST and json-server: their counts

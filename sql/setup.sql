@@ -64,16 +64,46 @@ LANGUAGE sql IMMUTABLE AS $$
     'SSL certificate problem: \1')
 $$;
 
--- explain_lines(options, query): the lines of EXPLAIN (options) query, with
--- actual row counts whole as before PostgreSQL 18 ("rows=5", not "rows=5.00").
+-- explain_lines(options, query): the lines of EXPLAIN (options) query,
+-- without the buffers PostgreSQL 18 shows by default, with actual row counts
+-- whole as before 18 ("rows=5", not "rows=5.00") and initplans named as
+-- since 17 ("InitPlan 1", not "InitPlan 1 (returns $0)").
 CREATE FUNCTION explain_lines(options text, query text) RETURNS SETOF text
 LANGUAGE plpgsql AS $$
 DECLARE
   line text;
 BEGIN
-  FOR line IN EXECUTE format('EXPLAIN (%s) %s', options, query) LOOP
+  FOR line IN EXECUTE format('EXPLAIN (%s, BUFFERS OFF) %s', options, query) LOOP
+    line := regexp_replace(line, '^(\s*InitPlan \d+) \(returns [^)]*\)$', '\1');
     RETURN NEXT regexp_replace(line, '( rows=\d+)\.00 ', '\1 ', 'g');
   END LOOP;
+END $$;
+
+-- messages(command): the messages of a command that psql runs in a session
+-- of its own, one row per line, without the lines of the report PostgreSQL
+-- 18 adds to ANALYZE VERBOSE's (the time, buffers and WAL it took, which
+-- vary from run to run).  Messages of level INFO always reach the client,
+-- so only another client can leave that report out.
+CREATE FUNCTION messages(command text) RETURNS SETOF text
+LANGUAGE plpgsql AS $$
+DECLARE
+  psql text := (SELECT setting FROM pg_config WHERE name = 'BINDIR') || '/psql';
+  socket_dir text := trim(split_part(current_setting('unix_socket_directories'), ',', 1));
+BEGIN
+  IF (command || psql || socket_dir || current_database() || current_user) ~ '''' THEN
+    RAISE EXCEPTION 'unsafe command %', command;
+  END IF;
+  IF to_regclass('pg_temp.messages_out') IS NULL THEN
+    CREATE TEMP TABLE messages_out (n serial, line text);
+  END IF;
+  TRUNCATE messages_out;
+  EXECUTE format('COPY messages_out (line) FROM PROGRAM %L WITH (FORMAT csv, DELIMITER E''\x1f'', QUOTE E''\x1e'')',
+                 format('''%s'' -X -q -h ''%s'' -p %s -d ''%s'' -U ''%s'' -c ''%s'' 2>&1',
+                        psql, socket_dir, current_setting('port'),
+                        current_database(), current_user, command));
+  RETURN QUERY SELECT line FROM messages_out
+    WHERE line ~ '^[A-Z]+:  ' AND line !~ '^INFO:  finished analyzing '
+    ORDER BY n;
 END $$;
 
 ALTER DATABASE contrib_regression SET rest_test.port = :'port';

@@ -385,8 +385,8 @@ SELECT array(SELECT id FROM rbooks ORDER BY price) =
        array(SELECT id FROM local_rbooks ORDER BY price) AS same_order;
 -- _gte would compare the strings of numbers as strings too; the condition
 -- is checked again here, which removes no row the service matched
-EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
-  SELECT id, price FROM rbooks WHERE price >= 10;
+SELECT explain_lines('ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF',
+  'SELECT id, price FROM rbooks WHERE price >= 10');
 SELECT same_rows('SELECT id, price FROM rbooks WHERE price >= 10',
                  'SELECT id, price FROM local_rbooks WHERE price >= 10');
 UPDATE rbooks SET price = 8.5 WHERE id = 7;
