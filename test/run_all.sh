@@ -3,7 +3,9 @@
 # packages, build with -Wall -Wextra -Werror, install into a private copy of
 # PostgreSQL 15 (never the system's directories), start a throwaway
 # PostgreSQL cluster and the test service, run the pg_regress suite, and
-# remove the cluster again.  Exits non-zero on any failure.
+# remove the cluster again; then the fuzz run, the differential test
+# (test/difftest), the cancel checks and the Django example's end-to-end
+# suite.  Exits non-zero on any failure.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -72,6 +74,14 @@ if bash test/fuzz/run.sh --seconds 60 2>&1 | tee "$work/fuzz.log" | tail -n 5; t
 	passed=$((passed + 1))
 else
 	failed=$((failed + 1))
+fi
+
+echo "== differential test: foreign tables against local tables, three dialects (its own cluster; make difftest runs longer)"
+if bash test/difftest/run.sh 2>&1 | tee /tmp/rest_fdw_difftest.log | tail -n 60; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+	echo "(every mismatch, with its seed, query, outputs, EXPLAIN and requests: /tmp/rest_fdw_difftest.log)"
 fi
 
 echo "== cancel and terminate of requests in progress"
