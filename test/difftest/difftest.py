@@ -161,7 +161,7 @@ def make_dialects():
             "drf", "l_drf", data.ROWS, "numeric(14,4)", [
                 ("f_drf", table_ddl("f_drf", "s_drf", "numeric(14,4)", [
                     ("resource", "items/"), ("pagination", "limit"),
-                    ("page_size", "20"), ("filters", filters),
+                    ("page_size", "50"), ("filters", filters),
                     ("ordering", "*"), ("collation_matches", "true")])),
                 ("f_drfp", table_ddl("f_drfp", "s_drf_short", "numeric(14,4)", [
                     ("resource", "pitems/"), ("pagination", "page"),
@@ -752,8 +752,9 @@ class Gen:
         return items
 
     def limits(self, rng):
-        lim = rng.choice(["0", "1", "2", "3", "5", "8", "13", "50", "ALL", "NULL", None, None])
-        off = rng.choice([None, None, "0", "1", "2", "5", "9", "40", "NULL"])
+        lim = rng.choice(["0", "1", "2", "3", "5", "8", "13", "20", "50", "ALL", "NULL",
+                          None, None])
+        off = rng.choice([None, None, "0", "1", "2", "5", "9", "20", "40", "NULL"])
         if rng.random() < 0.03:
             lim = "-1"
         if rng.random() < 0.03:
@@ -1439,8 +1440,8 @@ def main():
                     help="mismatches per dialect to shrink and describe")
     ap.add_argument("--shrink-steps", type=int, default=80,
                     help="queries tried to shrink one mismatch")
-    ap.add_argument("--shrink-seconds", type=float, default=20,
-                    help="time per dialect spent shrinking (default 20)")
+    ap.add_argument("--shrink-seconds", type=float, default=10,
+                    help="time per dialect spent shrinking (default 10)")
     ap.add_argument("--jobs", type=int, default=3,
                     help="threads (connections) per dialect (default 3)")
     ap.add_argument("--print", type=int, default=3, dest="print_per_class",
