@@ -77,11 +77,13 @@ else
 fi
 
 echo "== differential test: foreign tables against local tables, three dialects (its own cluster; make difftest runs longer)"
-if bash test/difftest/run.sh 2>&1 | tee /tmp/rest_fdw_difftest.log | tail -n 60; then
+difftest_log=$(mktemp /tmp/rest_fdw_difftest_log.XXXXXX)
+if bash test/difftest/run.sh 2>&1 | tee "$difftest_log" | tail -n 60; then
 	passed=$((passed + 1))
+	rm -f "$difftest_log"
 else
 	failed=$((failed + 1))
-	echo "(every mismatch, with its seed, query, outputs, EXPLAIN and requests: /tmp/rest_fdw_difftest.log)"
+	echo "(every mismatch, with its seed, query, outputs, EXPLAIN and requests: $difftest_log)"
 fi
 
 echo "== cancel and terminate of requests in progress"

@@ -860,8 +860,6 @@ class Query:
         items = []
         for c, d, nulls, coll in self.order:
             e = "t." + c
-            if self.shape in ("distinct", "group"):
-                e = "t." + c
             if coll:
                 e += ' COLLATE "%s"' % coll
             items.append(e + d + nulls)
@@ -1447,7 +1445,6 @@ def main():
     ap.add_argument("--print", type=int, default=3, dest="print_per_class",
                     help="examples printed per mismatch class")
     ap.add_argument("--report", help="write a markdown summary here")
-    ap.add_argument("--work", help="the work directory (unused; for the log)")
     args = ap.parse_args()
 
     seeds = args.seed or ["1", "2", "random"]
@@ -1471,8 +1468,13 @@ def main():
     threads = [threading.Thread(target=w.run) for w in workers]
     for t in threads:
         t.start()
-    for t in threads:
-        t.join()
+    while any(t.is_alive() for t in threads):
+        for t in threads:
+            t.join(timeout=max(0.1, 60 / len(threads)))
+        if any(t.is_alive() for t in threads):
+            print("difftest: %.0f s: %s" % (time.time() - t0, ", ".join(
+                "%s %d queries, %d mismatching" % (w.d.name, w.queries, w.failed_queries)
+                for w in workers)), flush=True)
     wall = time.time() - t0
 
     failed = 0
