@@ -1116,7 +1116,8 @@ class Mismatch:
         self.explain = ""
         self.sql = ""
         self.sql_shrunk = ""
-        self.described = False
+        self.tried = False        # shrunk (or TLP: kept as it is)
+        self.described = False    # SQL, EXPLAIN and requests filled in
 
 
 class Worker:
@@ -1293,7 +1294,7 @@ class Worker:
                     self.shrink(m)
                     with self.lock:
                         self.shrink_time += time.time() - t
-                m.described = shrink
+                m.tried = shrink
                 with self.lock:
                     self.mismatches.append(m)
         except Exception as e:   # a crash of the backend or a bug here
@@ -1315,9 +1316,15 @@ class Worker:
         try:
             self.tl.local_runner = Runner(connect())
             self.tl.foreign_runner = Runner(connect())
+            seen = collections.Counter()
             for m in self.mismatches:
-                if m.described:
+                if not m.tried:
+                    continue
+                key = class_key(m)
+                if seen[key] < self.args.print_per_class:
                     self.describe(m)
+                    m.described = True
+                seen[key] += 1
         except Exception:
             import traceback
             self.error = (self.error or "") + traceback.format_exc()
@@ -1369,7 +1376,7 @@ def mismatch_text(m):
            "rerun: difftest.py --dialect %s --seed %s --only %d" % (m.dialect, m.seed, m.number),
            "query (%s):" % ("foreign table %s; local table: the same on its local copy"
                             % m.query.table),
-           m.sql or "(not described: over --max-shrinks)"]
+           m.sql or sql_text(m.query, m.query.table)]
     if m.tlp is not None:
         out.append("TLP predicate p: " + m.tlp.sql(RenderCtx(False)))
     out += show_pair(m.local, m.foreign)
@@ -1386,14 +1393,17 @@ def mismatch_text(m):
     return "\n".join(out)
 
 
+def class_key(m):
+    """A mismatch's class: dialect, shape of its shrunk query, reason."""
+    return (m.dialect, (m.shrunk or m.query).sig(), m.reason)
+
+
 def classes(mismatches):
-    """Mismatches grouped by dialect and the shape of their (shrunk) query."""
+    """The shrunk mismatches grouped by class."""
     groups = collections.OrderedDict()
     for m in mismatches:
-        if m.shrunk is None and not m.sql:
-            continue
-        key = (m.dialect, (m.shrunk or m.query).sig(), m.reason)
-        groups.setdefault(key, []).append(m)
+        if m.tried:
+            groups.setdefault(class_key(m), []).append(m)
     return groups
 
 
@@ -1434,8 +1444,8 @@ def main():
     ap.add_argument("--dialect", action="append",
                     choices=["drf", "json-server", "postgrest"])
     ap.add_argument("--only", type=int, help="run only this query number")
-    ap.add_argument("--max-shrinks", type=int, default=60,
-                    help="mismatches per dialect to shrink and describe")
+    ap.add_argument("--max-shrinks", type=int, default=1000,
+                    help="mismatches per dialect to shrink (within --shrink-seconds)")
     ap.add_argument("--shrink-steps", type=int, default=80,
                     help="queries tried to shrink one mismatch")
     ap.add_argument("--shrink-seconds", type=float, default=10,
@@ -1483,9 +1493,9 @@ def main():
         for key, ms in groups.items():
             print("\n%s: %d mismatch(es) of the shape: %s -- %s" % (
                 w.d.name, len(ms), key[1], key[2]))
-            for m in ms[:args.print_per_class]:
+            for m in [m for m in ms if m.described]:
                 print(mismatch_text(m))
-        rest = [m for m in w.mismatches if m.shrunk is None and not m.sql]
+        rest = [m for m in w.mismatches if not m.tried]
         if rest:
             print("\n%s: %d more mismatching queries (not shrunk):" % (w.d.name, len(rest)))
             for m in rest[:50]:
@@ -1499,7 +1509,7 @@ def main():
     for w in workers:
         for (dialect, sig, reason), ms in classes(w.mismatches).items():
             m = ms[0]
-            qtext = (m.sql_shrunk or m.sql).replace("\n", " ")
+            qtext = sql_text(m.shrunk or m.query, m.query.table).replace("\n", " ")
             print("%s %d %s -- %s: %s" % (dialect, len(ms), sig, reason,
                                           qtext if len(qtext) < 200 else qtext[:200] + "..."))
     print("\n| dialect | queries | TLP checks | mismatching | classes | time |")
