@@ -1369,7 +1369,14 @@ def show_pair(local, foreign, limit=8):
     return out
 
 
-def mismatch_text(m):
+def clip(text, width=400):
+    """text with each line cut to width characters."""
+    return "\n".join(ln if len(ln) <= width else
+                     ln[:width] + " ...(%d characters)" % len(ln)
+                     for ln in text.split("\n"))
+
+
+def mismatch_text(m, max_requests=40):
     """The printed form of a mismatch."""
     out = ["=" * 72,
            "MISMATCH dialect=%s seed=%s query=%d: %s" % (m.dialect, m.seed, m.number, m.reason),
@@ -1387,8 +1394,8 @@ def mismatch_text(m):
     if m.explain:
         out += ["EXPLAIN VERBOSE:", m.explain]
     if m.requests:
-        out += ["requests the service received:"] + ["  " + r for r in m.requests[:40]]
-        if len(m.requests) > 40:
+        out += ["requests the service received:"] + ["  " + r for r in m.requests[:max_requests]]
+        if len(m.requests) > max_requests:
             out.append("  ... (%d in all)" % len(m.requests))
     return "\n".join(out)
 
@@ -1407,23 +1414,33 @@ def classes(mismatches):
     return groups
 
 
-def write_report(path, workers, seeds, wall):
-    """A markdown summary of the run."""
+def write_report(path, workers, seeds, wall, detailed=25):
+    """A markdown summary of the run: figures, every class on one line,
+    and the full text of the first mismatch of the larger classes."""
     lines = ["# Differential test run", "",
              "Seeds: %s. Wall time: %.1f s." % (", ".join(map(str, seeds)), wall), "",
-             "| dialect | queries | TLP checks | mismatching queries | time |",
-             "|---|---|---|---|---|"]
+             "| dialect | queries | TLP checks | mismatching queries | shrunk | time |",
+             "|---|---|---|---|---|---|"]
     for w in workers:
-        lines.append("| %s | %d | %d | %d | %.1f s |" % (
-            w.d.name, w.queries, w.tlp_checks, w.failed_queries, w.elapsed))
-    lines.append("")
-    allm = [m for w in workers for m in w.mismatches]
-    for (dialect, sig, reason), ms in classes(allm).items():
-        m = ms[0]
-        lines += ["## %s: %s" % (dialect, reason), "", "Shape: `%s` (%d shrunk examples)"
-                  % (sig, len(ms)), "", "```", mismatch_text(m), "```", ""]
+        lines.append("| %s | %d | %d | %d | %d | %.1f s |" % (
+            w.d.name, w.queries, w.tlp_checks, w.failed_queries,
+            sum(m.tried for m in w.mismatches), w.elapsed))
+    lines += ["", "## Classes (shape of the shrunk query, reason, mismatches, shrunk query)", ""]
+    details = []
+    for w in workers:
+        groups = sorted(classes(w.mismatches).items(), key=lambda kv: -len(kv[1]))
+        for i, ((dialect, sig, reason), ms) in enumerate(groups):
+            m = ms[0]
+            qtext = sql_text(m.shrunk or m.query, m.query.table).replace("\n", " ")
+            lines.append("- %s: `%s` -- %s (%d): `%s`" % (
+                dialect, sig, reason, len(ms), clip(qtext, 300)))
+            if i < detailed:
+                details += ["## %s: %s" % (dialect, reason), "",
+                            "Shape: `%s` (%d shrunk examples)" % (sig, len(ms)), "",
+                            "```", clip(mismatch_text(m, 8)), "```", ""]
+    lines += ["", "# The first mismatch of the %d largest classes of each dialect" % detailed, ""]
     with open(path, "w", encoding="utf-8") as f:
-        f.write("\n".join(lines) + "\n")
+        f.write("\n".join(lines + details) + "\n")
 
 
 def collations(conn):
