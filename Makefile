@@ -73,6 +73,15 @@ FUZZ_SECONDS ?= 600
 fuzz:
 	bash test/fuzz/run.sh --seconds $(FUZZ_SECONDS)
 
+# Differential test of the foreign tables against local tables holding the
+# same rows, for the three dialects (test/difftest); the test command runs
+# 2,000 queries per dialect.
+DIFFTEST_QUERIES ?= 50000
+.PHONY: difftest
+difftest:
+	bash test/difftest/run.sh --queries $(DIFFTEST_QUERIES) --shrink-seconds 300 \
+		--report test/difftest/report.md
+
 # The pg_regress suite with the server under valgrind memcheck.
 .PHONY: valgrind
 valgrind:

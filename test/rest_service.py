@@ -61,7 +61,8 @@ FIXTURE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures
 
 # Column types of every data set (order = column order; "id" comes first).
 # Types drive comparisons: int/numeric/float compare as decimals, bool as
-# booleans, everything else as text.
+# booleans, instant (a timestamptz) as points in time, everything else as
+# text.
 SCHEMAS = {
     "books": {
         "id": "int", "title": "text", "author": "int", "publisher": "json",
@@ -81,6 +82,11 @@ SCHEMAS = {
               "flag": "bool"},
     "odd": {"id": "int", "name": "text", "day": "date", "grp": "int",
             "num": "numeric", "at": "timestamp"},
+    # the differential test's data set (test/difftest/data.py)
+    "oracle": {
+        "id": "int", "name": "text", "tag": "text", "grp": "int",
+        "num": "numeric", "day": "date", "at": "instant", "flag": "bool",
+    },
 }
 
 # Data sets generated at reset instead of read from test/fixtures: a
@@ -176,11 +182,12 @@ DRF["odd_lo"] = dict(DRF["odd"], pagination="limitoffset", default_limit=3)
 # ... whose key is not among the ordering fields
 DRF["odd_nokey"] = dict(DRF["odd"], ordering=["day", "grp"])
 
-PG_COLLECTIONS = ("books", "authors", "types", "items")
+PG_COLLECTIONS = ("books", "authors", "types", "items", "oracle")
 JS_COLLECTIONS = ("books", "authors", "types", "items")
 
 MAX_PAGE_SIZE = 1000      # DRF max_page_size
 PG_MAX_ROWS = 3           # PostgREST db-max-rows
+PG_MAX_ROWS_OF = {"oracle": 8}    # ... for these data sets
 GZIP_MIN = 1000           # gzip bodies strictly larger than this
 BEARER_TOKEN = "s3cret"
 BASIC_USER, BASIC_PASSWORD = "alice", "wonder land"
@@ -351,8 +358,21 @@ def as_text(value):
     return dumps(value)
 
 
+def to_instant(value):
+    """A timestamptz text as an aware datetime (UTC if no offset), or None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        t = datetime.datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return t if t.tzinfo else t.replace(tzinfo=datetime.timezone.utc)
+
+
 def sort_key(value, typ):
     """A totally ordered key for a non-null value of the given column type."""
+    if typ == "instant" and to_instant(value) is not None:
+        return (4, to_instant(value))
     if typ in NUMERIC_TYPES:
         d = to_decimal(value)
         if d is not None:
@@ -415,10 +435,21 @@ def bool_word(text):
 
 
 def like_regex(pattern, star=True):
-    """Translate a LIKE pattern (with * as % when star) into a regex."""
+    """Translate a LIKE pattern (with * as % when star) into a regex.
+
+    As PostgreSQL's LIKE, a backslash makes the next character literal; a
+    pattern ending in one is PostgreSQL's error 22025.
+    """
     out = []
-    for ch in pattern:
-        if ch == "%" or (star and ch == "*"):
+    chars = iter(pattern)
+    for ch in chars:
+        if ch == "\\":
+            nxt = next(chars, None)
+            if nxt is None:
+                raise pg_error(400, "22025", "LIKE pattern must not end with "
+                               "escape character")
+            out.append(re.escape(nxt))
+        elif ch == "%" or (star and ch == "*"):
             out.append(".*")
         elif ch == "_":
             out.append(".")
@@ -1067,6 +1098,32 @@ class PgGrammar:
         return items
 
 
+class PgInfinity:
+    """PostgreSQL's date 'infinity' (sign 1) or '-infinity' (sign -1): after
+    or before every date, compared here with dates' ISO text."""
+
+    def __init__(self, sign):
+        self.sign = sign
+
+    def __eq__(self, other):
+        return isinstance(other, PgInfinity) and other.sign == self.sign
+
+    def __hash__(self):
+        return self.sign
+
+    def __lt__(self, other):
+        return self.sign < 0 and self != other
+
+    def __gt__(self, other):
+        return self.sign > 0 and self != other
+
+    def __le__(self, other):
+        return self.sign < 0 or self == other
+
+    def __ge__(self, other):
+        return self.sign > 0 or self == other
+
+
 class PgCollection:
     """Evaluation context for one PostgREST request."""
 
@@ -1101,11 +1158,19 @@ class PgCollection:
                                'boolean: "%s"' % text)
             return b
         if typ == "date":
+            if text in ("infinity", "-infinity"):
+                return PgInfinity(-1 if text[0] == "-" else 1)
             try:
                 datetime.date.fromisoformat(text)
             except ValueError:
                 raise pg_error(400, "22007", 'invalid input syntax for type '
                                'date: "%s"' % text)
+        if typ == "instant":
+            t = to_instant(text)
+            if t is None:
+                raise pg_error(400, "22007", 'invalid input syntax for type '
+                               'timestamp with time zone: "%s"' % text)
+            return t
         return text
 
     def stored(self, col, row):
@@ -1118,6 +1183,8 @@ class PgCollection:
             return to_decimal(v)
         if typ == "bool":
             return v if isinstance(v, bool) else None
+        if typ == "instant":
+            return to_instant(v)
         return as_text(v)
 
     def condition(self, col, negate, op, value):
@@ -1313,7 +1380,8 @@ def handle_pg(req, name):
             limit = int(params["limit"]) if "limit" in params else None
         except ValueError:
             raise pg_parse_error("limit/offset", "expecting an integer")
-        limit = PG_MAX_ROWS if limit is None else min(limit, PG_MAX_ROWS)
+        max_rows = PG_MAX_ROWS_OF.get(name, PG_MAX_ROWS)
+        limit = max_rows if limit is None else min(limit, max_rows)
         if prefs.get("count") == "exact" and offset > total:
             # PGRST103: with a count, an offset past the last row is a 416
             raise HttpError(416, {

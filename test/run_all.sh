@@ -6,8 +6,9 @@
 # then the same suite against every other supported PostgreSQL version,
 # built and run inside a Debian chroot of that version (tools/chroot.sh,
 # made on first use and cached in /var/cache/rest_fdw), the Debian package
-# built and smoke-tested in a chroot, the fuzz run, the cancel checks and
-# the Django example.  Exits non-zero on any failure.
+# built and smoke-tested in a chroot, the fuzz run, the differential test
+# (test/difftest), the cancel checks and the Django example.  Exits
+# non-zero on any failure.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -126,6 +127,16 @@ if bash test/fuzz/run.sh --seconds 60 2>&1 | tee "$work/fuzz.log" | tail -n 5; t
 	passed=$((passed + 1))
 else
 	failed=$((failed + 1))
+fi
+
+echo "== differential test: foreign tables against local tables, three dialects (its own cluster; make difftest runs longer)"
+difftest_log=$(mktemp /tmp/rest_fdw_difftest_log.XXXXXX)
+if bash test/difftest/run.sh 2>&1 | tee "$difftest_log" | tail -n 60; then
+	passed=$((passed + 1))
+	rm -f "$difftest_log"
+else
+	failed=$((failed + 1))
+	echo "(every mismatch, with its seed, query, outputs, EXPLAIN and requests: $difftest_log)"
 fi
 
 echo "== cancel and terminate of requests in progress"
