@@ -216,6 +216,7 @@ static void append_sort_key(RestTable *table, StringInfo keys,
 static List *value_segment(DeparseContext *cxt, Expr *value,
 						   RestValueFormat format, int flags);
 static bool list_too_long(DeparseContext *cxt, List *params);
+static bool repeats_param(RestTable *table, List *sent, List *params);
 static char *filter_name(RestTable *table, RestColumn *col);
 static RestParamOutcome build_param(StringInfo url, StringInfo value,
 									const char *name, List *segments,
@@ -278,6 +279,9 @@ RestClassifyConditions(PlannerInfo *root, RelOptInfo *baserel,
 		/* a list too long for one URL that may not be split stays here */
 		if (params != NIL && list_too_long(&cxt, params))
 			params = NIL;
+		/* so does a second condition on a parameter already sent */
+		if (params != NIL && repeats_param(table, pushdown->params, params))
+			params = NIL;
 
 		if (params == NIL)
 		{
@@ -295,6 +299,39 @@ RestClassifyConditions(PlannerInfo *root, RelOptInfo *baserel,
 		if (cxt.splittable)
 			pushdown->has_in_list = true;
 	}
+}
+
+/*
+ * repeats_param
+ *		Would these parameters repeat one already sent?  django-filter reads
+ *		the last of repeated parameters only, and json-server ORs them (all
+ *		but its _ne filters), so a second condition on the same parameter
+ *		would make the service answer another question; PostgREST ANDs
+ *		them.
+ */
+static bool
+repeats_param(RestTable *table, List *sent, List *params)
+{
+	ListCell   *lc;
+
+	if (table->dialect == REST_DIALECT_POSTGREST)
+		return false;
+	foreach(lc, params)
+	{
+		const char *name = strVal(linitial((List *) lfirst(lc)));
+		size_t		len = strlen(name);
+		ListCell   *ls;
+
+		if (table->dialect == REST_DIALECT_JSON_SERVER && len >= 3 &&
+			strcmp(name + len - 3, "_ne") == 0)
+			continue;
+		foreach(ls, sent)
+		{
+			if (strcmp(strVal(linitial((List *) lfirst(ls))), name) == 0)
+				return true;
+		}
+	}
+	return false;
 }
 
 /*

@@ -50,7 +50,9 @@ with_lock() {
 	mkdir -p "$cache"
 	(
 		flock "$mode" 9
-		"$@"
+		# the command's processes do not inherit the lock: a server left
+		# behind must not keep every later run waiting
+		"$@" 9>&-
 	) 9>"$cache/pg$version.lock"
 }
 
