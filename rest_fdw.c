@@ -3337,8 +3337,8 @@ update_columns(RestModifyState *st, TupleTableSlot *slot,
 		if (have_old || i == table->key_index)
 			changed = old_nulls[i] != slot->tts_isnull[i] ||
 				(!old_nulls[i] &&
-				 !datumIsEqual(old_values[i], slot->tts_values[i],
-							   attr->attbyval, attr->attlen));
+				 !datum_image_eq(old_values[i], slot->tts_values[i],
+								 attr->attbyval, attr->attlen));
 		else
 			changed = st->target[i];
 		if (!st->target[i] && !changed)

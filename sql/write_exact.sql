@@ -449,3 +449,13 @@ TRUNCATE trunc_drf;
 SELECT count(*) AS left_js FROM trunc_js;
 SELECT count(*) AS left_drf FROM trunc_drf;
 SELECT svc('POST', '/_reset');
+
+-- an UPDATE that reads the row first compares the key it read with the
+-- row's new key by value, not by how the datum is stored (a numeric or
+-- text key read from JSON and the same key from the whole row)
+CREATE FOREIGN TABLE nkey_books (id numeric, title text) SERVER wx_drf
+  OPTIONS (resource 'books/');
+UPDATE nkey_books SET title = title || '!' WHERE title = 'Dune' RETURNING id, title;
+SELECT requests();
+SELECT id, title FROM nkey_books WHERE id = 1;
+SELECT svc('POST', '/_reset');
