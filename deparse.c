@@ -1123,11 +1123,15 @@ drf_value_fits(const char *text, bool is_text)
 static bool
 drf_text_fits(const char *text)
 {
-	size_t		len = strlen(text);
-	const unsigned char *last = (const unsigned char *) text + len - 1;
+	size_t		len;
+	const unsigned char *last;
 
+	/* the service reads UTF-8; the server's text may be in another encoding */
+	text = pg_server_to_any(text, strlen(text), PG_UTF8);
+	len = strlen(text);
 	if (len == 0)
 		return false;
+	last = (const unsigned char *) text + len - 1;
 	while (last > (const unsigned char *) text && (*last & 0xC0) == 0x80)
 		last--;
 	return !is_python_space(utf8_to_unicode((const unsigned char *) text)) &&
