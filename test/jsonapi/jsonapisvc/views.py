@@ -1,0 +1,82 @@
+"""The service's resources: /api/books/ pages by page[number] and
+page[size], /api/books-by-offset/ (the same books) by page[offset] and
+page[limit], /api/authors/ by page number.  Filters are django-filter's
+lookups as filter[field.lookup], sort is any field."""
+
+from django_filters import rest_framework as filters
+from rest_framework import serializers as drf_serializers
+from rest_framework.validators import UniqueValidator
+from rest_framework_json_api import pagination, relations, serializers, views
+
+from .models import Author, Book
+
+TEXT = ["exact", "iexact", "lt", "lte", "gt", "gte", "in", "isnull",
+        "startswith", "istartswith", "endswith", "iendswith",
+        "contains", "icontains"]
+ORDERED = ["exact", "lt", "lte", "gt", "gte", "in", "isnull"]
+
+
+class BookFilterSet(filters.FilterSet):
+    class Meta:
+        model = Book
+        fields = {
+            "id": ["exact", "lt", "lte", "gt", "gte", "in"],
+            "title": TEXT,
+            "author": ["exact", "in", "isnull"],
+            "price": ORDERED,
+            "stock": ORDERED,
+            "published": ORDERED,
+            "in_stock": ["exact", "isnull"],
+        }
+
+
+class AuthorFilterSet(filters.FilterSet):
+    class Meta:
+        model = Author
+        fields = {
+            "id": ["exact", "lt", "lte", "gt", "gte", "in"],
+            "name": TEXT,
+            "born": ORDERED,
+        }
+
+
+class BookSerializer(serializers.ModelSerializer):
+    """A book; its id may be given on POST (a client-generated id)."""
+
+    id = drf_serializers.IntegerField(
+        required=False, validators=[UniqueValidator(queryset=Book.objects.all())])
+    author = relations.ResourceRelatedField(
+        queryset=Author.objects.all(), allow_null=True, required=False)
+
+    class Meta:
+        model = Book
+        fields = ["id", "title", "author", "price", "stock", "published",
+                  "in_stock"]
+
+
+class AuthorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Author
+        fields = ["id", "name", "born"]
+
+
+class BookViewSet(views.ModelViewSet):
+    queryset = Book.objects.all()
+    serializer_class = BookSerializer
+    filterset_class = BookFilterSet
+    ordering_fields = "__all__"
+
+
+class OffsetPagination(pagination.JsonApiLimitOffsetPagination):
+    default_limit = 5
+
+
+class OffsetBookViewSet(BookViewSet):
+    pagination_class = OffsetPagination
+
+
+class AuthorViewSet(views.ModelViewSet):
+    queryset = Author.objects.all()
+    serializer_class = AuthorSerializer
+    filterset_class = AuthorFilterSet
+    ordering_fields = "__all__"
