@@ -100,3 +100,50 @@ json_server_run() {
 	JSON_SERVER_PORT=$port
 	export JSON_SERVER_PORT JSON_SERVER_PID
 }
+
+# ---------------------------------------------------------------------------
+# The JSON:API service (test/jsonapi): djangorestframework-jsonapi over a
+# SQLite file, for the jsonapi dialect.
+# ---------------------------------------------------------------------------
+
+# jsonapi_start DIR: install the service's Python packages
+# (test/jsonapi/setup.sh) and start it (jsonapi_run DIR); the same exports.
+jsonapi_start() {
+	local top
+	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+	JSONAPI_VENV=$(bash "$top/test/jsonapi/setup.sh")
+	export JSONAPI_VENV
+	jsonapi_run "$1"
+}
+
+# jsonapi_run DIR: start the service that jsonapi_start installed on a free
+# port, one gunicorn worker, over a fresh database in DIR/jsonapi seeded
+# from its fixture; its request log is DIR/jsonapi/requests.log (GET /_log
+# reads and empties it).  Exports JSONAPI_PORT, JSONAPI_PID, JSONAPI_LOG.
+jsonapi_run() {
+	local dir=$1/jsonapi top port
+	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	export JSONAPI_DB=$dir/db.sqlite3 JSONAPI_REQUEST_LOG=$dir/requests.log
+	(cd "$top/test/jsonapi" &&
+		"$JSONAPI_VENV/bin/python" manage.py migrate -v0 &&
+		"$JSONAPI_VENV/bin/python" manage.py loaddata -v0 seed) >"$dir/setup.log" 2>&1 ||
+		{ echo "the JSON:API service's database could not be made:"; cat "$dir/setup.log"; return 1; }
+	port=$(free_port)
+	(cd "$top/test/jsonapi" && exec "$JSONAPI_VENV/bin/gunicorn" --workers 1 \
+		--no-control-socket --bind "127.0.0.1:$port" jsonapisvc.wsgi) \
+		>"$dir/gunicorn.log" 2>&1 &
+	JSONAPI_PID=$!
+	for _ in $(seq 1 100); do
+		curl -sf "http://127.0.0.1:$port/api/books/1/" >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	curl -sf "http://127.0.0.1:$port/api/books/1/" >/dev/null ||
+		{ echo "the JSON:API service did not start:"; cat "$dir/gunicorn.log"; return 1; }
+	curl -sf "http://127.0.0.1:$port/_log" >/dev/null
+	JSONAPI_PORT=$port
+	JSONAPI_LOG=$JSONAPI_REQUEST_LOG
+	export JSONAPI_PORT JSONAPI_PID JSONAPI_LOG
+}
+# --------------------------- end of the JSON:API service -------------------
