@@ -7,13 +7,16 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.schemas import get_schema_view
 from rest_framework_json_api.schemas.openapi import SchemaGenerator
 
-from .views import AuthorViewSet, BookViewSet, OffsetBookViewSet
+from .views import (AuthorViewSet, BookViewSet, ItemViewSet, OffsetBookViewSet,
+                    OffsetItemViewSet)
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("books", BookViewSet, basename="book")
 router.register("books-by-offset", OffsetBookViewSet, basename="offsetbook")
 router.register("authors", AuthorViewSet, basename="author")
+router.register("items", ItemViewSet, basename="item")
+router.register("items-by-offset", OffsetItemViewSet, basename="offsetitem")
 
 schema_view = get_schema_view(
     title="JSON:API test service", version="1.0",

@@ -1,14 +1,15 @@
 """The service's resources: /api/books/ pages by page[number] and
 page[size], /api/books-by-offset/ (the same books) by page[offset] and
-page[limit], /api/authors/ by page number.  Filters are django-filter's
-lookups as filter[field.lookup], sort is any field."""
+page[limit], /api/authors/ by page number; /api/items/ and
+/api/items-by-offset/ hold the differential test's rows.  Filters are
+django-filter's lookups as filter[field.lookup], sort is any field."""
 
 from django_filters import rest_framework as filters
 from rest_framework import serializers as drf_serializers
 from rest_framework.validators import UniqueValidator
 from rest_framework_json_api import pagination, relations, serializers, views
 
-from .models import Author, Book
+from .models import Author, Book, Item
 
 TEXT = ["exact", "iexact", "lt", "lte", "gt", "gte", "in", "isnull",
         "startswith", "istartswith", "endswith", "iendswith",
@@ -52,6 +53,23 @@ class AuthorFilterSet(filters.FilterSet):
         }
 
 
+class ItemFilterSet(filters.FilterSet):
+    """The lookups the differential test's DRF service declares."""
+
+    class Meta:
+        model = Item
+        fields = {
+            "id": ["exact", "lt", "lte", "gt", "gte", "in"],
+            "name": TEXT,
+            "tag": TEXT,
+            "grp": ORDERED,
+            "num": ORDERED,
+            "day": ORDERED,
+            "at": ORDERED,
+            "flag": ["exact", "isnull"],
+        }
+
+
 class BookSerializer(serializers.ModelSerializer):
     """A book; its id may be given on POST (a client-generated id)."""
 
@@ -70,6 +88,12 @@ class AuthorSerializer(serializers.ModelSerializer):
     class Meta:
         model = Author
         fields = ["id", "name", "born"]
+
+
+class ItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Item
+        fields = ["id", "name", "tag", "grp", "num", "day", "at", "flag"]
 
 
 class BookViewSet(views.ModelViewSet):
@@ -92,3 +116,14 @@ class AuthorViewSet(views.ModelViewSet):
     serializer_class = AuthorSerializer
     filterset_class = AuthorFilterSet
     ordering_fields = "__all__"
+
+
+class ItemViewSet(views.ModelViewSet):
+    queryset = Item.objects.all()
+    serializer_class = ItemSerializer
+    filterset_class = ItemFilterSet
+    ordering_fields = "__all__"
+
+
+class OffsetItemViewSet(ItemViewSet):
+    pagination_class = OffsetPagination
