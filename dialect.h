@@ -333,7 +333,8 @@ typedef struct RestDialectOps
 									int64 size, int64 offset, int64 n,
 									int64 wanted);
 
-	/* Append the parameters of the smallest page that carries the total. */
+	/* Append the parameters of the smallest page that carries the total
+	 * (total_params follow them). */
 	void		(*count_params) (StringInfo url, const RestTable *table);
 
 	/*
@@ -449,6 +450,11 @@ extern const RestDialectOps RestJsonServerDialect;
 
 extern const RestDialectOps *RestFindDialect(const char *name);
 extern char *RestDialectNames(void);
+extern List *RestRequestHeaders(const RestTable *table,
+								RestRequestPurpose purpose, int asks);
+extern char *RestWriteBody(RestTable *table, CmdType operation,
+						   TupleDesc tupdesc, Datum *values, bool *isnull,
+						   bool *send, size_t *len);
 
 /*
  * ---------------------------------------------------------------------
@@ -461,10 +467,20 @@ extern const char *const RestEnvelopeRows[];
 extern const char *const RestEnvelopeNext[];
 extern char *RestPathItemUrl(const RestTable *table, const char *key_text);
 extern char *RestJoinedName(const RestColumn *col, const char *separator,
-							const char *forbidden);
+							bool (*part_fits) (const char *part));
 extern int64 RestPageRows(const RestTable *table, int64 limit);
+extern bool RestAlways(const RestTable *table);
+extern bool RestNever(const RestTable *table);
+extern bool RestAnyWindow(const RestTable *table, int64 limit, int64 offset);
 extern void RestAppendIntParam(StringInfo url, const char *name,
 							   int64 value);
+
+/* dialect_drf.c: django-filter's rules, for services filtering with it */
+extern List *RestDjangoFilterParams(RestDeparseContext *cxt,
+									RestCondition *cond, const char *prefix,
+									const char *suffix);
+extern bool RestDjangoValueWritable(const RestParamValue *pv, bool list,
+									int flags);
 
 /* Bytes of an error body a dialect parses as JSON, at most. */
 #define REST_DIALECT_PARSE_MAX	(64 * 1024)
