@@ -7,6 +7,7 @@ OBJS = \
 	deparse.o \
 	dialect.o \
 	dialect_drf.o \
+	dialect_jsonapi.o \
 	dialect_jsonserver.o \
 	dialect_postgrest.o \
 	http.o \

@@ -19,7 +19,8 @@
  * LIKE's case sensitivity: SQLite's LIKE ignores ASCII case), which is
  * checked here again.  It sorts with sort=-a,b, pages with
  * page[number]=N&page[size]=M or page[offset]=K&page[limit]=M (at most
- * 100 rows a page by default: larger sizes are cut), and addresses a
+ * 100 rows a page by default: the scan notices a page cut shorter), and
+ * addresses a
  * resource as collection/id/.  Writes are {"data": {"type", "id",
  * "attributes", "relationships"}} sent as application/vnd.api+json, and
  * every request accepts only that media type (the service answers 406
@@ -35,24 +36,18 @@
 
 #include <jansson.h>
 
+#include "access/htup_details.h"
+#include "catalog/pg_attribute.h"
 #include "mb/pg_wchar.h"
 #include "nodes/nodeFuncs.h"
-#include "utils/builtins.h"
 #include "utils/json.h"
 #include "utils/lsyscache.h"
+#include "utils/syscache.h"
 
 #include "dialect.h"
 
 /* The media type of JSON:API documents. */
 #define JSONAPI_MEDIA_TYPE	"application/vnd.api+json"
-
-/*
- * The most rows djangorestframework-jsonapi returns in a page unless the
- * view says otherwise (JsonApiPageNumberPagination.max_page_size,
- * JsonApiLimitOffsetPagination.max_limit); it cuts larger sizes silently,
- * which would shift numbered pages, so none larger is asked for.
- */
-#define JSONAPI_MAX_PAGE	100
 
 /* Where a column is, by the shape of its JSON Pointer. */
 typedef enum JsonApiPlace
@@ -72,6 +67,10 @@ static void append_json_string(StringInfo buf, const char *text);
 static void append_relationship(StringInfo buf, const char *name,
 								const char *key_text);
 static bool all_errors_unique(json_t *root);
+static bool column_not_null(Oid relid, AttrNumber attnum);
+static bool sort_key_never_null(const RestTable *table, const char *name);
+static char *jsonapi_filter_name(const RestTable *table,
+								 const RestColumn *col);
 
 /*
  * column_place
@@ -130,9 +129,9 @@ set_pointer(RestColumn *col, const char *first, const char *name,
 
 /*
  * jsonapi_locate_column
- *		The key at /id; a declared member name, or an undeclared column,
- *		among the attributes, but an undeclared column named <r>_id at the
- *		resource linkage of relationship <r>.  A declared pointer stays.
+ *		The key at /id; an undeclared column named <r>_id at the resource
+ *		linkage of relationship <r>; any other column, or a declared member
+ *		name, among the attributes.  A declared pointer stays.
  */
 static void
 jsonapi_locate_column(const RestTable *table, RestColumn *col, bool declared)
@@ -142,7 +141,7 @@ jsonapi_locate_column(const RestTable *table, RestColumn *col, bool declared)
 
 	if (name == NULL)
 		return;					/* a pointer the table declares */
-	if (col->is_key && !declared)
+	if (col->is_key)
 	{
 		set_pointer(col, "id", NULL, NULL, NULL);
 		return;
@@ -241,7 +240,10 @@ jsonapi_sort_stable_without_key(const RestTable *table)
 
 /*
  * jsonapi_sort_params
- *		sort=-a,b.
+ *		sort=-a,b, by columns that hold no NULLs only: where the service
+ *		puts NULLs is its database's choice (first ascending on SQLite and
+ *		MySQL, last on PostgreSQL).  The key never is NULL; another column
+ *		must be declared NOT NULL.
  */
 static List *
 jsonapi_sort_params(const RestTable *table, List *keys)
@@ -254,6 +256,8 @@ jsonapi_sort_params(const RestTable *table, List *keys)
 	{
 		RestSortKey *key = lfirst(lc);
 
+		if (!sort_key_never_null(table, key->name))
+			return NIL;
 		if (buf.len > 0)
 			appendStringInfoChar(&buf, ',');
 		appendStringInfo(&buf, "%s%s", key->descending ? "-" : "", key->name);
@@ -263,32 +267,62 @@ jsonapi_sort_params(const RestTable *table, List *keys)
 }
 
 /*
- * jsonapi_page_size
- *		The rows asked per page: the table's page size or what a LIMIT
- *		needs, at most JSONAPI_MAX_PAGE; 0: the service's default.
+ * sort_key_never_null
+ *		Is the column a sort key names (by its filter name) the key, or
+ *		declared NOT NULL?
  */
-static int64
-jsonapi_page_size(const RestTable *table, int64 limit)
+static bool
+sort_key_never_null(const RestTable *table, const char *name)
 {
-	int64		size = RestPageRows(table, limit);
+	int			i;
 
-	return Min(size, JSONAPI_MAX_PAGE);
+	for (i = 0; i < table->ncolumns; i++)
+	{
+		RestColumn *col = &table->columns[i];
+		char	   *colname;
+
+		if (col->dropped)
+			continue;
+		colname = jsonapi_filter_name(table, col);
+		if (colname == NULL || strcmp(colname, name) != 0)
+			continue;
+		if (!col->is_key && !column_not_null(table->relid, col->attnum))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * column_not_null
+ *		Is a column of the foreign table declared NOT NULL?
+ */
+static bool
+column_not_null(Oid relid, AttrNumber attnum)
+{
+	HeapTuple	tuple;
+	bool		result;
+
+	tuple = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid),
+							Int16GetDatum(attnum));
+	if (!HeapTupleIsValid(tuple))
+		return false;
+	result = ((Form_pg_attribute) GETSTRUCT(tuple))->attnotnull;
+	ReleaseSysCache(tuple);
+	return result;
 }
 
 /*
  * jsonapi_pages_fit_limit
- *		Offset pages say any window; numbered pages LIMIT n OFFSET k*n for
- *		an n the service does not cut, when both are known at planning.
+ *		Offset pages say any window; numbered pages LIMIT n OFFSET k*n
+ *		(page k+1 of size n), when both are known at planning.
  */
 static bool
 jsonapi_pages_fit_limit(const RestTable *table, int64 limit, int64 offset)
 {
 	if (table->pagination == REST_PAGES_LIMIT)
 		return true;
-	if (table->pagination != REST_PAGES_PAGE)
-		return false;
-	if (limit <= 0 || limit > JSONAPI_MAX_PAGE ||
-		offset == REST_LIMIT_UNKNOWN)
+	if (table->pagination != REST_PAGES_PAGE ||
+		limit <= 0 || offset == REST_LIMIT_UNKNOWN)
 		return false;
 	return offset % limit == 0;
 }
@@ -315,7 +349,7 @@ jsonapi_first_page_params(StringInfo url, const RestTable *table,
 
 	if (table->pagination == REST_PAGES_LIMIT)
 	{
-		size = jsonapi_page_size(table, limit);
+		size = RestPageRows(table, limit);
 		if (size > 0)
 			RestAppendIntParam(url, "page[limit]", size);
 		if (offset > 0)
@@ -326,8 +360,7 @@ jsonapi_first_page_params(StringInfo url, const RestTable *table,
 		return 0;
 
 	/* numbered pages are asked whole: the scan checks their window */
-	size = limit > 0 ? Min(limit, JSONAPI_MAX_PAGE) :
-		Min(table->page_size, JSONAPI_MAX_PAGE);
+	size = limit >= 0 ? limit : table->page_size;
 	if (size > 0)
 	{
 		RestAppendIntParam(url, "page[size]", size);
@@ -381,19 +414,19 @@ jsonapi_offset_by_page_number(const RestTable *table)
 
 /*
  * jsonapi_pages_addressable
- *		Numbered and offset pages, whose size the request names.
+ *		Numbered and offset pages: the request names their size.
  */
 static bool
 jsonapi_pages_addressable(const RestTable *table)
 {
-	return (table->pagination == REST_PAGES_LIMIT ||
-			table->pagination == REST_PAGES_PAGE) &&
-		table->page_size > 0 && table->page_size <= JSONAPI_MAX_PAGE;
+	return table->pagination == REST_PAGES_LIMIT ||
+		table->pagination == REST_PAGES_PAGE;
 }
 
 /*
  * jsonapi_can_prefetch
- *		When the pages are addressable.
+ *		When the pages are addressable (a service that cuts their size
+ *		makes the scan fall back to its links).
  */
 static bool
 jsonapi_can_prefetch(const RestTable *table, int64 limit)
@@ -500,7 +533,8 @@ append_relationship(StringInfo buf, const char *name, const char *key_text)
  *		{"data": {"type": T, "id": "<key>", "attributes": {...},
  *		"relationships": {...}}}: the attributes as RestBuildBody writes
  *		them, the id and the resource linkages as strings.  An INSERT
- *		without a key leaves the id to the service.
+ *		without a key leaves the id to the service; a PATCH always names
+ *		the row's.
  */
 static char *
 jsonapi_write_body(RestTable *table, CmdType operation, TupleDesc tupdesc,
@@ -518,6 +552,16 @@ jsonapi_write_body(RestTable *table, CmdType operation, TupleDesc tupdesc,
 	appendStringInfoString(&buf, "{\"data\":{\"type\":");
 	append_json_string(&buf, table_type(table));
 
+	/* a PATCH names the row it changes, which keeps its key */
+	if (operation == CMD_UPDATE && table->key_index >= 0 &&
+		!isnull[table->key_index])
+	{
+		appendStringInfoString(&buf, ",\"id\":");
+		append_json_string(&buf,
+						   RestDatumToUrlValue(values[table->key_index],
+											   table->columns[table->key_index].typid));
+	}
+
 	for (i = 0; i < tupdesc->natts; i++)
 	{
 		RestColumn *col = &table->columns[i];
@@ -527,7 +571,7 @@ jsonapi_write_body(RestTable *table, CmdType operation, TupleDesc tupdesc,
 		if (!send[i] || col->dropped)
 			continue;
 		place = column_place(col, &name);
-		if (place == JSONAPI_ID && !isnull[i])
+		if (place == JSONAPI_ID && operation == CMD_INSERT && !isnull[i])
 		{
 			appendStringInfoString(&buf, ",\"id\":");
 			append_json_string(&buf,
