@@ -293,6 +293,45 @@ sort_key_never_null(const RestTable *table, const char *name)
 }
 
 /*
+ * jsonapi_projection_params
+ *		fields[type]=a,b: the attributes and relationships of the columns
+ *		read (the id always comes); NIL if a column is elsewhere.  A
+ *		service whose type is not the table's ignores it.
+ */
+static List *
+jsonapi_projection_params(const RestTable *table, List *columns)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+
+	initStringInfo(&buf);
+	foreach(lc, columns)
+	{
+		RestColumn *col = lfirst(lc);
+		const char *name;
+
+		switch (column_place(col, &name))
+		{
+			case JSONAPI_ID:
+				continue;
+			case JSONAPI_OTHER:
+				return NIL;
+			case JSONAPI_ATTRIBUTE:
+			case JSONAPI_RELATIONSHIP:
+				break;
+		}
+		/* the service splits the list on commas */
+		if (strchr(name, ',') != NULL)
+			return NIL;
+		if (buf.len > 0)
+			appendStringInfoChar(&buf, ',');
+		appendStringInfoString(&buf, name);
+	}
+	return list_make1(RestMakeParam(psprintf("fields[%s]", table_type(table)),
+									list_make1(makeString(buf.data))));
+}
+
+/*
  * column_not_null
  *		Is a column of the foreign table declared NOT NULL?
  */
@@ -699,7 +738,7 @@ const RestDialectOps RestJsonApiDialect = {
 	.sorts_nulls_either_way = false,
 	.sort_stable_without_key = jsonapi_sort_stable_without_key,
 	.sort_params = jsonapi_sort_params,
-	.projection_params = NULL,
+	.projection_params = jsonapi_projection_params,
 
 	.pages_fit_limit = jsonapi_pages_fit_limit,
 	.offset_without_limit = jsonapi_offset_without_limit,
