@@ -37,7 +37,8 @@ failed" (queries); the exit status is non-zero on any mismatch.
 
 The services' URLs and logs come from the environment (run.sh sets them):
 DIFFTEST_DRF_URL, DIFFTEST_DRF_LOG, DIFFTEST_JS_URL, DIFFTEST_JS_LOG,
-DIFFTEST_PG_URL; the cluster from the libpq variables.
+DIFFTEST_PG_URL, DIFFTEST_JSONAPI_URL, DIFFTEST_JSONAPI_LOG; the cluster
+from the libpq variables.
 """
 
 import argparse
@@ -199,7 +200,39 @@ def make_dialects():
         out["postgrest"].servers = [("s_pg", pg, "postgrest", []),
                                     ("s_pg_short", pg, "postgrest",
                                      [("max_url_length", "300")])]
+    ja = os.environ.get("DIFFTEST_JSONAPI_URL")
+    if ja:
+        out["jsonapi"] = jsonapi_dialect(ja)
     return out
+
+
+# The jsonapi dialect: djangorestframework-jsonapi over SQLite
+# (test/jsonapi), the FilterSet of the DRF service.  SQLite compares and
+# orders text by code point, as the cluster's C.UTF-8 does, but folds case
+# for ASCII only: f_jao vouches for the collation (collation_matches) and
+# so declares no case-insensitive lookup; f_ja declares every lookup and
+# does not vouch.
+JSONAPI_I_LOOKUPS = ("iexact", "istartswith", "iendswith", "icontains")
+
+
+def jsonapi_dialect(url):
+    """The jsonapi Dialect: numbered pages on items/, offsets on
+    items-by-offset/."""
+    exact_filters = [f for f in DRF_FILTERS
+                     if f.rsplit("__", 1)[-1] not in JSONAPI_I_LOOKUPS]
+    d = Dialect(
+        "jsonapi", "l_ja", data.ROWS, "numeric(14,4)", [
+            ("f_ja", table_ddl("f_ja", "s_ja", "numeric(14,4)", [
+                ("resource", "items/"), ("page_size", "7"),
+                ("filters", ", ".join(DRF_FILTERS)), ("ordering", "*")])),
+            ("f_jao", table_ddl("f_jao", "s_ja_short", "numeric(14,4)", [
+                ("resource", "items-by-offset/"), ("pagination", "limit"),
+                ("page_size", "5"), ("filters", ", ".join(exact_filters)),
+                ("ordering", "*"), ("collation_matches", "true")])),
+        ], file_log(os.environ["DIFFTEST_JSONAPI_LOG"]))
+    d.servers = [("s_ja", url, "jsonapi", []),
+                 ("s_ja_short", url, "jsonapi", [("max_url_length", "300")])]
+    return d
 
 
 # The local table joined with the foreign ones.
@@ -1465,7 +1498,7 @@ def main():
     ap.add_argument("--seed", action="append",
                     help="a seed (repeatable); 'random' picks one (default: 1, 2, random)")
     ap.add_argument("--dialect", action="append",
-                    choices=["drf", "json-server", "postgrest"])
+                    choices=["drf", "json-server", "postgrest", "jsonapi"])
     ap.add_argument("--only", type=int, help="run only this query number")
     ap.add_argument("--max-shrinks", type=int, default=1000,
                     help="mismatches per dialect to shrink (within --shrink-seconds)")

@@ -2,9 +2,10 @@
 # Differential test of rest_fdw's foreign tables against local tables that
 # hold the same rows (test/difftest/README.md): build the extension, install
 # it into a private copy of PostgreSQL 15, start a throwaway cluster and the
-# three services (a Django REST framework + django-filter service over a
+# services (a Django REST framework + django-filter service over a
 # database of that cluster, the real json-server 0.17, the PostgREST
-# emulation of test/rest_service.py), and run difftest.py against them.
+# emulation of test/rest_service.py, and a djangorestframework-jsonapi
+# service over SQLite, test/jsonapi), and run difftest.py against them.
 #
 #   bash test/difftest/run.sh [--queries N] [--seed S ...] [difftest.py options]
 #
@@ -111,6 +112,22 @@ port=$(free_port)
 pids+=($!)
 wait_for "http://127.0.0.1:$port/api/items/?limit=1" "the DRF service" "$work/drf.log"
 export DIFFTEST_DRF_URL="http://127.0.0.1:$port/api/" DIFFTEST_DRF_LOG="$work/drf-access.log"
+
+# the JSON:API service (djangorestframework-jsonapi, test/jsonapi) over a
+# SQLite file holding the oracle's rows; its request log names each request
+ja_venv=$(bash "$top/test/jsonapi/setup.sh")
+export JSONAPI_DB=$work/jsonapi.sqlite3 JSONAPI_REQUEST_LOG=$work/jsonapi-requests.log
+(cd "$top/test/jsonapi" && "$ja_venv/bin/python" manage.py migrate -v0 &&
+	"$py" -c 'import json, sys; sys.path.insert(0, sys.argv[1]); import data; print(json.dumps(data.ROWS))' \
+		"$here" | "$ja_venv/bin/python" manage.py load_items) >"$work/jsonapi.log" 2>&1 ||
+	{ echo "the JSON:API service's database could not be made:"; cat "$work/jsonapi.log"; exit 1; }
+port=$(free_port)
+(cd "$top/test/jsonapi" && exec "$ja_venv/bin/gunicorn" --workers 2 --no-control-socket \
+	--bind "127.0.0.1:$port" jsonapisvc.wsgi) >>"$work/jsonapi.log" 2>&1 &
+pids+=($!)
+wait_for "http://127.0.0.1:$port/api/items/1/" "the JSON:API service" "$work/jsonapi.log"
+export DIFFTEST_JSONAPI_URL="http://127.0.0.1:$port/api/" DIFFTEST_JSONAPI_LOG="$JSONAPI_REQUEST_LOG"
+echo "difftest: JSON:API service $SECONDS s"
 
 echo "difftest: setup took $SECONDS s"
 status=0
