@@ -37,6 +37,7 @@
 #include <jansson.h>
 
 #include "access/htup_details.h"
+#include "catalog/pg_type.h"
 #include "catalog/pg_attribute.h"
 #include "mb/pg_wchar.h"
 #include "nodes/nodeFuncs.h"
@@ -68,6 +69,8 @@ static void append_relationship(StringInfo buf, const char *name,
 								const char *key_text);
 static bool all_errors_unique(json_t *root);
 static bool column_not_null(Oid relid, AttrNumber attnum);
+static bool decimals_fit(Expr *value, int32 typmod);
+static bool decimal_text_fits(const char *text, int32 typmod);
 static bool sort_key_never_null(const RestTable *table, const char *name);
 static char *jsonapi_filter_name(const RestTable *table,
 								 const RestColumn *col);
@@ -208,6 +211,10 @@ jsonapi_condition_params(RestDeparseContext *cxt, RestCondition *cond)
 		 cond->lookup == REST_LOOKUP_ICONTAINS))
 		return NIL;
 
+	if (getBaseType(cond->col->typid) == NUMERICOID && cond->value != NULL &&
+		!decimals_fit(cond->value, cond->col->typmod))
+		return NIL;
+
 	params = RestDjangoFilterParams(cxt, cond, "filter[", "]");
 	if (params == NIL)
 		return NIL;
@@ -226,6 +233,63 @@ jsonapi_condition_params(RestDeparseContext *cxt, RestCondition *cond)
 		}
 	}
 	return params;
+}
+
+/*
+ * decimals_fit
+ *		Would Django compare a numeric column with this value as it is?
+ *
+ * Its SQLite, MySQL and Oracle backends round the value of a DecimalField
+ * lookup to the field's decimal places (3.14159 is 3.1416 against
+ * decimal_places=4), which finds other rows, fewer as well as more, and
+ * no recheck finds the missing ones again.  So only constants with no more
+ * decimals than the column's declared scale (the service's field's, when
+ * the table declares the column alike) are sent; whole numbers only
+ * without a declared scale; no value known only at execution.
+ */
+static bool
+decimals_fit(Expr *value, int32 typmod)
+{
+	Const	   *c;
+	RestParamValue pv;
+	int			i;
+
+	if (!IsA(value, Const))
+		return false;
+	c = (Const *) value;
+	if (c->constisnull)
+		return true;
+	if (!type_is_array(c->consttype))
+		return decimal_text_fits(RestDatumToUrlValue(c->constvalue,
+													 c->consttype), typmod);
+	RestConstValue(c, &pv);
+	for (i = 0; i < pv.nelems; i++)
+		if (!decimal_text_fits(pv.elems[i], typmod))
+			return false;
+	return true;
+}
+
+/*
+ * decimal_text_fits
+ *		Has a number's text no more significant decimals than a numeric
+ *		typmod's scale (none without a typmod)?
+ */
+static bool
+decimal_text_fits(const char *text, int32 typmod)
+{
+	const char *point = strchr(text, '.');
+	int			decimals = 0;
+	int			scale = 0;
+
+	if (point != NULL)
+	{
+		decimals = strlen(point + 1);
+		while (decimals > 0 && point[decimals] == '0')
+			decimals--;
+	}
+	if (typmod >= (int32) VARHDRSZ)
+		scale = (((typmod - VARHDRSZ) & 0x7ff) ^ 1024) - 1024;
+	return decimals <= scale;
 }
 
 /*

@@ -152,6 +152,12 @@ SELECT same('SELECT id FROM %s WHERE title IN (''straße, comma'', ''Solaris'') 
 -- a decimal against an integer (the service would truncate 1.5 to 1)
 EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM books WHERE stock = 1.5;
 SELECT same('SELECT id FROM %s WHERE stock = 1.5 ORDER BY id');
+-- a decimal with more places than the column's scale: Django's SQLite
+-- backend rounds it to the field's (9.985 would be 9.98 there)
+EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM books WHERE price > 9.985;
+SELECT same('SELECT id FROM %s WHERE price > 9.985 ORDER BY id');
+SELECT same('SELECT id FROM %s WHERE price IN (9.99, 12.5, 12.505) ORDER BY id');
+SELECT same('SELECT id FROM %s WHERE price IN (9.99, 12.50) ORDER BY id');
 -- OR and NOT have no filter[...]
 EXPLAIN (VERBOSE, COSTS OFF)
   SELECT id FROM books WHERE author_id = 1 OR price < 3;

@@ -25,20 +25,3 @@ class Book(models.Model):
         ordering = ["id"]
         db_table = "books"
 
-
-class Item(models.Model):
-    """The differential test's rows (test/difftest/data.py), loaded by
-    manage.py load_items: a column of every type the test compares."""
-
-    id = models.BigIntegerField(primary_key=True)
-    name = models.TextField(null=True)
-    tag = models.TextField(null=True)
-    grp = models.IntegerField(null=True)
-    num = models.DecimalField(max_digits=14, decimal_places=4, null=True)
-    day = models.DateField(null=True)
-    at = models.DateTimeField(null=True)
-    flag = models.BooleanField(null=True)
-
-    class Meta:
-        ordering = ["id"]
-        db_table = "items"

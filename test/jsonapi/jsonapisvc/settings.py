@@ -2,11 +2,18 @@
 renderer, parser, exception handler, pagination, filters and OpenAPI
 schema, as its documentation sets them up, over a SQLite file.
 
+The differential test's model (its items) comes from the app of its DRF
+service, test/difftest/drfservice/oraclesvc, so that both serve one schema.
+
 Environment: JSONAPI_DB (the SQLite file), JSONAPI_REQUEST_LOG (the file
 the request log middleware appends to; none without it).
 """
 
 import os
+import sys
+
+sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                             "..", "..", "difftest", "drfservice"))
 
 SECRET_KEY = "jsonapi-test-service-not-a-secret"
 DEBUG = False
@@ -18,6 +25,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework_json_api",
     "django_filters",
+    "oraclesvc",
     "jsonapisvc",
 ]
 

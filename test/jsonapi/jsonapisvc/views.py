@@ -9,12 +9,11 @@ from rest_framework import serializers as drf_serializers
 from rest_framework.validators import UniqueValidator
 from rest_framework_json_api import pagination, relations, serializers, views
 
-from .models import Author, Book, Item
+from oraclesvc.models import Item
+from oraclesvc.views import FILTERS as ITEM_FILTERS
+from oraclesvc.views import ORDERED, TEXT
 
-TEXT = ["exact", "iexact", "lt", "lte", "gt", "gte", "in", "isnull",
-        "startswith", "istartswith", "endswith", "iendswith",
-        "contains", "icontains"]
-ORDERED = ["exact", "lt", "lte", "gt", "gte", "in", "isnull"]
+from .models import Author, Book
 
 
 class NumberInFilter(filters.BaseInFilter, filters.NumberFilter):
@@ -58,16 +57,7 @@ class ItemFilterSet(filters.FilterSet):
 
     class Meta:
         model = Item
-        fields = {
-            "id": ["exact", "lt", "lte", "gt", "gte", "in"],
-            "name": TEXT,
-            "tag": TEXT,
-            "grp": ORDERED,
-            "num": ORDERED,
-            "day": ORDERED,
-            "at": ORDERED,
-            "flag": ["exact", "isnull"],
-        }
+        fields = ITEM_FILTERS
 
 
 class BookSerializer(serializers.ModelSerializer):

@@ -8,7 +8,7 @@ import sys
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from jsonapisvc.models import Item
+from oraclesvc.models import Item
 
 
 class Command(BaseCommand):
