@@ -15,16 +15,18 @@
  * Filters are django-filter's, named filter[<name>] and
  * filter[<name>__<lookup>] (the library turns filter[a.b] into a__b as
  * well); an undeclared filter is a 400, so what is sent is applied, except
- * where the service's database compares text its own way (case folding,
- * LIKE's case sensitivity: SQLite's LIKE ignores ASCII case), which is
- * checked here again.  It sorts with sort=-a,b, pages with
- * page[number]=N&page[size]=M or page[offset]=K&page[limit]=M (at most
- * 100 rows a page by default: the scan notices a page cut shorter), and
- * addresses a
- * resource as collection/id/.  Writes are {"data": {"type", "id",
- * "attributes", "relationships"}} sent as application/vnd.api+json, and
- * every request accepts only that media type (the service answers 406
- * to application/json).
+ * where the service's database compares its own way: text (case folding,
+ * and LIKE's case sensitivity: SQLite's LIKE ignores ASCII case), checked
+ * here again, and decimals, which SQLite's Django backend rounds to the
+ * field's places, so none with more places than the column is sent.  It
+ * sorts with sort=-a,b (where NULLs go is the database's choice: only by
+ * columns that hold none), pages with page[number]=N&page[size]=M or
+ * page[offset]=K&page[limit]=M (at most 100 rows a page by default: the
+ * scan notices a page cut shorter), and addresses a resource as
+ * collection/id/.  Writes are {"data": {"type", "id", "attributes",
+ * "relationships"}} sent as application/vnd.api+json, and every request
+ * accepts only that media type (the service answers 406 to
+ * application/json).
  *
  * The resource type of the table is the last segment of its resource path,
  * and that of a relationship its name followed by "s": the types the
@@ -37,8 +39,8 @@
 #include <jansson.h>
 
 #include "access/htup_details.h"
-#include "catalog/pg_type.h"
 #include "catalog/pg_attribute.h"
+#include "catalog/pg_type.h"
 #include "mb/pg_wchar.h"
 #include "nodes/nodeFuncs.h"
 #include "utils/json.h"
@@ -68,6 +70,8 @@ static void append_json_string(StringInfo buf, const char *text);
 static void append_relationship(StringInfo buf, const char *name,
 								const char *key_text);
 static bool all_errors_unique(json_t *root);
+static bool folds_case(RestLookup lookup);
+static bool is_pattern(RestLookup lookup);
 static bool column_not_null(Oid relid, AttrNumber attnum);
 static bool decimals_fit(Expr *value, int32 typmod);
 static bool decimal_text_fits(const char *text, int32 typmod);
@@ -202,15 +206,11 @@ static List *
 jsonapi_condition_params(RestDeparseContext *cxt, RestCondition *cond)
 {
 	bool		is_text = RestColumnIsText(cond->col);
+	bool		folds = folds_case(cond->lookup);
 	List	   *params;
 
-	if (is_text && !cxt->table->collation_matches &&
-		(cond->lookup == REST_LOOKUP_IEXACT ||
-		 cond->lookup == REST_LOOKUP_ISTARTSWITH ||
-		 cond->lookup == REST_LOOKUP_IENDSWITH ||
-		 cond->lookup == REST_LOOKUP_ICONTAINS))
+	if (is_text && folds && !cxt->table->collation_matches)
 		return NIL;
-
 	if (getBaseType(cond->col->typid) == NUMERICOID && cond->value != NULL &&
 		!decimals_fit(cond->value, cond->col->typmod))
 		return NIL;
@@ -221,18 +221,40 @@ jsonapi_condition_params(RestDeparseContext *cxt, RestCondition *cond)
 
 	if (cond->value != NULL && !IsA(cond->value, Const))
 		cxt->needs_recheck = true;
-	if (is_text)
+	if (is_text && cond->lookup != REST_LOOKUP_ISNULL)
 	{
 		if (!cxt->table->collation_matches)
 			cxt->needs_recheck = true;
-		if (cond->lookup >= REST_LOOKUP_STARTSWITH)
+		if (folds || is_pattern(cond->lookup))
 		{
-			/* patterns: case sensitivity and folding are the database's */
+			/* case sensitivity and folding are the database's */
 			cxt->needs_recheck = true;
 			cxt->inexact = true;
 		}
 	}
 	return params;
+}
+
+/*
+ * folds_case
+ *		Is a lookup one of django-filter's case-insensitive ones?
+ */
+static bool
+folds_case(RestLookup lookup)
+{
+	return lookup == REST_LOOKUP_IEXACT || lookup == REST_LOOKUP_ISTARTSWITH ||
+		lookup == REST_LOOKUP_IENDSWITH || lookup == REST_LOOKUP_ICONTAINS;
+}
+
+/*
+ * is_pattern
+ *		Is a lookup one of the case-sensitive LIKE patterns?
+ */
+static bool
+is_pattern(RestLookup lookup)
+{
+	return lookup == REST_LOOKUP_STARTSWITH || lookup == REST_LOOKUP_ENDSWITH ||
+		lookup == REST_LOOKUP_CONTAINS;
 }
 
 /*
