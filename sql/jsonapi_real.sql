@@ -227,12 +227,12 @@ CREATE FOREIGN TABLE books_by_offset (
                      page_size '5', filters 'author_id', ordering 'id, price');
 EXPLAIN (VERBOSE, COSTS OFF)
   SELECT id, title FROM books_by_offset ORDER BY id LIMIT 3 OFFSET 7;
-SELECT (SELECT array_agg(id ORDER BY id)
+SELECT (SELECT array_agg(id)
         FROM (SELECT id FROM books_by_offset ORDER BY id LIMIT 3 OFFSET 7) f)
-       = (SELECT array_agg(id ORDER BY id)
+       = (SELECT array_agg(id)
           FROM (SELECT id FROM l_books ORDER BY id LIMIT 3 OFFSET 7) l) AS same_window;
-SELECT (SELECT array_agg(id ORDER BY id) FROM books_by_offset)
-       = (SELECT array_agg(id ORDER BY id) FROM l_books) AS same_ids;
+SELECT (SELECT array_agg(id) FROM (SELECT id FROM books_by_offset ORDER BY id) f)
+       = (SELECT array_agg(id) FROM (SELECT id FROM l_books ORDER BY id) l) AS same_ids;
 SELECT (SELECT count(*) FROM books_by_offset WHERE author_id = 2)
        = (SELECT count(*) FROM l_books WHERE author_id = 2) AS same_count;
 SELECT ja_requests();
