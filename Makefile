@@ -79,7 +79,7 @@ fuzz:
 	bash test/fuzz/run.sh --seconds $(FUZZ_SECONDS)
 
 # Differential test of the foreign tables against local tables holding the
-# same rows, for the three dialects (test/difftest); the test command runs
+# same rows, for every dialect (test/difftest); the test command runs
 # 2,000 queries per dialect.
 DIFFTEST_QUERIES ?= 50000
 .PHONY: difftest
