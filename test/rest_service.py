@@ -397,6 +397,14 @@ def pg_upper(text):
     return "".join(c.upper() if len(c.upper()) == 1 else c for c in text)
 
 
+# django-filter's date and date/time fields: how they parse, what they say
+DRF_TIME_FIELDS = {
+    "date": (datetime.date.fromisoformat, "Enter a valid date."),
+    "timestamp": (datetime.datetime.fromisoformat, "Enter a valid date/time."),
+    "timestamptz": (datetime.datetime.fromisoformat, "Enter a valid date/time."),
+}
+
+
 def drf_filter_value(key, raw, typ, errors):
     """Clean one filter value for a column type; None if invalid/ignored."""
     if typ in NUMERIC_TYPES:
@@ -404,18 +412,12 @@ def drf_filter_value(key, raw, typ, errors):
         if d is None:
             errors[key] = ["Enter a number."]
         return d
-    if typ == "date":
+    if typ in DRF_TIME_FIELDS:
+        parse, message = DRF_TIME_FIELDS[typ]
         try:
-            datetime.date.fromisoformat(raw)
+            parse(raw)
         except ValueError:
-            errors[key] = ["Enter a valid date."]
-            return None
-        return raw
-    if typ in ("timestamp", "timestamptz"):
-        try:
-            datetime.datetime.fromisoformat(raw)
-        except ValueError:
-            errors[key] = ["Enter a valid date/time."]
+            errors[key] = [message]
             return None
         return raw
     if typ == "bool":
