@@ -110,6 +110,8 @@ def make_handler(pages):
     """A handler class that answers from pages and counts its requests."""
 
     class Handler(server.Handler):
+        """GET of a page of pages."""
+
         def route(self):
             """The page the path asks for, or a 404."""
             with pages.lock:

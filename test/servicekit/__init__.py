@@ -1,9 +1,9 @@
 """The shared skeleton of the Python HTTP services of the tests and benchmarks.
 
 test/rest_service.py (the regression tests' service), bench/postgrest_service.py
-and bench/slow_service.py answer HTTP the same way and speak parts of the
-same PostgREST protocol; this package is what they share, standard library
-only:
+and bench/slow_service.py (the benchmark's) and the fuzz test's page server
+answer HTTP the same way, and the first three speak parts of the same
+PostgREST protocol; this package is what they share, standard library only:
 
 - servicekit.server: the threaded server, its port file and SIGTERM
   handling, the request handler (body reading, query parameters, routing
