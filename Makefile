@@ -9,7 +9,8 @@ OBJS = \
 	import.o \
 	json.o \
 	option.o \
-	rest_fdw.o
+	rest_fdw.o \
+	url.o
 PGFILEDESC = "rest_fdw - foreign-data wrapper for REST services"
 
 EXTENSION = rest_fdw

@@ -87,10 +87,7 @@
 #include "utils/syscache.h"
 #include "utils/wait_event.h"
 
-#include "rest_fdw.h"
-
-/* Longest header value captured; longer values are truncated. */
-#define REST_CAPTURE_SIZE		8192
+#include "http_internal.h"
 
 /* Most sockets one multi handle may ask us to watch at once. */
 #define REST_MAX_SOCKETS		32
@@ -98,14 +95,8 @@
 /* Most transfers under way at once on one connection. */
 #define REST_MAX_TRANSFERS		(REST_MAX_PREFETCH + 4)
 
-/* Longest single wait before libcurl is driven again, in milliseconds. */
-#define REST_MAX_WAIT_MS		1000
-
 /* Response buffers larger than this are released after each request. */
 #define REST_KEEP_BUFFER_SIZE	(1024 * 1024)
-
-/* Redirects followed per request. */
-#define REST_MAX_REDIRECTS		5
 
 /* Bounds of the DETAIL built from an error response. */
 #define REST_ERROR_PARSE_MAX	(64 * 1024) /* bytes of body parsed as JSON */
@@ -116,46 +107,6 @@
 
 /* First wait between retries; each further wait doubles it. */
 #define REST_RETRY_BASE_MS		100
-
-/* Longest host name in rest_fdw.allowed_hosts or a CONNECT_TO entry. */
-#define REST_HOST_NAME_MAX		255
-
-/*
- * Value of one response header, captured by the header callback.
- */
-typedef struct RestCapture
-{
-	bool		present;
-	bool		truncated;		/* value was longer than the buffer */
-	size_t		len;
-	char		value[REST_CAPTURE_SIZE];
-} RestCapture;
-
-/* Scheme, host and port of a URL, compared to vet redirects. */
-typedef struct RestOrigin
-{
-	char		scheme[16];
-	char		host[512];
-	char		port[8];
-} RestOrigin;
-
-/* Why the header callback refused a redirect. */
-typedef enum RestRedirectRefusal
-{
-	REST_REFUSED_NOTHING = 0,
-	REST_REFUSED_ANY,			/* follow_redirects is 'none' */
-	REST_REFUSED_OTHER_ORIGIN,	/* follow_redirects is 'same-origin' */
-	REST_REFUSED_HEADERS		/* the user mapping's headers would leave */
-} RestRedirectRefusal;
-
-/* The parts of a libcurl CONNECT_TO entry, HOST:PORT:TO-HOST:TO-PORT. */
-typedef struct RestConnectTo
-{
-	bool		valid;			/* an entry was given and parsed */
-	char		host[REST_HOST_NAME_MAX + 1];	/* "" = any host */
-	char		port[8];		/* "" = any port */
-	char		to_host[REST_HOST_NAME_MAX + 1];	/* "" = the URL's host */
-} RestConnectTo;
 
 /* One entry of rest_fdw.allowed_hosts. */
 typedef enum RestHostKind
@@ -181,66 +132,6 @@ typedef struct RestHostList
 	int			nentries;
 	RestHostEntry entries[FLEXIBLE_ARRAY_MEMBER];
 } RestHostList;
-
-/*
- * One transfer: an easy handle and what it received.  Allocated in
- * CacheMemoryContext with its connection; the body buffer is malloc'd
- * because the write callback grows it.
- */
-typedef struct RestTransfer
-{
-	CURL	   *easy;
-	bool		in_use;			/* owned by a request or a scan */
-	SubTransactionId subid;		/* subtransaction that started it */
-	bool		active;			/* added to the multi handle */
-	bool		done;			/* libcurl reported completion */
-	CURLcode	result;			/* completion code, once done */
-
-	/* request state, freed after each request */
-	struct curl_slist *headers;
-	struct curl_slist *connect_to;
-
-	/*
-	 * Redirects follow the server option follow_redirects.  libcurl
-	 * withholds credentials and Authorization from other hosts on
-	 * redirect, but not other headers, which from the user mapping may be
-	 * secret: with such headers, a redirect always stays at the origin.
-	 */
-	RestRedirects redirects;	/* which redirects may be followed */
-	bool		secret_headers; /* the user mapping sets headers */
-	RestOrigin	origin;			/* origin of the request URL */
-	int			block_status;	/* status of the header block being read */
-	RestRedirectRefusal redirect_refused;	/* header callback refused one */
-
-	/* rest_fdw.allowed_hosts, checked by the open-socket callback */
-	RestConnectTo connect_to_entry; /* table's connect_to, parsed */
-	bool		host_refused;	/* a connection was refused (this hop) */
-	bool		host_accepted;	/* a connection was allowed (this hop) */
-	char		refused_host[REST_HOST_NAME_MAX + 1];	/* its host name */
-	char		refused_addr[INET6_ADDRSTRLEN]; /* its address */
-
-	/* response body */
-	char	   *body;			/* malloc'd, or NULL */
-	size_t		body_len;
-	size_t		body_cap;
-	size_t		body_limit;		/* max_response_size of this request */
-	bool		body_too_large; /* write callback refused data */
-	bool		body_no_memory; /* write callback could not grow buffer */
-
-	/* headers of the last response header block */
-	RestCapture content_type;
-	RestCapture link_next;		/* target of the first rel="next" link */
-	RestCapture content_range;
-	RestCapture total_count;
-	RestCapture location;
-	RestCapture retry_after;
-
-	/* what stays the same across the attempts of one request */
-	char		key_header[128];	/* "Name: key", or "" */
-	instr_time	started;		/* when the first attempt started */
-
-	char		errbuf[CURL_ERROR_SIZE];
-} RestTransfer;
 
 /* A socket libcurl asked us to watch, with CURL_POLL_IN/OUT flags. */
 typedef struct RestSocket
@@ -274,15 +165,6 @@ struct RestConnection
 	WaitEventSet *wes;			/* only during a request */
 };
 
-/* What error context callbacks print about a request. */
-typedef struct RestRequestContext
-{
-	const char *method;
-	const char *url;
-	long		status;			/* HTTP status, or -1 if none yet */
-	int			attempts;		/* attempts made or under way */
-} RestRequestContext;
-
 /* Where a request stands with its retries. */
 typedef struct RestRetry
 {
@@ -314,21 +196,12 @@ static char *rest_allowed_hosts_setting = NULL;
 static const RestHostList *rest_allowed_hosts = NULL;
 static uint32 rest_allowed_hosts_generation = 0;
 
-/* Set a libcurl option; a failure to do so is an error. */
-#define REST_SETOPT(easy, option, value) \
-	do { \
-		CURLcode	rc_ = curl_easy_setopt((easy), (option), (value)); \
-		if (rc_ != CURLE_OK) \
-			rest_setopt_failed(#option, rc_); \
-	} while (0)
-
 static void rest_init(void);
 static void rest_inval_callback(Datum arg, int cacheid, uint32 hashvalue);
 static void rest_exit_callback(int code, Datum arg);
 static void rest_connect(RestConnection *conn, RestTable *table);
 static void rest_disconnect(RestConnection *conn);
 static void rest_prepare_connection(RestConnection *conn, RestTable *table);
-static void rest_setopt_failed(const char *option, CURLcode rc);
 static int	rest_socket_callback(CURL *easy, curl_socket_t fd, int what,
 								 void *clientp, void *socketp);
 static int	rest_timer_callback(CURLM *multi, long timeout_ms, void *clientp);
@@ -364,8 +237,6 @@ static bool rest_parse_int_range(const char *text, long min, long max,
 								 int *result);
 static void rest_mask_address(unsigned char *addr, int bits);
 static bool rest_valid_host_name(const char *name);
-static bool rest_url_origin(const char *base, const char *ref,
-							RestOrigin *origin);
 static void rest_capture_set(RestCapture *cap, const char *value, size_t len);
 static bool rest_link_next(const char *value, size_t len,
 						   const char **target, size_t *target_len);
@@ -419,7 +290,6 @@ static int	rest_service_sqlstate(const char *code);
 static bool rest_drf_unique_errors(json_t *root);
 static bool rest_drf_unique_message(const char *text);
 static bool rest_ends_with(const char *text, const char *suffix);
-static const char *rest_url_strerror(CURLUcode rc);
 
 
 /*
@@ -790,11 +660,11 @@ rest_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 }
 
 /*
- * rest_setopt_failed
+ * RestSetoptFailed
  *		Report that libcurl refused an option (REST_SETOPT).
  */
-static void
-rest_setopt_failed(const char *option, CURLcode rc)
+void
+RestSetoptFailed(const char *option, CURLcode rc)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_FDW_ERROR),
@@ -1259,12 +1129,12 @@ rest_header_callback(char *buffer, size_t size, size_t nitems, void *userdata)
 				 xfer->block_status < 1000; p++)
 				xfer->block_status = xfer->block_status * 10 + (*p - '0');
 		}
-		xfer->content_type.present = false;
-		xfer->link_next.present = false;
-		xfer->content_range.present = false;
-		xfer->total_count.present = false;
-		xfer->location.present = false;
-		xfer->retry_after.present = false;
+		xfer->captured[REST_HEADER_CONTENT_TYPE].present = false;
+		xfer->captured[REST_HEADER_LINK_NEXT].present = false;
+		xfer->captured[REST_HEADER_CONTENT_RANGE].present = false;
+		xfer->captured[REST_HEADER_TOTAL_COUNT].present = false;
+		xfer->captured[REST_HEADER_LOCATION].present = false;
+		xfer->captured[REST_HEADER_RETRY_AFTER].present = false;
 		return len;
 	}
 
@@ -1296,22 +1166,22 @@ rest_header_callback(char *buffer, size_t size, size_t nitems, void *userdata)
 	(namelen == strlen(h) && pg_strncasecmp(name, (h), namelen) == 0)
 
 	if (HEADER_IS("Content-Type"))
-		rest_capture_set(&xfer->content_type, value, end - value);
+		rest_capture_set(&xfer->captured[REST_HEADER_CONTENT_TYPE], value, end - value);
 	else if (HEADER_IS("Content-Range"))
-		rest_capture_set(&xfer->content_range, value, end - value);
+		rest_capture_set(&xfer->captured[REST_HEADER_CONTENT_RANGE], value, end - value);
 	else if (HEADER_IS("X-Total-Count"))
-		rest_capture_set(&xfer->total_count, value, end - value);
+		rest_capture_set(&xfer->captured[REST_HEADER_TOTAL_COUNT], value, end - value);
 	else if (HEADER_IS("Location"))
-		rest_capture_set(&xfer->location, value, end - value);
+		rest_capture_set(&xfer->captured[REST_HEADER_LOCATION], value, end - value);
 	else if (HEADER_IS("Retry-After"))
-		rest_capture_set(&xfer->retry_after, value, end - value);
-	else if (HEADER_IS("Link") && !xfer->link_next.present)
+		rest_capture_set(&xfer->captured[REST_HEADER_RETRY_AFTER], value, end - value);
+	else if (HEADER_IS("Link") && !xfer->captured[REST_HEADER_LINK_NEXT].present)
 	{
 		const char *target;
 		size_t		target_len;
 
 		if (rest_link_next(value, end - value, &target, &target_len))
-			rest_capture_set(&xfer->link_next, target, target_len);
+			rest_capture_set(&xfer->captured[REST_HEADER_LINK_NEXT], target, target_len);
 	}
 
 #undef HEADER_IS
@@ -1338,7 +1208,7 @@ rest_check_redirect(RestTransfer *xfer)
 	/* the statuses libcurl follows */
 	if (!(status == 301 || status == 302 || status == 303 ||
 		  status == 307 || status == 308) ||
-		!xfer->location.present)
+		!xfer->captured[REST_HEADER_LOCATION].present)
 		return true;
 
 	if (xfer->redirects == REST_REDIRECTS_NONE)
@@ -1346,22 +1216,20 @@ rest_check_redirect(RestTransfer *xfer)
 		xfer->redirect_refused = REST_REFUSED_ANY;
 		return false;
 	}
-	if (rest_other_scheme(xfer->location.value))
+	if (rest_other_scheme(xfer->captured[REST_HEADER_LOCATION].value))
 		return true;
 
 	/* resolve Location against the URL this block answers */
 	if (curl_easy_getinfo(xfer->easy, CURLINFO_EFFECTIVE_URL,
 						  &current) != CURLE_OK || current == NULL ||
-		xfer->location.truncated ||
-		!rest_url_origin(current, xfer->location.value, &target))
+		xfer->captured[REST_HEADER_LOCATION].truncated ||
+		!RestUrlOrigin(current, xfer->captured[REST_HEADER_LOCATION].value, &target))
 	{
 		xfer->redirect_refused = REST_REFUSED_OTHER_ORIGIN;
 		return false;
 	}
 
-	if (!(pg_strcasecmp(target.scheme, xfer->origin.scheme) == 0 &&
-		  pg_strcasecmp(target.host, xfer->origin.host) == 0 &&
-		  strcmp(target.port, xfer->origin.port) == 0))
+	if (!RestOriginsEqual(&target, &xfer->origin))
 	{
 		if (xfer->secret_headers)
 			xfer->redirect_refused = REST_REFUSED_HEADERS;
@@ -1449,7 +1317,7 @@ rest_connection_allowed(RestTransfer *xfer, const RestHostList *list,
 	name[0] = '\0';
 	if (curl_easy_getinfo(xfer->easy, CURLINFO_EFFECTIVE_URL,
 						  &url) == CURLE_OK && url != NULL &&
-		rest_url_origin(url, NULL, &origin))
+		RestUrlOrigin(url, NULL, &origin))
 	{
 		const char *host = origin.host;
 
@@ -1613,67 +1481,6 @@ rest_connect_to_applies(const RestConnectTo *ct, const RestOrigin *origin)
 	rest_normalize_host(origin->host, host, sizeof(host));
 	return (ct->host[0] == '\0' || strcmp(ct->host, host) == 0) &&
 		(ct->port[0] == '\0' || strcmp(ct->port, origin->port) == 0);
-}
-
-/*
- * rest_url_origin
- *		Scheme, host and port of base, or of ref resolved against base.
- *
- * Returns false if the URL does not parse or a part does not fit.  Uses
- * malloc only: called from the header callback.
- */
-static bool
-rest_url_origin(const char *base, const char *ref, RestOrigin *origin)
-{
-	CURLU	   *url = curl_url();
-	char	   *scheme = NULL;
-	char	   *host = NULL;
-	char	   *port = NULL;
-	bool		ok = false;
-
-	if (url == NULL)
-		return false;
-
-	if (curl_url_set(url, CURLUPART_URL, base, 0) == CURLUE_OK &&
-		(ref == NULL ||
-		 curl_url_set(url, CURLUPART_URL, ref, 0) == CURLUE_OK) &&
-		curl_url_get(url, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-		curl_url_get(url, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-		curl_url_get(url, CURLUPART_PORT, &port,
-					 CURLU_DEFAULT_PORT) == CURLUE_OK &&
-		strlen(scheme) < sizeof(origin->scheme) &&
-		strlen(host) < sizeof(origin->host) &&
-		strlen(port) < sizeof(origin->port))
-	{
-		strcpy(origin->scheme, scheme);
-		strcpy(origin->host, host);
-		strcpy(origin->port, port);
-		ok = true;
-	}
-
-	curl_free(scheme);
-	curl_free(host);
-	curl_free(port);
-	curl_url_cleanup(url);
-	return ok;
-}
-
-/*
- * RestSameOrigin
- *		Do two absolute URLs have the same scheme, host and port (default
- *		ports included)?  False if either does not parse.
- */
-bool
-RestSameOrigin(const char *url1, const char *url2)
-{
-	RestOrigin	o1;
-	RestOrigin	o2;
-
-	return rest_url_origin(url1, NULL, &o1) &&
-		rest_url_origin(url2, NULL, &o2) &&
-		pg_strcasecmp(o1.scheme, o2.scheme) == 0 &&
-		pg_strcasecmp(o1.host, o2.host) == 0 &&
-		strcmp(o1.port, o2.port) == 0;
 }
 
 /*
@@ -2074,10 +1881,10 @@ rest_retry_delay(RestTransfer *xfer, RestTable *table, RestRetry *retry)
 	}
 
 	delay = (int64) REST_RETRY_BASE_MS << Min(retry->attempt - 1, 20);
-	if ((status == 429 || status == 503) && xfer->retry_after.present &&
-		!xfer->retry_after.truncated)
+	if ((status == 429 || status == 503) && xfer->captured[REST_HEADER_RETRY_AFTER].present &&
+		!xfer->captured[REST_HEADER_RETRY_AFTER].truncated)
 	{
-		int64		asked = rest_parse_retry_after(xfer->retry_after.value);
+		int64		asked = rest_parse_retry_after(xfer->captured[REST_HEADER_RETRY_AFTER].value);
 
 		if (asked >= 0)
 			delay = asked;
@@ -2221,12 +2028,12 @@ rest_transfer_reset(RestTransfer *xfer)
 	xfer->host_accepted = false;
 	xfer->refused_host[0] = '\0';
 	xfer->refused_addr[0] = '\0';
-	xfer->content_type.present = false;
-	xfer->link_next.present = false;
-	xfer->content_range.present = false;
-	xfer->total_count.present = false;
-	xfer->location.present = false;
-	xfer->retry_after.present = false;
+	xfer->captured[REST_HEADER_CONTENT_TYPE].present = false;
+	xfer->captured[REST_HEADER_LINK_NEXT].present = false;
+	xfer->captured[REST_HEADER_CONTENT_RANGE].present = false;
+	xfer->captured[REST_HEADER_TOTAL_COUNT].present = false;
+	xfer->captured[REST_HEADER_LOCATION].present = false;
+	xfer->captured[REST_HEADER_RETRY_AFTER].present = false;
 	xfer->errbuf[0] = '\0';
 }
 
@@ -2283,7 +2090,7 @@ rest_transfer_setup(RestTransfer *xfer, RestTable *table, RestRequest *req,
 	/* which redirects are followed; the user mapping's headers never leave */
 	xfer->redirects = table->follow_redirects;
 	xfer->secret_headers = (table->headers != NIL);
-	if (!rest_url_origin(req->url, NULL, &xfer->origin))
+	if (!RestUrlOrigin(req->url, NULL, &xfer->origin))
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_ERROR),
 				 errmsg("invalid URL"),
@@ -2763,7 +2570,7 @@ rest_check_result(RestTransfer *xfer, RestTable *table)
 					 errmsg("too many redirects from service"),
 					 errdetail("The service redirected more than %d times, the last time to \"%s\".",
 							   REST_MAX_REDIRECTS,
-							   rest_clean_text(xfer->location.value,
+							   rest_clean_text(xfer->captured[REST_HEADER_LOCATION].value,
 											   REST_RAW_DETAIL_MAX)),
 					 errhint("A redirect loop is a fault of the service, or of its URL in the server option \"base_url\".")));
 			break;
@@ -2825,13 +2632,13 @@ rest_check_result(RestTransfer *xfer, RestTable *table)
 	}
 
 	/* A truncated URL would silently lead elsewhere. */
-	if (xfer->link_next.present && xfer->link_next.truncated)
+	if (xfer->captured[REST_HEADER_LINK_NEXT].present && xfer->captured[REST_HEADER_LINK_NEXT].truncated)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("next-page link from service is too long"),
 				 errdetail("Header values longer than %d bytes are not supported.",
 						   REST_CAPTURE_SIZE - 1)));
-	if (xfer->location.present && xfer->location.truncated)
+	if (xfer->captured[REST_HEADER_LOCATION].present && xfer->captured[REST_HEADER_LOCATION].truncated)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("Location header from service is too long"),
@@ -2868,7 +2675,7 @@ rest_report_host_refused(RestTransfer *xfer)
 static void
 rest_report_redirect_refused(RestTransfer *xfer)
 {
-	char	   *target = rest_clean_text(xfer->location.value,
+	char	   *target = rest_clean_text(xfer->captured[REST_HEADER_LOCATION].value,
 										 REST_RAW_DETAIL_MAX);
 
 	switch (xfer->redirect_refused)
@@ -2919,12 +2726,12 @@ rest_collect_response(RestTransfer *xfer, RestResponse *resp)
 	resp->body[xfer->body_len] = '\0';
 	resp->body_len = xfer->body_len;
 
-	resp->content_type = rest_capture_dup(&xfer->content_type);
-	resp->link_next = rest_capture_dup(&xfer->link_next);
-	resp->content_range = rest_capture_dup(&xfer->content_range);
-	resp->total_count = rest_capture_dup(&xfer->total_count);
-	resp->location = rest_capture_dup(&xfer->location);
-	resp->retry_after = rest_capture_dup(&xfer->retry_after);
+	resp->content_type = rest_capture_dup(&xfer->captured[REST_HEADER_CONTENT_TYPE]);
+	resp->link_next = rest_capture_dup(&xfer->captured[REST_HEADER_LINK_NEXT]);
+	resp->content_range = rest_capture_dup(&xfer->captured[REST_HEADER_CONTENT_RANGE]);
+	resp->total_count = rest_capture_dup(&xfer->captured[REST_HEADER_TOTAL_COUNT]);
+	resp->location = rest_capture_dup(&xfer->captured[REST_HEADER_LOCATION]);
+	resp->retry_after = rest_capture_dup(&xfer->captured[REST_HEADER_RETRY_AFTER]);
 }
 
 /*
@@ -3540,121 +3347,4 @@ rest_service_sqlstate(const char *code)
 		return 0;
 
 	return MAKE_SQLSTATE(code[0], code[1], code[2], code[3], code[4]);
-}
-
-
-/*
- * URLs.
- */
-
-/*
- * RestResolveUrl
- *		Resolve a URL reference against a base URL (RFC 3986).
- *
- * The result is palloc'd, and must be an http or https URL.
- */
-char *
-RestResolveUrl(const char *base, const char *relative)
-{
-	CURLU	   *url;
-	CURLUcode	rc;
-	char	   *resolved = NULL;
-	char	   *scheme = NULL;
-	bool		scheme_ok = false;
-	char	   *result;
-
-	url = curl_url();
-	if (url == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_OUT_OF_MEMORY),
-				 errmsg("out of memory")));
-
-	rc = curl_url_set(url, CURLUPART_URL, base, 0);
-
-	/*
-	 * An empty reference, or a fragment alone, is the base itself, query
-	 * included (RFC 3986, 5.2.2); libcurl would drop the query.
-	 */
-	if (rc == CURLUE_OK && relative[0] != '\0' && relative[0] != '#')
-		rc = curl_url_set(url, CURLUPART_URL, relative, 0);
-	else if (rc == CURLUE_OK)
-		rc = curl_url_set(url, CURLUPART_FRAGMENT, NULL, 0);
-	if (rc == CURLUE_OK)
-		rc = curl_url_get(url, CURLUPART_SCHEME, &scheme, 0);
-	if (rc == CURLUE_OK)
-	{
-		scheme_ok = (pg_strcasecmp(scheme, "http") == 0 ||
-					 pg_strcasecmp(scheme, "https") == 0);
-		rc = curl_url_get(url, CURLUPART_URL, &resolved, 0);
-	}
-	curl_free(scheme);
-	curl_url_cleanup(url);
-
-	if (rc != CURLUE_OK)
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_ERROR),
-				 errmsg("invalid URL"),
-				 errdetail("Could not resolve \"%s\" against \"%s\": %s.",
-						   relative, base, rest_url_strerror(rc))));
-
-	/* copy without throwing, so resolved cannot leak */
-	result = palloc_extended(strlen(resolved) + 1, MCXT_ALLOC_NO_OOM);
-	if (result != NULL)
-		strcpy(result, resolved);
-	curl_free(resolved);
-
-	if (result == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_OUT_OF_MEMORY),
-				 errmsg("out of memory")));
-	if (!scheme_ok)
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_ERROR),
-				 errmsg("invalid URL"),
-				 errdetail("URL \"%s\" uses a scheme other than http or https.",
-						   result)));
-
-	return result;
-}
-
-/*
- * rest_url_strerror
- *		Text of a CURLU error code.
- */
-static const char *
-rest_url_strerror(CURLUcode rc)
-{
-#if LIBCURL_VERSION_NUM >= 0x075000
-	return curl_url_strerror(rc);
-#else
-	return "malformed URL";
-#endif
-}
-
-/*
- * RestAppendEncoded
- *		Append a value percent-encoded for use in a URL (RFC 3986).
- *
- * Only unreserved characters are kept; everything else, including "+",
- * "/" and spaces, becomes %XX.
- */
-void
-RestAppendEncoded(StringInfo buf, const char *value)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	const unsigned char *p;
-
-	for (p = (const unsigned char *) value; *p != '\0'; p++)
-	{
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-			(*p >= '0' && *p <= '9') ||
-			*p == '-' || *p == '.' || *p == '_' || *p == '~')
-			appendStringInfoChar(buf, (char) *p);
-		else
-		{
-			appendStringInfoChar(buf, '%');
-			appendStringInfoChar(buf, hex[*p >> 4]);
-			appendStringInfoChar(buf, hex[*p & 0x0F]);
-		}
-	}
 }
