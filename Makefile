@@ -5,6 +5,7 @@ OBJS = \
 	$(WIN32RES) \
 	analyze.o \
 	deparse.o \
+	hostpolicy.o \
 	http.o \
 	import.o \
 	json.o \

@@ -327,7 +327,6 @@ extern void RestReportResponseError(RestTable *table, RestRequest *req,
 extern bool RestIsDuplicateRefusal(RestTable *table, RestResponse *resp);
 extern char *RestResolveUrl(const char *base, const char *relative);
 extern bool RestSameOrigin(const char *url1, const char *url2);
-extern void RestDefineGucs(void);
 extern void RestAppendEncoded(StringInfo buf, const char *value);
 
 /* json.c */
