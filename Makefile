@@ -5,6 +5,7 @@ OBJS = \
 	$(WIN32RES) \
 	analyze.o \
 	deparse.o \
+	errors.o \
 	hostpolicy.o \
 	http.o \
 	import.o \

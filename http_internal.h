@@ -177,6 +177,7 @@ extern void RestTransferEnd(RestConnection *conn, RestTransfer *xfer);
 
 /* errors.c */
 extern void RestCheckTransfer(RestTransfer *xfer, RestTable *table);
+extern bool RestConnectTimedOut(RestTransfer *xfer);
 extern pg_noreturn void RestSetoptFailed(const char *option, CURLcode rc);
 extern void RestPushRequestContext(RestRequestContext *context,
 								   const char *method, const char *url,
