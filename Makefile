@@ -4,6 +4,7 @@ MODULE_big = rest_fdw
 OBJS = \
 	$(WIN32RES) \
 	analyze.o \
+	connection.o \
 	deparse.o \
 	errors.o \
 	hostpolicy.o \
