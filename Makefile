@@ -8,10 +8,10 @@ OBJS = \
 	deparse.o \
 	errors.o \
 	hostpolicy.o \
-	http.o \
 	import.o \
 	json.o \
 	option.o \
+	request.o \
 	rest_fdw.o \
 	url.o
 PGFILEDESC = "rest_fdw - foreign-data wrapper for REST services"

@@ -1,37 +1,21 @@
 /*-------------------------------------------------------------------------
  *
- * http.c
- *		  Connection management and HTTP requests for rest_fdw
+ * request.c
+ *		  One HTTP request of rest_fdw: easy handle options, libcurl's write
+ *		  and header callbacks, retries
  *
- * Each backend keeps one libcurl multi handle per user mapping, created
- * at first use and reused until the backend exits or the server or user
- * mapping changes.  libcurl keeps finished connections in the multi
- * handle's pool, so consecutive requests to a service share one TCP (and
- * TLS) connection through HTTP keep-alive.
+ * RestPerform sends a request and waits for its complete response;
+ * RestStartRequest and RestFinishRequest do the same in two steps, so
+ * that a scan has the next pages under way while it reads one.  The
+ * connection and the wait belong to connection.c, the policies a request
+ * follows to hostpolicy.c, its errors to errors.c.
  *
  * Design assumptions:
  *
  * - Nothing that can raise a PostgreSQL error, palloc, or longjmp runs
  *	 inside a libcurl callback.  The write and header callbacks fill
  *	 malloc'd and fixed-size buffers and record problems in flags, which
- *	 are turned into errors once libcurl has returned.
- *
- * - The backend waits for the service through PostgreSQL's WaitEventSet on
- *	 the sockets libcurl reports, together with its latch, so that query
- *	 cancel, statement_timeout and backend termination take effect while a
- *	 request is outstanding.  An error thrown during a request detaches the
- *	 transfer from the multi handle, which closes its half-used connection;
- *	 the next request then starts afresh on the same cache entry.
- *
- * - The state of one transfer (easy handle, response buffer, captured
- *	 headers) lives in a RestTransfer apart from the cache entry, and the
- *	 socket and timer bookkeeping belongs to the multi handle, so several
- *	 transfers run at once on one connection: a scan asks for the pages it
- *	 will read next (RestStartRequest) while it reads the current one, and
- *	 collects them in order (RestFinishRequest).  Each cache entry keeps a
- *	 small pool of transfers; one in use is owned by its caller until
- *	 released, or until the (sub)transaction that started it aborts, or
- *	 the transaction ends.
+ *	 are turned into errors once libcurl has returned (RestCheckTransfer).
  *
  * - Every request option is set on the easy handle for each request;
  *	 nothing is inherited from the previous request.  Secrets from the user
@@ -39,6 +23,10 @@
  *	 URLs, so URLs may appear in messages.  (TLS file options are set only
  *	 when given: they come from the server, whose every change replaces
  *	 the handle.)
+ *
+ * - The response headers the wrapper reads are captured as listed in
+ *	 rest_captured_headers, one row per header; the callback keeps only
+ *	 those, in fixed-size buffers.
  *
  * - A request that failed for a reason that may pass (no connection, a
  *	 connection dropped, HTTP 429, 502, 503, 504) is made again if its
@@ -50,40 +38,16 @@
  *	 service sends it, else doubles from REST_RETRY_BASE_MS, and is
  *	 interruptible like every other wait.
  *
- * - Redirects stay at the origin (scheme, host, port) of the request
- *	 unless the server option follow_redirects says otherwise; the header
- *	 callback refuses the others before libcurl follows them.
- *
- * - The GUC rest_fdw.allowed_hosts is enforced when a socket is opened,
- *	 on the address about to be connected and the host name it was
- *	 resolved from (the URL's host, or a CONNECT_TO target), for the first
- *	 request and every redirect alike.  Connections opened under another
- *	 value of the setting are not reused.
- *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <time.h>
 
-#include <curl/curl.h>
-
 #include "access/xact.h"
-#include "fmgr.h"
-#include "mb/pg_wchar.h"
 #include "miscadmin.h"
-#include "portability/instr_time.h"
-#include "storage/ipc.h"
 #include "storage/latch.h"
-#include "utils/catcache.h"
-#include "utils/guc.h"
-#include "utils/hsearch.h"
-#include "utils/inval.h"
 #include "utils/memutils.h"
-#include "utils/syscache.h"
 #include "utils/wait_event.h"
 
 #include "http_internal.h"
@@ -101,16 +65,50 @@ typedef struct RestRetry
 	instr_time	start;			/* when the first attempt started */
 } RestRetry;
 
-static size_t rest_write_callback(char *ptr, size_t size, size_t nmemb,
-								  void *userdata);
-static size_t rest_header_callback(char *buffer, size_t size, size_t nitems,
-								   void *userdata);
-static void rest_capture_set(RestCapture *cap, const char *value, size_t len);
+/*
+ * Finds the part of a header value that is kept, for a header not kept
+ * whole.  Runs in the header callback: pure C, on a span that is not
+ * NUL-terminated.
+ */
+typedef bool (*RestHeaderPart) (const char *value, size_t len,
+								const char **part, size_t *part_len);
+
+/* A response header the header callback captures. */
+typedef struct RestCapturedHeader
+{
+	const char *name;			/* matched without regard to case */
+	size_t		response_field; /* offset of its char * in RestResponse */
+	RestHeaderPart part;		/* NULL: keep the whole value */
+} RestCapturedHeader;
+
 static bool rest_link_next(const char *value, size_t len,
 						   const char **target, size_t *target_len);
-static void rest_transfer_reset(RestTransfer *xfer);
-static void rest_transfer_setup(RestTransfer *xfer, RestTable *table,
-								RestRequest *req, const char *key_header);
+
+/*
+ * The captured headers, indexed by RestHeader.  A header kept whole keeps
+ * the value of its last occurrence in a header block; a header kept in
+ * part keeps the first part found (the first rel="next" link of any Link
+ * header).  Capturing one more header takes one row here, its RestHeader
+ * and its RestResponse field.
+ */
+static const RestCapturedHeader rest_captured_headers[] = {
+	[REST_HEADER_CONTENT_TYPE] =
+	{"Content-Type", offsetof(RestResponse, content_type), NULL},
+	[REST_HEADER_LINK_NEXT] =
+	{"Link", offsetof(RestResponse, link_next), rest_link_next},
+	[REST_HEADER_CONTENT_RANGE] =
+	{"Content-Range", offsetof(RestResponse, content_range), NULL},
+	[REST_HEADER_TOTAL_COUNT] =
+	{"X-Total-Count", offsetof(RestResponse, total_count), NULL},
+	[REST_HEADER_LOCATION] =
+	{"Location", offsetof(RestResponse, location), NULL},
+	[REST_HEADER_RETRY_AFTER] =
+	{"Retry-After", offsetof(RestResponse, retry_after), NULL},
+};
+
+StaticAssertDecl(lengthof(rest_captured_headers) == REST_NUM_HEADERS,
+				 "every RestHeader needs a row in rest_captured_headers");
+
 static bool rest_attempt(RestConnection *conn, RestTransfer *xfer,
 						 RestTable *table, RestResponse *resp,
 						 RestRetry *retry, int64 *delay_ms);
@@ -121,295 +119,35 @@ static int64 rest_retry_delay(RestTransfer *xfer, RestTable *table,
 static bool rest_transient_failure(RestTransfer *xfer);
 static int64 rest_parse_retry_after(const char *value);
 static void rest_retry_sleep(int64 delay_ms);
+static void rest_transfer_reset(RestTransfer *xfer);
+static void rest_transfer_setup(RestTransfer *xfer, RestTable *table,
+								RestRequest *req, const char *key_header);
+static void rest_set_callbacks(RestTransfer *xfer);
+static void rest_set_method(RestTransfer *xfer, RestRequest *req);
+static void rest_set_headers(RestTransfer *xfer, RestTable *table,
+							 RestRequest *req, const char *key_header);
+static void rest_set_credentials(RestTransfer *xfer, RestTable *table);
+static void rest_set_transport(RestTransfer *xfer, RestTable *table);
 static void rest_add_header(RestTransfer *xfer, const char *header);
 static bool rest_header_listed(List *headers, const char *name);
+static size_t rest_write_callback(char *ptr, size_t size, size_t nmemb,
+								  void *userdata);
+static size_t rest_header_callback(char *buffer, size_t size, size_t nitems,
+								   void *userdata);
+static void rest_start_header_block(RestTransfer *xfer, const char *line,
+									size_t len);
+static void rest_capture_header(RestTransfer *xfer, const char *name,
+								size_t namelen, const char *value,
+								size_t len);
+static void rest_capture_set(RestCapture *cap, const char *value, size_t len);
+static void rest_forget_headers(RestTransfer *xfer);
+static bool rest_link_params(const char **pos, const char *end,
+							 bool *is_next);
+static void rest_link_param_value(const char **pos, const char *end,
+								  const char **value, size_t *len);
+static bool rest_rel_has_next(const char *rel, size_t len);
 static void rest_collect_response(RestTransfer *xfer, RestResponse *resp);
 static char *rest_capture_dup(RestCapture *cap);
-
-
-
-/*
- * libcurl callbacks.  These run inside libcurl: no ereport, no palloc.
- */
-
-/*
- * rest_write_callback
- *		Append received body data to the transfer's buffer.
- *
- * Returning less than was given makes libcurl abort with
- * CURLE_WRITE_ERROR; the flags tell why.
- */
-static size_t
-rest_write_callback(char *ptr, size_t size, size_t nmemb, void *userdata)
-{
-	RestTransfer *xfer = (RestTransfer *) userdata;
-	size_t		len = size * nmemb;
-	size_t		need;
-
-	if (len > xfer->body_limit - xfer->body_len)
-	{
-		xfer->body_too_large = true;
-		return 0;
-	}
-
-	/* Room for the data and a terminating NUL. */
-	need = xfer->body_len + len + 1;
-	if (need > xfer->body_cap)
-	{
-		size_t		newcap = Max(xfer->body_cap, 16384);
-		char	   *newbody;
-
-		while (newcap < need)
-			newcap *= 2;
-		/* no use growing beyond the limit */
-		newcap = Max(need, Min(newcap, xfer->body_limit + 1));
-
-		newbody = realloc(xfer->body, newcap);
-		if (newbody == NULL)
-		{
-			xfer->body_no_memory = true;
-			return 0;
-		}
-		xfer->body = newbody;
-		xfer->body_cap = newcap;
-	}
-
-	memcpy(xfer->body + xfer->body_len, ptr, len);
-	xfer->body_len += len;
-	return len;
-}
-
-/*
- * rest_header_callback
- *		Capture the response headers the wrapper needs.
- *
- * libcurl passes one complete header line at a time, status line and
- * final empty line included, without NUL termination.  Redirects and
- * interim responses produce several header blocks; each status line starts
- * a new block and forgets what the previous one captured.
- */
-static size_t
-rest_header_callback(char *buffer, size_t size, size_t nitems, void *userdata)
-{
-	RestTransfer *xfer = (RestTransfer *) userdata;
-	size_t		len = size * nitems;
-	const char *colon;
-	const char *name = buffer;
-	size_t		namelen;
-	const char *value;
-	const char *end = buffer + len;
-
-	if (len >= 5 && strncmp(buffer, "HTTP/", 5) == 0)
-	{
-		const char *p = memchr(buffer, ' ', len);
-
-		/* "HTTP/1.1 302 Found": remember the status of this block */
-		xfer->block_status = 0;
-		if (p != NULL)
-		{
-			for (p++; p < end && *p >= '0' && *p <= '9' &&
-				 xfer->block_status < 1000; p++)
-				xfer->block_status = xfer->block_status * 10 + (*p - '0');
-		}
-		xfer->captured[REST_HEADER_CONTENT_TYPE].present = false;
-		xfer->captured[REST_HEADER_LINK_NEXT].present = false;
-		xfer->captured[REST_HEADER_CONTENT_RANGE].present = false;
-		xfer->captured[REST_HEADER_TOTAL_COUNT].present = false;
-		xfer->captured[REST_HEADER_LOCATION].present = false;
-		xfer->captured[REST_HEADER_RETRY_AFTER].present = false;
-		return len;
-	}
-
-	colon = memchr(buffer, ':', len);
-	if (colon == NULL)
-	{
-		/* empty line ending a block, or junk */
-		if (len > 0 && (buffer[0] == '\r' || buffer[0] == '\n'))
-		{
-			if (!RestCheckRedirect(xfer))
-				return 0;
-		}
-		return len;
-	}
-
-	namelen = colon - name;
-	while (namelen > 0 &&
-		   (name[namelen - 1] == ' ' || name[namelen - 1] == '\t'))
-		namelen--;
-
-	value = colon + 1;
-	while (value < end && (*value == ' ' || *value == '\t'))
-		value++;
-	while (end > value && (end[-1] == '\r' || end[-1] == '\n' ||
-						   end[-1] == ' ' || end[-1] == '\t'))
-		end--;
-
-#define HEADER_IS(h) \
-	(namelen == strlen(h) && pg_strncasecmp(name, (h), namelen) == 0)
-
-	if (HEADER_IS("Content-Type"))
-		rest_capture_set(&xfer->captured[REST_HEADER_CONTENT_TYPE], value, end - value);
-	else if (HEADER_IS("Content-Range"))
-		rest_capture_set(&xfer->captured[REST_HEADER_CONTENT_RANGE], value, end - value);
-	else if (HEADER_IS("X-Total-Count"))
-		rest_capture_set(&xfer->captured[REST_HEADER_TOTAL_COUNT], value, end - value);
-	else if (HEADER_IS("Location"))
-		rest_capture_set(&xfer->captured[REST_HEADER_LOCATION], value, end - value);
-	else if (HEADER_IS("Retry-After"))
-		rest_capture_set(&xfer->captured[REST_HEADER_RETRY_AFTER], value, end - value);
-	else if (HEADER_IS("Link") && !xfer->captured[REST_HEADER_LINK_NEXT].present)
-	{
-		const char *target;
-		size_t		target_len;
-
-		if (rest_link_next(value, end - value, &target, &target_len))
-			rest_capture_set(&xfer->captured[REST_HEADER_LINK_NEXT], target, target_len);
-	}
-
-#undef HEADER_IS
-
-	return len;
-}
-
-/*
- * rest_capture_set
- *		Store a header value, truncating it to the buffer.
- */
-static void
-rest_capture_set(RestCapture *cap, const char *value, size_t len)
-{
-	cap->truncated = (len >= REST_CAPTURE_SIZE);
-	if (cap->truncated)
-		len = REST_CAPTURE_SIZE - 1;
-	memcpy(cap->value, value, len);
-	cap->value[len] = '\0';
-	cap->len = len;
-	cap->present = true;
-}
-
-/*
- * rest_link_next
- *		Find the target of the first link whose relation types include
- *		"next" in a Link header value (RFC 8288).
- *
- * A value holds comma-separated links, each "<target>" followed by
- * ";"-separated parameters; rel's value, quoted or not, is a
- * space-separated list of relation types compared case-insensitively.
- * Pure C on a span that is not NUL-terminated: called from the header
- * callback.
- */
-static bool
-rest_link_next(const char *value, size_t len,
-			   const char **target, size_t *target_len)
-{
-	const char *p = value;
-	const char *end = value + len;
-
-	while (p < end)
-	{
-		const char *uri;
-		const char *uri_end;
-		bool		is_next = false;
-
-		/* skip to the start of a link */
-		while (p < end && (*p == ' ' || *p == '\t' || *p == ','))
-			p++;
-		if (p >= end)
-			break;
-		if (*p != '<')
-			return false;		/* malformed: give up */
-		uri = p + 1;
-		uri_end = memchr(uri, '>', end - uri);
-		if (uri_end == NULL)
-			return false;
-		p = uri_end + 1;
-
-		/* parameters, up to the comma ending this link */
-		for (;;)
-		{
-			const char *pname;
-			size_t		pname_len;
-			const char *pval = NULL;
-			size_t		pval_len = 0;
-
-			while (p < end && (*p == ' ' || *p == '\t'))
-				p++;
-			if (p >= end || *p == ',')
-				break;
-			if (*p != ';')
-				return false;
-			p++;
-			while (p < end && (*p == ' ' || *p == '\t'))
-				p++;
-
-			pname = p;
-			while (p < end && *p != '=' && *p != ';' && *p != ',' &&
-				   *p != ' ' && *p != '\t')
-				p++;
-			pname_len = p - pname;
-			while (p < end && (*p == ' ' || *p == '\t'))
-				p++;
-
-			if (p < end && *p == '=')
-			{
-				p++;
-				while (p < end && (*p == ' ' || *p == '\t'))
-					p++;
-				if (p < end && *p == '"')
-				{
-					/* quoted-string; relation types contain no escapes */
-					pval = ++p;
-					while (p < end && *p != '"')
-					{
-						if (*p == '\\' && p + 1 < end)
-							p++;
-						p++;
-					}
-					pval_len = p - pval;
-					if (p < end)
-						p++;	/* closing quote */
-				}
-				else
-				{
-					pval = p;
-					while (p < end && *p != ';' && *p != ',' &&
-						   *p != ' ' && *p != '\t')
-						p++;
-					pval_len = p - pval;
-				}
-			}
-
-			if (pname_len == 3 && pg_strncasecmp(pname, "rel", 3) == 0 &&
-				pval != NULL)
-			{
-				const char *r = pval;
-				const char *rend = pval + pval_len;
-
-				while (r < rend)
-				{
-					const char *tok;
-
-					while (r < rend && (*r == ' ' || *r == '\t'))
-						r++;
-					tok = r;
-					while (r < rend && *r != ' ' && *r != '\t')
-						r++;
-					if (r - tok == 4 && pg_strncasecmp(tok, "next", 4) == 0)
-						is_next = true;
-				}
-			}
-		}
-
-		if (is_next)
-		{
-			*target = uri;
-			*target_len = uri_end - uri;
-			return true;
-		}
-	}
-
-	return false;
-}
 
 
 /*
@@ -581,6 +319,11 @@ rest_attempt(RestConnection *conn, RestTransfer *xfer, RestTable *table,
 	*delay_ms = delay;
 	return delay < 0;
 }
+
+
+/*
+ * Retries.
+ */
 
 /*
  * rest_method_retriable
@@ -772,6 +515,11 @@ rest_retry_sleep(int64 delay_ms)
 	}
 }
 
+
+/*
+ * Setting up a transfer.
+ */
+
 /*
  * rest_transfer_reset
  *		Forget the previous response: body, captured headers, flags.
@@ -790,12 +538,7 @@ rest_transfer_reset(RestTransfer *xfer)
 	xfer->host_accepted = false;
 	xfer->refused_host[0] = '\0';
 	xfer->refused_addr[0] = '\0';
-	xfer->captured[REST_HEADER_CONTENT_TYPE].present = false;
-	xfer->captured[REST_HEADER_LINK_NEXT].present = false;
-	xfer->captured[REST_HEADER_CONTENT_RANGE].present = false;
-	xfer->captured[REST_HEADER_TOTAL_COUNT].present = false;
-	xfer->captured[REST_HEADER_LOCATION].present = false;
-	xfer->captured[REST_HEADER_RETRY_AFTER].present = false;
+	rest_forget_headers(xfer);
 	xfer->errbuf[0] = '\0';
 }
 
@@ -807,10 +550,6 @@ static void
 rest_transfer_setup(RestTransfer *xfer, RestTable *table, RestRequest *req,
 					const char *key_header)
 {
-	CURL	   *easy = xfer->easy;
-	bool		has_body = (req->body != NULL);
-	ListCell   *lc;
-
 	rest_transfer_reset(xfer);
 
 	/* Keep the body in palloc's reach: at most MaxAllocSize - 1 bytes. */
@@ -820,7 +559,24 @@ rest_transfer_setup(RestTransfer *xfer, RestTable *table, RestRequest *req,
 	else
 		xfer->body_limit = MaxAllocSize - 1;
 
-	/* callbacks */
+	rest_set_callbacks(xfer);
+	rest_set_method(xfer, req);
+	RestSetRedirectPolicy(xfer, table, req->url);
+	rest_set_headers(xfer, table, req, key_header);
+	rest_set_credentials(xfer, table);
+	rest_set_transport(xfer, table);
+	RestSetHostPolicy(xfer, table);
+}
+
+/*
+ * rest_set_callbacks
+ *		Route the response body and headers to this transfer's callbacks.
+ */
+static void
+rest_set_callbacks(RestTransfer *xfer)
+{
+	CURL	   *easy = xfer->easy;
+
 	REST_SETOPT(easy, CURLOPT_PRIVATE, xfer);
 	REST_SETOPT(easy, CURLOPT_WRITEFUNCTION, rest_write_callback);
 	REST_SETOPT(easy, CURLOPT_WRITEDATA, xfer);
@@ -830,8 +586,18 @@ rest_transfer_setup(RestTransfer *xfer, RestTable *table, RestRequest *req,
 	REST_SETOPT(easy, CURLOPT_HEADER, 0L);
 	REST_SETOPT(easy, CURLOPT_NOSIGNAL, 1L);
 	REST_SETOPT(easy, CURLOPT_NOPROGRESS, 1L);
+}
 
-	/* target and method */
+/*
+ * rest_set_method
+ *		Set the URL, the method and the body of the request.
+ */
+static void
+rest_set_method(RestTransfer *xfer, RestRequest *req)
+{
+	CURL	   *easy = xfer->easy;
+	bool		has_body = (req->body != NULL);
+
 	REST_SETOPT(easy, CURLOPT_URL, req->url);
 
 	/* CURLOPT_POSTFIELDS implies POST, so it comes before the method. */
@@ -846,10 +612,22 @@ rest_transfer_setup(RestTransfer *xfer, RestTable *table, RestRequest *req,
 	REST_SETOPT(easy, CURLOPT_CUSTOMREQUEST,
 				(strcmp(req->method, "GET") == 0 ||
 				 strcmp(req->method, "POST") == 0) ? NULL : req->method);
+}
 
-	RestSetRedirectPolicy(xfer, table, req->url);
+/*
+ * rest_set_headers
+ *		Set the request headers: defaults the table and request do not
+ *		override, the user mapping's headers, the request's, the
+ *		idempotency key and the bearer token.
+ */
+static void
+rest_set_headers(RestTransfer *xfer, RestTable *table, RestRequest *req,
+				 const char *key_header)
+{
+	CURL	   *easy = xfer->easy;
+	bool		has_body = (req->body != NULL);
+	ListCell   *lc;
 
-	/* request headers */
 	if (!rest_header_listed(table->headers, "Accept") &&
 		!rest_header_listed(req->extra_headers, "Accept"))
 		rest_add_header(xfer, "Accept: application/json");
@@ -884,8 +662,18 @@ rest_transfer_setup(RestTransfer *xfer, RestTable *table, RestRequest *req,
 		pfree(auth);
 	}
 	REST_SETOPT(easy, CURLOPT_HTTPHEADER, xfer->headers);
+}
 
-	/* credentials: libcurl sends them to the original host only */
+/*
+ * rest_set_credentials
+ *		Set the user mapping's basic authentication, or none; libcurl
+ *		sends it to the original host only.
+ */
+static void
+rest_set_credentials(RestTransfer *xfer, RestTable *table)
+{
+	CURL	   *easy = xfer->easy;
+
 	if (table->username != NULL)
 	{
 		REST_SETOPT(easy, CURLOPT_HTTPAUTH, (long) CURLAUTH_BASIC);
@@ -899,8 +687,18 @@ rest_transfer_setup(RestTransfer *xfer, RestTable *table, RestRequest *req,
 		REST_SETOPT(easy, CURLOPT_PASSWORD, NULL);
 	}
 	REST_SETOPT(easy, CURLOPT_UNRESTRICTED_AUTH, 0L);
+}
 
-	/* transport */
+/*
+ * rest_set_transport
+ *		Set TLS, timeouts, the body size limit and the other options of the
+ *		connection.
+ */
+static void
+rest_set_transport(RestTransfer *xfer, RestTable *table)
+{
+	CURL	   *easy = xfer->easy;
+
 	REST_SETOPT(easy, CURLOPT_SSL_VERIFYPEER, table->ssl_verify ? 1L : 0L);
 	REST_SETOPT(easy, CURLOPT_SSL_VERIFYHOST, table->ssl_verify ? 2L : 0L);
 	if (table->ssl_ca_file != NULL)
@@ -919,7 +717,6 @@ rest_transfer_setup(RestTransfer *xfer, RestTable *table, RestRequest *req,
 	/* a cancel must not wait for a DNS lookup thread to finish */
 	REST_SETOPT(easy, CURLOPT_QUICK_EXIT, 1L);
 #endif
-	RestSetHostPolicy(xfer, table);
 }
 
 /*
@@ -967,6 +764,360 @@ rest_header_listed(List *headers, const char *name)
 	return false;
 }
 
+
+/*
+ * libcurl callbacks.  These run inside libcurl: no ereport, no palloc.
+ */
+
+/*
+ * rest_write_callback
+ *		Append received body data to the transfer's buffer.
+ *
+ * Returning less than was given makes libcurl abort with
+ * CURLE_WRITE_ERROR; the flags tell why.
+ */
+static size_t
+rest_write_callback(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+	RestTransfer *xfer = (RestTransfer *) userdata;
+	size_t		len = size * nmemb;
+	size_t		need;
+
+	if (len > xfer->body_limit - xfer->body_len)
+	{
+		xfer->body_too_large = true;
+		return 0;
+	}
+
+	/* Room for the data and a terminating NUL. */
+	need = xfer->body_len + len + 1;
+	if (need > xfer->body_cap)
+	{
+		size_t		newcap = Max(xfer->body_cap, 16384);
+		char	   *newbody;
+
+		while (newcap < need)
+			newcap *= 2;
+		/* no use growing beyond the limit */
+		newcap = Max(need, Min(newcap, xfer->body_limit + 1));
+
+		newbody = realloc(xfer->body, newcap);
+		if (newbody == NULL)
+		{
+			xfer->body_no_memory = true;
+			return 0;
+		}
+		xfer->body = newbody;
+		xfer->body_cap = newcap;
+	}
+
+	memcpy(xfer->body + xfer->body_len, ptr, len);
+	xfer->body_len += len;
+	return len;
+}
+
+/*
+ * rest_header_callback
+ *		Capture the response headers the wrapper needs.
+ *
+ * libcurl passes one complete header line at a time, status line and
+ * final empty line included, without NUL termination.  Redirects and
+ * interim responses produce several header blocks; each status line starts
+ * a new block and forgets what the previous one captured.
+ */
+static size_t
+rest_header_callback(char *buffer, size_t size, size_t nitems, void *userdata)
+{
+	RestTransfer *xfer = (RestTransfer *) userdata;
+	size_t		len = size * nitems;
+	const char *colon;
+	const char *name = buffer;
+	size_t		namelen;
+	const char *value;
+	const char *end = buffer + len;
+
+	if (len >= 5 && strncmp(buffer, "HTTP/", 5) == 0)
+	{
+		rest_start_header_block(xfer, buffer, len);
+		return len;
+	}
+
+	colon = memchr(buffer, ':', len);
+	if (colon == NULL)
+	{
+		/* empty line ending a block, or junk */
+		if (len > 0 && (buffer[0] == '\r' || buffer[0] == '\n'))
+		{
+			if (!RestCheckRedirect(xfer))
+				return 0;
+		}
+		return len;
+	}
+
+	namelen = colon - name;
+	while (namelen > 0 &&
+		   (name[namelen - 1] == ' ' || name[namelen - 1] == '\t'))
+		namelen--;
+
+	value = colon + 1;
+	while (value < end && (*value == ' ' || *value == '\t'))
+		value++;
+	while (end > value && (end[-1] == '\r' || end[-1] == '\n' ||
+						   end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+
+	rest_capture_header(xfer, name, namelen, value, end - value);
+	return len;
+}
+
+/*
+ * rest_start_header_block
+ *		At a status line, "HTTP/1.1 302 Found", remember the status of the
+ *		block it starts and forget the headers of the previous block.
+ */
+static void
+rest_start_header_block(RestTransfer *xfer, const char *line, size_t len)
+{
+	const char *end = line + len;
+	const char *p = memchr(line, ' ', len);
+
+	xfer->block_status = 0;
+	if (p != NULL)
+	{
+		for (p++; p < end && *p >= '0' && *p <= '9' &&
+			 xfer->block_status < 1000; p++)
+			xfer->block_status = xfer->block_status * 10 + (*p - '0');
+	}
+	rest_forget_headers(xfer);
+}
+
+/*
+ * rest_capture_header
+ *		Keep a header of rest_captured_headers, whole or the part it asks.
+ */
+static void
+rest_capture_header(RestTransfer *xfer, const char *name, size_t namelen,
+					const char *value, size_t len)
+{
+	int			i;
+
+	for (i = 0; i < REST_NUM_HEADERS; i++)
+	{
+		const RestCapturedHeader *header = &rest_captured_headers[i];
+		RestCapture *cap = &xfer->captured[i];
+		const char *part;
+		size_t		part_len;
+
+		if (strlen(header->name) != namelen ||
+			pg_strncasecmp(name, header->name, namelen) != 0)
+			continue;
+		if (header->part == NULL)
+			rest_capture_set(cap, value, len);
+		else if (!cap->present &&
+				 header->part(value, len, &part, &part_len))
+			rest_capture_set(cap, part, part_len);
+		return;
+	}
+}
+
+/*
+ * rest_capture_set
+ *		Store a header value, truncating it to the buffer.
+ */
+static void
+rest_capture_set(RestCapture *cap, const char *value, size_t len)
+{
+	cap->truncated = (len >= REST_CAPTURE_SIZE);
+	if (cap->truncated)
+		len = REST_CAPTURE_SIZE - 1;
+	memcpy(cap->value, value, len);
+	cap->value[len] = '\0';
+	cap->len = len;
+	cap->present = true;
+}
+
+/*
+ * rest_forget_headers
+ *		Mark every captured header absent.
+ */
+static void
+rest_forget_headers(RestTransfer *xfer)
+{
+	int			i;
+
+	for (i = 0; i < REST_NUM_HEADERS; i++)
+		xfer->captured[i].present = false;
+}
+
+/*
+ * rest_link_next
+ *		Find the target of the first link whose relation types include
+ *		"next" in a Link header value (RFC 8288).
+ *
+ * A value holds comma-separated links, each "<target>" followed by
+ * ";"-separated parameters; rel's value, quoted or not, is a
+ * space-separated list of relation types compared case-insensitively.
+ * Pure C on a span that is not NUL-terminated: called from the header
+ * callback.
+ */
+static bool
+rest_link_next(const char *value, size_t len,
+			   const char **target, size_t *target_len)
+{
+	const char *p = value;
+	const char *end = value + len;
+
+	while (p < end)
+	{
+		const char *uri;
+		const char *uri_end;
+		bool		is_next = false;
+
+		/* skip to the start of a link */
+		while (p < end && (*p == ' ' || *p == '\t' || *p == ','))
+			p++;
+		if (p >= end)
+			break;
+		if (*p != '<')
+			return false;		/* malformed: give up */
+		uri = p + 1;
+		uri_end = memchr(uri, '>', end - uri);
+		if (uri_end == NULL)
+			return false;
+		p = uri_end + 1;
+
+		if (!rest_link_params(&p, end, &is_next))
+			return false;
+
+		if (is_next)
+		{
+			*target = uri;
+			*target_len = uri_end - uri;
+			return true;
+		}
+	}
+
+	return false;
+}
+
+/*
+ * rest_link_params
+ *		Read the parameters of one link, from *pos up to the comma ending
+ *		it, and tell whether its rel includes "next".  False if they are
+ *		malformed.
+ */
+static bool
+rest_link_params(const char **pos, const char *end, bool *is_next)
+{
+	const char *p = *pos;
+
+	for (;;)
+	{
+		const char *pname;
+		size_t		pname_len;
+		const char *pval = NULL;
+		size_t		pval_len = 0;
+
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p >= end || *p == ',')
+			break;
+		if (*p != ';')
+			return false;
+		p++;
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+
+		pname = p;
+		while (p < end && *p != '=' && *p != ';' && *p != ',' &&
+			   *p != ' ' && *p != '\t')
+			p++;
+		pname_len = p - pname;
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+
+		if (p < end && *p == '=')
+		{
+			p++;
+			rest_link_param_value(&p, end, &pval, &pval_len);
+		}
+
+		if (pname_len == 3 && pg_strncasecmp(pname, "rel", 3) == 0 &&
+			pval != NULL && rest_rel_has_next(pval, pval_len))
+			*is_next = true;
+	}
+
+	*pos = p;
+	return true;
+}
+
+/*
+ * rest_link_param_value
+ *		Read a parameter's value after its "=", quoted or not, from *pos.
+ */
+static void
+rest_link_param_value(const char **pos, const char *end,
+					  const char **value, size_t *len)
+{
+	const char *p = *pos;
+
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p < end && *p == '"')
+	{
+		/* quoted-string; relation types contain no escapes */
+		*value = ++p;
+		while (p < end && *p != '"')
+		{
+			if (*p == '\\' && p + 1 < end)
+				p++;
+			p++;
+		}
+		*len = p - *value;
+		if (p < end)
+			p++;				/* closing quote */
+	}
+	else
+	{
+		*value = p;
+		while (p < end && *p != ';' && *p != ',' &&
+			   *p != ' ' && *p != '\t')
+			p++;
+		*len = p - *value;
+	}
+	*pos = p;
+}
+
+/*
+ * rest_rel_has_next
+ *		Is "next" among the space-separated relation types of a rel value?
+ */
+static bool
+rest_rel_has_next(const char *rel, size_t len)
+{
+	const char *r = rel;
+	const char *rend = rel + len;
+
+	while (r < rend)
+	{
+		const char *tok;
+
+		while (r < rend && (*r == ' ' || *r == '\t'))
+			r++;
+		tok = r;
+		while (r < rend && *r != ' ' && *r != '\t')
+			r++;
+		if (r - tok == 4 && pg_strncasecmp(tok, "next", 4) == 0)
+			return true;
+	}
+	return false;
+}
+
+
+/*
+ * Responses.
+ */
+
 /*
  * rest_collect_response
  *		Copy status, body and captured headers into the caller's memory.
@@ -975,6 +1126,7 @@ static void
 rest_collect_response(RestTransfer *xfer, RestResponse *resp)
 {
 	long		status = 0;
+	int			i;
 
 	curl_easy_getinfo(xfer->easy, CURLINFO_RESPONSE_CODE, &status);
 	resp->status = status;
@@ -985,12 +1137,9 @@ rest_collect_response(RestTransfer *xfer, RestResponse *resp)
 	resp->body[xfer->body_len] = '\0';
 	resp->body_len = xfer->body_len;
 
-	resp->content_type = rest_capture_dup(&xfer->captured[REST_HEADER_CONTENT_TYPE]);
-	resp->link_next = rest_capture_dup(&xfer->captured[REST_HEADER_LINK_NEXT]);
-	resp->content_range = rest_capture_dup(&xfer->captured[REST_HEADER_CONTENT_RANGE]);
-	resp->total_count = rest_capture_dup(&xfer->captured[REST_HEADER_TOTAL_COUNT]);
-	resp->location = rest_capture_dup(&xfer->captured[REST_HEADER_LOCATION]);
-	resp->retry_after = rest_capture_dup(&xfer->captured[REST_HEADER_RETRY_AFTER]);
+	for (i = 0; i < REST_NUM_HEADERS; i++)
+		*(char **) ((char *) resp + rest_captured_headers[i].response_field) =
+			rest_capture_dup(&xfer->captured[i]);
 }
 
 /*
