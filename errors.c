@@ -54,13 +54,16 @@ typedef struct RestDetail
 
 static void rest_check_refusals(RestTransfer *xfer);
 static void rest_report_curl_failure(RestTransfer *xfer, RestTable *table);
-static void rest_report_timeout(RestTransfer *xfer, RestTable *table);
-static void rest_report_redirect_loop(RestTransfer *xfer);
-static void rest_report_bad_scheme(RestTransfer *xfer);
+static const char *rest_curl_failure_message(CURLcode rc, int *sqlstate);
+static pg_noreturn void rest_report_timeout(RestTransfer *xfer, RestTable *table);
+static pg_noreturn void rest_report_redirect_loop(RestTransfer *xfer);
+static pg_noreturn void rest_report_bad_scheme(RestTransfer *xfer);
 static void rest_check_header_lengths(RestTransfer *xfer);
 static void rest_report_host_refused(RestTransfer *xfer);
 static void rest_report_redirect_refused(RestTransfer *xfer);
 static void rest_request_error_callback(void *arg);
+static const char *rest_status_message(long status, int *sqlstate);
+static int	rest_status_hint(RestResponse *resp);
 static bool rest_drf_unique_errors(json_t *root);
 static bool rest_drf_unique_message(const char *text);
 static bool rest_ends_with(const char *text, const char *suffix);
@@ -199,26 +202,43 @@ static void
 rest_report_curl_failure(RestTransfer *xfer, RestTable *table)
 {
 	CURLcode	rc = xfer->result;
+	int			sqlstate;
+	const char *message;
 	char	   *why;
 
+	if (rc == CURLE_OPERATION_TIMEDOUT)
+		rest_report_timeout(xfer, table);
+	if (rc == CURLE_TOO_MANY_REDIRECTS)
+		rest_report_redirect_loop(xfer);
+	if (rc == CURLE_UNSUPPORTED_PROTOCOL)
+		rest_report_bad_scheme(xfer);
+
+	message = rest_curl_failure_message(rc, &sqlstate);
 	/* libcurl's message may quote the service, e.g. a host it redirected to */
 	why = rest_clean_text(xfer->errbuf[0] ? xfer->errbuf :
 						  curl_easy_strerror(rc), REST_DETAIL_MAX);
+	ereport(ERROR,
+			(errcode(sqlstate),
+			 errmsg("%s", _(message)),
+			 errdetail_internal("%s", why)));
+}
 
+/*
+ * rest_curl_failure_message
+ *		The message and SQLSTATE of a libcurl failure whose DETAIL is
+ *		libcurl's own text.
+ */
+static const char *
+rest_curl_failure_message(CURLcode rc, int *sqlstate)
+{
+	*sqlstate = ERRCODE_FDW_ERROR;
 	switch (rc)
 	{
 		case CURLE_COULDNT_RESOLVE_HOST:
 		case CURLE_COULDNT_RESOLVE_PROXY:
 		case CURLE_COULDNT_CONNECT:
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
-					 errmsg("could not connect to service"),
-					 errdetail_internal("%s", why)));
-			break;
-
-		case CURLE_OPERATION_TIMEDOUT:
-			rest_report_timeout(xfer, table);
-			break;
+			*sqlstate = ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION;
+			return gettext_noop("could not connect to service");
 
 		case CURLE_SSL_CONNECT_ERROR:
 		case CURLE_PEER_FAILED_VERIFICATION:
@@ -231,40 +251,18 @@ rest_report_curl_failure(RestTransfer *xfer, RestTable *table)
 		case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
 		case CURLE_SSL_INVALIDCERTSTATUS:
 		case CURLE_SSL_CRL_BADFILE:
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
-					 errmsg("could not establish a secure connection to service"),
-					 errdetail_internal("%s", why)));
-			break;
-
-		case CURLE_TOO_MANY_REDIRECTS:
-			rest_report_redirect_loop(xfer);
-			break;
-
-		case CURLE_UNSUPPORTED_PROTOCOL:
-			rest_report_bad_scheme(xfer);
-			break;
+			*sqlstate = ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION;
+			return gettext_noop("could not establish a secure connection to service");
 
 		case CURLE_URL_MALFORMAT:
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_ERROR),
-					 errmsg("invalid URL"),
-					 errdetail_internal("%s", why)));
-			break;
+			return gettext_noop("invalid URL");
 
 		case CURLE_SEND_ERROR:
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_ERROR),
-					 errmsg("could not send request to service"),
-					 errdetail_internal("%s", why)));
-			break;
+			return gettext_noop("could not send request to service");
 
 		case CURLE_OUT_OF_MEMORY:
-			ereport(ERROR,
-					(errcode(ERRCODE_OUT_OF_MEMORY),
-					 errmsg("out of memory"),
-					 errdetail_internal("%s", why)));
-			break;
+			*sqlstate = ERRCODE_OUT_OF_MEMORY;
+			return gettext_noop("out of memory");
 
 		case CURLE_BAD_CONTENT_ENCODING:
 		case CURLE_PARTIAL_FILE:
@@ -274,18 +272,10 @@ rest_report_curl_failure(RestTransfer *xfer, RestTable *table)
 		case CURLE_HTTP2:
 		case CURLE_HTTP2_STREAM:
 		case CURLE_WRITE_ERROR:
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_ERROR),
-					 errmsg("could not read response from service"),
-					 errdetail_internal("%s", why)));
-			break;
+			return gettext_noop("could not read response from service");
 
 		default:
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_ERROR),
-					 errmsg("request to service failed"),
-					 errdetail_internal("%s", why)));
-			break;
+			return gettext_noop("request to service failed");
 	}
 }
 
@@ -488,11 +478,12 @@ RestReportResponseError(RestTable *table, RestRequest *req,
 						RestResponse *resp)
 {
 	RestRequestContext context;
-	long		status = resp->status;
 	int			sqlstate = 0;
+	int			status_sqlstate;
+	const char *message;
 	char	   *detail;
 
-	RestPushRequestContext(&context, req->method, req->url, status,
+	RestPushRequestContext(&context, req->method, req->url, resp->status,
 						   resp->attempts);
 
 	detail = rest_error_detail(resp, &sqlstate);
@@ -500,64 +491,66 @@ RestReportResponseError(RestTable *table, RestRequest *req,
 	if (sqlstate == 0 && RestIsDuplicateRefusal(table, resp))
 		sqlstate = ERRCODE_UNIQUE_VIOLATION;
 
-#define REST_ERRCODE(code) errcode(sqlstate != 0 ? sqlstate : (code))
-#define REST_ERRDETAIL() (detail ? errdetail_internal("%s", detail) : 0)
-
-	if (status == 400 || status == 422)
-		ereport(ERROR,
-				(REST_ERRCODE(ERRCODE_DATA_EXCEPTION),
-				 errmsg("service rejected the request"),
-				 REST_ERRDETAIL()));
-	else if (status == 401)
-		ereport(ERROR,
-				(REST_ERRCODE(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied by service"),
-				 REST_ERRDETAIL(),
-				 errhint("Check the credentials in the user mapping.")));
-	else if (status == 403)
-		ereport(ERROR,
-				(REST_ERRCODE(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied by service"),
-				 REST_ERRDETAIL()));
-	else if (status == 404)
-		ereport(ERROR,
-				(REST_ERRCODE(ERRCODE_FDW_TABLE_NOT_FOUND),
-				 errmsg("resource not found on service"),
-				 REST_ERRDETAIL()));
-	else if (status == 409)
-		ereport(ERROR,
-				(REST_ERRCODE(ERRCODE_UNIQUE_VIOLATION),
-				 errmsg("service reported a conflict"),
-				 REST_ERRDETAIL()));
-	else if (status == 429)
-	{
-		char	   *retry_after = resp->retry_after
-			? rest_clean_text(resp->retry_after, 64) : NULL;
-
-		ereport(ERROR,
-				(REST_ERRCODE(ERRCODE_FDW_ERROR),
-				 errmsg("service rate limit exceeded"),
-				 REST_ERRDETAIL(),
-				 retry_after ?
-				 errhint("The service asks to retry after %s (Retry-After header).",
-						 retry_after) :
-				 errhint("Retry later, or make fewer requests.")));
-	}
-	else if (status >= 500 && status <= 599)
-		ereport(ERROR,
-				(REST_ERRCODE(ERRCODE_FDW_ERROR),
-				 errmsg("service error"),
-				 REST_ERRDETAIL()));
-	else
-		ereport(ERROR,
-				(REST_ERRCODE(ERRCODE_FDW_ERROR),
-				 errmsg("unexpected response from service"),
-				 REST_ERRDETAIL()));
-
-#undef REST_ERRCODE
-#undef REST_ERRDETAIL
-
+	message = rest_status_message(resp->status, &status_sqlstate);
+	ereport(ERROR,
+			(errcode(sqlstate != 0 ? sqlstate : status_sqlstate),
+			 errmsg("%s", _(message)),
+			 detail ? errdetail_internal("%s", detail) : 0,
+			 rest_status_hint(resp)));
 	pg_unreachable();
+}
+
+/*
+ * rest_status_message
+ *		The message and SQLSTATE of an HTTP error status.
+ */
+static const char *
+rest_status_message(long status, int *sqlstate)
+{
+	*sqlstate = ERRCODE_FDW_ERROR;
+	if (status == 400 || status == 422)
+	{
+		*sqlstate = ERRCODE_DATA_EXCEPTION;
+		return gettext_noop("service rejected the request");
+	}
+	if (status == 401 || status == 403)
+	{
+		*sqlstate = ERRCODE_INSUFFICIENT_PRIVILEGE;
+		return gettext_noop("permission denied by service");
+	}
+	if (status == 404)
+	{
+		*sqlstate = ERRCODE_FDW_TABLE_NOT_FOUND;
+		return gettext_noop("resource not found on service");
+	}
+	if (status == 409)
+	{
+		*sqlstate = ERRCODE_UNIQUE_VIOLATION;
+		return gettext_noop("service reported a conflict");
+	}
+	if (status == 429)
+		return gettext_noop("service rate limit exceeded");
+	if (status >= 500 && status <= 599)
+		return gettext_noop("service error");
+	return gettext_noop("unexpected response from service");
+}
+
+/*
+ * rest_status_hint
+ *		Add the HINT of an HTTP error status, if it has one (inside
+ *		ereport).
+ */
+static int
+rest_status_hint(RestResponse *resp)
+{
+	if (resp->status == 401)
+		return errhint("Check the credentials in the user mapping.");
+	if (resp->status != 429)
+		return 0;
+	if (resp->retry_after != NULL)
+		return errhint("The service asks to retry after %s (Retry-After header).",
+					   rest_clean_text(resp->retry_after, 64));
+	return errhint("Retry later, or make fewer requests.");
 }
 
 /*
