@@ -4,12 +4,16 @@ MODULE_big = rest_fdw
 OBJS = \
 	$(WIN32RES) \
 	analyze.o \
+	connection.o \
 	deparse.o \
-	http.o \
+	errors.o \
+	hostpolicy.o \
 	import.o \
 	json.o \
 	option.o \
-	rest_fdw.o
+	request.o \
+	rest_fdw.o \
+	url.o
 PGFILEDESC = "rest_fdw - foreign-data wrapper for REST services"
 
 EXTENSION = rest_fdw

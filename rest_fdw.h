@@ -263,7 +263,7 @@ extern RestTable *RestGetServerTable(Oid serverid, Oid userid);
 extern List *RestImportForeignSchema(ImportForeignSchemaStmt *stmt,
 									 Oid serverOid);
 
-/* http.c */
+/* the transport: connection.c, request.c, errors.c, url.c */
 
 /*
  * A request.  The body, if any, is sent as application/json.
@@ -281,7 +281,8 @@ typedef struct RestRequest
 /*
  * A response.  body is palloc'd in the caller's memory context and
  * NUL-terminated (body[body_len] == '\0').  Headers the wrapper needs are
- * copied out; NULL when absent.
+ * copied out (request.c's rest_captured_headers lists them); NULL when
+ * absent.
  */
 typedef struct RestResponse
 {
@@ -327,7 +328,6 @@ extern void RestReportResponseError(RestTable *table, RestRequest *req,
 extern bool RestIsDuplicateRefusal(RestTable *table, RestResponse *resp);
 extern char *RestResolveUrl(const char *base, const char *relative);
 extern bool RestSameOrigin(const char *url1, const char *url2);
-extern void RestDefineGucs(void);
 extern void RestAppendEncoded(StringInfo buf, const char *value);
 
 /* json.c */
