@@ -29,19 +29,26 @@ Needs djangorestframework, django-filter and drf-spectacular
 REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "drf_spectacular.openapi.AutoSchema".
 """
 
-from .filters import OrderingFilter, filterset_for
-from .pagination import ServicePagination
-from .rendering import JSONRenderer
-from .serializers import Conflict, serializer_for
-from .views import ServiceViewSet, service_viewset
+# Imported on first use (PEP 562), so that REST_FRAMEWORK settings may name
+# rest_fdw_django.kit.pagination.ServicePagination without an import cycle
+# (rest_framework.generics reads DEFAULT_PAGINATION_CLASS while importing).
+_WHERE = {
+    "Conflict": "serializers",
+    "JSONRenderer": "rendering",
+    "OrderingFilter": "filters",
+    "ServicePagination": "pagination",
+    "ServiceViewSet": "views",
+    "filterset_for": "filters",
+    "serializer_for": "serializers",
+    "service_viewset": "views",
+}
 
-__all__ = [
-    "Conflict",
-    "JSONRenderer",
-    "OrderingFilter",
-    "ServicePagination",
-    "ServiceViewSet",
-    "filterset_for",
-    "serializer_for",
-    "service_viewset",
-]
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name):
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    return getattr(import_module(f".{_WHERE[name]}", __name__), name)

@@ -41,7 +41,30 @@ def filterset_for(model):
         if lookups:
             fields[field.attname] = lookups
     meta = type("Meta", (), {"model": model, "fields": fields})
-    return type(f"{model.__name__}ServiceFilterSet", (django_filters.FilterSet,), {"Meta": meta})
+    return type(f"{model.__name__}ServiceFilterSet", (ServiceFilterSet,), {"Meta": meta})
+
+
+class ServiceFilterSet(django_filters.FilterSet):
+    """A FilterSet that copies only the filters a request names: with a
+    lookup per column and operator, copying them all (as django-filter
+    does for every request) would cost more than the query."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None:
+            self.base_filters = {k: f for k, f in self.base_filters.items() if k in data}
+        super().__init__(data, *args, **kwargs)
+
+
+class FilterBackend(django_filters.DjangoFilterBackend):
+    """django-filter's backend, skipped when the request names no filter."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None and not any(
+            name in filterset_class.base_filters for name in request.query_params
+        ):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
 
 
 class OrderingFilter(filters.OrderingFilter):

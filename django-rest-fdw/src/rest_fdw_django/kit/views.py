@@ -2,13 +2,12 @@
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import permissions, viewsets
 from rest_framework.response import Response
 
-from .filters import OrderingFilter, filterset_for
+from .filters import FilterBackend, OrderingFilter, filterset_for
 from .pagination import ServicePagination
-from .rendering import JSONRenderer
+from .rendering import JSONRenderer, convert_rows, converter
 from .serializers import serializer_for
 
 
@@ -23,7 +22,7 @@ class ServiceViewSet(viewsets.ModelViewSet):
     which case DRF's own path is used."""
 
     pagination_class = ServicePagination
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [FilterBackend, OrderingFilter]
     renderer_classes = [JSONRenderer]
 
     def __init_subclass__(cls, **kwargs):
@@ -44,8 +43,17 @@ class ServiceViewSet(viewsets.ModelViewSet):
     # the read path ------------------------------------------------------
 
     def _columns(self):
-        """The JSON members of a row: the serializer's fields, all columns."""
-        return list(self.get_serializer_class().Meta.fields)
+        """The JSON members of a row (the serializer's fields, all columns)
+        and the converters of those JSON cannot hold as they are."""
+        cls = type(self)
+        if "_read_columns" not in cls.__dict__:
+            names = list(self.get_serializer_class().Meta.fields)
+            fields = {f.attname: f for f in self.get_queryset().model._meta.concrete_fields}
+            cls._read_columns = names
+            cls._read_converters = [
+                (n, converter(fields[n])) for n in names if n in fields and converter(fields[n])
+            ]
+        return cls._read_columns
 
     def _fast(self):
         if type(self).get_serializer_class is not ServiceViewSet.get_serializer_class:
@@ -61,8 +69,8 @@ class ServiceViewSet(viewsets.ModelViewSet):
         rows = self.filter_queryset(self.get_queryset()).values(*self._columns())
         page = self.paginate_queryset(rows)
         if page is not None:
-            return self.get_paginated_response(page)
-        return Response(list(rows))
+            return self.get_paginated_response(convert_rows(page, self._read_converters))
+        return Response(convert_rows(list(rows), self._read_converters))
 
     def retrieve(self, request, *args, **kwargs):
         if not self._fast():
@@ -73,7 +81,7 @@ class ServiceViewSet(viewsets.ModelViewSet):
             row = rows.filter(**{self.lookup_field: self.kwargs[lookup]}).values(*self._columns()).get()
         except (rows.model.DoesNotExist, ValidationError, ValueError, TypeError):
             raise Http404
-        return Response(row)
+        return Response(convert_rows([row], self._read_converters)[0])
 
 
 def service_viewset(model, queryset=None, **attrs):

@@ -53,7 +53,7 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
     # rows per page when the client sends no ?limit= (the kit's
     # ServicePagination; up to 10,000 with ?limit=)
-    "DEFAULT_PAGINATION_CLASS": "rest_fdw_django.kit.ServicePagination",
+    "DEFAULT_PAGINATION_CLASS": "rest_fdw_django.kit.pagination.ServicePagination",
     "PAGE_SIZE": 10,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
@@ -62,4 +62,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Catalog service",
     "DESCRIPTION": "Authors and books, moved out of the shop monolith.",
     "VERSION": "1.0.0",
+    # answers carry every member (see rest_fdw_django.kit.schema)
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "rest_fdw_django.kit.schema.answers_have_every_member",
+    ],
 }
