@@ -79,7 +79,7 @@ def _service(name, entry):
         raise ImproperlyConfigured(
             f"REST_FDW_SERVICES[{name!r}]['dialect'] must be one of {', '.join(DIALECTS)}."
         )
-    options = entry.get("options") or {}
+    options = entry.get("options", {})
     if not isinstance(options, dict):
         raise ImproperlyConfigured(f"REST_FDW_SERVICES[{name!r}]['options'] must be a dict.")
     return Service(

@@ -58,4 +58,4 @@ def serializer_for(model, base=ClientIdSerializer):
                 required=not (field.null or field.has_default()),
             )
     attrs["Meta"] = type("Meta", (), {"model": model, "fields": names})
-    return type(f"{model.__name__}ServiceSerializer", (base,), attrs)
+    return type(f"{model.__name__}Serializer", (base,), attrs)
