@@ -13,6 +13,7 @@ OBJS = \
 	import.o \
 	json.o \
 	option.o \
+	pager.o \
 	rest_fdw.o
 PGFILEDESC = "rest_fdw - foreign-data wrapper for REST services"
 
