@@ -6,11 +6,16 @@ OBJS = \
 	analyze.o \
 	connection.o \
 	deparse.o \
+	dialect.o \
+	dialect_drf.o \
+	dialect_jsonserver.o \
+	dialect_postgrest.o \
 	errors.o \
 	hostpolicy.o \
 	import.o \
 	json.o \
 	option.o \
+	pager.o \
 	request.o \
 	rest_fdw.o \
 	url.o
