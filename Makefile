@@ -4,17 +4,22 @@ MODULE_big = rest_fdw
 OBJS = \
 	$(WIN32RES) \
 	analyze.o \
+	connection.o \
 	deparse.o \
 	dialect.o \
 	dialect_drf.o \
 	dialect_jsonapi.o \
 	dialect_jsonserver.o \
 	dialect_postgrest.o \
-	http.o \
+	errors.o \
+	hostpolicy.o \
 	import.o \
 	json.o \
 	option.o \
-	rest_fdw.o
+	pager.o \
+	request.o \
+	rest_fdw.o \
+	url.o
 PGFILEDESC = "rest_fdw - foreign-data wrapper for REST services"
 
 EXTENSION = rest_fdw

@@ -349,10 +349,8 @@ read_page(RestSample *s, const char *url, bool first, bool links,
 	req.url = (char *) url;
 	req.extra_headers = RestRequestHeaders(table, REST_REQUEST_PAGE,
 										   first ? REST_ASK_TOTAL : 0);
-	RestPerform(s->conn, table, &req, &resp, NULL);
 	s->requests++;
-	if (resp.status < 200 || resp.status > 299)
-		RestReportResponseError(table, &req, &resp);
+	(void) RestPerformOk(s->conn, table, &req, &resp, NULL, 0);
 
 	page->rows = 0;
 	RestPageBegin(&reader, table, url, resp.body, resp.body_len);
@@ -381,40 +379,18 @@ static char *
 next_link(RestSample *s, const char *url, RestResponse *resp,
 		  RestPageReader *reader)
 {
-	RestTable  *table = s->table;
-	char	   *next = NULL;
+	char	   *next = RestNextLink(url, resp, reader);
 	ListCell   *lc;
+	bool		seen = false;
 
-	if (resp->link_next != NULL)
-		next = RestResolveUrl(url, resp->link_next);
-	else if (reader->next.kind == REST_JSON_STRING)
-		next = RestResolveUrl(url, RestJsonValueText(&reader->next));
-	else if (reader->next.kind != REST_JSON_MISSING &&
-			 reader->next.kind != REST_JSON_NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
-				 errmsg("invalid \"next\" link in response from service"),
-				 errdetail("The member \"next\" must be a string or null."),
-				 errcontext("remote request GET %s", url)));
 	if (next == NULL)
 		return NULL;
-
-	if (!RestSameOrigin(next, table->base_url))
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_ERROR),
-				 errmsg("next page link points to another origin"),
-				 errdetail("The service sent \"%s\" while the server's base_url is \"%s\".",
-						   next, table->base_url),
-				 errcontext("remote request GET %s", url)));
 	foreach(lc, s->urls)
 	{
 		if (strcmp(lfirst(lc), next) == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_ERROR),
-					 errmsg("next page link leads back to a page already read"),
-					 errdetail("The service sent \"%s\" again.", next),
-					 errcontext("remote request GET %s", url)));
+			seen = true;
 	}
+	RestCheckNextPage(s->table, url, next, seen);
 	return MemoryContextStrdup(s->work_cxt, next);
 }
 
@@ -659,22 +635,11 @@ remote_count(RestTable *table, const char *url)
 	req.url = (char *) url;
 	req.extra_headers = RestRequestHeaders(table, REST_REQUEST_PAGE,
 										   REST_ASK_TOTAL);
-	RestPerform(RestGetConnection(table), table, &req, &resp, NULL);
-	if (resp.status < 200 || resp.status > 299)
-		RestReportResponseError(table, &req, &resp);
-
-	memset(&reader, 0, sizeof(reader));
-	if (table->dialect->page.total_paths != NULL)
-	{
-		RestJsonValue *row = palloc0(sizeof(RestJsonValue) *
-									 Max(table->ncolumns, 1));
-
-		/* the count may follow the rows */
-		RestPageBegin(&reader, table, url, resp.body, resp.body_len);
-		while (RestPageNextRow(&reader, row))
-			;
-	}
-	if (RestParseCount(RestCountText(table, &resp, &reader), &count))
+	(void) RestPerformOk(RestGetConnection(table), table, &req, &resp, NULL, 0);
+	if (RestParseCount(RestResponseTotal(table, url, &resp, &reader,
+										 palloc0(sizeof(RestJsonValue) *
+												 Max(table->ncolumns, 1))),
+					   &count))
 		rows = (double) count;
 
 	entry = estimate_lookup(table, url, true);

@@ -88,6 +88,8 @@ typedef struct ParamTexts
 	int			flags;			/* of every value segment, ORed */
 } ParamTexts;
 
+static bool recognise_comparison(RestDeparseContext *cxt, OpExpr *op,
+								 RestCondition *cond);
 static RestColumn *column_of(RestDeparseContext *cxt, Node *node,
 							 bool *upper_applied, Oid *collation);
 static bool collation_fits(RestDeparseContext *cxt, RestCondition *cond,
@@ -331,82 +333,92 @@ RestRecogniseCondition(RestDeparseContext *cxt, Expr *clause,
 	}
 
 	if (IsA(clause, OpExpr) && list_length(((OpExpr *) clause)->args) == 2)
+		return recognise_comparison(cxt, (OpExpr *) clause, cond);
+
+	return false;
+}
+
+/*
+ * recognise_comparison
+ *		Recognise "column op value" (either way round) and "column LIKE
+ *		pattern", and their forms on UPPER(column).
+ */
+static bool
+recognise_comparison(RestDeparseContext *cxt, OpExpr *op, RestCondition *cond)
+{
+	bool		upper = false;
+	Oid			colcollid;
+	Node	   *left = linitial(op->args);
+	Node	   *right = lsecond(op->args);
+	char	   *opname;
+	bool		commuted = false;
+
+	if (op->opno >= FirstNormalObjectId)
+		return false;
+	opname = get_opname(op->opno);
+	if (opname == NULL)
+		return false;
+
+	cond->col = column_of(cxt, left, &upper, &colcollid);
+	if (cond->col == NULL)
 	{
-		OpExpr	   *op = (OpExpr *) clause;
-		Node	   *left = linitial(op->args);
-		Node	   *right = lsecond(op->args);
-		char	   *opname;
-		bool		commuted = false;
+		cond->col = column_of(cxt, right, &upper, &colcollid);
+		commuted = true;
+		right = left;
+	}
+	if (cond->col == NULL || !is_runtime_value(cxt, right))
+		return false;
 
-		if (op->opno >= FirstNormalObjectId)
+	cond->upper = upper;
+	cond->collation = colcollid;
+	if (strcmp(opname, "~~") == 0 || strcmp(opname, "~~*") == 0)
+	{
+		/* a pattern: known at planning, and on a text column */
+		if (commuted || !IsA(right, Const) || ((Const *) right)->constisnull ||
+			!RestColumnIsText(cond->col))
 			return false;
-		opname = get_opname(op->opno);
-		if (opname == NULL)
+		if (!analyse_like_pattern(TextDatumGetCString(((Const *) right)->constvalue),
+								  &cond->lookup, &cond->literal))
 			return false;
-
-		cond->col = column_of(cxt, left, &upper, &colcollid);
-		if (cond->col == NULL)
-		{
-			cond->col = column_of(cxt, right, &upper, &colcollid);
-			commuted = true;
-			right = left;
-		}
-		if (cond->col == NULL || !is_runtime_value(cxt, right))
+		cond->ilike = strcmp(opname, "~~*") == 0;
+		/* ILIKE of UPPER(column) folds twice: no service says that */
+		if (upper && cond->ilike)
 			return false;
-
-		cond->upper = upper;
-		cond->collation = colcollid;
-		if (strcmp(opname, "~~") == 0 || strcmp(opname, "~~*") == 0)
-		{
-			/* a pattern: known at planning, and on a text column */
-			if (commuted || !IsA(right, Const) || ((Const *) right)->constisnull ||
-				!RestColumnIsText(cond->col))
-				return false;
-			if (!analyse_like_pattern(TextDatumGetCString(((Const *) right)->constvalue),
-									  &cond->lookup, &cond->literal))
-				return false;
-			cond->ilike = strcmp(opname, "~~*") == 0;
-			/* ILIKE of UPPER(column) folds twice: no service says that */
-			if (upper && cond->ilike)
-				return false;
-			if (upper || cond->ilike)
-				cond->lookup = cond->lookup == REST_LOOKUP_EXACT
-					? REST_LOOKUP_IEXACT : cond->lookup + 1;
-			return collation_fits(cxt, cond, op->inputcollid, colcollid);
-		}
-
-		if (!value_type_fits(cond->col, exprType(right)))
-			return false;
-		cond->value = (Expr *) right;
-
-		if (strcmp(opname, "=") == 0)
-		{
-			cond->lookup = upper ? REST_LOOKUP_IEXACT : REST_LOOKUP_EXACT;
-			return collation_fits(cxt, cond, op->inputcollid, colcollid);
-		}
-		if (upper)
-			return false;
-		if (strcmp(opname, "<>") == 0)
-			cond->lookup = REST_LOOKUP_NE;
-		else if (strcmp(opname, "<") == 0)
-			cond->lookup = commuted ? REST_LOOKUP_GT : REST_LOOKUP_LT;
-		else if (strcmp(opname, "<=") == 0)
-			cond->lookup = commuted ? REST_LOOKUP_GTE : REST_LOOKUP_LTE;
-		else if (strcmp(opname, ">") == 0)
-			cond->lookup = commuted ? REST_LOOKUP_LT : REST_LOOKUP_GT;
-		else if (strcmp(opname, ">=") == 0)
-			cond->lookup = commuted ? REST_LOOKUP_LTE : REST_LOOKUP_GTE;
-		else
-			return false;
-
-		/* text order depends on the collation: only where it matches */
-		if (cond->lookup != REST_LOOKUP_NE && RestColumnIsText(cond->col) &&
-			!cxt->table->collation_matches)
-			return false;
+		if (upper || cond->ilike)
+			cond->lookup = cond->lookup == REST_LOOKUP_EXACT
+				? REST_LOOKUP_IEXACT : cond->lookup + 1;
 		return collation_fits(cxt, cond, op->inputcollid, colcollid);
 	}
 
-	return false;
+	if (!value_type_fits(cond->col, exprType(right)))
+		return false;
+	cond->value = (Expr *) right;
+
+	if (strcmp(opname, "=") == 0)
+	{
+		cond->lookup = upper ? REST_LOOKUP_IEXACT : REST_LOOKUP_EXACT;
+		return collation_fits(cxt, cond, op->inputcollid, colcollid);
+	}
+	if (upper)
+		return false;
+	if (strcmp(opname, "<>") == 0)
+		cond->lookup = REST_LOOKUP_NE;
+	else if (strcmp(opname, "<") == 0)
+		cond->lookup = commuted ? REST_LOOKUP_GT : REST_LOOKUP_LT;
+	else if (strcmp(opname, "<=") == 0)
+		cond->lookup = commuted ? REST_LOOKUP_GTE : REST_LOOKUP_LTE;
+	else if (strcmp(opname, ">") == 0)
+		cond->lookup = commuted ? REST_LOOKUP_LT : REST_LOOKUP_GT;
+	else if (strcmp(opname, ">=") == 0)
+		cond->lookup = commuted ? REST_LOOKUP_LTE : REST_LOOKUP_GTE;
+	else
+		return false;
+
+	/* text order depends on the collation: only where it matches */
+	if (cond->lookup != REST_LOOKUP_NE && RestColumnIsText(cond->col) &&
+		!cxt->table->collation_matches)
+		return false;
+	return collation_fits(cxt, cond, op->inputcollid, colcollid);
 }
 
 /*

@@ -449,6 +449,9 @@ extern const RestDialectOps RestPostgrestDialect;
 extern const RestDialectOps RestJsonServerDialect;
 extern const RestDialectOps RestJsonApiDialect;
 
+/* the dialect of a server that names none */
+#define REST_DEFAULT_DIALECT	(&RestDrfDialect)
+
 extern const RestDialectOps *RestFindDialect(const char *name);
 extern char *RestDialectNames(void);
 extern List *RestRequestHeaders(const RestTable *table,

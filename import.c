@@ -21,9 +21,10 @@
  * - the key is the parameter of the sibling item path (/books/{id}/);
  * - updatable 'false' marks a collection whose path and item path have no
  *   POST, PUT, PATCH or DELETE operation;
- * - with the drf dialect, filters, ordering, pagination and page_size_param
- *   declare what the list operation's query parameters say the service
- *   honours, so that a scan sends only those.
+ * - for a dialect whose services filter with django-filter (drf),
+ *   filters, ordering, pagination and page_size_param declare what the
+ *   list operation's query parameters say the service honours, so that a
+ *   scan sends only those.
  *
  * Paths are appended to the first server URL of the document at base_url's
  * origin (else the first one, else OpenAPI's default "/"), itself relative
@@ -90,7 +91,7 @@ typedef struct OpenApiDoc
 	const char *doc_url;		/* what relative server URLs resolve against */
 	char	   *base_url;		/* the server's base_url, normalized */
 	char	   *api_root;		/* URL the paths are appended to */
-	bool		drf;			/* declare filters, ordering, pagination */
+	bool		query_options;	/* declare filters, ordering, pagination */
 	ImportForeignSchemaStmt *stmt;	/* for LIMIT TO / EXCEPT */
 	List	   *ref_stack;		/* $refs being expanded (char *) */
 	const char *path;			/* path being imported, for messages */
@@ -273,7 +274,7 @@ RestImportForeignSchema(ImportForeignSchemaStmt *stmt, Oid serverOid)
 	memset(&doc, 0, sizeof(doc));
 	doc.stmt = stmt;
 	doc.base_url = RestResolveUrl(table->base_url, table->base_url);
-	doc.drf = table->dialect->import_query_options;
+	doc.query_options = table->dialect->import_query_options;
 
 	errcallback.callback = import_error_callback;
 	errcallback.arg = &doc;
@@ -1221,7 +1222,7 @@ build_command(OpenApiDoc *doc, Collection *coll, const char *servername)
 	if (!collection_writable(coll))
 		appendStringInfoString(&buf, ", updatable 'false'");
 
-	if (doc->drf)
+	if (doc->query_options)
 	{
 		List	   *params = query_parameters(doc, coll);
 		const char *pagination;

@@ -1073,7 +1073,7 @@ read_server_and_mapping(Oid serverid, Oid userid)
 	table->umid = um->umid;
 	table->key_index = -1;
 
-	table->dialect = &RestDrfDialect;
+	table->dialect = REST_DEFAULT_DIALECT;
 	table->connect_timeout_ms = REST_DEFAULT_CONNECT_TIMEOUT_MS;
 	table->timeout_ms = REST_DEFAULT_TIMEOUT_MS;
 	table->page_size = REST_DEFAULT_PAGE_SIZE;

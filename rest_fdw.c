@@ -4,12 +4,13 @@
  *		  Foreign-data wrapper for REST services: the FDW callbacks.
  *
  * A foreign table stands for a collection of a REST service.  A scan is a
- * GET of the collection, page after page, with the conditions, order,
- * limit and offset the service can apply put in the URL (deparse.c), or a
- * GET of one item when the query fixes the key; count(*) reads the count
- * the service reports.  INSERT is a POST to the collection, UPDATE a PATCH
- * and DELETE a DELETE of the item, and RETURNING is filled from the
- * service's response.
+ * GET of the collection, page after page (pager.c), with the conditions,
+ * order, limit and offset the service can apply put in the URL
+ * (deparse.c), or a GET of one item when the query fixes the key;
+ * count(*) reads the count the service reports.  INSERT is a POST to the
+ * collection, UPDATE a PATCH and DELETE a DELETE of the item, and
+ * RETURNING is filled from the service's response.  How a service says
+ * each of these is its dialect's (dialect.h).
  *
  * Design assumptions:
  * - A scan holds at most one page of the response in memory, and reads its
@@ -26,7 +27,12 @@
  * - Writes take effect on the service at once; a ROLLBACK does not undo
  *   them.
  *
- * The callbacks come in planner-then-executor order.
+ * The callbacks come in the order PostgreSQL calls them: planning a scan
+ * (rel size, paths, upper paths, plan), planning a modification (update
+ * targets, plan, updatability, direct modification), then executing a scan
+ * (begin, iterate, rescan, end, explain), a modification (begin, insert,
+ * batch insert, update, delete, end, explain), a direct modification, and
+ * TRUNCATE; each is followed by its helpers.
  *
  *-------------------------------------------------------------------------
  */
@@ -73,27 +79,34 @@
 #include "utils/typcache.h"
 
 #include "dialect.h"
+#include "pager.h"
 
 PG_MODULE_MAGIC;
 
-/* Cost of one request, in units of seq_page_cost; and of one row. */
+/* Cost of one request (a round trip), in units of seq_page_cost. */
 #define REST_REQUEST_COST		100.0
+/* Cost of reading one row of a page (JSON to datums), besides the tuple's. */
 #define REST_ROW_COST			0.01
 /* Row estimate for a collection the planner knows nothing about. */
 #define REST_DEFAULT_ROWS		1000.0
 /* Rows per page assumed when the table does not say. */
 #define REST_DEFAULT_PAGE_ROWS	100.0
 
+/*
+ * A scan the service sorts costs a little more than the plain one, so that
+ * the planner takes it only where the order is of use.
+ */
+#define REST_SORTED_SCAN_FACTOR	1.01
+/*
+ * A scan that sends LIMIT and OFFSET costs half the scan of its rows, so
+ * that the planner prefers it to a local Limit over the same scan.
+ */
+#define REST_LIMITED_SCAN_FACTOR	0.5
+/* Rows a LIMIT known only at execution keeps, as the planner guesses. */
+#define REST_UNKNOWN_LIMIT_FRACTION	0.10
+
 /* Name of the junk column that carries the key to UPDATE and DELETE. */
 #define REST_KEY_JUNK			"rest_key"
-
-/* What a scan asks the service for. */
-typedef enum RestScanKind
-{
-	REST_SCAN_COLLECTION,		/* the rows of the collection */
-	REST_SCAN_ITEM,				/* the one item whose key is given */
-	REST_SCAN_COUNT				/* only the number of rows */
-} RestScanKind;
 
 /*
  * Planner information about a foreign table (baserel->fdw_private), and
@@ -140,21 +153,6 @@ enum RestScanPrivate
 #define REST_SLOT_TABLEOID		(-4)	/* the foreign table's OID */
 
 /*
- * Where the pages of a scan with OFFSET stand with respect to the rows
- * asked for, when the service numbers its pages (Django REST framework's
- * page=N): the service may cap the page size asked (max_page_size) or
- * ignore it, and then page k+1 is another window of rows.
- */
-typedef enum RestPageWindow
-{
-	REST_WINDOW_NONE,			/* the pages start at the rows asked for */
-	REST_WINDOW_CHECK,			/* page k+1 asked: check its size first */
-	REST_WINDOW_LOCATE,			/* page 1 asked: find the page size */
-	REST_WINDOW_JUMPED			/* the page holding the offset, by the
-								 * service's own page size, asked */
-} RestPageWindow;
-
-/*
  * Indexes of the items of a ForeignPath's fdw_private list (upper paths).
  */
 enum RestPathPrivate
@@ -164,24 +162,14 @@ enum RestPathPrivate
 };
 
 /*
- * A page asked for ahead of the one being read.
- */
-typedef struct RestAhead
-{
-	RestRequest req;
-	RestTransfer *xfer;
-} RestAhead;
-
-/*
- * Execution state of a scan.
+ * Execution state of a scan: what the plan says, and its pages (pager.c).
  */
 typedef struct RestScanState
 {
 	RestTable  *table;
-	RestConnection *conn;
 	RestScanKind kind;
-	int		   *slot_columns;	/* per slot column: table column index, -1
-								 * for the count */
+	int		   *slot_columns;	/* per slot column: table column index, or
+								 * REST_SLOT_* */
 	int			nslot_columns;
 	char	   *explain_url;
 	List	   *params;			/* URL parameter templates */
@@ -196,76 +184,9 @@ typedef struct RestScanState
 	List	   *recheck_texts;	/* char *: sent conditions checked per row */
 	List	   *recheck_states; /* ExprState per such condition */
 	TupleDesc	row_desc;		/* of a whole-row column, or NULL */
-
-	/* progress */
-	bool		started;		/* first request made */
-	bool		finished;		/* nothing more to return */
-	StringInfoData next_url;	/* next page to fetch, if have_next */
-	bool		have_next;
-	bool		page_open;		/* reader holds rows still */
-	bool		single_row;		/* the page is one object */
-	RestPageReader reader;
-	RestJsonValue *row;			/* ncolumns spans of the current row */
-	char	   *page_url;		/* URL of the current page */
-	long		page_rows;		/* rows read from the current page */
-	char	   *content_range;	/* Content-Range of the current page */
-	int64		rows_wanted;	/* rows still wanted (LIMIT), -1: all */
-	int64		next_offset;	/* PostgREST: offset of the next range */
-	char	   *range_base;		/* PostgREST: URL without limit/offset */
-	int64		skip_rows;		/* rows to skip before the first returned */
-	RestPageWindow window;		/* numbered pages: see RestPageWindow */
-	int64		window_start;	/* numbered pages: row offset wanted */
-	bool		own_links;		/* pages moved: follow the service's links */
-
-	/*
-	 * Pages asked for ahead.  When the page URLs are predictable (numbered
-	 * pages or offsets, and the service reports how many rows there are),
-	 * the scan asks for the next pages while it reads the current one, and
-	 * reads them in order.
-	 */
-	bool		prefetching;	/* pages are being asked for ahead */
-	int64		page_size_asked;	/* rows asked per page, 0 if none */
-	int64		page_offset;	/* row offset of the first page */
-	int64		limit_rows;		/* LIMIT of the scan, -1 if none */
-	int64		pages_total;	/* pages to read in all */
-	int64		page_index;		/* index of the page being read */
-	int64		next_ahead;		/* index of the next page to ask for */
-	RestAhead	ahead[REST_MAX_PREFETCH];	/* asked for, in page order */
-	int			nahead;
-
-	/* hashes of the page URLs followed, against link cycles */
-	HTAB	   *pages_seen;
-
-	/* an IN list split over several requests */
-	int			split_param;
-	int			split_nelems;
-	int			split_from;
-	int			split_count;
-	int			split_max_chunk;	/* most elements in one request */
-
-	/*
-	 * The scan feeding an UPDATE or DELETE of the same table reads every
-	 * page before the first row is modified: changing rows while paging
-	 * would shift the pages still to come.
-	 */
-	bool		read_all_first;
-	List	   *read_pages;		/* RestReadPage, still to be returned */
-
-	MemoryContext page_cxt;		/* holds the current page */
-	MemoryContext row_cxt;		/* holds the current row's datums */
-	MemoryContext scan_cxt;		/* holds a (re)scan's URLs and values */
-	RestStats	stats;
+	bool		started;		/* the pager is started */
+	RestPager	pager;			/* the requests and the current row */
 } RestScanState;
-
-/*
- * A page read ahead by a scan that reads every page first.
- */
-typedef struct RestReadPage
-{
-	char	   *url;
-	const char *body;
-	size_t		len;
-} RestReadPage;
 
 /*
  * Indexes of the items of a ModifyTable's fdw_private list.
@@ -278,6 +199,18 @@ enum RestModifyPrivate
 	RestModifyCheckOption,		/* Boolean: WITH CHECK OPTION present */
 	RestModifyDoNothing			/* Boolean: INSERT ... ON CONFLICT DO
 								 * NOTHING */
+};
+
+/*
+ * Indexes of the items of the fdw_private list of a ForeignScan that
+ * modifies rows directly.
+ */
+enum RestDirectPrivate
+{
+	RestDirectSetAttrs,			/* List of Integer: columns UPDATE sets */
+	RestDirectHasReturning,		/* Boolean: RETURNING present */
+	RestDirectCanSetTag,		/* Boolean: count rows for the command */
+	RestDirectExplainUrl		/* String: URL shown by EXPLAIN */
 };
 
 /*
@@ -409,38 +342,20 @@ static List *scan_private(RestScanKind kind, List *columns, char *explain_url,
 static char *condition_text(RestRelationInfo *info, Expr *clause,
 							List **fdw_exprs);
 static Node *value_placeholders(Node *node, List **fdw_exprs);
+static List *vars_columns(RestRelationInfo *info, List *vars);
 static char *upper_explain_url(RestTable *table, RestScanKind kind,
 							   List *params, List *exprs, Query *parse);
 
 /* executor helpers */
+static void map_slot_columns(RestScanState *st, ForeignScan *plan);
 static void start_scan(RestScanState *st, ForeignScanState *node);
-static void set_first_url(RestScanState *st);
-static void fetch_page(RestScanState *st);
-static void open_page(RestScanState *st, RestResponse *resp);
-static bool prefetch_possible(RestScanState *st);
-static void start_prefetch(RestScanState *st, RestResponse *resp);
-static void ask_ahead(RestScanState *st);
-static bool next_ahead_page(RestScanState *st);
-static void cancel_ahead(RestScanState *st);
-static void read_all_pages(RestScanState *st);
-static void find_next_page(RestScanState *st, RestResponse *resp);
-static bool status_past_end(RestScanState *st, long status);
-static void page_past_end(RestScanState *st);
-static void check_page_window(RestScanState *st);
-static bool page_holds_window(int64 rows, bool has_next, int64 total,
-							  int64 start, int64 size);
-static void goto_page(RestScanState *st, int64 page, int64 skip,
-					  RestPageWindow window);
-static void forget_pages(RestScanState *st);
 static void check_sent_conditions(RestScanState *st, ForeignScanState *node,
 								  TupleTableSlot *slot);
 static Datum whole_row_datum(RestScanState *st);
-static bool next_split_chunk(RestScanState *st);
-static bool remember_page(RestScanState *st, const char *url);
 static void store_row(RestScanState *st, TupleTableSlot *slot);
-static void fetch_count(RestScanState *st, TupleTableSlot *slot);
+static void store_count(RestScanState *st, TupleTableSlot *slot,
+						int64 count);
 static int64 eval_int8(RestScanState *st, int index);
-static int64 count_rows(RestScanState *st, RestResponse *first);
 
 /* modification helpers */
 static Oid	result_rel_user(ResultRelInfo *rinfo, EState *estate);
@@ -466,8 +381,6 @@ static void fill_slot_from_response(RestModifyState *st, TupleTableSlot *slot,
 									const char *url);
 static char *key_text_from_plan_slot(RestModifyState *st,
 									 TupleTableSlot *planSlot);
-static void perform_or_fail(RestModifyState *st, RestRequest *req,
-							RestResponse *resp, bool allow_404);
 static List *returning_extra_headers(RestTable *table, CmdType operation);
 
 /*
@@ -616,7 +529,8 @@ restGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel,
 		RestSortParams(table, root, baserel, root->query_pathkeys) != NIL)
 		add_path(baserel, (Path *)
 				 RestCreateForeignScanPath(root, baserel, NULL, baserel->rows,
-										 startup_cost, total_cost * 1.01,
+										 startup_cost,
+										 total_cost * REST_SORTED_SCAN_FACTOR,
 										 root->query_pathkeys,
 										 NULL, NULL, NIL));
 
@@ -852,7 +766,7 @@ add_final_path(PlannerInfo *root, RestRelationInfo *info,
 	if (extra->count_est > 0)
 		rows = extra->count_est;
 	else if (extra->count_est < 0)
-		rows = clamp_row_est(baserel->rows * 0.10);
+		rows = clamp_row_est(baserel->rows * REST_UNKNOWN_LIMIT_FRACTION);
 	else
 		rows = baserel->rows;
 	scan_cost(table, rows, &startup_cost, &total_cost);
@@ -861,7 +775,8 @@ add_final_path(PlannerInfo *root, RestRelationInfo *info,
 	add_path(output_rel, (Path *)
 			 RestCreateForeignUpperPath(root, output_rel,
 									   root->upper_targets[UPPERREL_FINAL],
-									   rows, startup_cost, total_cost * 0.5,
+									   rows, startup_cost,
+									   total_cost * REST_LIMITED_SCAN_FACTOR,
 									   root->sort_pathkeys, NULL,
 									   list_make2(makeInteger(REST_SCAN_COLLECTION),
 												  makeBoolean(true))));
@@ -1184,25 +1099,7 @@ plan_upper_scan(PlannerInfo *root, RelOptInfo *foreignrel,
 		vars = pull_var_clause((Node *) list_concat(list_copy(tlist),
 													local_exprs),
 							   PVC_RECURSE_PLACEHOLDERS);
-		foreach(lc, vars)
-		{
-			Var		   *var = lfirst(lc);
-
-			if (!IsA(var, Var) || (Index) var->varno != info->relid)
-				continue;
-			if (var->varattno == 0)
-			{
-				/* a whole-row reference: every column */
-				int			i;
-
-				for (i = 0; i < table->ncolumns; i++)
-					if (!table->columns[i].dropped)
-						retrieved = list_append_unique_int(retrieved,
-														   table->columns[i].attnum);
-			}
-			else if (var->varattno > 0)
-				retrieved = list_append_unique_int(retrieved, var->varattno);
-		}
+		retrieved = vars_columns(info, vars);
 		scan_tlist = add_to_flat_tlist(NIL, vars);
 		foreach(lc, scan_tlist)
 		{
@@ -1234,6 +1131,39 @@ plan_upper_scan(PlannerInfo *root, RelOptInfo *foreignrel,
 
 	return make_foreignscan(tlist, NIL, 0, fdw_exprs, fdw_private,
 							scan_tlist, local_exprs, outer_plan);
+}
+
+/*
+ * vars_columns
+ *		The attnums of the table's columns these Vars read, a whole-row
+ *		reference standing for every column.
+ */
+static List *
+vars_columns(RestRelationInfo *info, List *vars)
+{
+	RestTable  *table = info->table;
+	List	   *retrieved = NIL;
+	ListCell   *lc;
+
+	foreach(lc, vars)
+	{
+		Var		   *var = lfirst(lc);
+
+		if (!IsA(var, Var) || (Index) var->varno != info->relid)
+			continue;
+		if (var->varattno == 0)
+		{
+			int			i;
+
+			for (i = 0; i < table->ncolumns; i++)
+				if (!table->columns[i].dropped)
+					retrieved = list_append_unique_int(retrieved,
+													   table->columns[i].attnum);
+		}
+		else if (var->varattno > 0)
+			retrieved = list_append_unique_int(retrieved, var->varattno);
+	}
+	return retrieved;
 }
 
 /*
@@ -1551,6 +1481,111 @@ restIsForeignRelUpdatable(Relation rel)
 }
 
 /*
+ * restPlanDirectModify
+ *		Turn "UPDATE t SET col = value... WHERE key = value" and "DELETE FROM
+ *		t WHERE key = value" into one PATCH or DELETE of the item, without
+ *		reading it first.  The 404 of a missing item counts 0 rows.
+ */
+static bool
+restPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
+					 Index resultRelation, int subplan_index)
+{
+	CmdType		operation = plan->operation;
+	Plan	   *subplan = outerPlan(plan);
+	ForeignScan *fscan;
+	RelOptInfo *baserel;
+	RestRelationInfo *info;
+	RangeTblEntry *rte;
+	Relation	rel;
+	bool		has_triggers;
+	Expr	   *key;
+	List	   *fdw_exprs;
+	List	   *set_attrs = NIL;
+	bool		has_returning = plan->returningLists != NIL;
+
+	if ((operation != CMD_UPDATE && operation != CMD_DELETE) ||
+		subplan == NULL || !IsA(subplan, ForeignScan))
+		return false;
+	fscan = (ForeignScan *) subplan;
+	if (fscan->scan.scanrelid != resultRelation ||
+		intVal(list_nth(fscan->fdw_private, RestScanKindItem)) != REST_SCAN_ITEM)
+		return false;
+
+	/* the key's condition must be the only one */
+	baserel = find_base_rel(root, resultRelation);
+	info = baserel->fdw_private;
+	if (list_length(fscan->scan.plan.qual) != 1)
+		return false;
+	key = find_key_value(root, baserel, info->table, fscan->scan.plan.qual);
+	if (key == NULL ||
+		!equal(key, list_nth(fscan->fdw_exprs,
+							 intVal(list_nth(fscan->fdw_private, RestScanKeyExpr)))))
+		return false;
+
+	/* row triggers need the old row */
+	rte = planner_rt_fetch(resultRelation, root);
+	rel = table_open(rte->relid, NoLock);
+	has_triggers = rel->trigdesc != NULL &&
+		(operation == CMD_UPDATE
+		 ? (rel->trigdesc->trig_update_before_row ||
+			rel->trigdesc->trig_update_after_row)
+		 : (rel->trigdesc->trig_delete_before_row ||
+			rel->trigdesc->trig_delete_after_row));
+	table_close(rel, NoLock);
+	if (has_triggers)
+		return false;
+
+	/* DELETE ... RETURNING needs the row, which not every service returns */
+	if (operation == CMD_DELETE && has_returning &&
+		!info->table->dialect->delete_returns_row)
+		return false;
+
+	fdw_exprs = list_make1(key);
+	if (operation == CMD_UPDATE)
+	{
+		List	   *processed_tlist = NIL;
+		List	   *update_colnos = NIL;
+		ListCell   *lc;
+		ListCell   *lc2;
+
+		get_translated_update_targetlist(root, resultRelation,
+										 &processed_tlist, &update_colnos);
+		forboth(lc, processed_tlist, lc2, update_colnos)
+		{
+			TargetEntry *tle = lfirst_node(TargetEntry, lc);
+			AttrNumber	attno = lfirst_int(lc2);
+
+			/*
+			 * New values may not depend on the old row; the key and nested
+			 * members are sent only when they change (update_columns).
+			 */
+			if (attno <= InvalidAttrNumber ||
+				contain_var_clause((Node *) tle->expr) ||
+				contain_volatile_functions((Node *) tle->expr) ||
+				contain_subplans((Node *) tle->expr) ||
+				attno - 1 == info->table->key_index ||
+				info->table->columns[attno - 1].npointer > 1)
+				return false;
+			set_attrs = lappend_int(set_attrs, attno);
+			fdw_exprs = lappend(fdw_exprs, tle->expr);
+		}
+	}
+
+	fscan->operation = operation;
+	fscan->resultRelation = resultRelation;
+	fscan->fdw_exprs = fdw_exprs;
+	fscan->fdw_private = list_make4(set_attrs, makeBoolean(has_returning),
+									makeBoolean(plan->canSetTag),
+									makeString(IsA(key, Const) && !((Const *) key)->constisnull
+											   ? RestItemUrl(info->table,
+															 RestDatumToUrlValue(((Const *) key)->constvalue,
+																				 ((Const *) key)->consttype))
+											   : RestItemUrl(info->table, NULL)));
+	fscan->scan.plan.qual = NIL;
+	return true;
+}
+
+/*
  * restBeginForeignScan
  *		Set up the scan state; the first request waits for the first row.
  */
@@ -1563,7 +1598,6 @@ restBeginForeignScan(ForeignScanState *node, int eflags)
 	Index		rtindex;
 	RangeTblEntry *rte;
 	Oid			userid;
-	List	   *columns;
 	ListCell   *lc;
 	int			i;
 
@@ -1595,8 +1629,48 @@ restBeginForeignScan(ForeignScanState *node, int eflags)
 	foreach(lc, (List *) list_nth(plan->fdw_private, RestScanRecheckTexts))
 		st->recheck_texts = lappend(st->recheck_texts, strVal(lfirst(lc)));
 
-	/* which table column each column of the scan tuple is */
-	columns = list_nth(plan->fdw_private, RestScanColumns);
+	map_slot_columns(st, plan);
+
+	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
+		return;
+
+	for (i = 0; i < st->nslot_columns; i++)
+		if (st->slot_columns[i] == REST_SLOT_WHOLE_ROW)
+		{
+			Form_pg_attribute attr =
+				TupleDescAttr(node->ss.ss_ScanTupleSlot->tts_tupleDescriptor, i);
+
+			st->row_desc = lookup_rowtype_tupdesc_copy(attr->atttypid, -1);
+		}
+	foreach(lc, plan->fdw_recheck_quals)
+		st->recheck_states = lappend(st->recheck_states,
+									 ExecInitQual(list_make1(lfirst(lc)),
+												  (PlanState *) node));
+
+	RestPrepareColumns(st->table);
+	st->expr_states = ExecInitExprList(plan->fdw_exprs, (PlanState *) node);
+	st->values = palloc0(sizeof(RestParamValue) *
+						 Max(list_length(plan->fdw_exprs), 1));
+	/* the scan feeding an UPDATE or DELETE of the table reads it all first */
+	RestPagerInit(&st->pager, st->table, st->kind,
+				  st->kind == REST_SCAN_COLLECTION &&
+				  plan->scan.scanrelid > 0 &&
+				  ExecRelationIsTargetRelation(estate, plan->scan.scanrelid),
+				  estate->es_query_cxt);
+}
+
+/*
+ * map_slot_columns
+ *		Which table column each column of the scan tuple is, or what else
+ *		(REST_SLOT_*).
+ */
+static void
+map_slot_columns(RestScanState *st, ForeignScan *plan)
+{
+	List	   *columns = list_nth(plan->fdw_private, RestScanColumns);
+	ListCell   *lc;
+	int			i;
+
 	if (plan->scan.scanrelid > 0)
 	{
 		/* the table's own tuple: retrieved columns, the others NULL */
@@ -1628,42 +1702,6 @@ restBeginForeignScan(ForeignScanState *node, int eflags)
 			i++;
 		}
 	}
-
-	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
-		return;
-
-	for (i = 0; i < st->nslot_columns; i++)
-		if (st->slot_columns[i] == REST_SLOT_WHOLE_ROW)
-		{
-			Form_pg_attribute attr =
-				TupleDescAttr(node->ss.ss_ScanTupleSlot->tts_tupleDescriptor, i);
-
-			st->row_desc = lookup_rowtype_tupdesc_copy(attr->atttypid, -1);
-		}
-	foreach(lc, plan->fdw_recheck_quals)
-		st->recheck_states = lappend(st->recheck_states,
-									 ExecInitQual(list_make1(lfirst(lc)),
-												  (PlanState *) node));
-
-	RestPrepareColumns(st->table);
-	st->conn = RestGetConnection(st->table);
-	st->expr_states = ExecInitExprList(plan->fdw_exprs, (PlanState *) node);
-	st->values = palloc0(sizeof(RestParamValue) *
-						 Max(list_length(plan->fdw_exprs), 1));
-	st->row = palloc0(sizeof(RestJsonValue) * Max(st->table->ncolumns, 1));
-	st->read_all_first = st->kind == REST_SCAN_COLLECTION &&
-		plan->scan.scanrelid > 0 &&
-		ExecRelationIsTargetRelation(estate, plan->scan.scanrelid);
-	initStringInfo(&st->next_url);
-	st->page_cxt = AllocSetContextCreate(estate->es_query_cxt,
-										 "rest_fdw page",
-										 ALLOCSET_DEFAULT_SIZES);
-	st->row_cxt = AllocSetContextCreate(estate->es_query_cxt,
-										"rest_fdw row",
-										ALLOCSET_DEFAULT_SIZES);
-	st->scan_cxt = AllocSetContextCreate(estate->es_query_cxt,
-										 "rest_fdw scan",
-										 ALLOCSET_SMALL_SIZES);
 }
 
 /*
@@ -1675,98 +1713,33 @@ restIterateForeignScan(ForeignScanState *node)
 {
 	RestScanState *st = node->fdw_state;
 	TupleTableSlot *slot = node->ss.ss_ScanTupleSlot;
+	bool		skip;
 
 	ExecClearTuple(slot);
-	MemoryContextReset(st->row_cxt);
+	MemoryContextReset(st->pager.row_cxt);
 
 	if (!st->started)
 	{
 		start_scan(st, node);
 		if (st->kind == REST_SCAN_COUNT)
 		{
-			fetch_count(st, slot);
-			st->finished = true;
+			store_count(st, slot, RestPagerCount(&st->pager));
 			return slot;
 		}
-		if (st->read_all_first)
-			read_all_pages(st);
 	}
 
-	while (!st->finished)
+	while (RestPagerNextRow(&st->pager, &skip))
 	{
-		if (st->rows_wanted == 0)
-			break;
-
-		if (st->page_open)
-		{
-			bool		found;
-
-			if (st->single_row)
-			{
-				/* an item lookup's one row: the page holds nothing else */
-				found = true;
-				st->single_row = false;
-				st->page_open = false;
-			}
-			else
-			{
-				MemoryContext oldcxt = MemoryContextSwitchTo(st->row_cxt);
-
-				found = RestPageNextRow(&st->reader, st->row);
-				MemoryContextSwitchTo(oldcxt);
-			}
-
-			if (found)
-			{
-				st->page_rows++;
-				store_row(st, slot);
-				if (st->recheck_states != NIL)
-					check_sent_conditions(st, node, slot);
-				if (st->skip_rows > 0)
-				{
-					/* an OFFSET the service could not apply */
-					st->skip_rows--;
-					ExecClearTuple(slot);
-					ResetExprContext(node->ss.ps.ps_ExprContext);
-					MemoryContextReset(st->row_cxt);
-					continue;
-				}
-				if (st->rows_wanted > 0)
-					st->rows_wanted--;
-				return slot;
-			}
-			st->page_open = false;
-			if (st->prefetching)
-			{
-				if (next_ahead_page(st))
-					continue;
-				break;
-			}
-			if (st->kind == REST_SCAN_COLLECTION && !st->read_all_first)
-				find_next_page(st, NULL);
-		}
-
-		if (st->read_all_first)
-		{
-			RestReadPage *page;
-
-			if (st->read_pages == NIL)
-				break;
-			page = linitial(st->read_pages);
-			st->read_pages = list_delete_first(st->read_pages);
-			st->page_url = page->url;
-			RestPageBegin(&st->reader, st->table, page->url, page->body,
-						  page->len);
-			st->page_open = true;
-			continue;
-		}
-
-		if (!st->have_next && !next_split_chunk(st))
-			break;
-		fetch_page(st);
+		store_row(st, slot);
+		if (st->recheck_states != NIL)
+			check_sent_conditions(st, node, slot);
+		if (!skip)
+			return slot;
+		/* before an OFFSET the service could not apply */
+		ExecClearTuple(slot);
+		ResetExprContext(node->ss.ps.ps_ExprContext);
+		MemoryContextReset(st->pager.row_cxt);
 	}
-
-	st->finished = true;
 	return slot;
 }
 
@@ -1794,7 +1767,7 @@ check_sent_conditions(RestScanState *st, ForeignScanState *node,
 					 errmsg("service returned a row of foreign table \"%s\" that fails a condition sent to it",
 							st->table->relname),
 					 errdetail("A row from GET %s does not satisfy %s. The service applies LIMIT and OFFSET, so rows would be missing from the result.",
-							   st->page_url, (char *) lfirst(lt)),
+							   st->pager.page_url, (char *) lfirst(lt)),
 					 errhint("Remove the filter from the table option \"filters\" unless the service applies it exactly.")));
 	}
 }
@@ -1835,17 +1808,13 @@ start_scan(RestScanState *st, ForeignScanState *node)
 	MemoryContext oldcxt;
 	ListCell   *lc;
 	int			i = 0;
+	int64		offset = 0;
+	int64		limit = -1;
 
 	st->started = true;
-	st->finished = false;
-	st->have_next = false;
-	st->rows_wanted = -1;
-	st->split_param = -1;
-	resetStringInfo(&st->next_url);
-	MemoryContextReset(st->scan_cxt);
-	st->pages_seen = NULL;
+	RestPagerReset(&st->pager);
 
-	oldcxt = MemoryContextSwitchTo(st->scan_cxt);
+	oldcxt = MemoryContextSwitchTo(st->pager.scan_cxt);
 	foreach(lc, st->expr_states)
 	{
 		ExprState  *state = lfirst(lc);
@@ -1865,870 +1834,18 @@ start_scan(RestScanState *st, ForeignScanState *node)
 		}
 		RestPrepareValue(pv);
 	}
+	MemoryContextSwitchTo(oldcxt);
 
 	/* as the executor's Limit node: OFFSET checked first, then LIMIT */
 	if (st->offset_index >= 0)
-		(void) eval_int8(st, st->offset_index);
+		offset = eval_int8(st, st->offset_index);
 	if (st->limit_index >= 0)
-		st->rows_wanted = eval_int8(st, st->limit_index);
-	set_first_url(st);
-	MemoryContextSwitchTo(oldcxt);
-
-	/*
-	 * An OFFSET the first page cannot start at is skipped here; numbered
-	 * pages are checked to start at the OFFSET before a row is returned.
-	 */
-	st->skip_rows = 0;
-	st->window = REST_WINDOW_NONE;
-	st->own_links = false;
-	if (st->kind == REST_SCAN_COLLECTION && st->have_next &&
-		st->page_offset > 0)
-	{
-		if (!RestCanSendOffset(st->table, st->limit_rows))
-		{
-			st->skip_rows = st->page_offset;
-			st->page_offset = 0;
-			st->next_offset = 0;
-		}
-		else if (st->table->dialect->offset_by_page_number(st->table))
-		{
-			st->window = REST_WINDOW_CHECK;
-			st->window_start = st->page_offset;
-		}
-	}
-}
-
-/*
- * set_first_url
- *		The URL of the first request: the item, or the first page of the
- *		collection (of the first part of a split IN list).
- */
-static void
-set_first_url(RestScanState *st)
-{
-	RestTable  *table = st->table;
-	StringInfoData url;
-	char	   *base;
-	int64		offset = st->offset_index >= 0 ? eval_int8(st, st->offset_index) : 0;
-
-	if (st->kind == REST_SCAN_ITEM)
-	{
-		RestParamValue *key = &st->values[st->key_index];
-
-		if (key->isnull)
-		{
-			st->finished = true;	/* key = NULL matches no row */
-			return;
-		}
-		appendStringInfoString(&st->next_url,
-							   RestItemUrl(table,
-										   RestDatumToUrlValue(key->value,
-															   key->typid)));
-		st->have_next = true;
-		return;
-	}
-
-	if (st->split_param < 0)
-	{
-		base = RestBuildUrl(table, st->params, st->values, -1, 0, 0);
-
-		/*
-		 * Too long, or more values than the service reads: one request per
-		 * part of the longest list that may be split (a top-level IN list,
-		 * whose parts match disjoint rows), in a scan that neither counts,
-		 * sorts nor stops after some rows.
-		 */
-		if (base != NULL && st->kind == REST_SCAN_COLLECTION &&
-			!st->ordered && st->limit_index < 0)
-		{
-			int			nelems;
-			int			max_chunk;
-			int			param = RestFindSplitParam(table, st->params,
-												   st->values, &nelems,
-												   &max_chunk);
-
-			if (param >= 0 && nelems > 1 &&
-				((int) strlen(base) > table->max_url_length ||
-				 nelems > max_chunk))
-			{
-				st->split_param = param;
-				st->split_nelems = nelems;
-				st->split_max_chunk = max_chunk;
-				st->split_from = 0;
-				st->split_count = nelems;
-			}
-		}
-	}
-	if (st->split_param >= 0)
-	{
-		/* halve the part until its URL fits */
-		st->split_count = Min(st->split_count, st->split_max_chunk);
-		for (;;)
-		{
-			base = RestBuildUrl(table, st->params, st->values,
-								st->split_param, st->split_from,
-								st->split_count);
-			if (base == NULL || (int) strlen(base) <= table->max_url_length ||
-				st->split_count <= 1)
-				break;
-			st->split_count = (st->split_count + 1) / 2;
-		}
-	}
-	if (base == NULL)
-	{
-		st->finished = true;	/* a NULL value or an empty IN list */
-		return;
-	}
-
-	initStringInfo(&url);
-	appendStringInfoString(&url, base);
-	st->range_base = pstrdup(url.data);
-	if (offset < 0)
-		offset = 0;
-	st->next_offset = offset;
-	st->page_offset = offset;
-	st->limit_rows = st->limit_index >= 0 ? st->rows_wanted : -1;
-	st->page_index = 0;
-	st->page_size_asked = RestAppendPageParams(&url, table, st->limit_rows,
-											   offset,
-											   st->kind == REST_SCAN_COUNT);
-	appendStringInfoString(&st->next_url, url.data);
-	st->have_next = true;
-}
-
-/*
- * next_split_chunk
- *		Move on to the next part of a split IN list, if any.
- */
-static bool
-next_split_chunk(RestScanState *st)
-{
-	MemoryContext oldcxt;
-
-	if (st->split_param < 0 ||
-		st->split_from + st->split_count >= st->split_nelems)
-		return false;
-	st->split_from += st->split_count;
-	st->split_count = st->split_nelems - st->split_from;
-	resetStringInfo(&st->next_url);
-	oldcxt = MemoryContextSwitchTo(st->scan_cxt);
-	set_first_url(st);
-	MemoryContextSwitchTo(oldcxt);
-	return st->have_next;
-}
-
-/*
- * read_all_pages
- *		Fetch every page of the collection before any row is returned,
- *		keeping them all in the page context.
- */
-static void
-read_all_pages(RestScanState *st)
-{
-	for (;;)
-	{
-		MemoryContext oldcxt;
-		RestReadPage *page;
-
-		if (!st->have_next && !next_split_chunk(st))
-			break;
-		fetch_page(st);
-		oldcxt = MemoryContextSwitchTo(st->page_cxt);
-		page = palloc(sizeof(RestReadPage));
-		page->url = st->page_url;
-		page->body = st->reader.buf;
-		page->len = st->reader.len;
-		st->read_pages = lappend(st->read_pages, page);
-		MemoryContextSwitchTo(oldcxt);
-
-		/* read through the rows to find the page's "next" link */
-		oldcxt = MemoryContextSwitchTo(st->row_cxt);
-		while (RestPageNextRow(&st->reader, st->row))
-			st->page_rows++;
-		MemoryContextSwitchTo(oldcxt);
-		MemoryContextReset(st->row_cxt);
-		st->page_open = false;
-		find_next_page(st, NULL);
-	}
-}
-
-/*
- * perform_get
- *		GET a URL; an error status raises the mapped error, except a 404
- *		on an item and the status of a page past the last, returned as is.
- */
-static void
-perform_get(RestScanState *st, char *url, List *headers, RestResponse *resp)
-{
-	RestRequest req = {0};
-
-	req.method = "GET";
-	req.url = url;
-	req.extra_headers = headers;
-	RestPerform(st->conn, st->table, &req, resp, &st->stats);
-	if (st->kind == REST_SCAN_ITEM && resp->status == 404)
-		return;
-	if (status_past_end(st, resp->status))
-		return;
-	if (resp->status < 200 || resp->status > 299)
-		RestReportResponseError(st->table, &req, resp);
-}
-
-/*
- * status_past_end
- *		Does this status of a page request mean that no row is there: the
- *		404 of a numbered page past the last (Django REST framework's
- *		"Invalid page."), or the 416 of an offset past the last row
- *		(PostgREST with a count)?
- */
-static bool
-status_past_end(RestScanState *st, long status)
-{
-	if (st->kind != REST_SCAN_COLLECTION || st->read_all_first)
-		return false;
-	if (status == 404)
-		return st->window == REST_WINDOW_CHECK ||
-			st->window == REST_WINDOW_JUMPED;
-	return status == st->table->dialect->past_end_status;
-}
-
-/*
- * page_past_end
- *		A page request found no row there.  Page k+1 of the size asked may
- *		be missing because the service pages otherwise: then look for the
- *		rows from page 1.  Otherwise the scan has no more rows.
- */
-static void
-page_past_end(RestScanState *st)
-{
-	memset(&st->reader, 0, sizeof(RestPageReader));
-	st->page_open = false;
-	st->have_next = false;
-	if (st->window == REST_WINDOW_CHECK)
-		goto_page(st, 1, st->window_start, REST_WINDOW_LOCATE);
-	else
-		st->window = REST_WINDOW_NONE;
-}
-
-/*
- * fetch_page
- *		GET the next page and open it for reading.
- */
-static void
-fetch_page(RestScanState *st)
-{
-	RestTable  *table = st->table;
-	RestResponse resp = {0};
-	List	   *headers;
-	MemoryContext oldcxt;
-
-	if (!st->read_all_first)
-		MemoryContextReset(st->page_cxt);
-	oldcxt = MemoryContextSwitchTo(st->page_cxt);
-
-	st->have_next = false;
-	st->page_rows = 0;
-	st->content_range = NULL;
-
-	/* the total the service reports bounds the pages asked ahead */
-	if (prefetch_possible(st))
-	{
-		StringInfoData url;
-
-		initStringInfo(&url);
-		appendStringInfoString(&url, st->next_url.data);
-		if (table->dialect->total_params != NULL)
-			table->dialect->total_params(&url, table);
-		st->page_url = url.data;
-		headers = RestRequestHeaders(table, REST_REQUEST_PAGE, REST_ASK_TOTAL);
-	}
-	else
-	{
-		st->page_url = pstrdup(st->next_url.data);
-		headers = RestRequestHeaders(table, st->kind == REST_SCAN_ITEM
-									 ? REST_REQUEST_ITEM : REST_REQUEST_PAGE,
-									 0);
-	}
-	perform_get(st, st->page_url, headers, &resp);
-	if (st->kind == REST_SCAN_ITEM && resp.status == 404)
-	{
-		/* no such item: no row */
-		MemoryContextSwitchTo(oldcxt);
-		return;
-	}
-	if (resp.status < 200 || resp.status > 299)
-	{
-		/* no row from here (status_past_end) */
-		page_past_end(st);
-		MemoryContextSwitchTo(oldcxt);
-		return;
-	}
-	open_page(st, &resp);
-	if (st->window == REST_WINDOW_CHECK || st->window == REST_WINDOW_LOCATE)
-		check_page_window(st);
-	else
-		st->window = REST_WINDOW_NONE;
-	if (st->page_open && prefetch_possible(st))
-		start_prefetch(st, &resp);
-	MemoryContextSwitchTo(oldcxt);
-}
-
-/*
- * check_page_window
- *		Before a row of numbered page k+1 is returned, check that it holds
- *		the rows asked for, [k*n, k*n + n): a service that caps the page
- *		size (Django REST framework's max_page_size) or ignores it returns
- *		another window.  Then go to the page holding row k*n by the
- *		service's own page size, known from a full page, or else to page 1,
- *		and skip the rows before it.  On page 1, look for that page the
- *		same way.
- */
-static void
-check_page_window(RestScanState *st)
-{
-	RestPageReader probe = st->reader;
-	RestPageWindow window = st->window;
-	int64		start = st->window_start;
-	int64		rows = 0;
-	int64		total = -1;
-	bool		has_next;
-	MemoryContext oldcxt;
-
-	st->window = REST_WINDOW_NONE;
-
-	/* read the page through once, to count its rows and find its links */
-	oldcxt = MemoryContextSwitchTo(st->row_cxt);
-	while (RestPageNextRow(&probe, st->row))
-		rows++;
-	has_next = st->have_next || probe.next.kind == REST_JSON_STRING;
-	if (probe.count.kind == REST_JSON_NUMBER)
-	{
-		char	   *end;
-
-		errno = 0;
-		total = strtoll(RestJsonValueText(&probe.count), &end, 10);
-		if (*end != '\0' || errno != 0 || total < 0)
-			total = -1;
-	}
-	MemoryContextSwitchTo(oldcxt);
-	MemoryContextReset(st->row_cxt);
-
-	if (window == REST_WINDOW_CHECK)
-	{
-		if (page_holds_window(rows, has_next, total, start,
-							  st->page_size_asked))
-			return;
-		if (has_next && rows > 0 && start / rows == start / st->page_size_asked)
-		{
-			/* this very page holds row start */
-			st->skip_rows = start % rows;
-			st->own_links = true;
-		}
-		else if (has_next && rows > 0)
-			goto_page(st, start / rows + 1, start % rows, REST_WINDOW_JUMPED);
-		else
-			goto_page(st, 1, start, REST_WINDOW_LOCATE);
-		return;
-	}
-
-	/* page 1, with start rows to skip */
-	if (total >= 0 && total <= start)
-	{
-		st->page_open = false;	/* no row at the offset */
-		st->have_next = false;
-	}
-	else if (has_next && rows > 0 && start >= rows)
-		goto_page(st, start / rows + 1, start % rows, REST_WINDOW_JUMPED);
-}
-
-/*
- * page_holds_window
- *		Is a numbered page of rows rows, with a next page or not, of a
- *		collection of total rows (-1: unknown), the window [start, start +
- *		size) asked for?  Without the total, only a full page followed by
- *		another one says so.
- */
-static bool
-page_holds_window(int64 rows, bool has_next, int64 total, int64 start,
-				  int64 size)
-{
-	if (total < 0)
-		return rows == size && has_next;
-	return rows == Min(size, Max(total - start, 0)) &&
-		has_next == (total - start > size);
-}
-
-/*
- * goto_page
- *		Read on from numbered page page (of the size asked, which the
- *		service may cap), skipping skip rows; its next pages are found from
- *		the service's links.
- */
-static void
-goto_page(RestScanState *st, int64 page, int64 skip, RestPageWindow window)
-{
-	StringInfoData url;
-	MemoryContext oldcxt = MemoryContextSwitchTo(st->scan_cxt);
-
-	initStringInfo(&url);
-	appendStringInfoString(&url, st->range_base);
-	RestAppendNthPageParams(&url, st->table, st->page_size_asked, 0,
-							page - 1, -1);
-	resetStringInfo(&st->next_url);
-	appendStringInfoString(&st->next_url, url.data);
-	MemoryContextSwitchTo(oldcxt);
-
-	st->have_next = true;
-	st->page_open = false;
-	st->skip_rows = skip;
-	st->window = window;
-	st->own_links = true;
-	forget_pages(st);
-}
-
-/*
- * forget_pages
- *		Forget the pages read, when the scan starts again from another one.
- */
-static void
-forget_pages(RestScanState *st)
-{
-	if (st->pages_seen != NULL)
-		hash_destroy(st->pages_seen);
-	st->pages_seen = NULL;
-}
-
-/*
- * open_page
- *		Open a response for reading its rows.
- */
-static void
-open_page(RestScanState *st, RestResponse *resp_in)
-{
-	RestTable  *table = st->table;
-	RestResponse resp = *resp_in;
-
-	st->content_range = resp.content_range;
-	if (st->kind == REST_SCAN_ITEM &&
-		!(resp.body_len > 0 && resp.body[strspn(resp.body, " \t\r\n")] == '['))
-	{
-		RestParseObject(table, st->page_url, resp.body, resp.body_len,
-						st->row);
-		st->single_row = true;
-	}
-	else
-	{
-		RestPageBegin(&st->reader, table, st->page_url, resp.body,
-					  resp.body_len);
-		/* a Link header is known now; an envelope's "next" at the end */
-		if (resp.link_next != NULL && st->kind != REST_SCAN_ITEM &&
-			!st->prefetching)
-			find_next_page(st, &resp);
-	}
-	st->page_open = true;
-}
-
-/*
- * prefetch_possible
- *		Are this scan's page URLs predictable, so that pages can be asked
- *		for ahead?  The dialect says which of its pages are.
- */
-static bool
-prefetch_possible(RestScanState *st)
-{
-	RestTable  *table = st->table;
-
-	if (table->prefetch <= 0 || st->kind != REST_SCAN_COLLECTION ||
-		st->read_all_first || st->split_param >= 0 ||
-		st->page_size_asked <= 0 || st->page_index != 0 || st->own_links)
-		return false;
-	return table->dialect->can_prefetch(table, st->limit_rows);
-}
-
-/*
- * start_prefetch
- *		After the first page: from the total the service reports, count the
- *		pages to read, and ask for the next ones.
- */
-static void
-start_prefetch(RestScanState *st, RestResponse *resp)
-{
-	RestTable  *table = st->table;
-	int64		total;
-	int64		rows;
-
-	if (!RestParseCount(RestCountText(table, resp, &st->reader), &total))
-		return;
-
-	rows = Max(total - st->page_offset, 0);
-	if (st->limit_rows >= 0)
-		rows = Min(rows, st->limit_rows);
-	st->pages_total = (rows + st->page_size_asked - 1) / st->page_size_asked;
-	if (st->pages_total <= 1)
-		return;
-
-	st->prefetching = true;
-	st->have_next = false;
-	st->next_ahead = 1;
-	ask_ahead(st);
-}
-
-/*
- * ask_ahead
- *		Ask for the pages after the current one, up to the table's number.
- */
-static void
-ask_ahead(RestScanState *st)
-{
-	RestTable  *table = st->table;
-
-	while (st->nahead < table->prefetch && st->next_ahead < st->pages_total)
-	{
-		RestAhead  *ahead = &st->ahead[st->nahead];
-		StringInfoData url;
-		MemoryContext oldcxt = MemoryContextSwitchTo(st->scan_cxt);
-
-		initStringInfo(&url);
-		appendStringInfoString(&url, st->range_base);
-		RestAppendNthPageParams(&url, table, st->page_size_asked,
-								st->page_offset, st->next_ahead,
-								st->limit_rows);
-		memset(&ahead->req, 0, sizeof(RestRequest));
-		ahead->req.method = "GET";
-		ahead->req.url = url.data;
-		ahead->req.extra_headers = RestRequestHeaders(table, REST_REQUEST_PAGE,
-													  0);
-		MemoryContextSwitchTo(oldcxt);
-
-		ahead->xfer = RestStartRequest(st->conn, table, &ahead->req);
-		st->nahead++;
-		st->next_ahead++;
-	}
-}
-
-/*
- * next_ahead_page
- *		Open the next page asked for ahead, once the current one is read;
- *		false when there is none.  A page shorter than asked, before the
- *		last, means the service pages otherwise: the pages asked ahead are
- *		given up and the scan goes on from the service's own links.
- */
-static bool
-next_ahead_page(RestScanState *st)
-{
-	RestResponse resp = {0};
-	RestAhead	ahead;
-	MemoryContext oldcxt;
-
-	if (st->page_index + 1 >= st->pages_total)
-		return false;
-	if (st->page_rows != st->page_size_asked || st->nahead == 0)
-	{
-		cancel_ahead(st);
-		st->prefetching = false;
-		st->own_links = true;	/* and ask for no more pages ahead */
-		find_next_page(st, NULL);
-		return st->have_next;
-	}
-
-	ahead = st->ahead[0];
-	memmove(&st->ahead[0], &st->ahead[1], sizeof(RestAhead) * (st->nahead - 1));
-	st->nahead--;
-
-	MemoryContextReset(st->page_cxt);
-	oldcxt = MemoryContextSwitchTo(st->page_cxt);
-	st->page_url = pstrdup(ahead.req.url);
-	st->page_rows = 0;
-	st->page_index++;
-	st->next_offset = st->page_offset + st->page_index * st->page_size_asked;
-	PG_TRY();
-	{
-		RestFinishRequest(st->conn, st->table, ahead.xfer, &ahead.req, &resp,
-						  &st->stats);
-	}
-	PG_CATCH();
-	{
-		cancel_ahead(st);
-		PG_RE_THROW();
-	}
-	PG_END_TRY();
-	if (resp.status < 200 || resp.status > 299)
-	{
-		cancel_ahead(st);
-		RestReportResponseError(st->table, &ahead.req, &resp);
-	}
-	open_page(st, &resp);
-	MemoryContextSwitchTo(oldcxt);
-	ask_ahead(st);
-	return true;
-}
-
-/*
- * cancel_ahead
- *		Give up the pages asked for ahead.  Never throws.
- */
-static void
-cancel_ahead(RestScanState *st)
-{
-	int			i;
-
-	for (i = 0; i < st->nahead; i++)
-		RestCancelRequest(st->conn, st->ahead[i].xfer);
-	st->nahead = 0;
-}
-
-/*
- * fetch_count
- *		Read the number of rows the service reports and store it.
- */
-static void
-fetch_count(RestScanState *st, TupleTableSlot *slot)
-{
-	RestTable  *table = st->table;
-	RestResponse resp = {0};
-	List	   *headers = NIL;
-	const char *count_text = NULL;
-	MemoryContext oldcxt;
-	char	   *end;
-	int64		count = -1;
-	int			i;
-
-	MemoryContextReset(st->page_cxt);
-	oldcxt = MemoryContextSwitchTo(st->page_cxt);
-	if (!st->have_next)
-		count = 0;				/* conditions false for every row */
-	else
-	{
-		st->page_url = pstrdup(st->next_url.data);
-		headers = RestRequestHeaders(table, REST_REQUEST_PAGE, REST_ASK_TOTAL);
-		perform_get(st, st->page_url, headers, &resp);
-
-		/* a total in the body may follow the rows */
-		if (table->dialect->page.total_paths != NULL)
-		{
-			RestPageBegin(&st->reader, table, st->page_url, resp.body,
-						  resp.body_len);
-			while (RestPageNextRow(&st->reader, st->row))
-				;
-		}
-		count_text = RestCountText(table, &resp, &st->reader);
-		if (count_text == NULL && resp.body_len > 0 &&
-			table->dialect->count_rows_without_total)
-		{
-			/* no count in the response: count the rows themselves */
-			count = count_rows(st, &resp);
-			count_text = "";
-		}
-		errno = 0;
-		if (count_text != NULL && count_text[0] != '\0')
-			count = strtoll(count_text, &end, 10);
-		else if (count_text == NULL)
-			count = -1;
-		else
-			end = "";
-		if (count_text == NULL || *end != '\0' || errno != 0 || count < 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
-					 errmsg("service did not report a row count"),
-					 errdetail("The response has no usable %s.",
-							   table->dialect->total_description),
-					 errhint("Set the table option \"pagination\" to match the service, or \"cursor\" to count rows locally."),
-					 errcontext("remote request GET %s", st->page_url)));
-	}
-
-	MemoryContextSwitchTo(oldcxt);
-	for (i = 0; i < st->nslot_columns; i++)
-	{
-		slot->tts_values[i] = Int64GetDatum(count);
-		slot->tts_isnull[i] = false;
-	}
-	ExecStoreVirtualTuple(slot);
-}
-
-/*
- * RestCountText
- *		The text of the number of rows a response says its collection
- *		holds, or NULL, where the dialect says (a header, or a member read
- *		by reader, whose rows must then all be read).
- */
-const char *
-RestCountText(RestTable *table, RestResponse *resp, RestPageReader *reader)
-{
-	return table->dialect->total_text(table, resp, reader);
-}
-
-/*
- * RestParseCount
- *		Parse the text of a row count; false if it is NULL or not a
- *		non-negative integer.
- */
-bool
-RestParseCount(const char *text, int64 *count)
-{
-	char	   *end;
-
-	if (text == NULL || text[0] == '\0')
-		return false;
-	errno = 0;
-	*count = strtoll(text, &end, 10);
-	return *end == '\0' && errno == 0 && *count >= 0;
-}
-
-/*
- * count_rows
- *		Count the rows of the collection one by one, for a service that
- *		reports no count: the first page already fetched when it is the
- *		scan's first page, then every next page.
- */
-static int64
-count_rows(RestScanState *st, RestResponse *first)
-{
-	StringInfoData url;
-	int64		count = 0;
-
-	initStringInfo(&url);
-	appendStringInfoString(&url, st->range_base);
-	RestAppendPageParams(&url, st->table, -1, 0, false);
-
-	if (strcmp(url.data, st->page_url) == 0)
-	{
-		/* the count request was a plain first page: use it */
-		st->have_next = false;
-		st->page_rows = 0;
-		RestPageBegin(&st->reader, st->table, st->page_url, first->body,
-					  first->body_len);
-		if (first->link_next != NULL)
-			find_next_page(st, first);
-		st->page_open = true;
-	}
-	else
-	{
-		resetStringInfo(&st->next_url);
-		appendStringInfoString(&st->next_url, url.data);
-		st->have_next = true;
-		st->page_open = false;
-	}
-
-	for (;;)
-	{
-		if (st->page_open)
-		{
-			MemoryContext oldcxt = MemoryContextSwitchTo(st->row_cxt);
-
-			while (RestPageNextRow(&st->reader, st->row))
-			{
-				st->page_rows++;
-				count++;
-			}
-			MemoryContextSwitchTo(oldcxt);
-			MemoryContextReset(st->row_cxt);
-			st->page_open = false;
-			find_next_page(st, NULL);
-		}
-		if (!st->have_next && !next_split_chunk(st))
-			break;
-		fetch_page(st);
-	}
-	return count;
-}
-
-/*
- * find_next_page
- *		Find the URL of the page after the current one, if any: an
- *		envelope's next link, a Link header's rel="next", or the next range
- *		(the dialect's more_after_range).  Called with the response when its headers name the next
- *		page, and without it once the page's rows are all read.
- */
-static void
-find_next_page(RestScanState *st, RestResponse *resp)
-{
-	RestTable  *table = st->table;
-	char	   *next = NULL;
-	MemoryContext oldcxt;
-
-	if (st->have_next)
-		return;
-
-	oldcxt = MemoryContextSwitchTo(st->row_cxt);
-	if (resp != NULL)
-		next = RestResolveUrl(st->page_url, resp->link_next);
-	else if (st->reader.next.kind == REST_JSON_STRING)
-		next = RestResolveUrl(st->page_url,
-							  RestJsonValueText(&st->reader.next));
-	else if (st->reader.next.kind != REST_JSON_MISSING &&
-			 st->reader.next.kind != REST_JSON_NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
-				 errmsg("invalid \"next\" link in response from service"),
-				 errdetail("The member \"next\" must be a string or null."),
-				 errcontext("remote request GET %s", st->page_url)));
-	else if (table->dialect->more_after_range != NULL &&
-			 st->page_rows > 0 && st->content_range != NULL &&
-			 table->dialect->more_after_range(st->content_range))
-	{
-		/* continue after the range returned, until it is empty or all */
-		StringInfoData url;
-
-		initStringInfo(&url);
-		appendStringInfoString(&url, st->range_base);
-		st->next_offset += st->page_rows;
-		RestAppendPageParams(&url, table, st->rows_wanted, st->next_offset,
-							 false);
-		next = url.data;
-	}
-
-	if (next != NULL)
-	{
-		if (!RestSameOrigin(next, table->base_url))
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_ERROR),
-					 errmsg("next page link points to another origin"),
-					 errdetail("The service sent \"%s\" while the server's base_url is \"%s\".",
-							   next, table->base_url),
-					 errcontext("remote request GET %s", st->page_url)));
-		if (!remember_page(st, next))
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_ERROR),
-					 errmsg("next page link leads back to a page already read"),
-					 errdetail("The service sent \"%s\" again.", next),
-					 errcontext("remote request GET %s", st->page_url)));
-		resetStringInfo(&st->next_url);
-		appendStringInfoString(&st->next_url, next);
-		st->have_next = true;
-	}
-	MemoryContextSwitchTo(oldcxt);
-}
-
-/*
- * remember_page
- *		Note that a page URL is read by this scan; false if it already was,
- *		which would make the scan go round in circles.
- */
-static bool
-remember_page(RestScanState *st, const char *url)
-{
-	uint64		key = hash_bytes_extended((const unsigned char *) url,
-										  strlen(url), 0);
-	bool		found;
-
-	if (st->pages_seen == NULL)
-	{
-		HASHCTL		ctl;
-
-		ctl.keysize = sizeof(uint64);
-		ctl.entrysize = sizeof(uint64);
-		ctl.hcxt = st->scan_cxt;
-		st->pages_seen = hash_create("rest_fdw pages read", 64, &ctl,
-									 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-		/* the page the links start from */
-		key = hash_bytes_extended((const unsigned char *) st->page_url,
-								  strlen(st->page_url), 0);
-		(void) hash_search(st->pages_seen, &key, HASH_ENTER, NULL);
-		key = hash_bytes_extended((const unsigned char *) url,
-								  strlen(url), 0);
-	}
-	(void) hash_search(st->pages_seen, &key, HASH_ENTER, &found);
-	return !found;
+		limit = eval_int8(st, st->limit_index);
+	RestPagerStart(&st->pager, st->params, st->values,
+				   st->key_index >= 0 ? &st->values[st->key_index] : NULL,
+				   offset, limit,
+				   st->kind == REST_SCAN_COLLECTION && !st->ordered &&
+				   st->limit_index < 0);
 }
 
 /*
@@ -2739,7 +1856,7 @@ static void
 store_row(RestScanState *st, TupleTableSlot *slot)
 {
 	RestTable  *table = st->table;
-	MemoryContext oldcxt = MemoryContextSwitchTo(st->row_cxt);
+	MemoryContext oldcxt = MemoryContextSwitchTo(st->pager.row_cxt);
 	int			i;
 
 	for (i = 0; i < st->nslot_columns; i++)
@@ -2749,7 +1866,8 @@ store_row(RestScanState *st, TupleTableSlot *slot)
 		slot->tts_isnull[i] = false;
 		if (c >= 0)
 			slot->tts_values[i] = RestJsonToDatum(table, &table->columns[c],
-												  &st->row[c], st->page_url,
+												  &st->pager.row[c],
+												  st->pager.page_url,
 												  &slot->tts_isnull[i]);
 		else if (c == REST_SLOT_WHOLE_ROW)
 			slot->tts_values[i] = whole_row_datum(st);
@@ -2762,6 +1880,24 @@ store_row(RestScanState *st, TupleTableSlot *slot)
 		}
 	}
 	MemoryContextSwitchTo(oldcxt);
+	ExecStoreVirtualTuple(slot);
+}
+
+/*
+ * store_count
+ *		Store the service's row count in every column of the slot (the
+ *		count(*) aggregates of the query).
+ */
+static void
+store_count(RestScanState *st, TupleTableSlot *slot, int64 count)
+{
+	int			i;
+
+	for (i = 0; i < st->nslot_columns; i++)
+	{
+		slot->tts_values[i] = Int64GetDatum(count);
+		slot->tts_isnull[i] = false;
+	}
 	ExecStoreVirtualTuple(slot);
 }
 
@@ -2785,7 +1921,8 @@ whole_row_datum(RestScanState *st)
 		if (i < table->ncolumns && !table->columns[i].dropped &&
 			!TupleDescAttr(desc, i)->attisdropped)
 			values[i] = RestJsonToDatum(table, &table->columns[i],
-										&st->row[i], st->page_url, &nulls[i]);
+										&st->pager.row[i], st->pager.page_url,
+										&nulls[i]);
 	}
 	return heap_copy_tuple_as_datum(heap_form_tuple(desc, values, nulls), desc);
 }
@@ -2799,16 +1936,8 @@ restReScanForeignScan(ForeignScanState *node)
 {
 	RestScanState *st = node->fdw_state;
 
-	cancel_ahead(st);
-	st->prefetching = false;
 	st->started = false;
-	st->finished = false;
-	st->page_open = false;
-	st->single_row = false;
-	st->have_next = false;
-	st->read_pages = NIL;
-	MemoryContextReset(st->page_cxt);
-	MemoryContextReset(st->row_cxt);
+	RestPagerReset(&st->pager);
 }
 
 /*
@@ -2822,8 +1951,8 @@ restEndForeignScan(ForeignScanState *node)
 	RestScanState *st = node->fdw_state;
 
 	/* pages asked for ahead and not read (the query needed fewer rows) */
-	if (st != NULL && st->conn != NULL)
-		cancel_ahead(st);
+	if (st != NULL)
+		RestPagerStop(&st->pager);
 }
 
 /*
@@ -2873,11 +2002,11 @@ restExplainForeignScan(ForeignScanState *node, ExplainState *es)
 	}
 	if (es->analyze)
 	{
-		ExplainPropertyInteger("Remote requests", NULL, st->stats.requests, es);
+		ExplainPropertyInteger("Remote requests", NULL, st->pager.stats.requests, es);
 		ExplainPropertyInteger("Remote bytes", NULL,
-							   st->stats.bytes_received, es);
+							   st->pager.stats.bytes_received, es);
 		if (es->timing)
-			ExplainPropertyFloat("Remote wait time", "ms", st->stats.wait_ms,
+			ExplainPropertyFloat("Remote wait time", "ms", st->pager.stats.wait_ms,
 								 3, es);
 	}
 }
@@ -3011,8 +2140,7 @@ insert_row(RestModifyState *st, TupleTableSlot *slot)
 	RestPerform(st->conn, table, &req, &resp, &st->stats);
 	if (st->do_nothing && RestIsDuplicateRefusal(table, &resp))
 		return REST_WRITE_NONE;
-	if (resp.status < 200 || resp.status > 299)
-		RestReportResponseError(table, &req, &resp);
+	(void) RestResponseOk(table, &req, &resp, 0);
 
 	outcome = write_outcome(st, &req, &resp, slot, st->need_row);
 	/* RETURNING shows the row the service made: its key, its defaults */
@@ -3164,37 +2292,42 @@ insert_rows(RestModifyState *st, TupleTableSlot **slots, bool **columns,
 				inserted++;
 		return inserted;
 	}
-	if (resp.status < 200 || resp.status > 299)
-		RestReportResponseError(table, &req, &resp);
+	(void) RestResponseOk(table, &req, &resp, 0);
 	if (!st->do_nothing)
 		return nslots;
 	return count_returned_rows(st, &req, &resp);
 }
 
+/* What the reader of a write's response reads, and for whom. */
+typedef struct WrittenResponse
+{
+	RestTable  *table;
+	RestResponse *resp;
+	const char *what;			/* "METHOD url", for messages */
+	RestJsonValue *values;		/* spans of the row read, one per column */
+	void	   *state;			/* the caller's modify state */
+	TupleTableSlot *slot;		/* where the row goes, or NULL */
+	TupleDesc	tupdesc;		/* of the row (direct modifications) */
+	int			rows;			/* rows the response returns, -1: none */
+} WrittenResponse;
+
 /*
- * count_returned_rows
- *		The number of rows in the array a write response returns.
+ * read_written_response
+ *		Run read on the 2xx response to a write: the service did write, so
+ *		an error in reading what it returns says so (written_row_error);
+ *		a cancel stays a cancel.
  */
-static int
-count_returned_rows(RestModifyState *st, RestRequest *req, RestResponse *resp)
+static void
+read_written_response(CmdType operation, RestRequest *req,
+					  WrittenResponse *wr, void (*read) (WrittenResponse *wr))
 {
 	MemoryContext cxt = CurrentMemoryContext;
-	const char *what = psprintf("%s %s", req->method, req->url);
-	volatile int count = -1;
 
+	wr->what = psprintf("%s %s", req->method, req->url);
+	wr->rows = -1;
 	PG_TRY();
 	{
-		RestPageReader reader;
-
-		if (resp->body_len > 0 &&
-			resp->body[strspn(resp->body, " \t\r\n")] == '[')
-		{
-			count = 0;
-			RestPageBegin(&reader, st->table, what, resp->body,
-						  resp->body_len);
-			while (RestPageNextRow(&reader, st->values))
-				count++;
-		}
+		read(wr);
 	}
 	PG_CATCH();
 	{
@@ -3205,13 +2338,48 @@ count_returned_rows(RestModifyState *st, RestRequest *req, RestResponse *resp)
 		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED)
 			PG_RE_THROW();
 		FlushErrorState();
-		written_row_error(st->operation, req, resp, edata);
+		written_row_error(operation, req, wr->resp, edata);
 	}
 	PG_END_TRY();
+}
 
-	if (count < 0)
+/*
+ * count_rows_read
+ *		Count the rows of an array response (read_written_response).
+ */
+static void
+count_rows_read(WrittenResponse *wr)
+{
+	RestResponse *resp = wr->resp;
+	RestPageReader reader;
+
+	if (resp->body_len > 0 &&
+		resp->body[strspn(resp->body, " \t\r\n")] == '[')
+	{
+		wr->rows = 0;
+		RestPageBegin(&reader, wr->table, wr->what, resp->body,
+					  resp->body_len);
+		while (RestPageNextRow(&reader, wr->values))
+			wr->rows++;
+	}
+}
+
+/*
+ * count_returned_rows
+ *		The number of rows in the array a write response returns.
+ */
+static int
+count_returned_rows(RestModifyState *st, RestRequest *req, RestResponse *resp)
+{
+	WrittenResponse wr = {0};
+
+	wr.table = st->table;
+	wr.resp = resp;
+	wr.values = st->values;
+	read_written_response(st->operation, req, &wr, count_rows_read);
+	if (wr.rows < 0)
 		written_row_error(st->operation, req, resp, NULL);
-	return count;
+	return wr.rows;
 }
 
 /*
@@ -3242,9 +2410,7 @@ restExecForeignUpdate(EState *estate, ResultRelInfo *rinfo,
 							 slot->tts_values, slot->tts_isnull, send,
 							 &req.body_len);
 	req.extra_headers = returning_extra_headers(table, CMD_UPDATE);
-	perform_or_fail(st, &req, &resp, true);
-
-	found = resp.status != 404 &&
+	found = RestPerformOk(st->conn, table, &req, &resp, &st->stats, 404) &&
 		write_outcome(st, &req, &resp, slot, st->need_row) != REST_WRITE_NONE;
 
 	MemoryContextSwitchTo(oldcxt);
@@ -3341,8 +2507,8 @@ update_columns(RestModifyState *st, TupleTableSlot *slot,
 /*
  * restExecForeignDelete
  *		DELETE the row's item.  RETURNING shows the row as the scan read
- *		it, or as the service returns it; before PostgreSQL 14, the row is
- *		read again first.
+ *		it; without that, as the service returns it, or, where the dialect
+ *		returns no deleted row, as a GET of it finds it first.
  */
 static TupleTableSlot *
 restExecForeignDelete(EState *estate, ResultRelInfo *rinfo,
@@ -3390,8 +2556,8 @@ restExecForeignDelete(EState *estate, ResultRelInfo *rinfo,
 		get.method = "GET";
 		get.url = url;
 		get.extra_headers = RestRequestHeaders(table, REST_REQUEST_ITEM, 0);
-		perform_or_fail(st, &get, &got, true);
-		if (got.status == 404 || !response_row(table, url, &got, st->values))
+		if (!RestPerformOk(st->conn, table, &get, &got, &st->stats, 404) ||
+			!response_row(table, url, &got, st->values))
 		{
 			MemoryContextSwitchTo(oldcxt);
 			return NULL;
@@ -3402,10 +2568,9 @@ restExecForeignDelete(EState *estate, ResultRelInfo *rinfo,
 	req.method = "DELETE";
 	req.url = url;
 	req.extra_headers = returning_extra_headers(table, CMD_DELETE);
-	perform_or_fail(st, &req, &resp, true);
 
 	/* the response is read only when RETURNING has no row yet */
-	if (resp.status == 404)
+	if (!RestPerformOk(st->conn, table, &req, &resp, &st->stats, 404))
 		outcome = REST_WRITE_NONE;
 	else
 		outcome = write_outcome(st, &req, &resp, slot,
@@ -3476,19 +2641,18 @@ returning_extra_headers(RestTable *table, CmdType operation)
 }
 
 /*
- * perform_or_fail
- *		Make a write request; any status but 2xx (and 404 when allowed) is
- *		an error.
+ * slot_row_read
+ *		Put the row a write response returns in the slot, if it returns one
+ *		(read_written_response).
  */
 static void
-perform_or_fail(RestModifyState *st, RestRequest *req, RestResponse *resp,
-				bool allow_404)
+slot_row_read(WrittenResponse *wr)
 {
-	RestPerform(st->conn, st->table, req, resp, &st->stats);
-	if (resp->status == 404 && allow_404)
-		return;
-	if (resp->status < 200 || resp->status > 299)
-		RestReportResponseError(st->table, req, resp);
+	if (response_row(wr->table, wr->what, wr->resp, wr->values))
+	{
+		fill_slot_from_response(wr->state, wr->slot, wr->what);
+		wr->rows = 1;
+	}
 }
 
 /*
@@ -3503,38 +2667,20 @@ static RestWriteOutcome
 write_outcome(RestModifyState *st, RestRequest *req, RestResponse *resp,
 			  TupleTableSlot *slot, bool read_row)
 {
-	MemoryContext cxt = CurrentMemoryContext;
-	const char *what;
-	volatile bool have_row = false;
+	WrittenResponse wr = {0};
 
 	if (response_is_empty_array(resp))
 		return REST_WRITE_NONE;
 	if (!read_row)
 		return REST_WRITE_DONE;
 
-	what = psprintf("%s %s", req->method, req->url);
-	PG_TRY();
-	{
-		if (response_row(st->table, what, resp, st->values))
-		{
-			fill_slot_from_response(st, slot, what);
-			have_row = true;
-		}
-	}
-	PG_CATCH();
-	{
-		ErrorData  *edata;
-
-		MemoryContextSwitchTo(cxt);
-		edata = CopyErrorData();
-		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED)
-			PG_RE_THROW();
-		FlushErrorState();
-		written_row_error(st->operation, req, resp, edata);
-	}
-	PG_END_TRY();
-
-	return have_row ? REST_WRITE_ROW : REST_WRITE_DONE;
+	wr.table = st->table;
+	wr.resp = resp;
+	wr.values = st->values;
+	wr.state = st;
+	wr.slot = slot;
+	read_written_response(st->operation, req, &wr, slot_row_read);
+	return wr.rows > 0 ? REST_WRITE_ROW : REST_WRITE_DONE;
 }
 
 /*
@@ -3700,18 +2846,6 @@ key_text_from_plan_slot(RestModifyState *st, TupleTableSlot *planSlot)
 }
 
 /*
- * Indexes of the items of the fdw_private list of a ForeignScan that
- * modifies rows directly.
- */
-enum RestDirectPrivate
-{
-	RestDirectSetAttrs,			/* List of Integer: columns UPDATE sets */
-	RestDirectHasReturning,		/* Boolean: RETURNING present */
-	RestDirectCanSetTag,		/* Boolean: count rows for the command */
-	RestDirectExplainUrl		/* String: URL shown by EXPLAIN */
-};
-
-/*
  * Execution state of a direct UPDATE or DELETE.
  */
 typedef struct RestDirectState
@@ -3733,111 +2867,6 @@ typedef struct RestDirectState
 	char	   *url;
 	RestStats	stats;
 } RestDirectState;
-
-/*
- * restPlanDirectModify
- *		Turn "UPDATE t SET col = value... WHERE key = value" and "DELETE FROM
- *		t WHERE key = value" into one PATCH or DELETE of the item, without
- *		reading it first.  The 404 of a missing item counts 0 rows.
- */
-static bool
-restPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
-					 Index resultRelation, int subplan_index)
-{
-	CmdType		operation = plan->operation;
-	Plan	   *subplan = outerPlan(plan);
-	ForeignScan *fscan;
-	RelOptInfo *baserel;
-	RestRelationInfo *info;
-	RangeTblEntry *rte;
-	Relation	rel;
-	bool		has_triggers;
-	Expr	   *key;
-	List	   *fdw_exprs;
-	List	   *set_attrs = NIL;
-	bool		has_returning = plan->returningLists != NIL;
-
-	if ((operation != CMD_UPDATE && operation != CMD_DELETE) ||
-		subplan == NULL || !IsA(subplan, ForeignScan))
-		return false;
-	fscan = (ForeignScan *) subplan;
-	if (fscan->scan.scanrelid != resultRelation ||
-		intVal(list_nth(fscan->fdw_private, RestScanKindItem)) != REST_SCAN_ITEM)
-		return false;
-
-	/* the key's condition must be the only one */
-	baserel = find_base_rel(root, resultRelation);
-	info = baserel->fdw_private;
-	if (list_length(fscan->scan.plan.qual) != 1)
-		return false;
-	key = find_key_value(root, baserel, info->table, fscan->scan.plan.qual);
-	if (key == NULL ||
-		!equal(key, list_nth(fscan->fdw_exprs,
-							 intVal(list_nth(fscan->fdw_private, RestScanKeyExpr)))))
-		return false;
-
-	/* row triggers need the old row */
-	rte = planner_rt_fetch(resultRelation, root);
-	rel = table_open(rte->relid, NoLock);
-	has_triggers = rel->trigdesc != NULL &&
-		(operation == CMD_UPDATE
-		 ? (rel->trigdesc->trig_update_before_row ||
-			rel->trigdesc->trig_update_after_row)
-		 : (rel->trigdesc->trig_delete_before_row ||
-			rel->trigdesc->trig_delete_after_row));
-	table_close(rel, NoLock);
-	if (has_triggers)
-		return false;
-
-	/* DELETE ... RETURNING needs the row, which not every service returns */
-	if (operation == CMD_DELETE && has_returning &&
-		!info->table->dialect->delete_returns_row)
-		return false;
-
-	fdw_exprs = list_make1(key);
-	if (operation == CMD_UPDATE)
-	{
-		List	   *processed_tlist = NIL;
-		List	   *update_colnos = NIL;
-		ListCell   *lc;
-		ListCell   *lc2;
-
-		get_translated_update_targetlist(root, resultRelation,
-										 &processed_tlist, &update_colnos);
-		forboth(lc, processed_tlist, lc2, update_colnos)
-		{
-			TargetEntry *tle = lfirst_node(TargetEntry, lc);
-			AttrNumber	attno = lfirst_int(lc2);
-
-			/*
-			 * New values may not depend on the old row; the key and nested
-			 * members are sent only when they change (update_columns).
-			 */
-			if (attno <= InvalidAttrNumber ||
-				contain_var_clause((Node *) tle->expr) ||
-				contain_volatile_functions((Node *) tle->expr) ||
-				contain_subplans((Node *) tle->expr) ||
-				attno - 1 == info->table->key_index ||
-				info->table->columns[attno - 1].npointer > 1)
-				return false;
-			set_attrs = lappend_int(set_attrs, attno);
-			fdw_exprs = lappend(fdw_exprs, tle->expr);
-		}
-	}
-
-	fscan->operation = operation;
-	fscan->resultRelation = resultRelation;
-	fscan->fdw_exprs = fdw_exprs;
-	fscan->fdw_private = list_make4(set_attrs, makeBoolean(has_returning),
-									makeBoolean(plan->canSetTag),
-									makeString(IsA(key, Const) && !((Const *) key)->constisnull
-											   ? RestItemUrl(info->table,
-															 RestDatumToUrlValue(((Const *) key)->constvalue,
-																				 ((Const *) key)->consttype))
-											   : RestItemUrl(info->table, NULL)));
-	fscan->scan.plan.qual = NIL;
-	return true;
-}
 
 /*
  * restBeginDirectModify
@@ -3924,17 +2953,36 @@ direct_modify_request(ForeignScanState *node, RestDirectState *st)
 		req.method = "DELETE";
 	req.extra_headers = returning_extra_headers(table, operation);
 
-	RestPerform(st->conn, table, &req, &resp, &st->stats);
-	if (resp.status == 404)
-		return;
-	if (resp.status < 200 || resp.status > 299)
-		RestReportResponseError(table, &req, &resp);
-
+	if (!RestPerformOk(st->conn, table, &req, &resp, &st->stats, 404))
+		return;					/* no such row */
 	st->found = !response_is_empty_array(&resp);
 	if (st->found && st->has_returning &&
 		!direct_returned_row(st, RelationGetDescr(node->resultRelInfo->ri_RelationDesc),
 							 operation, &req, &resp))
 		written_row_error(operation, &req, &resp, NULL);
+}
+
+/*
+ * direct_row_read
+ *		Replace the values of a direct modification's RETURNING row by those
+ *		the response returns, if it returns a row (read_written_response).
+ */
+static void
+direct_row_read(WrittenResponse *wr)
+{
+	RestDirectState *st = wr->state;
+
+	if (!response_row(wr->table, wr->what, wr->resp, wr->values))
+		return;
+	wr->rows = 1;
+	for (int i = 0; i < wr->tupdesc->natts; i++)
+	{
+		RestColumn *col = &st->table->columns[i];
+
+		if (!col->dropped && st->row[i].kind != REST_JSON_MISSING)
+			st->row_values[i] = RestJsonToDatum(st->table, col, &st->row[i],
+												wr->what, &st->row_nulls[i]);
+	}
 }
 
 /*
@@ -3948,40 +2996,15 @@ static bool
 direct_returned_row(RestDirectState *st, TupleDesc tupdesc, CmdType operation,
 					RestRequest *req, RestResponse *resp)
 {
-	MemoryContext cxt = CurrentMemoryContext;
-	const char *what = psprintf("%s %s", req->method, req->url);
-	volatile bool have_row = false;
+	WrittenResponse wr = {0};
 
-	PG_TRY();
-	{
-		if (response_row(st->table, what, resp, st->row))
-		{
-			have_row = true;
-			for (int i = 0; i < tupdesc->natts; i++)
-			{
-				RestColumn *col = &st->table->columns[i];
-
-				if (!col->dropped && st->row[i].kind != REST_JSON_MISSING)
-					st->row_values[i] =
-						RestJsonToDatum(st->table, col, &st->row[i], what,
-										&st->row_nulls[i]);
-			}
-		}
-	}
-	PG_CATCH();
-	{
-		ErrorData  *edata;
-
-		MemoryContextSwitchTo(cxt);
-		edata = CopyErrorData();
-		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED)
-			PG_RE_THROW();
-		FlushErrorState();
-		written_row_error(operation, req, resp, edata);
-	}
-	PG_END_TRY();
-
-	return have_row;
+	wr.table = st->table;
+	wr.resp = resp;
+	wr.values = st->row;
+	wr.state = st;
+	wr.tupdesc = tupdesc;
+	read_written_response(operation, req, &wr, direct_row_read);
+	return wr.rows > 0;
 }
 
 /*
@@ -4057,57 +3080,6 @@ restExplainDirectModify(ForeignScanState *node, ExplainState *es)
 }
 
 /*
- * collect_keys
- *		The texts of the keys of every row of a table's collection, read
- *		page after page as a scan does.
- */
-static List *
-collect_keys(RestTable *table, MemoryContext cxt)
-{
-	RestScanState *st = palloc0(sizeof(RestScanState));
-	List	   *keys = NIL;
-
-	st->table = table;
-	st->conn = RestGetConnection(table);
-	st->kind = REST_SCAN_COLLECTION;
-	st->split_param = -1;
-	st->rows_wanted = -1;
-	st->offset_index = -1;
-	st->limit_index = -1;
-	/* every page by its own link: pages asked ahead would end the loop */
-	st->read_all_first = true;
-	st->row = palloc0(sizeof(RestJsonValue) * Max(table->ncolumns, 1));
-	initStringInfo(&st->next_url);
-	st->page_cxt = AllocSetContextCreate(cxt, "rest_fdw page",
-										 ALLOCSET_DEFAULT_SIZES);
-	st->row_cxt = AllocSetContextCreate(cxt, "rest_fdw row",
-										ALLOCSET_DEFAULT_SIZES);
-	st->scan_cxt = AllocSetContextCreate(cxt, "rest_fdw scan",
-										 ALLOCSET_SMALL_SIZES);
-	set_first_url(st);
-
-	while (st->have_next)
-	{
-		fetch_page(st);
-		while (RestPageNextRow(&st->reader, st->row))
-		{
-			RestJsonValue *key = &st->row[table->key_index];
-
-			st->page_rows++;
-			if (key->kind == REST_JSON_MISSING || key->kind == REST_JSON_NULL)
-				continue;
-			keys = lappend(keys, MemoryContextStrdup(cxt, RestJsonValueText(key)));
-		}
-		st->page_open = false;
-		find_next_page(st, NULL);
-	}
-	MemoryContextDelete(st->page_cxt);
-	MemoryContextDelete(st->row_cxt);
-	MemoryContextDelete(st->scan_cxt);
-	return keys;
-}
-
-/*
  * truncate_table
  *		Delete every row of one table's collection: one DELETE where the
  *		dialect has a URL for all rows, else one DELETE per row, whose 404
@@ -4127,19 +3099,15 @@ truncate_table(RestTable *table)
 	if (table->dialect->delete_all_url != NULL)
 	{
 		req.url = table->dialect->delete_all_url(table);
-		RestPerform(conn, table, &req, &resp, NULL);
-		if (resp.status < 200 || resp.status > 299)
-			RestReportResponseError(table, &req, &resp);
+		(void) RestPerformOk(conn, table, &req, &resp, NULL, 0);
 		return;
 	}
 
-	keys = collect_keys(table, CurrentMemoryContext);
+	keys = RestCollectKeys(table, CurrentMemoryContext);
 	foreach(lc, keys)
 	{
 		req.url = RestItemUrl(table, lfirst(lc));
-		RestPerform(conn, table, &req, &resp, NULL);
-		if (resp.status != 404 && (resp.status < 200 || resp.status > 299))
-			RestReportResponseError(table, &req, &resp);
+		(void) RestPerformOk(conn, table, &req, &resp, NULL, 404);
 	}
 }
 

@@ -3,13 +3,14 @@
  * rest_fdw.h
  *		  What crosses files in the foreign-data wrapper for REST services.
  *
- * rest_fdw.c holds the FDW callbacks, option.c the option validator and
- * the readers of catalog options, http.c the libcurl connection cache and
- * request loop, json.c the streaming page reader and the JSON <-> datum
- * conversions, deparse.c the translation of a scan into a request URL,
- * analyze.c ANALYZE and the row estimates asked of the service; what a
- * kind of service says differently is its dialect (dialect.h, one
- * dialect_*.c each).  Only the types and functions used by more than one
+ * rest_fdw.c holds the FDW callbacks, pager.c the pages of a scan (its
+ * state in pager.h), option.c the option validator and the readers of
+ * catalog options, http.c the libcurl connection cache and request loop,
+ * json.c the streaming page reader and the JSON <-> datum conversions,
+ * deparse.c the translation of a scan into a request URL, analyze.c
+ * ANALYZE and the row estimates asked of the service; what a kind of
+ * service says differently is its dialect (dialect.h, one dialect_*.c
+ * each).  Only the types and functions used by more than one
  * of those files are declared here.
  *
  *-------------------------------------------------------------------------
@@ -257,7 +258,7 @@ extern RestTable *RestGetServerTable(Oid serverid, Oid userid);
 extern List *RestImportForeignSchema(ImportForeignSchemaStmt *stmt,
 									 Oid serverOid);
 
-/* http.c */
+/* the transport: connection.c, request.c, errors.c, url.c */
 
 /*
  * A request.  The body, if any, is sent as application/json.
@@ -275,7 +276,8 @@ typedef struct RestRequest
 /*
  * A response.  body is palloc'd in the caller's memory context and
  * NUL-terminated (body[body_len] == '\0').  Headers the wrapper needs are
- * copied out; NULL when absent.
+ * copied out (request.c's rest_captured_headers lists them); NULL when
+ * absent.
  */
 typedef struct RestResponse
 {
@@ -320,7 +322,6 @@ extern void RestReportResponseError(RestTable *table, RestRequest *req,
 									RestResponse *resp);
 extern char *RestResolveUrl(const char *base, const char *relative);
 extern bool RestSameOrigin(const char *url1, const char *url2);
-extern void RestDefineGucs(void);
 extern void RestAppendEncoded(StringInfo buf, const char *value);
 
 /* json.c */
@@ -447,9 +448,22 @@ extern char *RestItemUrl(RestTable *table, const char *key_text);
 /* dialect.c */
 extern bool RestIsDuplicateRefusal(RestTable *table, RestResponse *resp);
 
-/* rest_fdw.c */
+/* pager.c (the scan's pages themselves: pager.h) */
+extern bool RestPerformOk(RestConnection *conn, RestTable *table,
+						  RestRequest *req, RestResponse *resp,
+						  RestStats *stats, long tolerated);
+extern bool RestResponseOk(RestTable *table, RestRequest *req,
+						   RestResponse *resp, long tolerated);
+extern const char *RestResponseTotal(RestTable *table, const char *url,
+									 RestResponse *resp,
+									 RestPageReader *reader,
+									 RestJsonValue *row);
 extern const char *RestCountText(RestTable *table, RestResponse *resp,
 								 RestPageReader *reader);
+extern char *RestNextLink(const char *url, RestResponse *resp,
+						  RestPageReader *reader);
+extern void RestCheckNextPage(RestTable *table, const char *url,
+							  const char *next, bool seen);
 extern bool RestParseCount(const char *text, int64 *count);
 
 /* analyze.c */

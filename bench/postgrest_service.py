@@ -10,38 +10,43 @@ its own database in the throwaway cluster:
   COPY of the whole array (as PostgREST inserts an array in one statement);
   201, with the rows as a JSON array when asked for them;
 - PATCH /items?id=eq.N with an object, DELETE /items?id=eq.N: one UPDATE or
-  DELETE, 200 with the affected rows as an array when asked, else 204.
+  DELETE, 200 with the affected rows as an array when asked, else 204;
+- GET of any path: {"service": "postgrest-like"}.
 
 Every request is one line in the log file (method, path, status, response
 bytes, request bytes), which bench.py counts.  Each connection gets a
-thread and a database connection of its own (HTTP/1.1 keep-alive).
+thread and a database connection of its own (HTTP/1.1 keep-alive).  The
+HTTP skeleton and the PostgREST query-string grammar are test/servicekit's
+(PYTHONPATH=<top>/test, as bench/run.sh sets it).
 
 Usage: postgrest_service.py --port-file F --log F --dsn DSN
 """
 import argparse
 import json
 import threading
-import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import psycopg
+from servicekit import postgrest, server
+from servicekit.server import HttpError, Response
 
 COLUMNS = ["id", "name", "price", "created", "active", "category_id"]
 local = threading.local()
-log_lock = threading.Lock()
 
 
-def db():
+def db(req):
     """This thread's database connection (autocommit)."""
     if getattr(local, "conn", None) is None:
-        local.conn = psycopg.connect(Handler.dsn, autocommit=True)
+        local.conn = psycopg.connect(req.dsn, autocommit=True)
     return local.conn
 
 
-def key_of(query):
-    """The id of an "id=eq.N" filter, or None."""
-    value = urllib.parse.parse_qs(query).get("id", [""])[0]
-    return int(value[3:]) if value.startswith("eq.") else None
+def key_of(req):
+    """The id of the request's "id=eq.N" filter, or None."""
+    for key, value in req.params_list():
+        if key == "id":
+            _, _, negate, op, text = postgrest.parse_filter(key, value)
+            return int(text) if (negate, op) == (False, "eq") else None
+    return None
 
 
 def as_json_rows(cur):
@@ -56,77 +61,72 @@ def as_json_rows(cur):
     return out
 
 
-class Handler(BaseHTTPRequestHandler):
+def reply(status, body=None):
+    """A response with body as JSON (json.dumps' spacing), or none at all
+    (no Content-Type either)."""
+    if body is None:
+        return Response(status, None, ctype=None)
+    return Response(status, json.dumps(body).encode())
+
+
+def wants_rows(req):
+    """Does the request ask for the rows (Prefer: return=representation)?"""
+    return postgrest.prefer(req.headers).get("return") == "representation"
+
+
+def request_body(req):
+    """The request's JSON body (None when empty)."""
+    return json.loads(req.body) if req.body else None
+
+
+def insert(req):
+    """POST /items: one INSERT of an object, one COPY of an array."""
+    rows = request_body(req)
+    cur = db(req).cursor()
+    if isinstance(rows, list):
+        with cur.copy("COPY items (%s) FROM STDIN" % ", ".join(COLUMNS)) as copy:
+            for r in rows:
+                copy.write_row([r.get(c) for c in COLUMNS])
+        out = rows
+    else:
+        cols = [c for c in COLUMNS if c in rows]
+        cur.execute("INSERT INTO items (%s) VALUES (%s) RETURNING *" % (
+            ", ".join(cols), ", ".join(["%s"] * len(cols))),
+            [rows[c] for c in cols])
+        out = as_json_rows(cur)
+    return reply(201, out if wants_rows(req) else None)
+
+
+def update(req):
+    """PATCH /items?id=eq.N: one UPDATE."""
+    values = request_body(req)
+    cols = [c for c in COLUMNS if c in values]
+    cur = db(req).cursor()
+    cur.execute("UPDATE items SET %s WHERE id = %%s RETURNING *" % ", ".join(
+        "%s = %%s" % c for c in cols), [values[c] for c in cols] + [key_of(req)])
+    out = as_json_rows(cur)
+    return reply(200, out) if wants_rows(req) else reply(204)
+
+
+def delete(req):
+    """DELETE /items?id=eq.N: one DELETE."""
+    cur = db(req).cursor()
+    cur.execute("DELETE FROM items WHERE id = %s RETURNING *", [key_of(req)])
+    out = as_json_rows(cur)
+    return reply(200, out) if wants_rows(req) else reply(204)
+
+
+ROUTES = server.Router(lambda req: HttpError(
+    404, json.dumps({"message": "no such table"}).encode()))
+ROUTES.add(r"/items/*", {"POST": insert, "PATCH": update, "DELETE": delete})
+ROUTES.add(r".*", {"GET": lambda req: reply(200, {"service": "postgrest-like"})})
+
+
+class Handler(server.Handler):
     """One request: POST, PATCH or DELETE on /items."""
 
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True  # headers and body are two writes
+    router = ROUTES
     dsn = None
-    log_file = None
-
-    def log_message(self, *args):
-        pass
-
-    def reply(self, status, body=None, received=0):
-        data = b"" if body is None else json.dumps(body).encode()
-        self.send_response(status)
-        if body is not None:
-            self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-        with log_lock:
-            self.log_file.write("%s %s %d %d %d\n" % (
-                self.command, self.path, status, len(data), received))
-            self.log_file.flush()
-
-    def body(self):
-        n = int(self.headers.get("Content-Length", "0"))
-        raw = self.rfile.read(n) if n else b""
-        return (json.loads(raw) if raw else None), n
-
-    def wants_rows(self):
-        return "return=representation" in self.headers.get("Prefer", "")
-
-    def do_POST(self):
-        rows, n = self.body()
-        path = urllib.parse.urlsplit(self.path).path
-        if path.rstrip("/") != "/items":
-            return self.reply(404, {"message": "no such table"}, n)
-        cur = db().cursor()
-        if isinstance(rows, list):
-            with cur.copy("COPY items (%s) FROM STDIN" % ", ".join(COLUMNS)) as copy:
-                for r in rows:
-                    copy.write_row([r.get(c) for c in COLUMNS])
-            out = rows
-        else:
-            cols = [c for c in COLUMNS if c in rows]
-            cur.execute("INSERT INTO items (%s) VALUES (%s) RETURNING *" % (
-                ", ".join(cols), ", ".join(["%s"] * len(cols))),
-                [rows[c] for c in cols])
-            out = as_json_rows(cur)
-        self.reply(201, out if self.wants_rows() else None, n)
-
-    def do_PATCH(self):
-        values, n = self.body()
-        key = key_of(urllib.parse.urlsplit(self.path).query)
-        cols = [c for c in COLUMNS if c in values]
-        cur = db().cursor()
-        cur.execute("UPDATE items SET %s WHERE id = %%s RETURNING *" % ", ".join(
-            "%s = %%s" % c for c in cols), [values[c] for c in cols] + [key])
-        out = as_json_rows(cur)
-        self.reply(200, out, n) if self.wants_rows() else self.reply(204, None, n)
-
-    def do_DELETE(self):
-        _, n = self.body()
-        key = key_of(urllib.parse.urlsplit(self.path).query)
-        cur = db().cursor()
-        cur.execute("DELETE FROM items WHERE id = %s RETURNING *", [key])
-        out = as_json_rows(cur)
-        self.reply(200, out, n) if self.wants_rows() else self.reply(204, None, n)
-
-    def do_GET(self):
-        self.reply(200, {"service": "postgrest-like"})
 
 
 def main():
@@ -137,12 +137,10 @@ def main():
     ap.add_argument("--dsn", required=True)
     a = ap.parse_args()
     Handler.dsn = a.dsn
-    Handler.log_file = open(a.log, "a")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    with open(a.port_file, "w") as f:
-        f.write(str(server.server_address[1]))
-    server.serve_forever()
+    Handler.access_log = server.AccessLog(a.log)
+    srv = server.Server(("127.0.0.1", 0), Handler)
+    srv.write_port_file(a.port_file)
+    srv.run()
 
 
 if __name__ == "__main__":

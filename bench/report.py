@@ -7,6 +7,7 @@ in that same run.
 Usage: report.py RESULTS_JSON OUT_MD OUT_PNG
 """
 import json
+import os
 import statistics
 import sys
 
@@ -401,6 +402,10 @@ def write_md(res, path, png):
         "\n" + METHOD % {"budget": "0.6" if not meta["quick"] else "0.15",
                          "runs": meta["runs"], "write_runs": meta["write_runs"]},
     ]
+    kit = os.path.join(os.path.dirname(os.path.abspath(__file__)), "RESULTS-kit.md")
+    if os.path.exists(kit):  # written by kit_bench.sh, kept across runs
+        with open(kit) as f:
+            parts.append("\n" + f.read())
     with open(path, "w") as f:
         f.write("\n".join(parts))
 

@@ -131,6 +131,8 @@ DRF_PORT=$(free_port)
 pids+=($!)
 
 log "PostgREST-compatible service, 20 ms/page service"
+# both import test/servicekit, the skeleton they share with the test service
+export PYTHONPATH=$top/test
 (cd "$bench" && exec "$PY" postgrest_service.py --port-file "$work/pgrst.port" \
 	--log "$work/pgrst-access.log" \
 	--dsn "host=127.0.0.1 port=$PGPORT user=postgres dbname=pgrst") >"$work/pgrst.out" 2>&1 &

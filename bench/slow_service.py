@@ -18,18 +18,21 @@ Two resources over the same rows (gen_data.row), pages of --page-size rows:
   page ends the scan).
 
 GET /_stats answers {"requests": n, "max_in_flight": m} (not delayed);
-DELETE /_stats resets both.  Every page request is one log line.
+DELETE /_stats resets both.  Every page request is one log line.  The
+HTTP skeleton and the PostgREST pieces are test/servicekit's
+(PYTHONPATH=<top>/test, as bench/run.sh sets it).
 
 Usage: slow_service.py --port-file F --log F [--rows 20000] [--delay 0.02]
 """
 import argparse
+import contextlib
 import json
 import threading
 import time
-import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import gen_data
+from servicekit import postgrest, server
+from servicekit.server import HttpError, Response
 
 
 class Stats:
@@ -40,81 +43,106 @@ class Stats:
     in_flight = 0
     max_in_flight = 0
 
+    @classmethod
+    @contextlib.contextmanager
+    def request(cls):
+        """Count a request in flight while the block runs."""
+        with cls.lock:
+            cls.requests += 1
+            cls.in_flight += 1
+            cls.max_in_flight = max(cls.max_in_flight, cls.in_flight)
+        try:
+            yield
+        finally:
+            with cls.lock:
+                cls.in_flight -= 1
 
-class Handler(BaseHTTPRequestHandler):
+
+def get_stats(req):
+    """GET /_stats."""
+    with Stats.lock:
+        body = {"requests": Stats.requests, "max_in_flight": Stats.max_in_flight}
+    return Response(200, json.dumps(body).encode())
+
+
+def reset_stats(req):
+    """DELETE /_stats."""
+    with Stats.lock:
+        Stats.requests = Stats.max_in_flight = 0
+    return Response(200, b"{}")
+
+
+def postgrest_page(req, offset, limit, exact):
+    """/slowpg: a bare array, its place in Content-Range."""
+    rows = req.rows[offset:offset + limit]
+    rng = postgrest.content_range(offset, len(rows),
+                                  len(req.rows) if exact else None)
+    return Response(200, gen_data.dumps(rows).encode(), [("Content-Range", rng)])
+
+
+def drf_page(req, offset, limit):
+    """/slow/: the DRF limit/offset envelope."""
+    rows = req.rows[offset:offset + limit]
+
+    def link(o):
+        """The URL of the page at offset o."""
+        return "%s/slow/?%s" % (req.origin, gen_data.page_args([], limit, o))
+
+    nxt = offset + limit if offset + limit < len(req.rows) else None
+    body = {"count": len(req.rows),
+            "next": link(nxt) if nxt is not None else None,
+            "previous": link(max(offset - limit, 0)) if offset else None,
+            "results": rows}
+    return Response(200, gen_data.dumps(body).encode())
+
+
+def page(req, exact):
+    """The Response of the page a request asks for (not yet delayed)."""
+    offset, limit = postgrest.parse_range(req.params_last())
+    limit = 1000 if limit is None else limit
+    if req.route_path == "/slowpg":
+        return postgrest_page(req, offset, limit, exact)
+    if req.route_path == "/slow/":
+        return drf_page(req, offset, limit)
+    raise HttpError(404, b'{"detail":"not found"}')
+
+
+def delayed_page(req):
+    """GET of a page: from the cache (rendered on first use), after the
+    delay."""
+    start = time.monotonic()
+    # PostgREST reports the total only when asked (Prefer: count=exact)
+    exact = postgrest.prefer(req.headers).get("count") == "exact"
+    key = (req.route_path, req.query, exact)
+    if key not in req.cache:
+        try:
+            req.cache[key] = page(req, exact)
+        except HttpError as e:
+            req.cache[key] = e.response
+    time.sleep(max(0.0, req.delay - (time.monotonic() - start)))
+    return req.cache[key]
+
+
+ROUTES = server.Router(lambda req: HttpError(404, b'{"detail":"not found"}'))
+ROUTES.add(r"/_stats", {"GET": get_stats, "DELETE": reset_stats})
+ROUTES.add(r".*", {"GET": delayed_page})
+
+
+class Handler(server.Handler):
     """GET of a page, after the delay."""
 
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True  # headers and body are two writes
+    router = ROUTES
     rows = []
     origin = ""
     delay = 0.02
-    log_file = None
     cache = {}
 
-    def log_message(self, *args):
-        pass
-
-    def send(self, status, data, headers=()):
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        for name, value in headers:
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(data)
-
-    def do_DELETE(self):
-        with Stats.lock:
-            Stats.requests = Stats.max_in_flight = 0
-        self.send(200, b"{}")
-
-    def do_GET(self):
-        url = urllib.parse.urlsplit(self.path)
-        if url.path == "/_stats":
-            with Stats.lock:
-                body = {"requests": Stats.requests, "max_in_flight": Stats.max_in_flight}
-            return self.send(200, json.dumps(body).encode())
-        start = time.monotonic()
-        with Stats.lock:
-            Stats.requests += 1
-            Stats.in_flight += 1
-            Stats.max_in_flight = max(Stats.max_in_flight, Stats.in_flight)
-        try:
-            # PostgREST reports the total only when asked (Prefer: count=exact)
-            exact = "count=exact" in self.headers.get("Prefer", "")
-            key = (url.path, url.query, exact)
-            if key not in self.cache:
-                self.cache[key] = self.page(url, exact)
-            status, data, headers = self.cache[key]
-            time.sleep(max(0.0, self.delay - (time.monotonic() - start)))
-            self.send(status, data, headers)
-        finally:
-            with Stats.lock:
-                Stats.in_flight -= 1
-        self.log_file.write("GET %s %d %d 0\n" % (self.path, status, len(data)))
-        self.log_file.flush()
-
-    def page(self, url, exact=False):
-        """Status, body and headers of the page a URL asks for."""
-        params = urllib.parse.parse_qs(url.query)
-        limit = int(params.get("limit", ["1000"])[0])
-        offset = int(params.get("offset", ["0"])[0])
-        rows = self.rows[offset:offset + limit]
-        if url.path == "/slowpg":
-            end = offset + len(rows) - 1
-            total = str(len(self.rows)) if exact else "*"
-            rng = "%d-%d/%s" % (offset, end, total) if rows else "*/" + total
-            return 200, gen_data.dumps(rows).encode(), [("Content-Range", rng)]
-        if url.path != "/slow/":
-            return 404, b'{"detail":"not found"}', []
-        link = lambda o: "%s/slow/?%s" % (self.origin, gen_data.page_args([], limit, o))
-        nxt = offset + limit if offset + limit < len(self.rows) else None
-        body = {"count": len(self.rows),
-                "next": link(nxt) if nxt is not None else None,
-                "previous": link(max(offset - limit, 0)) if offset else None,
-                "results": rows}
-        return 200, gen_data.dumps(body).encode(), []
+    def serve(self):
+        """Serve, a page request counted in flight until it is answered."""
+        if self.route_path.startswith("/_"):
+            return super().serve()
+        with Stats.request():
+            super().serve()
 
 
 def main():
@@ -127,14 +155,11 @@ def main():
     a = ap.parse_args()
     Handler.rows = [gen_data.row(i) for i in range(1, a.rows + 1)]
     Handler.delay = a.delay
-    Handler.log_file = open(a.log, "a")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    server.request_queue_size = 64
-    Handler.origin = "http://127.0.0.1:%d" % server.server_address[1]
-    with open(a.port_file, "w") as f:
-        f.write(str(server.server_address[1]))
-    server.serve_forever()
+    Handler.access_log = server.AccessLog(a.log)
+    srv = server.Server(("127.0.0.1", 0), Handler)
+    Handler.origin = "http://127.0.0.1:%d" % srv.port
+    srv.write_port_file(a.port_file)
+    srv.run()
 
 
 if __name__ == "__main__":

@@ -28,10 +28,15 @@ number remembers its source text) so that big integers and long decimals
 round-trip exactly.
 
 Control endpoints (not logged): ``GET /_log`` (request log, then cleared),
-``GET /_stats``, ``POST /_reset`` and ``POST /_fault`` (fault injection:
+``GET /_stats``, ``POST /_reset``, ``POST /_fault`` (fault injection:
 error statuses, hangs, slow or truncated bodies, corrupt gzip, redirects,
-raw malformed bodies; with ``apply=1`` the request takes effect first and
-the fault only replaces its answer).
+raw malformed bodies, closed connections; with ``apply=1`` the request
+takes effect first and the fault only replaces its answer) and
+``GET /_blackhole`` (a port that never accepts).  With ``--tls-cert`` the
+same API is also served over TLS on a second port.
+
+The HTTP skeleton and PostgREST's query-string grammar come from
+``test/servicekit`` (shared with the benchmark services).
 
 Run: ``python3 test/rest_service.py --host 127.0.0.1 --port 0 --port-file F``
 """
@@ -39,19 +44,22 @@ Run: ``python3 test/rest_service.py --host 127.0.0.1 --port 0 --port-file F``
 import argparse
 import base64
 import datetime
-import gzip
-import http.server
-import json
 import os
 import re
-import signal
+import socket
+import ssl
 import sys
 import threading
 import time
-import traceback
 import urllib.parse
 from decimal import Decimal, InvalidOperation
 from functools import cmp_to_key
+
+from servicekit import postgrest, server
+from servicekit.jsontext import JNum, dumps, loads
+from servicekit.postgrest import error as pg_error
+from servicekit.postgrest import parse_error as pg_parse_error
+from servicekit.server import HttpError, Response
 
 FIXTURE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
 
@@ -198,75 +206,6 @@ LOOKUPS = ("exact", "iexact", "gt", "gte", "lt", "lte", "in", "isnull",
            "contains", "icontains")
 
 # ---------------------------------------------------------------------------
-# JSON with verbatim numbers
-# ---------------------------------------------------------------------------
-
-
-class JNum(Decimal):
-    """A JSON non-integer number that remembers its source text."""
-
-    raw = None
-
-
-def _parse_float(text):
-    """Parse a JSON fraction/exponent number keeping its text."""
-    num = JNum(text)
-    num.raw = text
-    return num
-
-
-def _reject_constant(name):
-    """Reject NaN/Infinity, which are not JSON."""
-    raise ValueError("invalid JSON constant " + name)
-
-
-def loads(data):
-    """Parse JSON text or UTF-8 bytes; numbers keep their exact value."""
-    if isinstance(data, bytes):
-        data = data.decode("utf-8")
-    return json.loads(data, parse_float=_parse_float,
-                      parse_constant=_reject_constant)
-
-
-def dumps(value, indent=None, level=0):
-    """Serialize to JSON text (UTF-8 friendly, numbers verbatim)."""
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, JNum) and value.raw is not None:
-        return value.raw
-    if isinstance(value, (int, Decimal)):
-        return str(value)
-    if isinstance(value, float):
-        return json.dumps(value)
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, dict):
-        items = [(json.dumps(str(k), ensure_ascii=False), v)
-                 for k, v in value.items()]
-        if not items:
-            return "{}"
-        if indent is None:
-            return "{" + ",".join(k + ":" + dumps(v) for k, v in items) + "}"
-        pad = " " * (indent * (level + 1))
-        inner = (",\n").join(pad + k + ": " + dumps(v, indent, level + 1)
-                             for k, v in items)
-        return "{\n" + inner + "\n" + " " * (indent * level) + "}"
-    if isinstance(value, (list, tuple)):
-        if not value:
-            return "[]"
-        if indent is None:
-            return "[" + ",".join(dumps(v) for v in value) + "]"
-        pad = " " * (indent * (level + 1))
-        inner = (",\n").join(pad + dumps(v, indent, level + 1) for v in value)
-        return "[\n" + inner + "\n" + " " * (indent * level) + "]"
-    raise TypeError("cannot serialize %r" % (value,))
-
-
-# ---------------------------------------------------------------------------
 # Shared state
 # ---------------------------------------------------------------------------
 
@@ -296,35 +235,6 @@ class State:
 
 
 STATE = None  # created in main() (or by importers)
-
-
-class HttpError(Exception):
-    """An error response raised from request handling."""
-
-    def __init__(self, status, body, headers=None, ctype="application/json"):
-        """Remember status, JSON-able body and extra headers."""
-        super().__init__(status)
-        self.response = Response(status, body, headers, ctype)
-
-
-class Response:
-    """A complete response: status, body (JSON value, str or bytes), headers."""
-
-    def __init__(self, status, body=None, headers=None,
-                 ctype="application/json", indent=None):
-        """Store the pieces; body None means an empty body."""
-        self.status = status
-        self.headers = list((headers or {}).items()) if isinstance(
-            headers, dict) else list(headers or [])
-        self.ctype = ctype
-        if body is None:
-            self.body = b""
-        elif isinstance(body, bytes):
-            self.body = body
-        elif isinstance(body, str) and not ctype.startswith("application/json"):
-            self.body = body.encode("utf-8")
-        else:
-            self.body = dumps(body, indent).encode("utf-8")
 
 
 # ---------------------------------------------------------------------------
@@ -487,6 +397,14 @@ def pg_upper(text):
     return "".join(c.upper() if len(c.upper()) == 1 else c for c in text)
 
 
+# django-filter's date and date/time fields: how they parse, what they say
+DRF_TIME_FIELDS = {
+    "date": (datetime.date.fromisoformat, "Enter a valid date."),
+    "timestamp": (datetime.datetime.fromisoformat, "Enter a valid date/time."),
+    "timestamptz": (datetime.datetime.fromisoformat, "Enter a valid date/time."),
+}
+
+
 def drf_filter_value(key, raw, typ, errors):
     """Clean one filter value for a column type; None if invalid/ignored."""
     if typ in NUMERIC_TYPES:
@@ -494,18 +412,12 @@ def drf_filter_value(key, raw, typ, errors):
         if d is None:
             errors[key] = ["Enter a number."]
         return d
-    if typ == "date":
+    if typ in DRF_TIME_FIELDS:
+        parse, message = DRF_TIME_FIELDS[typ]
         try:
-            datetime.date.fromisoformat(raw)
+            parse(raw)
         except ValueError:
-            errors[key] = ["Enter a valid date."]
-            return None
-        return raw
-    if typ in ("timestamp", "timestamptz"):
-        try:
-            datetime.datetime.fromisoformat(raw)
-        except ValueError:
-            errors[key] = ["Enter a valid date/time."]
+            errors[key] = [message]
             return None
         return raw
     if typ == "bool":
@@ -600,8 +512,8 @@ def drf_filter(rows, cfg, params, schema):
     return [r for r in rows if all(p(r) for p in preds)]
 
 
-def drf_order(rows, cfg, params, schema):
-    """Apply ?ordering=a,-b over declared ordering fields (default id)."""
+def drf_order_specs(cfg, params):
+    """The sort specs of ?ordering=a,-b over declared ordering fields."""
     specs = []
     for term in params.get("ordering", "").split(","):
         term = term.strip()
@@ -609,7 +521,12 @@ def drf_order(rows, cfg, params, schema):
         name = term[1:] if desc else term
         if name in cfg["ordering"]:
             specs.append((name, desc, desc))
-    return sort_rows(rows, specs, schema)
+    return specs
+
+
+def drf_order(rows, cfg, params, schema):
+    """Apply ?ordering=a,-b over declared ordering fields (default id)."""
+    return sort_rows(rows, drf_order_specs(cfg, params), schema)
 
 
 def drf_order_per_page(rows, cfg, params, schema):
@@ -617,13 +534,7 @@ def drf_order_per_page(rows, cfg, params, schema):
     every ordering field come in an order that depends on the page asked
     (the ids scrambled by page, limit and offset); without ordering
     fields, by id."""
-    specs = []
-    for term in params.get("ordering", "").split(","):
-        term = term.strip()
-        desc = term.startswith("-")
-        name = term[1:] if desc else term
-        if name in cfg["ordering"]:
-            specs.append((name, desc, desc))
+    specs = drf_order_specs(cfg, params)
     if not specs:
         return sort_rows(rows, [], schema)
     seed = sum(ord(c) * 31 ** i for i, c in enumerate(
@@ -886,216 +797,11 @@ def handle_drf(req, key, ident):
 # PostgREST emulation
 # ---------------------------------------------------------------------------
 
-PG_RESERVED = ("select", "order", "limit", "offset", "columns", "on_conflict")
 PG_TYPE_NAMES = {"int": "integer", "numeric": "numeric", "float":
                  "double precision", "bool": "boolean", "date": "date",
                  "uuid": "uuid", "time": "time without time zone",
                  "timestamp": "timestamp without time zone",
                  "timestamptz": "timestamp with time zone"}
-
-
-def pg_error(status, code, message, details=None, hint=None):
-    """A PostgREST-shaped error."""
-    return HttpError(status, {"code": code, "message": message,
-                              "details": details, "hint": hint},
-                     ctype="application/json; charset=utf-8")
-
-
-def pg_parse_error(text, detail):
-    """PostgREST's PGRST100 query-string parse error."""
-    return pg_error(400, "PGRST100",
-                    '"failed to parse filter (%s)" (line 1, column 1)' % text,
-                    detail)
-
-
-PG_SIMPLE_OPS = ("eq", "neq", "gt", "gte", "lt", "lte", "like", "ilike")
-
-
-class PgGrammar:
-    """PostgREST's filter grammar, as its parser (QueryParams.hs) reads it.
-
-    A logic tree is ``[not.](and|or)(term,...)``, a term a tree or
-    ``field.[not.]op.value``.  Inside a tree a value is a double-quoted
-    string (backslash escapes) only when the quote closes right before a
-    ``,`` or ``)``; otherwise it runs up to the next ``,`` or ``)``, quotes
-    included (so ``like.*"a.b"*`` looks for literal quotes).  A top-level
-    filter's value is the whole rest of the text.  Space and tab around
-    parentheses and commas are skipped.
-    """
-
-    class Fail(Exception):
-        """A parse failure (PostgREST answers 400 PGRST100)."""
-
-    def __init__(self, text):
-        """Parse text from its start."""
-        self.s = text
-        self.i = 0
-
-    def peek(self):
-        """The next character, or '' at the end."""
-        return self.s[self.i] if self.i < len(self.s) else ""
-
-    def ws(self):
-        """Skip spaces and tabs."""
-        while self.peek() in (" ", "\t") and self.peek():
-            self.i += 1
-
-    def char(self, c):
-        """Consume the character c."""
-        if self.peek() != c:
-            raise self.Fail("expecting %r" % c)
-        self.i += 1
-
-    def word(self, w, ci=False):
-        """Consume the word w (case-insensitively when ci)."""
-        got = self.s[self.i:self.i + len(w)]
-        if (got.lower() if ci else got) != w:
-            raise self.Fail("expecting %r" % w)
-        self.i += len(w)
-
-    def attempt(self, fn):
-        """Parsec's try: fn's value, or None with nothing consumed."""
-        save = self.i
-        try:
-            return (fn(),)
-        except self.Fail:
-            self.i = save
-            return None
-
-    def until(self, stops):
-        """many (noneOf stops)."""
-        j = self.i
-        while self.i < len(self.s) and self.s[self.i] not in stops:
-            self.i += 1
-        return self.s[j:self.i]
-
-    def quoted(self):
-        """A double-quoted value with backslash escapes."""
-        self.char('"')
-        out = []
-        while True:
-            c = self.peek()
-            if c == "":
-                raise self.Fail("unterminated quote")
-            self.i += 1
-            if c == '"':
-                return "".join(out)
-            if c == "\\":
-                if self.peek() == "":
-                    raise self.Fail("unterminated escape")
-                c = self.peek()
-                self.i += 1
-            out.append(c)
-
-    def quoted_whole(self):
-        """A quoted value that ends the value (a ',' or ')' follows)."""
-        v = self.quoted()
-        if self.peek() not in ("", ",", ")"):
-            raise self.Fail("quote inside a value")
-        return v
-
-    def field(self):
-        """A field name: quoted, or identifiers joined by '-'."""
-        self.ws()
-        got = self.attempt(self.quoted)
-        if got is not None:
-            name = got[0]
-        else:
-            j = self.i
-            while self.i < len(self.s):
-                c = self.s[self.i]
-                if c.isalnum() or c in "_ $":
-                    self.i += 1
-                elif c == "-" and self.s[self.i + 1:self.i + 2] != ">":
-                    self.i += 1
-                else:
-                    break
-            name = self.s[j:self.i].strip()
-            if not name:
-                raise self.Fail("field name (* or [a..z0..9_$])")
-        self.ws()
-        return name
-
-    def tree(self):
-        """pLogicTree: ("filter", col, negate, op, value) or
-        ("logic", kind, negate, terms)."""
-        got = self.attempt(self.logic_filter)
-        if got is not None:
-            return got[0]
-        negate = self.attempt(lambda: (self.word("not"), self.char("."))) is not None
-        if self.attempt(lambda: self.word("and")) is not None:
-            kind = "and"
-        elif self.attempt(lambda: self.word("or")) is not None:
-            kind = "or"
-        else:
-            raise self.Fail("logic operator (and, or)")
-        self.ws()
-        self.char("(")
-        self.ws()
-        terms = [self.tree()]
-        self.ws()
-        while self.peek() == ",":
-            self.i += 1
-            self.ws()
-            terms.append(self.tree())
-            self.ws()
-        self.char(")")
-        self.ws()
-        return ("logic", kind, negate, terms)
-
-    def logic_filter(self):
-        """field.opexpr inside a tree."""
-        col = self.field()
-        self.char(".")
-        return ("filter", col) + self.opexpr(True)
-
-    def opexpr(self, in_tree):
-        """[not.](in.(list)|is.word|op.value): (negate, op, value)."""
-        negate = self.attempt(lambda: (self.word("not"), self.char("."))) is not None
-        if self.attempt(lambda: (self.word("in"), self.char("."))) is not None:
-            return negate, "in", self.list_value()
-        if self.attempt(lambda: (self.word("is"), self.char("."))) is not None:
-            for w in ("null", "unknown", "true", "false"):
-                if self.attempt(lambda w=w: self.word(w, ci=True)) is not None:
-                    return negate, "is", w
-            raise self.Fail("null or trilean value (unknown, true, false)")
-        j = self.s.find(".", self.i)
-        if j < 0:
-            raise self.Fail("delimiter (.)")
-        op = self.s[self.i:j]
-        if op not in PG_SIMPLE_OPS:
-            raise self.Fail("unknown single value operator " + op)
-        self.i = j + 1
-        if not in_tree:
-            value = self.s[self.i:]
-            self.i = len(self.s)
-            return negate, op, value
-        got = self.attempt(self.quoted_whole)
-        if got is not None:
-            return negate, op, got[0]
-        if self.peek() == "{":
-            got = self.attempt(lambda: (self.char("{"), self.until("{}"),
-                                        self.char("}")))
-            if got is not None:
-                return negate, op, "{" + got[0][1] + "}"
-        return negate, op, self.until(",)")
-
-    def list_value(self):
-        """(a,"b,c",...): at least one element, maybe empty."""
-        self.ws()
-        self.char("(")
-        self.ws()
-        items = []
-        while True:
-            got = self.attempt(self.quoted_whole)
-            items.append(got[0] if got is not None else self.until(",)"))
-            if self.peek() != ",":
-                break
-            self.i += 1
-        self.ws()
-        self.char(")")
-        self.ws()
-        return items
 
 
 class PgInfinity:
@@ -1255,49 +961,9 @@ class PgCollection:
 
     def where(self, pairs):
         """Compile all filter parameters into one predicate."""
-        tests = []
-        for key, value in pairs:
-            if key in PG_RESERVED:
-                continue
-            m = re.fullmatch(r"(not\.)?(and|or)", key)
-            try:
-                if m:
-                    node = PgGrammar(key + value).tree()
-                    if node[0] != "logic":
-                        raise PgGrammar.Fail("expecting (")
-                    tests.append(self.compile(node))
-                else:
-                    parsed = PgGrammar(value).opexpr(False)
-                    tests.append(self.condition(key, *parsed))
-            except PgGrammar.Fail as e:
-                raise pg_parse_error(value, str(e))
+        tests = [self.compile(postgrest.parse_filter(key, value))
+                 for key, value in pairs if key not in postgrest.RESERVED]
         return lambda row: all(t(row) is True for t in tests)
-
-    def order(self, text):
-        """Parse order=col.asc.nullsfirst,... into sort specs."""
-        specs = []
-        for term in text.split(","):
-            if not term:
-                continue
-            parts = term.split(".")
-            col = self.column(parts[0])
-            desc = False
-            nulls = None
-            for p in parts[1:]:
-                if p in ("asc", "desc"):
-                    desc = p == "desc"
-                elif p in ("nullsfirst", "nullslast"):
-                    nulls = p == "nullsfirst"
-                else:
-                    raise pg_parse_error(term, "unexpected %r" % p)
-            specs.append((col, desc, desc if nulls is None else nulls))
-        return specs
-
-    def select(self, text):
-        """Parse select=a,b into a column list (None = all)."""
-        if not text or text == "*":
-            return None
-        return [self.column(c.strip()) for c in text.split(",") if c.strip()]
 
     def project(self, row, cols):
         """A full PostgreSQL-like row: every (selected) column, in order."""
@@ -1327,14 +993,8 @@ class PgCollection:
                             "Key (%s)=(%s) already exists." % (col, as_text(obj[col])))
 
 
-def pg_prefer(headers):
-    """Parse Prefer headers into a dict (return=..., count=...)."""
-    prefs = {}
-    for h in headers.get_all("Prefer") or []:
-        for item in h.split(","):
-            k, _, v = item.strip().partition("=")
-            prefs[k.strip().lower()] = v.strip().lower()
-    return prefs
+# the Content-Range of a write's answer
+WRITE_RANGE = {"Content-Range": postgrest.content_range(0, 0)}
 
 
 def handle_pg(req, name):
@@ -1343,11 +1003,10 @@ def handle_pg(req, name):
     rows = STATE.data[name]
     pairs = req.params_list()
     params = dict(pairs)
-    prefs = pg_prefer(req.headers)
+    prefs = postgrest.prefer(req.headers)
     representation = prefs.get("return") == "representation"
-    cols = pg.select(params.get("select"))
+    cols = postgrest.parse_select(params.get("select"), pg.column)
     method = req.method
-    ctype_hdr = {"Content-Type": "application/json; charset=utf-8"}
     single = "application/vnd.pgrst.object+json" in (
         req.headers.get("Accept") or "")
 
@@ -1361,8 +1020,7 @@ def handle_pg(req, name):
                                "The result contains %d rows" % len(out))
             return Response(status, out[0], headers,
                             "application/vnd.pgrst.object+json; charset=utf-8")
-        return Response(status, out, headers,
-                        "application/json; charset=utf-8")
+        return Response(status, out, headers, postgrest.CTYPE)
 
     def body():
         """The parsed JSON body (PGRST102 on failure)."""
@@ -1373,29 +1031,17 @@ def handle_pg(req, name):
     if method == "GET":
         pred = pg.where(pairs)
         matched = [r for r in rows if pred(r)]
-        matched = sort_rows(matched, pg.order(params.get("order", "")), pg.schema)
+        matched = sort_rows(matched, postgrest.parse_order(
+            params.get("order", ""), pg.column), pg.schema)
         total = len(matched)
-        try:
-            offset = int(params.get("offset", "0"))
-            limit = int(params["limit"]) if "limit" in params else None
-        except ValueError:
-            raise pg_parse_error("limit/offset", "expecting an integer")
+        offset, limit = postgrest.parse_range(params)
         max_rows = PG_MAX_ROWS_OF.get(name, PG_MAX_ROWS)
         limit = max_rows if limit is None else min(limit, max_rows)
-        if prefs.get("count") == "exact" and offset > total:
-            # PGRST103: with a count, an offset past the last row is a 416
-            raise HttpError(416, {
-                "code": "PGRST103", "message": "Requested range not satisfiable",
-                "details": "An offset of %d was requested, but there are only "
-                           "%d rows." % (offset, total), "hint": None},
-                {"Content-Range": "*/%d" % total},
-                ctype="application/json; charset=utf-8")
+        exact = prefs.get("count") == "exact"
+        if exact and offset > total:
+            raise postgrest.range_not_satisfiable(offset, total)
         page = matched[offset:offset + max(limit, 0)]
-        total_txt = str(total) if prefs.get("count") == "exact" else "*"
-        if page:
-            rng = "%d-%d/%s" % (offset, offset + len(page) - 1, total_txt)
-        else:
-            rng = "*/%s" % total_txt
+        rng = postgrest.content_range(offset, len(page), total if exact else None)
         return result(200, [pg.project(r, cols) for r in page],
                       {"Content-Range": rng})
     if method == "POST":
@@ -1440,8 +1086,8 @@ def handle_pg(req, name):
         rows.extend(created)
         if representation:
             return result(201, [pg.project(r, cols) for r in created],
-                          {"Content-Range": "*/*"})
-        return Response(201, None, {"Content-Range": "*/*"})
+                          WRITE_RANGE)
+        return Response(201, None, WRITE_RANGE)
     if method in ("PATCH", "DELETE"):
         pred = pg.where(pairs)
         matched = [r for r in rows if pred(r)]
@@ -1468,8 +1114,8 @@ def handle_pg(req, name):
                 rows.remove(row)
         if representation:
             return result(200, [pg.project(r, cols) for r in matched],
-                          {"Content-Range": "*/*"})
-        return Response(204, None, {"Content-Range": "*/*"})
+                          WRITE_RANGE)
+        return Response(204, None, WRITE_RANGE)
     raise pg_error(405, "PGRST117", "Unsupported HTTP method: " + method)
 
 
@@ -1787,8 +1433,10 @@ def handle_js(req, name, ident):
 # Faults
 # ---------------------------------------------------------------------------
 
+# ``close``: read the request, then close the connection without a response
+# (libcurl: "Empty reply from server").
 FAULT_KINDS = ("status", "hang", "drip", "truncate", "gzip_corrupt", "big",
-               "redirect", "raw")
+               "redirect", "raw", "close")
 
 
 def register_fault(params):
@@ -1858,85 +1506,153 @@ def handle_openapi(name):
 
 
 # ---------------------------------------------------------------------------
+# Routes
+# ---------------------------------------------------------------------------
+
+
+def route_pg(req, name):
+    """/api/pg/<name>: a PostgREST table (42P01 if there is none)."""
+    if name not in PG_COLLECTIONS:
+        raise pg_error(404, "42P01", 'relation "public.%s" does not exist' % name)
+    return handle_pg(req, name)
+
+
+def route_js(req, name, ident):
+    """/api/js/<name>[/<id>]: a json-server collection."""
+    if name not in JS_COLLECTIONS:
+        raise HttpError(404, {"detail": "Not found."})
+    return handle_js(req, name, urllib.parse.unquote(ident) if ident else None)
+
+
+def route_drf(req, key, ident):
+    """/api/<key>/[<id>/]: a DRF collection."""
+    if key not in DRF:
+        raise HttpError(404, {"detail": "Not found."})
+    return handle_drf(req, key, ident)
+
+
+ROUTES = server.Router(lambda req: HttpError(404, {"detail": "Not found."}))
+ROUTES.add(r"/openapi/(.*)", lambda req, name: handle_openapi(name))
+ROUTES.add(r"/api/pg/([A-Za-z_]+)", route_pg)
+ROUTES.add(r"/api/js/([A-Za-z_]+)(?:/([^/]+))?/?", route_js)
+ROUTES.add(r"/api/((?:plain/|capped/|optlimit/)?[A-Za-z_]+)/(?:([^/]+)/)?",
+           route_drf)
+
+# ---------------------------------------------------------------------------
+# Control endpoints (/_*: not logged, no faults)
+# ---------------------------------------------------------------------------
+
+TEXT = "text/plain; charset=utf-8"
+
+
+def control_log(req):
+    """GET /_log[?headers=a,b]: the request log (with those headers), then
+    cleared."""
+    wanted = [h.strip().lower() for h in
+              req.params_last().get("headers", "").split(",") if h.strip()]
+    out = []
+    for line, headers in STATE.log:
+        for h in wanted:
+            if h in headers:
+                line += " [%s: %s]" % (h, headers[h])
+        out.append(line + "\n")
+    STATE.log = []
+    return Response(200, "".join(out), ctype=TEXT)
+
+
+def control_stats(req):
+    """GET /_stats: connections and requests seen."""
+    return Response(200, {"connections": STATE.connections,
+                          "requests": STATE.requests})
+
+
+def control_reset(req):
+    """POST /_reset: back to the fixtures, no log, no faults."""
+    STATE.reset()
+    return Response(200, "ok", ctype=TEXT)
+
+
+def control_fault(req):
+    """POST /_fault?path=P&<kind>=...: register a fault."""
+    params = req.params_last()
+    if "raw" in params:
+        # keep the raw body's bytes: it may be invalid UTF-8 on purpose
+        params["raw"] = dict(urllib.parse.parse_qsl(
+            req.query, keep_blank_values=True, encoding="latin-1"))["raw"]
+    register_fault(params)
+    return Response(200, "ok", ctype=TEXT)
+
+
+_BLACKHOLE = []
+
+
+def blackhole_port():
+    """Port of a loopback listener whose accept queue is full and that
+    never accepts (a connection attempt hangs until the client's connect
+    timeout), created on first use."""
+    if not _BLACKHOLE:
+        lst = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        lst.bind(("127.0.0.1", 0))
+        lst.listen(0)
+        addr = lst.getsockname()
+        fillers = []
+        # Linux queues backlog + 1 connections, then drops SYNs: fill the
+        # queue with established connections that are never accepted.
+        for _ in range(2):
+            c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            c.settimeout(1.0)
+            try:
+                c.connect(addr)
+            except OSError:
+                pass
+            fillers.append(c)
+        _BLACKHOLE.extend([lst] + fillers)
+    return _BLACKHOLE[0].getsockname()[1]
+
+
+def control_blackhole(req):
+    """GET /_blackhole: the port of the never-accepting listener."""
+    return Response(200, "%d" % blackhole_port(), ctype=TEXT)
+
+
+CONTROL = server.Router(lambda req: HttpError(
+    404, "unknown control endpoint\n", ctype=TEXT))
+CONTROL.add("/_log", {"GET": control_log})
+CONTROL.add("/_stats", {"GET": control_stats})
+CONTROL.add("/_reset", {"POST": control_reset})
+CONTROL.add("/_fault", {"POST": control_fault})
+CONTROL.add("/_blackhole", {"GET": control_blackhole})
+
+# ---------------------------------------------------------------------------
 # HTTP plumbing
 # ---------------------------------------------------------------------------
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    """One connection: parses requests and dispatches them."""
+class Handler(server.Handler):
+    """One connection: logs, fault-checks and answers its requests."""
 
-    protocol_version = "HTTP/1.1"
     server_version = "rest_fdw_test_service/1.0"
-
-    def log_message(self, fmt, *args):
-        """Silence the per-request stderr log."""
+    router = ROUTES
+    gzip_min = GZIP_MIN
 
     def setup(self):
         """Per-connection setup; the connection is counted on first use."""
         super().setup()
         self.counted = False
 
-    # All methods share one entry point.
-    def do_GET(self):
-        """Handle GET."""
-        self.dispatch()
-
-    do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_GET
-
-    def read_body(self):
-        """Read the request body (Content-Length or chunked)."""
-        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-            chunks = []
-            while True:
-                line = self.rfile.readline(65537)
-                size = int(line.split(b";")[0].strip() or b"0", 16)
-                if size == 0:
-                    while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
-                        pass
-                    return b"".join(chunks)
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline(65537)
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length > 0 else b""
-
-    def params_list(self):
-        """Decoded query parameters as an ordered list of (key, value)."""
-        return urllib.parse.parse_qsl(self.query, keep_blank_values=True)
-
-    def params_last(self):
-        """Decoded query parameters, last value wins (Django QueryDict.get)."""
-        return dict(self.params_list())
-
-    def full_url(self):
-        """Absolute URL of the request, built from the Host header."""
-        host = self.headers.get("Host") or "%s:%d" % self.server.server_address[:2]
-        return "http://" + host + self.path
-
-    def dispatch(self):
-        """Read, log, fault-check, route and answer one request."""
-        try:
-            self.body = self.read_body()
-        except (ValueError, OSError):
-            self.close_connection = True
-            return
-        self.method = "GET" if self.command == "HEAD" else self.command
-        self.route_path, _, self.query = self.path.partition("?")
+    def serve(self):
+        """Answer a control request, or log, fault-check and answer an
+        API request."""
         if self.route_path.startswith("/_"):
             with STATE.lock:
-                resp = self.control()
+                try:
+                    resp = CONTROL.route(self)
+                except HttpError as e:
+                    resp = e.response
             self.send(resp)
             return
         with STATE.lock:
-            STATE.requests += 1
-            if not self.counted:
-                self.counted = True
-                STATE.connections += 1
-            raw_path = self.path.encode("iso-8859-1").decode("utf-8", "replace")
-            line = "%s %s" % (self.command, raw_path)
-            if self.body:
-                text = self.body.decode("utf-8", "replace")
-                line += " " + text.replace("\r", "\\r").replace("\n", "\\n")
-            STATE.log.append((line, {k.lower(): v for k, v in self.headers.items()}))
+            self.record()
             fault = take_fault(self.command, self.route_path)
             if fault is not None and fault["params"].get("apply"):
                 # the request takes effect; the fault replaces the answer
@@ -1945,96 +1661,24 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 except HttpError:
                     pass
             if fault is None:
-                try:
-                    resp = self.route()
-                except HttpError as e:
-                    resp = e.response
-                except Exception as e:  # a bug here: answer 500, keep serving
-                    traceback.print_exc()
-                    resp = Response(500, {"detail": "internal error: %r" % e})
+                resp = self.answer()
         if fault is not None:
             self.apply_fault(fault)
         else:
             self.send(resp)
 
-    def route(self):
-        """Map the path to an emulation handler."""
-        path = self.route_path
-        if path.startswith("/openapi/"):
-            return handle_openapi(path[len("/openapi/"):])
-        if not path.startswith("/api/"):
-            raise HttpError(404, {"detail": "Not found."})
-        rest = path[len("/api/"):]
-        m = re.fullmatch(r"pg/([A-Za-z_]+)", rest)
-        if m:
-            if m.group(1) not in PG_COLLECTIONS:
-                raise pg_error(404, "42P01", 'relation "public.%s" does not '
-                               'exist' % m.group(1))
-            return handle_pg(self, m.group(1))
-        m = re.fullmatch(r"js/([A-Za-z_]+)(?:/([^/]+))?/?", rest)
-        if m and m.group(1) in JS_COLLECTIONS:
-            return handle_js(self, m.group(1),
-                             urllib.parse.unquote(m.group(2)) if m.group(2) else None)
-        m = re.fullmatch(r"((?:plain/|capped/|optlimit/)?[A-Za-z_]+)/(?:([^/]+)/)?", rest)
-        if m and m.group(1) in DRF:
-            return handle_drf(self, m.group(1), m.group(2))
-        raise HttpError(404, {"detail": "Not found."})
-
-    def control(self):
-        """Handle the /_ control endpoints."""
-        path, method = self.route_path, self.command
-        params = self.params_last()
-        if path == "/_log" and method == "GET":
-            wanted = [h.strip().lower() for h in params.get("headers", "").split(",")
-                      if h.strip()]
-            out = []
-            for line, headers in STATE.log:
-                for h in wanted:
-                    if h in headers:
-                        line += " [%s: %s]" % (h, headers[h])
-                out.append(line + "\n")
-            STATE.log = []
-            return Response(200, "".join(out), ctype="text/plain; charset=utf-8")
-        if path == "/_stats" and method == "GET":
-            return Response(200, {"connections": STATE.connections,
-                                  "requests": STATE.requests})
-        if path == "/_reset" and method == "POST":
-            STATE.reset()
-            return Response(200, "ok", ctype="text/plain; charset=utf-8")
-        if path == "/_fault" and method == "POST":
-            try:
-                if "raw" in params:
-                    # keep the raw body's bytes: it may be invalid UTF-8 on purpose
-                    params = dict(params)
-                    params["raw"] = dict(urllib.parse.parse_qsl(
-                        self.query, keep_blank_values=True,
-                        encoding="latin-1"))["raw"]
-                register_fault(params)
-            except HttpError as e:
-                return e.response
-            return Response(200, "ok", ctype="text/plain; charset=utf-8")
-        return Response(404, "unknown control endpoint\n",
-                        ctype="text/plain; charset=utf-8")
-
-    def send(self, resp):
-        """Write a Response, gzip-encoding large bodies when accepted."""
-        body = resp.body
-        headers = list(resp.headers)
-        no_body = resp.status in (204, 304) or resp.status < 200
-        if (not no_body and len(body) > GZIP_MIN and "gzip" in
-                (self.headers.get("Accept-Encoding") or "").lower()):
-            body = gzip.compress(body, mtime=0)
-            headers += [("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding")]
-        self.send_response(resp.status)
-        if not no_body:
-            self.send_header("Content-Type", resp.ctype)
-            self.send_header("Content-Length", str(len(body)))
-        for k, v in headers:
-            self.send_header(k, v)
-        self.end_headers()
-        if not no_body and self.command != "HEAD":
-            self.wfile.write(body)
-        self.wfile.flush()
+    def record(self):
+        """Count the request (and its connection) and log it."""
+        STATE.requests += 1
+        if not self.counted:
+            self.counted = True
+            STATE.connections += 1
+        raw_path = self.path.encode("iso-8859-1").decode("utf-8", "replace")
+        line = "%s %s" % (self.command, raw_path)
+        if self.body:
+            text = self.body.decode("utf-8", "replace")
+            line += " " + text.replace("\r", "\\r").replace("\n", "\\n")
+        STATE.log.append((line, {k.lower(): v for k, v in self.headers.items()}))
 
     def apply_fault(self, fault):
         """Answer the current request with an injected fault."""
@@ -2066,144 +1710,43 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif kind == "hang":
             time.sleep(float(p["hang"]))
             self.close_connection = True
-        elif kind in ("drip", "truncate"):
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", "1000")
-            self.end_headers()
-            self.wfile.flush()
-            try:
-                if kind == "truncate":
-                    self.wfile.write(b'[{"id":1,"')
-                    self.wfile.flush()
-                else:
-                    deadline = time.monotonic() + float(p["drip"])
-                    self.wfile.write(b"[")
-                    self.wfile.flush()
-                    while time.monotonic() < deadline:
-                        time.sleep(1)
-                        self.wfile.write(b" ")
-                        self.wfile.flush()
-            except OSError:
-                pass
+        elif kind == "close":
             self.close_connection = True
+        elif kind in ("drip", "truncate"):
+            self.send_partial(kind, p)
 
-
-class Server(http.server.ThreadingHTTPServer):
-    """Threaded HTTP/1.1 server with daemon worker threads."""
-
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 64
-
-
-def main(argv=None):
-    """Parse arguments, bind, publish the port and serve until SIGTERM."""
-    global STATE
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--host", default="127.0.0.1")
-    ap.add_argument("--port", type=int, default=0)
-    ap.add_argument("--port-file")
-    ap.add_argument("--tls-cert")
-    ap.add_argument("--tls-key")
-    ap.add_argument("--tls-client-ca")
-    ap.add_argument("--tls-port-file")
-    args = ap.parse_args(argv)
-    STATE = State()
-    server = Server((args.host, args.port), Handler)
-    start_tls(args)
-    if args.port_file:
-        tmp = "%s.tmp.%d" % (args.port_file, os.getpid())
-        with open(tmp, "w") as f:
-            f.write("%d" % server.server_address[1])
-        os.replace(tmp, args.port_file)
-
-    def stop(signum, frame):
-        """Leave serve_forever on SIGTERM/SIGINT."""
-        raise SystemExit(0)
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    try:
-        server.serve_forever()
-    except SystemExit:
-        pass
-    finally:
-        server.server_close()
-    return 0
+    def send_partial(self, kind, p):
+        """The drip and truncate faults: a body that never completes."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", "1000")
+        self.end_headers()
+        self.wfile.flush()
+        try:
+            if kind == "truncate":
+                self.wfile.write(b'[{"id":1,"')
+                self.wfile.flush()
+            else:
+                deadline = time.monotonic() + float(p["drip"])
+                self.wfile.write(b"[")
+                self.wfile.flush()
+                while time.monotonic() < deadline:
+                    time.sleep(1)
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+        except OSError:
+            pass
+        self.close_connection = True
 
 
 # ---------------------------------------------------------------------------
-# Hardening tests: more faults, a blackhole port, TLS
+# TLS
 # ---------------------------------------------------------------------------
-#
-# ``close`` (fault kind): read the request, then close the connection
-# without a response (libcurl: "Empty reply from server").
-#
-# ``GET /_blackhole`` (control): the port of a loopback listening socket
-# whose accept queue is full and that never accepts, so that a connection
-# attempt hangs until the client's connect timeout.
 #
 # ``--tls-cert F --tls-key F [--tls-client-ca F] --tls-port-file F``: also
 # serve the same API (same data, faults and log) over TLS on a second port.
 # With --tls-client-ca, a client certificate is asked for (not required);
 # the log shows its subject's CN as the request header X-Tls-Client-Cn.
-
-import socket  # noqa: E402
-import ssl  # noqa: E402
-
-FAULT_KINDS = FAULT_KINDS + ("close",)
-
-_BLACKHOLE = []
-
-
-def blackhole_port():
-    """Port of the never-accepting listener, created on first use."""
-    if not _BLACKHOLE:
-        lst = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        lst.bind(("127.0.0.1", 0))
-        lst.listen(0)
-        addr = lst.getsockname()
-        fillers = []
-        # Linux queues backlog + 1 connections, then drops SYNs: fill the
-        # queue with established connections that are never accepted.
-        for _ in range(2):
-            c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            c.settimeout(1.0)
-            try:
-                c.connect(addr)
-            except OSError:
-                pass
-            fillers.append(c)
-        _BLACKHOLE.extend([lst] + fillers)
-    return _BLACKHOLE[0].getsockname()[1]
-
-
-_base_apply_fault = Handler.apply_fault
-_base_control = Handler.control
-
-
-def _apply_fault(self, fault):
-    """apply_fault, plus the "close" fault."""
-    if fault["kind"] == "close":
-        self.close_connection = True
-        return
-    _base_apply_fault(self, fault)
-
-
-def _control(self):
-    """control, plus GET /_blackhole."""
-    if self.route_path == "/_blackhole" and self.command == "GET":
-        return Response(200, "%d" % blackhole_port(),
-                        ctype="text/plain; charset=utf-8")
-    return _base_control(self)
-
-
-Handler.apply_fault = _apply_fault
-Handler.control = _control
-# headers and body are written separately: without TCP_NODELAY, every
-# response would wait for the client's delayed ACK (40 ms on Linux)
-Handler.disable_nagle_algorithm = True
 
 
 class TLSHandler(Handler):
@@ -2233,7 +1776,7 @@ class TLSHandler(Handler):
         return "https" + super().full_url()[len("http"):]
 
 
-class TLSServer(Server):
+class TLSServer(server.Server):
     """The threaded server, over TLS."""
 
     context = None
@@ -2257,14 +1800,32 @@ def start_tls(args):
     if args.tls_client_ca:
         ctx.load_verify_locations(args.tls_client_ca)
         ctx.verify_mode = ssl.CERT_OPTIONAL
-    server = TLSServer((args.host, 0), TLSHandler)
-    server.context = ctx
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    tls = TLSServer((args.host, 0), TLSHandler)
+    tls.context = ctx
+    threading.Thread(target=tls.serve_forever, daemon=True).start()
     if args.tls_port_file:
-        tmp = "%s.tmp.%d" % (args.tls_port_file, os.getpid())
-        with open(tmp, "w") as f:
-            f.write("%d" % server.server_address[1])
-        os.replace(tmp, args.tls_port_file)
+        tls.write_port_file(args.tls_port_file)
+
+
+def main(argv=None):
+    """Parse arguments, bind, publish the port and serve until SIGTERM."""
+    global STATE
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--port-file")
+    ap.add_argument("--tls-cert")
+    ap.add_argument("--tls-key")
+    ap.add_argument("--tls-client-ca")
+    ap.add_argument("--tls-port-file")
+    args = ap.parse_args(argv)
+    STATE = State()
+    srv = server.Server((args.host, args.port), Handler)
+    start_tls(args)
+    if args.port_file:
+        srv.write_port_file(args.port_file)
+    srv.run()
+    return 0
 
 
 if __name__ == "__main__":

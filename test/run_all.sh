@@ -7,7 +7,8 @@
 # built and run inside a Debian chroot of that version (tools/chroot.sh,
 # made on first use and cached in /var/cache/rest_fdw), the Debian package
 # built and smoke-tested in a chroot, the fuzz run, the differential test
-# (test/difftest), the cancel checks and the Django example.  Exits
+# (test/difftest), the cancel checks, the django-rest-fdw package's tests
+# and the Django example.  Exits
 # non-zero on any failure.
 set -euo pipefail
 
@@ -148,6 +149,15 @@ echo "== cancel and terminate of requests in progress"
 status=0
 bash test/cancel_backend.sh 2>&1 | tee "$work/cancel.log" || status=1
 if [ $status -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+
+# --- django-rest-fdw: the Django package's own tests (its own cluster) ---
+echo "== django-rest-fdw package tests (pytest)"
+export PGBIN PG_DESTDIR
+status=0
+bash django-rest-fdw/run_tests.sh 2>&1 | tee "$work/django_pkg.log" || status=1
+count_pytest "$work/django_pkg.log"
+[ $status -ne 0 ] && failed=$((failed > 0 ? failed : 1))
+# --- end of django-rest-fdw ---
 
 echo "== Django example, end to end, monolith and services modes"
 export PGBIN PG_DESTDIR

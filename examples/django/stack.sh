@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Shell helpers shared by run_e2e.sh and demo.sh (source this file).
 #
-# venv_install: creates .venv and installs requirements.txt into it.
+# venv_install: creates .venv and installs requirements.txt and the
+#   repository's django-rest-fdw package into it.
 # stack_up WORK: starts a throwaway PostgreSQL 15 cluster in WORK/pg (as the
 #   postgres user, on a free loopback port), creates the two services'
 #   databases, migrates the catalog service, starts the catalog service
@@ -22,6 +23,9 @@ PY=$VENV/bin/python
 venv_install() {
 	[ -x "$PY" ] || python3 -m venv "$VENV"
 	"$PY" -m pip install -q --disable-pip-version-check -r "$EXAMPLE_DIR/requirements.txt"
+	# django-rest-fdw from this repository, as a project would pip install it
+	"$PY" -m pip install -q --disable-pip-version-check --no-deps --force-reinstall \
+		"$TOP_DIR/django-rest-fdw"
 }
 
 # wait_http URL NAME LOG: wait until URL answers (at most 30 s).

@@ -36,7 +36,6 @@ scan must refuse rather than follow forever.
 
 import argparse
 import decimal
-import http.server
 import json
 import random
 import re
@@ -50,6 +49,8 @@ from decimal import Decimal
 import psycopg
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
+from servicekit import server
+from servicekit.server import Response
 
 MAX_DEPTH = 1000                  # REST_JSON_MAX_DEPTH in json.c
 CYCLES = False                    # --cycles: "next" links back to read pages
@@ -106,36 +107,28 @@ def page_number(path):
 
 
 def make_handler(pages):
-    class Handler(http.server.BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = True    # no 40 ms delayed-ACK stalls
+    """A handler class that answers from pages and counts its requests."""
 
-        def do_GET(self):
+    class Handler(server.Handler):
+        """GET of a page of pages."""
+
+        def route(self):
+            """The page the path asks for, or a 404."""
             with pages.lock:
                 pages.requests += 1
                 body = pages.pages.get(page_number(self.path))
-            status = 200
             if body is None:
-                status, body = 404, b'{"detail": "Not found."}'
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
+                return Response(404, b'{"detail": "Not found."}')
+            return Response(200, body)
 
     return Handler
 
 
 def start_server(pages):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             make_handler(pages))
-    server.daemon_threads = True
-    server.handle_error = lambda request, address: None  # aborted transfers
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    srv = server.Server(("127.0.0.1", 0), make_handler(pages))
+    srv.handle_error = lambda request, address: None  # aborted transfers
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv
 
 
 # ---------------------------------------------------------------------
@@ -1397,8 +1390,8 @@ def main():
     run_seed = args.seed if args.seed is not None else random.randrange(2**32)
     print("fuzz_scan: seed %d, %g s" % (run_seed, args.seconds), flush=True)
     pages = Pages()
-    server = start_server(pages)
-    port = server.server_address[1]
+    srv = start_server(pages)
+    port = srv.port
     runner = Runner(args, pages, port)
     failures = []
     start = time.monotonic()
@@ -1483,7 +1476,7 @@ def main():
     print("%d cases and %d queries in %.0f s"
           % (runner.passed + runner.failed, runner.queries,
              time.monotonic() - start))
-    server.shutdown()
+    srv.shutdown()
     print("%d passed, %d failed" % (runner.passed, runner.failed))
     return 1 if runner.failed else 0
 

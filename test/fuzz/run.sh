@@ -54,6 +54,7 @@ export PGDATABASE=postgres
 export HYPOTHESIS_STORAGE_DIRECTORY=$venv/hypothesis
 
 status=0
-"$venv/bin/python" "$here/fuzz_scan.py" --server-log "$work/server.log" \
+# fuzz_scan.py's server is test/servicekit's
+PYTHONPATH=$top/test "$venv/bin/python" "$here/fuzz_scan.py" --server-log "$work/server.log" \
 	"${args[@]}" || status=$?
 exit $status

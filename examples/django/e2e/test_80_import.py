@@ -38,7 +38,7 @@ def imported_ids(schema, table):
 
 @services_only
 def test_import_from_drf_spectacular():
-    tables = import_schema("imported_catalog", "catalog_service", "schema/?format=json")
+    tables = import_schema("imported_catalog", "catalog", "schema/?format=json")
     assert {"authors", "books"} <= set(tables), tables
     assert imported_ids("imported_catalog", "books") == [r["id"] for r in service_rows("book")]
     assert imported_ids("imported_catalog", "authors") == [r["id"] for r in service_rows("author")]
@@ -46,6 +46,6 @@ def test_import_from_drf_spectacular():
 
 @services_only
 def test_import_from_fastapi():
-    tables = import_schema("imported_reviews", "reviews_service", "../openapi.json")
+    tables = import_schema("imported_reviews", "reviews", "../openapi.json")
     assert "reviews" in tables, tables
     assert imported_ids("imported_reviews", "reviews") == [r["id"] for r in service_rows("review")]

@@ -175,7 +175,26 @@ def page_link(request, limit, offset):
     return str(request.url.include_query_params(limit=limit, offset=offset))
 
 
-@app.get(COLLECTION, response_model=ReviewPage, dependencies=[Depends(check_token)])
+def list_parameters():
+    """The list's query parameters, declared in the OpenAPI document (the
+    handler reads them from the query string itself), so that rest_fdw's
+    IMPORT FOREIGN SCHEMA learns the filters, ordering fields and paging."""
+    integer = {"type": "integer"}
+    listed = {"type": "array", "items": integer}
+    ordering = sorted(ORDERING_FIELDS) + sorted("-" + f for f in ORDERING_FIELDS)
+    params = [{"name": n, "in": "query", "schema": integer} for n in FILTERS]
+    params += [
+        {"name": n, "in": "query", "schema": listed, "style": "form", "explode": False}
+        for n in LIST_FILTERS
+    ]
+    params.append({"name": "ordering", "in": "query", "style": "form", "explode": False,
+                   "schema": {"type": "array", "items": {"type": "string", "enum": ordering}}})
+    params += [{"name": n, "in": "query", "schema": integer} for n in ("limit", "offset")]
+    return params
+
+
+@app.get(COLLECTION, response_model=ReviewPage, dependencies=[Depends(check_token)],
+         openapi_extra={"parameters": list_parameters()})
 def list_reviews(request: Request):
     params = request.query_params
     where, args = [], []

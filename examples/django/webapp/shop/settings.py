@@ -10,7 +10,8 @@ Everything that differs between machines comes from the environment:
 * SHOP_DB_NAME, SHOP_DB_HOST, SHOP_DB_PORT, SHOP_DB_USER, SHOP_DB_PASSWORD:
   the webapp's PostgreSQL database.
 * CATALOG_SERVICE_URL, REVIEWS_SERVICE_URL: the services' API roots (ending
-  in /api/), read by the 0002 migrations that move the tables.
+  in /api/), read by the 0002 migrations that move the tables
+  (REST_FDW_SERVICES, the setting of django-rest-fdw).
 * SERVICE_TOKEN: the bearer token the services accept (put into the user
   mappings by the same migrations); empty means no token.
 """
@@ -31,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "rest_fdw_django",  # manage.py rest_fdw_check
     "catalog",
     "reviews",
 ]
@@ -66,9 +68,9 @@ WSGI_APPLICATION = "shop.wsgi.application"
 
 DATABASES = {
     "default": {
-        # Django's PostgreSQL backend, grouping by every column: see
-        # shop/postgresql_fdw/base.py.
-        "ENGINE": "shop.postgresql_fdw",
+        # Django's PostgreSQL backend with what foreign tables need
+        # (django-rest-fdw; it groups by every selected column).
+        "ENGINE": "rest_fdw_django.backend",
         "NAME": os.environ.get("SHOP_DB_NAME", "shop"),
         "HOST": os.environ.get("SHOP_DB_HOST", "127.0.0.1"),
         "PORT": os.environ.get("SHOP_DB_PORT", "5432"),
@@ -77,15 +79,21 @@ DATABASES = {
     }
 }
 
-# Where the moved tables live.  Read only by the 0002 migrations.
-REST_SERVICES = {
+# Where the moved tables live (django-rest-fdw).  Read by the 0002
+# migrations and by manage.py rest_fdw_check.
+REST_FDW_SERVICES = {
     "catalog": {
         "url": os.environ.get("CATALOG_SERVICE_URL", ""),
         "token": os.environ.get("SERVICE_TOKEN", ""),
+        "dialect": "drf",
+        # its database sorts text as the webapp's does (both C.UTF-8 here)
+        "options": {"collation_matches": True},
     },
     "reviews": {
         "url": os.environ.get("REVIEWS_SERVICE_URL", ""),
         "token": os.environ.get("SERVICE_TOKEN", ""),
+        "dialect": "drf",
+        "openapi": "../openapi.json",  # FastAPI's document, beside /api/
     },
 }
 

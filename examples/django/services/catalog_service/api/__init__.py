@@ -1,1 +1,1 @@
-"""The catalog service's API app: models, serializers, viewsets."""
+"""The catalog service's API app: its models, token check and request counting."""

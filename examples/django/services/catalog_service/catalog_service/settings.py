@@ -1,5 +1,6 @@
 """Settings of the catalog service: a Django REST framework API over its
-own PostgreSQL database.
+own PostgreSQL database, made with django-rest-fdw's service kit
+(catalog_service/urls.py).
 
 Environment: CATALOG_DB_NAME, CATALOG_DB_HOST, CATALOG_DB_PORT,
 CATALOG_DB_USER, CATALOG_DB_PASSWORD (the database), SERVICE_TOKEN (the
@@ -50,13 +51,10 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasServiceToken"],
     "UNAUTHENTICATED_USER": None,
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # rows per page when the client sends no ?limit= (the kit's
+    # ServicePagination; up to 10,000 with ?limit=)
+    "DEFAULT_PAGINATION_CLASS": "rest_fdw_django.kit.pagination.ServicePagination",
     "PAGE_SIZE": 10,
-    "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
-    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 
@@ -64,4 +62,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Catalog service",
     "DESCRIPTION": "Authors and books, moved out of the shop monolith.",
     "VERSION": "1.0.0",
+    # answers carry every member (see rest_fdw_django.kit.schema)
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "rest_fdw_django.kit.schema.answers_have_every_member",
+    ],
 }

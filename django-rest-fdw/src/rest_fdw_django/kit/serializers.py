@@ -1,0 +1,61 @@
+"""Serializers whose JSON member names are the model's column names and
+that accept a client-supplied id on create."""
+
+from django.core.management.color import no_style
+from django.db import connections, models, router
+from rest_framework import serializers, status
+from rest_framework.exceptions import APIException
+
+
+class Conflict(APIException):
+    """409: the id a client supplied is taken."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "An object with this id already exists."
+    default_code = "conflict"
+
+
+class ClientIdSerializer(serializers.ModelSerializer):
+    """A ModelSerializer whose `id` a client may supply on create (as
+    rest_fdw.move_table does): a taken id is a 409, and after an explicit
+    id the table's sequence moves past it, as Django's loaddata does."""
+
+    def validate_id(self, value):
+        if self.instance is not None:
+            if value != self.instance.pk:
+                raise serializers.ValidationError("The id cannot be changed.")
+        elif self.Meta.model._default_manager.filter(pk=value).exists():
+            raise Conflict()
+        return value
+
+    def create(self, validated_data):
+        obj = super().create(validated_data)
+        if self.Meta.model._meta.pk.attname in validated_data:
+            model = self.Meta.model
+            connection = connections[router.db_for_write(model)]
+            with connection.cursor() as cursor:
+                for sql in connection.ops.sequence_reset_sql(no_style(), [model]):
+                    cursor.execute(sql)
+        return obj
+
+
+def serializer_for(model, base=ClientIdSerializer):
+    """A serializer of every concrete field of `model`, each named after
+    its column (foreign keys as `<name>_id`), the key writable on create."""
+    meta = model._meta
+    attrs = {}
+    names = []
+    for field in meta.concrete_fields:
+        names.append(field.attname)
+        if field.primary_key and isinstance(field, (models.AutoField, models.BigAutoField,
+                                                    models.SmallAutoField)):
+            attrs[field.attname] = serializers.IntegerField(required=False, min_value=1)
+        elif field.is_relation:
+            attrs[field.attname] = serializers.PrimaryKeyRelatedField(
+                source=field.name,
+                queryset=field.related_model._default_manager.all(),
+                allow_null=field.null,
+                required=not (field.null or field.has_default()),
+            )
+    attrs["Meta"] = type("Meta", (), {"model": model, "fields": names})
+    return type(f"{model.__name__}Serializer", (base,), attrs)

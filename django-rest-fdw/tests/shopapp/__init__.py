@@ -1,0 +1,1 @@
+"""The project side of the tests: a monolith's app whose tables move."""

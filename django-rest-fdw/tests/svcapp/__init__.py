@@ -1,0 +1,1 @@
+"""The service side of the tests: the kit serving svcapp's models."""

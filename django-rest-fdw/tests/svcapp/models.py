@@ -1,0 +1,24 @@
+"""The service's own tables: the monolith's models, named after their columns."""
+
+from django.db import models
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=100)
+    born = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        db_table = "svc_author"
+
+
+class Book(models.Model):
+    title = models.CharField(max_length=200)
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="books")
+    price = models.DecimalField(max_digits=8, decimal_places=2)
+    published = models.DateField(null=True, blank=True)
+    in_stock = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["id"]
+        db_table = "svc_book"

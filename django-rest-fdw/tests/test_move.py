@@ -1,0 +1,107 @@
+"""MoveToService and MoveBackFromService, through real migrations."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Count
+
+import helpers
+from rest_fdw_django.operations import MoveBackFromService, MoveToService
+from shopapp.models import Author, Book
+
+
+def table_options(table):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ftoptions FROM pg_foreign_table WHERE ftrelid = %s::regclass", [table])
+        return dict(o.split("=", 1) for o in cursor.fetchone()[0])
+
+
+def test_move_reads_the_options_from_the_openapi_document(moved):
+    assert helpers.relkind("shopapp_book") == "f"
+    assert helpers.relkind("shopapp_book_before_rest") == "r"
+    options = table_options("shopapp_book")
+    filters = options["filters"].split(",")
+    for declared in ("author_id", "author_id__in", "title__icontains", "price__gte", "id__in",
+                     "published__isnull", "in_stock"):
+        assert declared in filters, declared
+    assert set(options["ordering"].split(",")) == {"id", "title", "author_id", "price",
+                                                  "published", "in_stock"}
+    assert options["pagination"] == "limit"
+    assert options["collation_matches"] == "true"  # from REST_FDW_SERVICES' options
+    assert options["resource"] == "books/" and options["key"] == "id"
+
+
+def test_move_copies_every_row_and_the_orm_works_on_it(moved):
+    assert helpers.rows("svc_book") == helpers.BOOKS
+    assert helpers.rows("svc_author") == helpers.AUTHORS
+    # GROUP BY on a foreign table: the backend lists every column
+    counts = {a.name: a.n for a in Author.objects.annotate(n=Count("books"))}
+    assert counts == {"Ursula K. Le Guin": 1, "Stanisław Lem": 2, "Italo Calvino": 1}
+    book = Book.objects.create(title="Kindred", author_id=5, price=Decimal("9.99"))
+    assert book.id == 8  # the service moved its sequence past the copied ids
+    assert helpers.rows("svc_book")[-1][:3] == (8, "Kindred", 5)
+
+
+def test_move_back_restores_rows_sequence_and_foreign_key(moved):
+    Book.objects.create(title="Kindred", author_id=5, price=Decimal("9.99"))
+    call_command("migrate", "shopapp", "0001", verbosity=0)
+    assert helpers.relkind("shopapp_book") == "r" and helpers.relkind("shopapp_author") == "r"
+    assert [r[0] for r in helpers.rows("shopapp_book")] == [1, 2, 4, 7, 8]
+    assert Author.objects.create(name="New").id == 6
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "shopapp_book").values()
+        assert [c["foreign_key"] for c in constraints if c["foreign_key"]] == [("shopapp_author", "id")]
+        cursor.execute("SELECT count(*) FROM pg_foreign_server WHERE srvname = 'shop'")
+        assert cursor.fetchone() == (0,)  # dropped with its last foreign table
+
+
+def test_sqlmigrate_prints_the_sql_without_the_token(shop):
+    out = io.StringIO()
+    call_command("sqlmigrate", "shopapp", "0002", stdout=out)
+    sql = out.getvalue()
+    assert "rest_fdw.move_table('\"shopapp_book\"'::regclass, 'shop', 'books/'" in sql
+    assert "title__icontains" in sql and "pagination=limit" in sql
+    assert "tests-service-token" not in sql
+    assert "<the token of REST_FDW_SERVICES[''shop'']>" in sql
+    assert helpers.relkind("shopapp_book") == "r"  # nothing ran
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_namespace WHERE nspname = 'rest_fdw_django_probe'")
+        assert cursor.fetchone() == (0,)
+
+
+def test_sqlmigrate_backwards(moved):
+    out = io.StringIO()
+    call_command("sqlmigrate", "shopapp", "0002", backwards=True, stdout=out)
+    sql = out.getvalue()
+    assert sql.index("move_table_back('\"shopapp_book\"'") < sql.index(
+        "move_table_back('\"shopapp_author\"'")
+    assert 'FOREIGN KEY ("author_id") REFERENCES "shopapp_author" ("id")' in sql
+
+
+def test_a_column_the_service_lacks_refuses_the_move(shop, monkeypatch):
+    from testproject import urls
+
+    viewset = urls.router.registry[1][1]
+    serializer = viewset.serializer_class
+    monkeypatch.setattr(serializer.Meta, "fields", [f for f in serializer.Meta.fields
+                                                   if f != "published"])
+    with pytest.raises(Exception, match="column published: the service's rows have no member"):
+        call_command("migrate", "shopapp", verbosity=0)
+    assert helpers.relkind("shopapp_book") == "r"
+
+
+def test_operations_deconstruct_and_leave_the_state_alone(live_db):
+    op = MoveToService("shop", "Book", resource="books/", fields={"author_id": "author"},
+                       options={"page_size": 100})
+    name, args, kwargs = op.deconstruct()
+    assert name == "MoveToService" and args == []
+    assert kwargs == {"service": "shop", "model_name": "Book", "resource": "books/",
+                      "fields": {"author_id": "author"}, "options": {"page_size": "100"}}
+    assert MoveBackFromService("shop", "Book", "books/").migration_name_fragment == \
+        "move_book_back_from_shop"
+    out = io.StringIO()
+    call_command("makemigrations", "shopapp", check=True, dry_run=True, stdout=out)
+    assert "No changes detected" in out.getvalue()

@@ -1,2 +1,0 @@
-"""A PostgreSQL database backend for a database whose tables may be foreign
-tables (see base.py)."""

@@ -1,0 +1,199 @@
+/*-------------------------------------------------------------------------
+ *
+ * http_internal.h
+ *		  What the transport files of rest_fdw share, and nothing else.
+ *
+ * The transport is split by job: connection.c keeps the connection cache,
+ * the transaction callbacks and the multi handle with its wait loop;
+ * request.c makes one request (easy handle options, libcurl callbacks,
+ * retries); errors.c turns libcurl and HTTP results into errors;
+ * hostpolicy.c enforces rest_fdw.allowed_hosts, CONNECT_TO and the
+ * redirect rules; url.c parses, compares and encodes URLs.  They all work
+ * on one RestTransfer, declared here.  What the rest of the wrapper calls
+ * is declared in rest_fdw.h.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef HTTP_INTERNAL_H
+#define HTTP_INTERNAL_H
+
+#include <netinet/in.h>
+
+#include <curl/curl.h>
+
+#include "portability/instr_time.h"
+
+#include "rest_fdw.h"
+
+/* Longest header value captured; longer values are truncated. */
+#define REST_CAPTURE_SIZE		8192
+
+/* Longest host name in rest_fdw.allowed_hosts or a CONNECT_TO entry. */
+#define REST_HOST_NAME_MAX		255
+
+/* Redirects followed per request. */
+#define REST_MAX_REDIRECTS		5
+
+/* Longest single wait before libcurl is driven again, in milliseconds. */
+#define REST_MAX_WAIT_MS		1000
+
+/*
+ * Value of one response header, captured by the header callback.
+ */
+typedef struct RestCapture
+{
+	bool		present;
+	bool		truncated;		/* value was longer than the buffer */
+	size_t		len;
+	char		value[REST_CAPTURE_SIZE];
+} RestCapture;
+
+/*
+ * The response headers a transfer captures, indexes of its captured[]
+ * array; request.c's table says which header each one is and where it
+ * goes in a RestResponse.
+ */
+typedef enum RestHeader
+{
+	REST_HEADER_CONTENT_TYPE,
+	REST_HEADER_LINK_NEXT,		/* target of the first rel="next" link */
+	REST_HEADER_CONTENT_RANGE,
+	REST_HEADER_TOTAL_COUNT,
+	REST_HEADER_LOCATION,
+	REST_HEADER_RETRY_AFTER,
+	REST_NUM_HEADERS
+} RestHeader;
+
+/* Scheme, host and port of a URL, compared to vet redirects. */
+typedef struct RestOrigin
+{
+	char		scheme[16];
+	char		host[512];
+	char		port[8];
+} RestOrigin;
+
+/* Why the header callback refused a redirect. */
+typedef enum RestRedirectRefusal
+{
+	REST_REFUSED_NOTHING = 0,
+	REST_REFUSED_ANY,			/* follow_redirects is 'none' */
+	REST_REFUSED_OTHER_ORIGIN,	/* follow_redirects is 'same-origin' */
+	REST_REFUSED_HEADERS		/* the user mapping's headers would leave */
+} RestRedirectRefusal;
+
+/* The parts of a libcurl CONNECT_TO entry, HOST:PORT:TO-HOST:TO-PORT. */
+typedef struct RestConnectTo
+{
+	bool		valid;			/* an entry was given and parsed */
+	char		host[REST_HOST_NAME_MAX + 1];	/* "" = any host */
+	char		port[8];		/* "" = any port */
+	char		to_host[REST_HOST_NAME_MAX + 1];	/* "" = the URL's host */
+} RestConnectTo;
+
+/*
+ * One transfer: an easy handle and what it received.  Allocated in
+ * CacheMemoryContext with its connection; the body buffer is malloc'd
+ * because the write callback grows it.
+ */
+struct RestTransfer
+{
+	CURL	   *easy;
+	bool		in_use;			/* owned by a request or a scan */
+	SubTransactionId subid;		/* subtransaction that started it */
+	bool		active;			/* added to the multi handle */
+	bool		done;			/* libcurl reported completion */
+	CURLcode	result;			/* completion code, once done */
+
+	/* request state, freed after each request */
+	struct curl_slist *headers;
+	struct curl_slist *connect_to;
+
+	/*
+	 * Redirects follow the server option follow_redirects.  libcurl
+	 * withholds credentials and Authorization from other hosts on
+	 * redirect, but not other headers, which from the user mapping may be
+	 * secret: with such headers, a redirect always stays at the origin.
+	 */
+	RestRedirects redirects;	/* which redirects may be followed */
+	bool		secret_headers; /* the user mapping sets headers */
+	RestOrigin	origin;			/* origin of the request URL */
+	int			block_status;	/* status of the header block being read */
+	RestRedirectRefusal redirect_refused;	/* header callback refused one */
+
+	/* rest_fdw.allowed_hosts, checked by the open-socket callback */
+	RestConnectTo connect_to_entry; /* table's connect_to, parsed */
+	bool		host_refused;	/* a connection was refused (this hop) */
+	bool		host_accepted;	/* a connection was allowed (this hop) */
+	char		refused_host[REST_HOST_NAME_MAX + 1];	/* its host name */
+	char		refused_addr[INET6_ADDRSTRLEN]; /* its address */
+
+	/* response body */
+	char	   *body;			/* malloc'd, or NULL */
+	size_t		body_len;
+	size_t		body_cap;
+	size_t		body_limit;		/* max_response_size of this request */
+	bool		body_too_large; /* write callback refused data */
+	bool		body_no_memory; /* write callback could not grow buffer */
+
+	/* headers of the last response header block */
+	RestCapture captured[REST_NUM_HEADERS];
+
+	/* what stays the same across the attempts of one request */
+	char		key_header[128];	/* "Name: key", or "" */
+	instr_time	started;		/* when the first attempt started */
+
+	char		errbuf[CURL_ERROR_SIZE];
+};
+
+/*
+ * What the error context says about a request; RestPushRequestContext
+ * installs it.
+ */
+typedef struct RestRequestContext
+{
+	const char *method;
+	const char *url;
+	long		status;			/* HTTP status, or -1 if none yet */
+	int			attempts;		/* attempts made or under way */
+	ErrorContextCallback callback;
+} RestRequestContext;
+
+/* Set a libcurl option; a failure to do so is an error. */
+#define REST_SETOPT(easy, option, value) \
+	do { \
+		CURLcode	rc_ = curl_easy_setopt((easy), (option), (value)); \
+		if (rc_ != CURLE_OK) \
+			RestSetoptFailed(#option, rc_); \
+	} while (0)
+
+/* connection.c */
+extern void RestPrepareConnection(RestConnection *conn, RestTable *table);
+extern RestTransfer *RestAcquireTransfer(RestConnection *conn);
+extern void RestReleaseTransfer(RestConnection *conn, RestTransfer *xfer);
+extern void RestTransferStart(RestConnection *conn, RestTransfer *xfer);
+extern void RestTransfersProgress(RestConnection *conn);
+extern void RestTransferWait(RestConnection *conn, RestTransfer *xfer);
+extern void RestTransferEnd(RestConnection *conn, RestTransfer *xfer);
+
+/* errors.c */
+extern void RestCheckTransfer(RestTransfer *xfer, RestTable *table);
+extern bool RestConnectTimedOut(RestTransfer *xfer);
+extern pg_noreturn void RestSetoptFailed(const char *option, CURLcode rc);
+extern void RestPushRequestContext(RestRequestContext *context,
+								   const char *method, const char *url,
+								   long status, int attempts);
+extern void RestPopRequestContext(RestRequestContext *context);
+
+/* hostpolicy.c */
+extern uint32 RestAllowedHostsGeneration(void);
+extern void RestSetRedirectPolicy(RestTransfer *xfer, RestTable *table,
+								  const char *url);
+extern void RestSetHostPolicy(RestTransfer *xfer, RestTable *table);
+extern bool RestCheckRedirect(RestTransfer *xfer);
+
+/* url.c */
+extern bool RestUrlOrigin(const char *base, const char *ref,
+						  RestOrigin *origin);
+extern bool RestOriginsEqual(const RestOrigin *a, const RestOrigin *b);
+
+#endif							/* HTTP_INTERNAL_H */
