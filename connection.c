@@ -336,6 +336,7 @@ rest_disconnect(RestConnection *conn)
 			curl_multi_remove_handle(conn->multi, xfer->easy);
 		xfer->active = false;
 		xfer->in_use = false;
+		RestForgetBearer(xfer);
 		if (xfer->easy != NULL)
 			curl_easy_cleanup(xfer->easy);
 		xfer->easy = NULL;
@@ -424,6 +425,7 @@ void
 RestReleaseTransfer(RestConnection *conn, RestTransfer *xfer)
 {
 	RestTransferEnd(conn, xfer);
+	RestForgetBearer(xfer);
 	xfer->in_use = false;
 }
 

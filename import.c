@@ -388,6 +388,7 @@ fetch_document(OpenApiDoc *doc, RestTable *table, const char *spec_url)
 
 		check_spec_url(ref);
 		check_spec_url(url);
+		RestCheckUrlAllowed(table, url, "spec_url");
 		if (!RestSameOrigin(url, doc->base_url))
 			req_table = without_credentials(table);
 
@@ -429,6 +430,7 @@ without_credentials(RestTable *table)
 	copy->username = NULL;
 	copy->password = NULL;
 	copy->headers = NIL;
+	copy->oauth_token_url = NULL;
 	return copy;
 }
 

@@ -100,3 +100,27 @@ json_server_run() {
 	JSON_SERVER_PORT=$port
 	export JSON_SERVER_PORT JSON_SERVER_PID
 }
+
+# ---- OAuth test server (test/oauth) ----------------------------------------
+# oauth_server_start DIR: start test/oauth's authorization server and API
+# (django-oauth-toolkit, Django REST framework; its packages in a virtual
+# environment made by test/oauth/setup.sh) on a free port; exports
+# OAUTH_SERVER_PORT and OAUTH_SERVER_PID.
+oauth_server_start() {
+	local dir=$1 top py
+	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+	py=$(bash "$top/test/oauth/setup.sh") || return 1
+	mkdir -p "$dir"
+	rm -f "$dir/oauth.port"
+	"$py" "$top/test/oauth/serve.py" --port-file "$dir/oauth.port" \
+		>"$dir/oauth.log" 2>&1 &
+	OAUTH_SERVER_PID=$!
+	for _ in $(seq 1 300); do
+		[ -s "$dir/oauth.port" ] && break
+		sleep 0.1
+	done
+	[ -s "$dir/oauth.port" ] || { echo "OAuth test server did not start:"; cat "$dir/oauth.log"; return 1; }
+	OAUTH_SERVER_PORT=$(cat "$dir/oauth.port")
+	export OAUTH_SERVER_PORT OAUTH_SERVER_PID
+}
+# ---- end of OAuth test server -----------------------------------------------
