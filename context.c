@@ -144,7 +144,7 @@ rest_check_context(char **newval, void **extra, GucSource source)
 	root = json_loads(*newval, JSON_REJECT_DUPLICATES, NULL);
 	if (root == NULL || !json_is_object(root))
 	{
-		GUC_check_errdetail("The value must be a JSON object, such as {\"user\": \"alice\"}.");
+		GUC_check_errdetail("The value must be a valid JSON object without duplicate members, such as {\"user\": \"alice\"}.");
 		json_decref(root);
 		RestGucFree(context);
 		return false;
