@@ -80,4 +80,39 @@ UPDATE text_books SET title = 'x' WHERE id = '..';
 DELETE FROM text_books WHERE id = '.';
 SELECT requests();
 
+-- IMPORT: $refs that share sub-schemas are walked once per path to each,
+-- which doubles with each level here; the walk is bounded (and checks for
+-- interrupts), as is the depth of nested $refs
+CREATE FUNCTION shared_refs_doc(levels int, branches int) RETURNS text
+LANGUAGE sql AS $$
+  SELECT jsonb_build_object(
+    'openapi', '3.0.3', 'info', jsonb_build_object('title', 't', 'version', '1'),
+    'paths', jsonb_build_object('/api/items/', jsonb_build_object('get',
+      jsonb_build_object('responses', jsonb_build_object('200', jsonb_build_object(
+        'description', '', 'content', jsonb_build_object('application/json',
+          jsonb_build_object('schema', jsonb_build_object('type', 'array',
+            'items', jsonb_build_object('$ref', '#/components/schemas/S0'))))))))),
+    'components', jsonb_build_object('schemas',
+      (SELECT jsonb_object_agg('S' || i,
+                CASE WHEN i = levels
+                  THEN '{"type": "object", "properties": {"id": {"type": "integer"}}}'::jsonb
+                  ELSE jsonb_build_object('allOf', to_jsonb(array_fill(
+                         jsonb_build_object('$ref', '#/components/schemas/S' || (i + 1)),
+                         ARRAY[branches])))
+                END)
+         FROM generate_series(0, levels) i)))::text
+$$;
+SELECT try(format('IMPORT FOREIGN SCHEMA openapi FROM SERVER svc INTO t_reach OPTIONS (spec %L)',
+                  shared_refs_doc(10, 2)));
+SELECT ft.ftrelid::regclass AS foreign_table, a.attname
+  FROM pg_foreign_table ft JOIN pg_attribute a ON a.attrelid = ft.ftrelid AND a.attnum > 0
+ WHERE ft.ftrelid = 't_reach.items'::regclass;
+DROP FOREIGN TABLE t_reach.items;
+SET statement_timeout = '20s';
+SELECT try(format('IMPORT FOREIGN SCHEMA openapi FROM SERVER svc INTO t_reach OPTIONS (spec %L)',
+                  shared_refs_doc(40, 2)));
+SELECT try(format('IMPORT FOREIGN SCHEMA openapi FROM SERVER svc INTO t_reach OPTIONS (spec %L)',
+                  shared_refs_doc(100, 1)));
+RESET statement_timeout;
+
 DROP SCHEMA t_reach CASCADE;
