@@ -23,6 +23,7 @@
 
 #include <curl/curl.h>
 
+#include "datatype/timestamp.h"
 #include "portability/instr_time.h"
 
 #include "rest_fdw.h"
@@ -161,6 +162,17 @@ typedef struct RestRequestContext
 	ErrorContextCallback callback;
 } RestRequestContext;
 
+/*
+ * The OAuth access token of a user mapping, kept with its connection
+ * (oauth.c fills it, connection.c wipes it when the connection goes).
+ */
+typedef struct RestTokenCache
+{
+	char	   *token;			/* in CacheMemoryContext, or NULL */
+	bool		expires;		/* the endpoint announced a lifetime */
+	TimestampTz renew_at;		/* when to fetch a new one, if expires */
+} RestTokenCache;
+
 /* Set a libcurl option; a failure to do so is an error. */
 #define REST_SETOPT(easy, option, value) \
 	do { \
@@ -177,6 +189,7 @@ extern void RestTransferStart(RestConnection *conn, RestTransfer *xfer);
 extern void RestTransfersProgress(RestConnection *conn);
 extern void RestTransferWait(RestConnection *conn, RestTransfer *xfer);
 extern void RestTransferEnd(RestConnection *conn, RestTransfer *xfer);
+extern RestTokenCache *RestConnectionToken(RestConnection *conn);
 
 /* context.c */
 extern void RestDefineContextSetting(void);
@@ -201,6 +214,7 @@ extern bool RestCheckRedirect(RestTransfer *xfer);
 /* oauth.c */
 extern const char *RestOAuthToken(RestConnection *conn, RestTable *table,
 								  bool renew);
+extern void RestForgetToken(RestTokenCache *cache);
 
 /* request.c */
 extern void RestForgetBearer(RestTransfer *xfer);

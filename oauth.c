@@ -27,19 +27,15 @@
  *	 OAuth error code it sent, nothing else of its answer.  Copies of the
  *	 token are wiped before they are freed.
  *
- * - A cached token is dropped when its server or user mapping changes
- *	 (ALTER, DROP), like a cached connection, and when the service refuses
- *	 it.
+ * - The token is kept with the user mapping's connection (connection.c),
+ *	 and dropped with it when its server or user mapping changes (ALTER,
+ *	 DROP); also when the service refuses it.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
-#include "utils/catcache.h"
-#include "utils/hsearch.h"
-#include "utils/inval.h"
 #include "utils/memutils.h"
-#include "utils/syscache.h"
 #include "utils/timestamp.h"
 
 #include <jansson.h>
@@ -55,17 +51,6 @@
 /* A token is renewed this long before it expires, at most. */
 #define REST_TOKEN_RENEW_MARGIN_MS	30000
 
-/* The cached token of one user mapping.  The hash key must come first. */
-typedef struct RestToken
-{
-	Oid			umid;			/* user mapping OID, hash key */
-	char	   *token;			/* in CacheMemoryContext, or NULL */
-	bool		expires;		/* the endpoint announced a lifetime */
-	TimestampTz renew_at;		/* when to fetch a new one, if expires */
-	uint32		server_hashvalue;	/* of the server's syscache entry */
-	uint32		mapping_hashvalue;	/* of the mapping's syscache entry */
-} RestToken;
-
 /* What a token endpoint answered, once parsed. */
 typedef struct RestTokenAnswer
 {
@@ -73,16 +58,9 @@ typedef struct RestTokenAnswer
 	int64		expires_in_ms;	/* -1 if not announced */
 } RestTokenAnswer;
 
-/* Cached tokens, created at first use. */
-static HTAB *TokenHash = NULL;
-
-static void rest_token_init(void);
-static void rest_token_inval_callback(Datum arg, int cacheid,
-									  uint32 hashvalue);
-static void rest_token_forget(RestToken *entry);
-static bool rest_token_usable(RestToken *entry);
+static bool rest_token_usable(RestTokenCache *cache);
 static void rest_token_fetch(RestConnection *conn, RestTable *table,
-							 RestToken *entry);
+							 RestTokenCache *cache);
 static RestTable *rest_token_request_table(RestTable *table);
 static char *rest_token_request_body(RestTable *table);
 static void rest_token_parse(RestRequest *req, RestResponse *resp,
@@ -95,9 +73,10 @@ static char *rest_token_error_code(RestResponse *resp);
 
 /*
  * RestOAuthToken
- *		The access token to send with the table's requests: the cached one,
- *		or a new one from the token endpoint if there is none, it is about
- *		to expire, or renew is true (the service refused the last one).
+ *		The access token to send with the table's requests: the one kept
+ *		with its connection, or a new one from the token endpoint if there
+ *		is none, it is about to expire, or renew is true (the service
+ *		refused the last one).
  *
  * The result stays valid until the next call or invalidation; callers
  * copy it.
@@ -105,85 +84,29 @@ static char *rest_token_error_code(RestResponse *resp);
 const char *
 RestOAuthToken(RestConnection *conn, RestTable *table, bool renew)
 {
-	RestToken  *entry;
-	bool		found;
+	RestTokenCache *cache = RestConnectionToken(conn);
 
 	Assert(table->oauth_token_url != NULL);
-	if (TokenHash == NULL)
-		rest_token_init();
-
-	entry = hash_search(TokenHash, &table->umid, HASH_ENTER, &found);
-	if (!found)
-		entry->token = NULL;
-
-	if (renew || !rest_token_usable(entry))
+	if (renew || !rest_token_usable(cache))
 	{
-		rest_token_forget(entry);
-		rest_token_fetch(conn, table, entry);
+		RestForgetToken(cache);
+		rest_token_fetch(conn, table, cache);
 	}
-	return entry->token;
+	return cache->token;
 }
 
 /*
- * rest_token_init
- *		Create the token cache and watch servers and user mappings.
+ * RestForgetToken
+ *		Wipe and free a kept token.  Never throws.
  */
-static void
-rest_token_init(void)
+void
+RestForgetToken(RestTokenCache *cache)
 {
-	HASHCTL		ctl;
-
-	if (CacheMemoryContext == NULL)
-		CreateCacheMemoryContext();
-
-	ctl.keysize = sizeof(Oid);
-	ctl.entrysize = sizeof(RestToken);
-	ctl.hcxt = CacheMemoryContext;
-	TokenHash = hash_create("rest_fdw access tokens", 8, &ctl,
-							HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-
-	CacheRegisterSyscacheCallback(FOREIGNSERVEROID, rest_token_inval_callback,
-								  (Datum) 0);
-	CacheRegisterSyscacheCallback(USERMAPPINGOID, rest_token_inval_callback,
-								  (Datum) 0);
-}
-
-/*
- * rest_token_inval_callback
- *		Forget the tokens of a changed server or user mapping: its token
- *		URL, client or secret may be other now.  Never throws.
- */
-static void
-rest_token_inval_callback(Datum arg, int cacheid, uint32 hashvalue)
-{
-	HASH_SEQ_STATUS scan;
-	RestToken  *entry;
-
-	hash_seq_init(&scan, TokenHash);
-	while ((entry = (RestToken *) hash_seq_search(&scan)) != NULL)
-	{
-		/* hashvalue == 0 means a cache reset: forget everything. */
-		if (hashvalue == 0 ||
-			(cacheid == FOREIGNSERVEROID &&
-			 entry->server_hashvalue == hashvalue) ||
-			(cacheid == USERMAPPINGOID &&
-			 entry->mapping_hashvalue == hashvalue))
-			rest_token_forget(entry);
-	}
-}
-
-/*
- * rest_token_forget
- *		Wipe and free a cached token.  Never throws.
- */
-static void
-rest_token_forget(RestToken *entry)
-{
-	if (entry->token == NULL)
+	if (cache->token == NULL)
 		return;
-	explicit_bzero(entry->token, strlen(entry->token));
-	pfree(entry->token);
-	entry->token = NULL;
+	explicit_bzero(cache->token, strlen(cache->token));
+	pfree(cache->token);
+	cache->token = NULL;
 }
 
 /*
@@ -191,23 +114,24 @@ rest_token_forget(RestToken *entry)
  *		Is there a cached token that is not about to expire?
  */
 static bool
-rest_token_usable(RestToken *entry)
+rest_token_usable(RestTokenCache *cache)
 {
-	if (entry->token == NULL)
+	if (cache->token == NULL)
 		return false;
-	return !entry->expires || GetCurrentTimestamp() < entry->renew_at;
+	return !cache->expires || GetCurrentTimestamp() < cache->renew_at;
 }
 
 /*
  * rest_token_fetch
- *		Ask the token endpoint for a new token and cache it.
+ *		Ask the token endpoint for a new token and keep it.
  *
  * It is renewed a tenth of its lifetime, at most
  * REST_TOKEN_RENEW_MARGIN_MS, before it expires; a token without a
  * lifetime is kept until the service refuses it.
  */
 static void
-rest_token_fetch(RestConnection *conn, RestTable *table, RestToken *entry)
+rest_token_fetch(RestConnection *conn, RestTable *table,
+				 RestTokenCache *cache)
 {
 	RestTable  *req_table = rest_token_request_table(table);
 	RestRequest req = {0};
@@ -229,22 +153,16 @@ rest_token_fetch(RestConnection *conn, RestTable *table, RestToken *entry)
 	RestPerform(conn, req_table, &req, &resp, NULL);
 	rest_token_parse(&req, &resp, &answer);
 
-	entry->token = MemoryContextStrdup(CacheMemoryContext, answer.token);
+	cache->token = MemoryContextStrdup(CacheMemoryContext, answer.token);
 	explicit_bzero(answer.token, strlen(answer.token));
 	pfree(answer.token);
 
-	entry->expires = answer.expires_in_ms >= 0;
-	if (entry->expires)
-		entry->renew_at = TimestampTzPlusMilliseconds(requested,
+	cache->expires = answer.expires_in_ms >= 0;
+	if (cache->expires)
+		cache->renew_at = TimestampTzPlusMilliseconds(requested,
 													  answer.expires_in_ms -
 													  Min(answer.expires_in_ms / 10,
 														  REST_TOKEN_RENEW_MARGIN_MS));
-	entry->server_hashvalue =
-		GetSysCacheHashValue1(FOREIGNSERVEROID,
-							  ObjectIdGetDatum(table->serverid));
-	entry->mapping_hashvalue =
-		GetSysCacheHashValue1(USERMAPPINGOID,
-							  ObjectIdGetDatum(table->umid));
 }
 
 /*

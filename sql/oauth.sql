@@ -11,23 +11,10 @@
 SET oauth_test.port = :'oauth_port';
 
 -- oauth(path): call a control endpoint of the test server, one row a line
--- (/_log: the requests since the last call; /_tokens: the access tokens
--- issued so far; /_revoke: delete them all).
+-- (/_log: the requests since the last call; /_tokens: every access token
+-- issued; /_revoke: delete them all).
 CREATE FUNCTION oauth(path text) RETURNS SETOF text
-LANGUAGE plpgsql AS $$
-BEGIN
-  IF path !~ '^/_[a-z]+$' THEN
-    RAISE EXCEPTION 'unsafe path %', path;
-  END IF;
-  IF to_regclass('pg_temp.oauth_out') IS NULL THEN
-    CREATE TEMP TABLE oauth_out (n serial, line text);
-  END IF;
-  TRUNCATE oauth_out;
-  EXECUTE format('COPY oauth_out (line) FROM PROGRAM %L WITH (FORMAT csv, DELIMITER E''\x1f'', QUOTE E''\x1e'')',
-                 format('curl -sS ''http://127.0.0.1:%s%s''',
-                        current_setting('oauth_test.port'), path));
-  RETURN QUERY SELECT line FROM oauth_out ORDER BY n;
-END $$;
+LANGUAGE sql AS $$ SELECT http_lines(current_setting('oauth_test.port'), 'GET', path) $$;
 
 CREATE SERVER auth_svc FOREIGN DATA WRAPPER rest_fdw
   OPTIONS (base_url 'http://auth.test/api/', connect_to :'connect_to',
