@@ -38,6 +38,7 @@ cleanup() {
 	[ -n "${REST_SERVICE_PID:-}" ] && kill "$REST_SERVICE_PID" 2>/dev/null || true
 	[ -n "${JSON_SERVER_PID:-}" ] && kill "$JSON_SERVER_PID" 2>/dev/null || true
 	[ -n "${JSONAPI_PID:-}" ] && kill "$JSONAPI_PID" 2>/dev/null || true
+	[ -n "${OAUTH_SERVER_PID:-}" ] && kill "$OAUTH_SERVER_PID" 2>/dev/null || true
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -45,6 +46,7 @@ trap cleanup EXIT
 service_start "$work"
 json_server_start "$work"
 jsonapi_start "$work"
+oauth_server_start "$work"
 cluster_start "$work"
 
 passed=0 failed=0
@@ -105,7 +107,7 @@ for v in $chroot_versions; do
 	git ls-files -co --exclude-standard | grep -v '/node_modules/' |
 		tar -cf - -T - | tar -xf - -C "$work/pg$v/src"
 	status=0
-	REST_FDW_CHROOT_ENV="REST_TEST_PORT=$REST_TEST_PORT REST_TLS_PORT=$REST_TLS_PORT REST_TLS_DIR=$REST_TLS_DIR JSON_SERVER_PORT=$JSON_SERVER_PORT JSONAPI_PORT=$JSONAPI_PORT" \
+	REST_FDW_CHROOT_ENV="REST_TEST_PORT=$REST_TEST_PORT REST_TLS_PORT=$REST_TLS_PORT REST_TLS_DIR=$REST_TLS_DIR JSON_SERVER_PORT=$JSON_SERVER_PORT JSONAPI_PORT=$JSONAPI_PORT OAUTH_SERVER_PORT=$OAUTH_SERVER_PORT" \
 		bash tools/chroot.sh run "$v" "$work" \
 		"bash $work/pg$v/src/test/version_regress.sh $v $work/pg$v/src" \
 		2>&1 | tee "$work/regress$v.log" || status=1

@@ -29,12 +29,18 @@ free_port() {
 # cluster_start DIR: initdb a cluster in DIR and start it on a free port,
 # listening only on a Unix socket in DIR.  Exports PGHOST, PGPORT, PGUSER.
 cluster_start() {
-	local dir=$1
+	local dir=$1 proxy
 	mkdir -p "$dir"
 	chown postgres: "$dir"
 	su postgres -c "$PGBIN/initdb -D '$dir/data' -U postgres -A trust -E UTF8 --locale=C.UTF-8 >'$dir/initdb.log' 2>&1"
 	PGPORT=$(free_port)
-	su postgres -c "$PGBIN/pg_ctl -D '$dir/data' -l '$dir/server.log' -w -t 60 \
+	# A proxy in the postmaster's environment, at a port nothing listens
+	# on: rest_fdw must ignore it (sql/reach.sql), and would fail every
+	# request if it did not.  The tests' own curl calls go to 127.0.0.1.
+	proxy="http://127.0.0.1:$(free_port)/"
+	su postgres -c "http_proxy=$proxy https_proxy=$proxy all_proxy=$proxy \
+		HTTPS_PROXY=$proxy ALL_PROXY=$proxy no_proxy=127.0.0.1,localhost \
+		$PGBIN/pg_ctl -D '$dir/data' -l '$dir/server.log' -w -t 60 \
 		-o \"-c listen_addresses='127.0.0.1' -p $PGPORT -k '$dir' -c fsync=off -c max_connections=50\" start" >/dev/null
 	export PGHOST=$dir PGPORT PGUSER=postgres
 }
@@ -147,3 +153,27 @@ jsonapi_run() {
 	export JSONAPI_PORT JSONAPI_PID JSONAPI_LOG
 }
 # --------------------------- end of the JSON:API service -------------------
+
+# ---- OAuth test server (test/oauth) ----------------------------------------
+# oauth_server_start DIR: start test/oauth's authorization server and API
+# (django-oauth-toolkit, Django REST framework; its packages in a virtual
+# environment made by test/oauth/setup.sh) on a free port; exports
+# OAUTH_SERVER_PORT and OAUTH_SERVER_PID.
+oauth_server_start() {
+	local dir=$1 top py
+	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+	py=$(bash "$top/test/oauth/setup.sh") || return 1
+	mkdir -p "$dir"
+	rm -f "$dir/oauth.port"
+	"$py" "$top/test/oauth/serve.py" --port-file "$dir/oauth.port" \
+		>"$dir/oauth.log" 2>&1 &
+	OAUTH_SERVER_PID=$!
+	for _ in $(seq 1 300); do
+		[ -s "$dir/oauth.port" ] && break
+		sleep 0.1
+	done
+	[ -s "$dir/oauth.port" ] || { echo "OAuth test server did not start:"; cat "$dir/oauth.log"; return 1; }
+	OAUTH_SERVER_PORT=$(cat "$dir/oauth.port")
+	export OAUTH_SERVER_PORT OAUTH_SERVER_PID
+}
+# ---- end of OAuth test server -----------------------------------------------
