@@ -5,6 +5,10 @@ OBJS = \
 	$(WIN32RES) \
 	analyze.o \
 	deparse.o \
+	dialect.o \
+	dialect_drf.o \
+	dialect_jsonserver.o \
+	dialect_postgrest.o \
 	http.o \
 	import.o \
 	json.o \

@@ -43,7 +43,7 @@
 #include "utils/sampling.h"
 #include "utils/timestamp.h"
 
-#include "rest_fdw.h"
+#include "dialect.h"
 
 /* Rows ANALYZE asks for per request when the table sets no page_size. */
 #define REST_ANALYZE_PAGE_ROWS		1000
@@ -120,7 +120,6 @@ static int	acquire_sample_rows(Relation relation, int elevel,
 								double *totalrows, double *totaldeadrows);
 static void init_sample(RestSample *s, Relation relation, HeapTuple *rows,
 						int targrows);
-static bool pages_predictable(RestTable *table);
 static int64 sample_page_size(RestTable *table);
 static char *page_url(RestSample *s, int64 size, int64 n);
 static void read_page(RestSample *s, const char *url, bool first,
@@ -205,7 +204,7 @@ acquire_sample_rows(Relation relation, int elevel, HeapTuple *rows,
 		read_linked_pages(&s, first.next);
 		how = "the first pages";
 	}
-	else if (s.predictable && s.table->dialect != REST_DIALECT_DRF)
+	else if (s.predictable && !s.table->dialect->names_every_next_page)
 	{
 		/* no count and no links: pages in order until one is short */
 		read_pages_in_order(&s, first.rows);
@@ -275,33 +274,12 @@ init_sample(RestSample *s, Relation relation, HeapTuple *rows, int targrows)
 							relation->rd_rel->relowner);
 	RestPrepareColumns(s->table);
 	s->conn = RestGetConnection(s->table);
-	s->predictable = pages_predictable(s->table);
+	s->predictable = s->table->dialect->pages_addressable(s->table);
 	natts = Max(s->table->ncolumns, 1);
 	s->row = palloc0(sizeof(RestJsonValue) * natts);
 	s->values = palloc0(sizeof(Datum) * natts);
 	s->nulls = palloc0(sizeof(bool) * natts);
 	MemoryContextSwitchTo(oldcxt);
-}
-
-/*
- * pages_predictable
- *		Can the URL of any page be computed?  Numbered pages and offsets
- *		can; Django REST framework's pagination must be declared.
- */
-static bool
-pages_predictable(RestTable *table)
-{
-	switch (table->dialect)
-	{
-		case REST_DIALECT_DRF:
-			return table->pagination_declared &&
-				(table->pagination == REST_PAGES_LIMIT ||
-				 table->pagination == REST_PAGES_PAGE);
-		case REST_DIALECT_POSTGREST:
-		case REST_DIALECT_JSON_SERVER:
-			return true;
-	}
-	return false;
 }
 
 /*
@@ -335,6 +313,9 @@ page_url(RestSample *s, int64 size, int64 n)
 		Assert(n == 0);
 		RestAppendPageParams(&url, s->table, size, 0, false);
 	}
+	/* the first page gives the count */
+	if (n == 0 && s->table->dialect->total_params != NULL)
+		s->table->dialect->total_params(&url, s->table);
 	MemoryContextSwitchTo(oldcxt);
 	return url.data;
 }
@@ -366,8 +347,8 @@ read_page(RestSample *s, const char *url, bool first, bool links,
 
 	req.method = "GET";
 	req.url = (char *) url;
-	if (first && table->dialect == REST_DIALECT_POSTGREST)
-		req.extra_headers = list_make1("Prefer: count=exact");
+	req.extra_headers = RestRequestHeaders(table, REST_REQUEST_PAGE,
+										   first ? REST_ASK_TOTAL : 0);
 	RestPerform(s->conn, table, &req, &resp, NULL);
 	s->requests++;
 	if (resp.status < 200 || resp.status > 299)
@@ -626,10 +607,7 @@ RestRemoteRows(PlannerInfo *root, RestTable *table, RestPushdown *pushdown)
 	ListCell   *lc;
 	int			i = 0;
 
-	/* Django REST framework reports a count with numbered or offset pages */
-	if (table->dialect == REST_DIALECT_DRF &&
-		table->pagination != REST_PAGES_PAGE &&
-		table->pagination != REST_PAGES_LIMIT)
+	if (!table->dialect->reports_total(table))
 		return -1;
 
 	foreach(lc, pushdown->exprs)
@@ -679,14 +657,14 @@ remote_count(RestTable *table, const char *url)
 
 	req.method = "GET";
 	req.url = (char *) url;
-	if (table->dialect == REST_DIALECT_POSTGREST)
-		req.extra_headers = list_make1("Prefer: count=exact");
+	req.extra_headers = RestRequestHeaders(table, REST_REQUEST_PAGE,
+										   REST_ASK_TOTAL);
 	RestPerform(RestGetConnection(table), table, &req, &resp, NULL);
 	if (resp.status < 200 || resp.status > 299)
 		RestReportResponseError(table, &req, &resp);
 
 	memset(&reader, 0, sizeof(reader));
-	if (table->dialect == REST_DIALECT_DRF)
+	if (table->dialect->page.total_paths != NULL)
 	{
 		RestJsonValue *row = palloc0(sizeof(RestJsonValue) *
 									 Max(table->ncolumns, 1));

@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * deparse.c
- *		  Translation of scans and row operations into request URLs.
+ *		  Translation of scans and row operations into request URLs,
+ *		  whatever the dialect.
  *
  * The planner asks which conditions of a scan a service can evaluate
  * (RestClassifyConditions) and which sort it can apply (RestSortParams);
@@ -13,43 +14,26 @@
  * segments, each a String (literal text) or a List of three Integers (the
  * index of a value in the scan's expressions, a RestValueFormat, and
  * REST_SEG_* flags saying what the value stands for).  Every value is put
- * in the dialect's own syntax first and then percent-encoded (RFC 3986),
- * since services decode the URL before they parse their own grammar.
+ * in the dialect's own syntax first (its append_value) and then
+ * percent-encoded (RFC 3986), since services decode the URL before they
+ * parse their own grammar.
  *
+ * This file decides what may be shipped at all, for every dialect alike;
+ * the dialect (dialect.h) says whether and how its service evaluates it.
  * A condition is sent only where the service's answer contains every row
  * PostgreSQL's would: a column read as it is (no cast but relabelings), a
  * value whose text the service reads as the same value of the column's
- * type (no real compared with a double, no text django-filter would strip,
- * no infinity it would refuse), case folded as the service folds it
- * (ILIKE, which folds to lower case, never as Django's upper-case
- * i-lookups), and a collation that decides nothing or is the column's own.
- * What is sent is then one of three kinds:
+ * type (no real compared with a double), case folded as the service folds
+ * it, and a collation that decides nothing or is the column's own.  What
+ * is sent is then one of three kinds, which each dialect file details:
  *
  * - exact: the service keeps exactly the rows we would, so LIMIT, OFFSET
- *   and count(*) may go with it.  PostgREST's comparisons, IS NULL, IN and
- *   NOT IN lists, and OR/AND trees of constants; text order where the table
- *   says collation_matches and the condition uses the column's collation.
- *   Django's declared lookups on columns other than text (equality, order,
- *   IN, IS NULL), and its text equality and IN lists where the table says
- *   collation_matches.  json-server's equality, _ne and IN lists on
- *   booleans, numbers and text, and its _gte/_lte on numbers whose values
- *   JavaScript's doubles hold exactly.
+ *   and count(*) may go with it;
  * - rechecked: sent, and checked here again, because the service may
- *   ignore it (Django REST framework drops filters it does not declare):
- *   every drf and json-server condition.
+ *   ignore it (a dialect without strict_filters);
  * - inexact (RestPushdown.inexact_conds, rechecked too): the service may
- *   keep rows we would not, so LIMIT, OFFSET and count(*) stay here.
- *   Patterns and case-insensitive lookups (case folding and escapes may
- *   differ), text order on drf and json-server (UTF-16 code units there),
- *   Django's text equality and IN without collation_matches (MySQL
- *   compares case-insensitively), drf text values known only at execution
- *   (they may be empty or padded) and dates, timestamps and numbers but
- *   integers known then (they may be infinite), whose parameter is left
- *   out if django-filter would change or refuse the value, json-server
- *   ranges on constants its doubles round and on values known only at
- *   execution (but integers), and PostgREST logic trees holding values
- *   known only at execution (a tree PostgREST cannot say, for a NULL or an
- *   empty list, is left out of the URL).
+ *   keep rows we would not (patterns, case folding, loose comparisons,
+ *   values it may change), so LIMIT, OFFSET and count(*) stay here.
  *
  * NULLs and empty lists follow three-valued logic: at the top level a NULL
  * compared, an empty IN list or a NOT IN list holding a NULL mean no rows
@@ -57,88 +41,35 @@
  * a positive IN only.  Only a top-level positive IN list may be split over
  * requests (max_url_length): its parts match disjoint rows, as equal
  * values written differently are sent once.  A constant list that may not
- * be split and makes the URL too long stays here.
+ * be split and makes the URL too long stays here.  A second condition on a
+ * parameter already sent stays here unless the service ANDs them.
  *
  * A sort ends with the key column, so that rows that tie come in the same
  * order in every request of a scan read page by page (RestSortParams).
- *
- * What a dialect can say:
- * - drf: only what the table declares in its "filters" option, as
- *   django-filter lookups (f=v, f__lt=v, f__in=a,b, f__isnull=true,
- *   f__icontains=v ...); AND only.
- * - json-server: declared f=v, f_ne, f_gte, f_lte and IN as repeated f=v,
- *   on members of boolean, number and text columns (see
- *   deparse_jsonserver).
- * - postgrest: every operator, OR, NOT and IN, on every column unless the
- *   table declares otherwise; PostgREST rejects what it does not know.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
-#include <math.h>
-
-#include "access/htup_details.h"
 #include "access/stratnum.h"
+#include "catalog/pg_am.h"
 #include "catalog/pg_collation.h"
-#include "catalog/pg_database.h"
-#include "catalog/pg_operator.h"
 #include "catalog/pg_type.h"
 #include "commands/defrem.h"
 #include "lib/stringinfo.h"
-#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
 #include "optimizer/clauses.h"
 #include "optimizer/optimizer.h"
 #include "optimizer/paths.h"
-#include "catalog/pg_am.h"
-#include "common/shortest_dec.h"
-#include "parser/parse_type.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
-#include "utils/syscache.h"
 #include "utils/typcache.h"
 
-#include "rest_fdw.h"
-
-/* How a value is written into a segment. */
-typedef enum RestValueFormat
-{
-	REST_FMT_PLAIN,				/* the value's text */
-	REST_FMT_QUOTED,			/* PostgREST: quoted if it holds , . : ( ) " */
-	REST_FMT_LIST_COMMA,		/* array: a,b,c (drf __in) */
-	REST_FMT_LIST_QUOTED,		/* array: a,"b,c" (PostgREST in.(...)) */
-	REST_FMT_REPEAT				/* array: one parameter per element */
-} RestValueFormat;
-
-/*
- * What a value segment stands for, which decides what RestBuildUrl does
- * with a value that cannot be written (a NULL, an empty list).
- */
-#define REST_SEG_SPLIT			0x01	/* a top-level positive IN list: the
-										 * scan may split it over requests */
-#define REST_SEG_NEGATED		0x02	/* a NOT IN (<> ALL) list: empty, it
-										 * holds for every row */
-#define REST_SEG_IN_TREE		0x04	/* inside a PostgREST logic tree, which
-										 * is checked here again: a value that
-										 * cannot be written drops the tree */
-#define REST_SEG_NULLS_MATTER	0x08	/* a NULL element makes the list
-										 * unwritable (NOT IN, or under NOT) */
-#define REST_SEG_JS_NUMBER		0x10	/* json-server: the number as
-										 * JavaScript's String() writes it */
-#define REST_SEG_JS_RANGE		0x20	/* json-server _gte/_lte: NaN cannot be
-										 * compared there: drop the filter */
-#define REST_SEG_JS_GUARD		0x40	/* json-server equality: add name_ne=w
-										 * for a w no value equals, which keeps
-										 * the same rows but is never dropped */
-#define REST_SEG_DRF_CLEAN		0x80	/* drf: a value django-filter would
-										 * strip, ignore or refuse (see
-										 * deparse_drf) leaves the parameter
-										 * out; it is checked here again */
+#include "dialect.h"
 
 /* What RestBuildUrl does with one parameter. */
 typedef enum RestParamOutcome
@@ -149,94 +80,47 @@ typedef enum RestParamOutcome
 	REST_PARAM_NO_ROWS			/* false for every row: no request */
 } RestParamOutcome;
 
-/* Most parameters of one request json-server reads (Express' parser). */
-#define REST_JS_MAX_PARAMS		900
-
-/* State while deparsing one condition. */
-typedef struct DeparseContext
+/* The value texts of one parameter written (REST_FMT_REPEAT: its elements). */
+typedef struct ParamTexts
 {
-	PlannerInfo *root;
-	RelOptInfo *baserel;
-	RestTable  *table;
-	List	  **exprs;			/* values computed at execution */
-	bool		needs_recheck;	/* the service may not match exactly */
-	bool		inexact;		/* its answer may differ from ours */
-	bool		splittable;		/* a list the scan may split was made */
-	bool		in_tree;		/* inside a PostgREST logic tree */
-	bool		under_not;		/* ... below a NOT */
-} DeparseContext;
+	const char **texts;
+	int			ntexts;
+	int			flags;			/* of every value segment, ORed */
+} ParamTexts;
 
-/* A condition on one column, recognised from an expression. */
-typedef struct ColumnCondition
-{
-	RestColumn *col;
-	RestLookup	lookup;
-	Expr	   *value;			/* NULL for isnull and patterns */
-	char	   *literal;		/* pattern text, or "true"/"false" */
-	bool		negated;		/* NOT IN, IS NOT NULL handled here */
-	bool		upper;			/* on UPPER(column), as Django folds case */
-	bool		ilike;			/* ILIKE (~~*), which folds to lower case */
-	Oid			collation;		/* the column's collation */
-} ColumnCondition;
-
-static bool recognise_condition(DeparseContext *cxt, Expr *clause,
-								ColumnCondition *cond);
-static RestColumn *column_of(DeparseContext *cxt, Node *node,
+static RestColumn *column_of(RestDeparseContext *cxt, Node *node,
 							 bool *upper_applied, Oid *collation);
-static bool collation_fits(DeparseContext *cxt, ColumnCondition *cond,
+static bool collation_fits(RestDeparseContext *cxt, RestCondition *cond,
 						   Oid inputcollid, Oid colcollid);
-static bool is_runtime_value(DeparseContext *cxt, Node *node);
+static bool is_runtime_value(RestDeparseContext *cxt, Node *node);
 static bool value_type_fits(RestColumn *col, Oid valtype);
 static bool analyse_like_pattern(const char *pattern, RestLookup *lookup,
 								 char **literal);
-static bool column_is_text(RestColumn *col);
-static List *deparse_simple(DeparseContext *cxt, ColumnCondition *cond);
-static List *deparse_jsonserver(DeparseContext *cxt, ColumnCondition *cond,
-								char *name);
-static List *deparse_drf(DeparseContext *cxt, ColumnCondition *cond,
-						 char *name);
-static bool jsonserver_name_fits(const char *name, RestLookup lookup);
-static bool drf_value_fits(const char *text, bool is_text);
-static bool drf_text_fits(const char *text);
-static bool is_python_space(pg_wchar c);
-static bool is_infinite_text(const char *text);
-static bool type_has_infinities(Oid typid);
-static List *deparse_postgrest_tree(DeparseContext *cxt, Expr *clause);
-static bool postgrest_tree_segments(DeparseContext *cxt, Expr *clause,
-									List **segments);
-static bool postgrest_condition_segments(DeparseContext *cxt,
-										 ColumnCondition *cond,
-										 List **segments);
-static bool tree_value_fits(DeparseContext *cxt, ColumnCondition *cond);
-static bool upper_pattern_fits_ilike(const char *literal, Oid collation);
-static bool upper_maps_fully(Oid collation);
-static void append_sort_key(RestTable *table, StringInfo keys,
-							StringInfo orders, const char *name,
-							bool descending, bool nulls_first);
-static List *value_segment(DeparseContext *cxt, Expr *value,
-						   RestValueFormat format, int flags);
-static bool list_too_long(DeparseContext *cxt, List *params);
+static List *condition_params(RestDeparseContext *cxt, Expr *clause);
+static bool list_too_long(RestDeparseContext *cxt, List *params);
 static bool repeats_param(RestTable *table, List *sent, List *params);
-static char *filter_name(RestTable *table, RestColumn *col);
-static RestParamOutcome build_param(StringInfo url, StringInfo value,
-									const char *name, List *segments,
-									RestParamValue *values, int split_from,
-									int split_count);
-static RestParamOutcome value_outcome(RestParamValue *pv, int format,
-									  int flags);
-static bool drf_runtime_value_fits(RestParamValue *pv, bool list);
-static void append_value(StringInfo buf, RestParamValue *pv, int format,
-						 int flags, int from, int count);
-static void append_guard(StringInfo url, const char *name,
-						 const char **texts, int n);
-static const char *segment_text(const char *text, int flags);
-static char *js_number_text(const char *text, bool *exact);
-static Datum text_to_numeric(const char *text);
+static RestParamOutcome params_outcome(RestTable *table, List *segments,
+									   RestParamValue *values);
+static RestParamOutcome build_param(RestTable *table, StringInfo url,
+									StringInfo value, const char *name,
+									List *segments, RestParamValue *values,
+									int split_from, int split_count);
+static RestParamOutcome param_value(RestTable *table, StringInfo value,
+									List *segments, RestParamValue *values,
+									int split_from, int split_count,
+									ParamTexts *texts);
+static bool build_joined(RestTable *table, StringInfo url, List *params,
+						 RestParamValue *values, int split_param,
+						 int split_from, int split_count);
+static RestParamOutcome value_outcome(RestTable *table, RestParamValue *pv,
+									  int format, int flags);
+static void append_value(RestTable *table, StringInfo buf,
+						 RestParamValue *pv, int format, int flags,
+						 int from, int count);
+static void append_one(RestTable *table, StringInfo buf, const char *text,
+					   Oid typid, int flags);
 static void dedupe_elements(RestParamValue *pv, Oid elemtype, Datum *elems,
 							bool *nulls, int nelems);
-static void append_quoted(StringInfo buf, const char *text);
-static void append_param(StringInfo url, const char *name,
-						 const char *value);
 
 /*
  * RestClassifyConditions
@@ -249,7 +133,7 @@ RestClassifyConditions(PlannerInfo *root, RelOptInfo *baserel,
 					   RestTable *table, List *conditions,
 					   RestPushdown *pushdown)
 {
-	DeparseContext cxt;
+	RestDeparseContext cxt;
 	ListCell   *lc;
 
 	memset(pushdown, 0, sizeof(RestPushdown));
@@ -262,19 +146,15 @@ RestClassifyConditions(PlannerInfo *root, RelOptInfo *baserel,
 	foreach(lc, conditions)
 	{
 		RestrictInfo *ri = lfirst_node(RestrictInfo, lc);
-		List	   *params = NIL;
+		List	   *params;
 		int			nexprs = list_length(pushdown->exprs);
-		ColumnCondition cond;
 
-		cxt.needs_recheck = table->dialect != REST_DIALECT_POSTGREST;
+		cxt.needs_recheck = !table->dialect->strict_filters;
 		cxt.inexact = false;
 		cxt.splittable = false;
 		cxt.in_tree = false;
 		cxt.under_not = false;
-		if (table->dialect == REST_DIALECT_POSTGREST)
-			params = deparse_postgrest_tree(&cxt, ri->clause);
-		else if (recognise_condition(&cxt, ri->clause, &cond))
-			params = deparse_simple(&cxt, &cond);
+		params = condition_params(&cxt, ri->clause);
 
 		/* a list too long for one URL that may not be split stays here */
 		if (params != NIL && list_too_long(&cxt, params))
@@ -302,28 +182,46 @@ RestClassifyConditions(PlannerInfo *root, RelOptInfo *baserel,
 }
 
 /*
+ * condition_params
+ *		The dialect's parameters for a clause: a condition on one column,
+ *		or a logic tree of them where the dialect says trees; NIL if the
+ *		service cannot evaluate it.
+ */
+static List *
+condition_params(RestDeparseContext *cxt, Expr *clause)
+{
+	const RestDialectOps *dialect = cxt->table->dialect;
+	RestCondition cond;
+
+	if (RestRecogniseCondition(cxt, clause, &cond))
+		return dialect->condition_params(cxt, &cond);
+	if (IsA(clause, BoolExpr) && dialect->tree_params != NULL)
+		return dialect->tree_params(cxt, (BoolExpr *) clause);
+	return NIL;
+}
+
+/*
  * repeats_param
- *		Would these parameters repeat one already sent?  django-filter reads
- *		the last of repeated parameters only, and json-server ORs them (all
- *		but its _ne filters), so a second condition on the same parameter
- *		would make the service answer another question; PostgREST ANDs
- *		them.
+ *		Would these parameters repeat one already sent, which the service
+ *		does not AND?  django-filter reads the last of repeated parameters
+ *		only, and json-server ORs them (all but its _ne filters), so a
+ *		second condition on the same parameter would make the service
+ *		answer another question.
  */
 static bool
 repeats_param(RestTable *table, List *sent, List *params)
 {
+	const RestDialectOps *dialect = table->dialect;
 	ListCell   *lc;
 
-	if (table->dialect == REST_DIALECT_POSTGREST)
+	if (dialect->param_conjunction != NULL)
 		return false;
 	foreach(lc, params)
 	{
 		const char *name = strVal(linitial((List *) lfirst(lc)));
-		size_t		len = strlen(name);
 		ListCell   *ls;
 
-		if (table->dialect == REST_DIALECT_JSON_SERVER && len >= 3 &&
-			strcmp(name + len - 3, "_ne") == 0)
+		if (dialect->repeat_is_and != NULL && dialect->repeat_is_and(name))
 			continue;
 		foreach(ls, sent)
 		{
@@ -343,27 +241,23 @@ bool
 RestIsPushableCondition(PlannerInfo *root, RelOptInfo *baserel,
 						RestTable *table, Expr *clause)
 {
-	DeparseContext cxt;
-	ColumnCondition cond;
+	RestDeparseContext cxt;
+	RestCondition cond;
 	List	   *exprs = NIL;
-	List	   *segments = NIL;
 
 	memset(&cxt, 0, sizeof(cxt));
 	cxt.root = root;
 	cxt.baserel = baserel;
 	cxt.table = table;
 	cxt.exprs = &exprs;
-	if (!recognise_condition(&cxt, clause, &cond) ||
+	if (!RestRecogniseCondition(&cxt, clause, &cond) ||
 		cond.lookup != REST_LOOKUP_EXACT)
 		return false;
-	if (table->dialect == REST_DIALECT_POSTGREST)
-		return filter_name(table, cond.col) != NULL &&
-			postgrest_condition_segments(&cxt, &cond, &segments);
-	return deparse_simple(&cxt, &cond) != NIL;
+	return table->dialect->condition_params(&cxt, &cond) != NIL;
 }
 
 /*
- * recognise_condition
+ * RestRecogniseCondition
  *		Recognise "column op value", "column IN (...)", "column IS NULL",
  *		"column LIKE pattern" and their case-insensitive forms, as Django
  *		writes them, in a clause of the scanned table.  The column is read
@@ -371,13 +265,14 @@ RestIsPushableCondition(PlannerInfo *root, RelOptInfo *baserel,
  *		operation uses the column's collation where the result depends on
  *		one.
  */
-static bool
-recognise_condition(DeparseContext *cxt, Expr *clause, ColumnCondition *cond)
+bool
+RestRecogniseCondition(RestDeparseContext *cxt, Expr *clause,
+					   RestCondition *cond)
 {
 	bool		upper = false;
 	Oid			colcollid;
 
-	memset(cond, 0, sizeof(ColumnCondition));
+	memset(cond, 0, sizeof(RestCondition));
 
 	/* a boolean column by itself, or negated */
 	if (IsA(clause, Var) || (IsA(clause, BoolExpr) &&
@@ -465,7 +360,7 @@ recognise_condition(DeparseContext *cxt, Expr *clause, ColumnCondition *cond)
 		{
 			/* a pattern: known at planning, and on a text column */
 			if (commuted || !IsA(right, Const) || ((Const *) right)->constisnull ||
-				!column_is_text(cond->col))
+				!RestColumnIsText(cond->col))
 				return false;
 			if (!analyse_like_pattern(TextDatumGetCString(((Const *) right)->constvalue),
 									  &cond->lookup, &cond->literal))
@@ -505,7 +400,7 @@ recognise_condition(DeparseContext *cxt, Expr *clause, ColumnCondition *cond)
 			return false;
 
 		/* text order depends on the collation: only where it matches */
-		if (cond->lookup != REST_LOOKUP_NE && column_is_text(cond->col) &&
+		if (cond->lookup != REST_LOOKUP_NE && RestColumnIsText(cond->col) &&
 			!cxt->table->collation_matches)
 			return false;
 		return collation_fits(cxt, cond, op->inputcollid, colcollid);
@@ -521,7 +416,7 @@ recognise_condition(DeparseContext *cxt, Expr *clause, ColumnCondition *cond)
  *		something else.  *collation is the column's collation.
  */
 static RestColumn *
-column_of(DeparseContext *cxt, Node *node, bool *upper_applied,
+column_of(RestDeparseContext *cxt, Node *node, bool *upper_applied,
 		  Oid *collation)
 {
 	Var		   *var;
@@ -564,7 +459,7 @@ column_of(DeparseContext *cxt, Node *node, bool *upper_applied,
  *		another collation stays here.
  */
 static bool
-collation_fits(DeparseContext *cxt, ColumnCondition *cond, Oid inputcollid,
+collation_fits(RestDeparseContext *cxt, RestCondition *cond, Oid inputcollid,
 			   Oid colcollid)
 {
 	if (!OidIsValid(inputcollid))
@@ -592,7 +487,7 @@ collation_fits(DeparseContext *cxt, ColumnCondition *cond, Oid inputcollid,
  *		parameter), nothing volatile, no subquery?
  */
 static bool
-is_runtime_value(DeparseContext *cxt, Node *node)
+is_runtime_value(RestDeparseContext *cxt, Node *node)
 {
 	return !bms_is_member(cxt->baserel->relid, pull_varnos(cxt->root, node)) &&
 		!contain_volatile_functions(node) &&
@@ -628,11 +523,11 @@ value_type_fits(RestColumn *col, Oid valtype)
 }
 
 /*
- * column_is_text
+ * RestColumnIsText
  *		Is the column of a string type?
  */
-static bool
-column_is_text(RestColumn *col)
+bool
+RestColumnIsText(const RestColumn *col)
 {
 	char		cat;
 	bool		preferred;
@@ -703,46 +598,12 @@ analyse_like_pattern(const char *pattern, RestLookup *lookup, char **literal)
 }
 
 /*
- * filter_name
- *		The name a service knows a column by in its filters: the JSON
- *		member, or the path of a pointer joined as the dialect does; NULL
- *		if the service would read the name as something else (a path in a
- *		json-server member name, a lookup in a Django one).
- */
-static char *
-filter_name(RestTable *table, RestColumn *col)
-{
-	StringInfoData buf;
-	int			i;
-	int			nparts = col->field != NULL ? 1 : col->npointer;
-
-	if (col->field == NULL && table->dialect == REST_DIALECT_POSTGREST)
-		return NULL;
-	initStringInfo(&buf);
-	for (i = 0; i < nparts; i++)
-	{
-		const char *part = col->field != NULL ? col->field : col->pointer[i];
-
-		if (table->dialect == REST_DIALECT_JSON_SERVER &&
-			strpbrk(part, ".[]") != NULL)
-			return NULL;
-		if (table->dialect == REST_DIALECT_DRF && strstr(part, "__") != NULL)
-			return NULL;
-		if (i > 0)
-			appendStringInfoString(&buf,
-								   table->dialect == REST_DIALECT_DRF ? "__" : ".");
-		appendStringInfoString(&buf, part);
-	}
-	return buf.data;
-}
-
-/*
- * value_segment
+ * RestValueSegment
  *		A segment standing for a value computed at execution.
  */
-static List *
-value_segment(DeparseContext *cxt, Expr *value, RestValueFormat format,
-			  int flags)
+List *
+RestValueSegment(RestDeparseContext *cxt, Expr *value, RestValueFormat format,
+				 int flags)
 {
 	*cxt->exprs = lappend(*cxt->exprs, value);
 	if (flags & REST_SEG_SPLIT)
@@ -762,21 +623,21 @@ segment_flags(List *seg)
 }
 
 /*
- * make_param
+ * RestMakeParam
  *		A parameter template from its name and segments.
  */
-static List *
-make_param(const char *name, List *segments)
+List *
+RestMakeParam(const char *name, List *segments)
 {
 	return list_make2(makeString(pstrdup(name)), segments);
 }
 
 /*
- * const_value
+ * RestConstValue
  *		The value of a constant, prepared as RestBuildUrl sees it.
  */
-static void
-const_value(Const *c, RestParamValue *pv)
+void
+RestConstValue(Const *c, RestParamValue *pv)
 {
 	pv->value = c->constvalue;
 	pv->isnull = c->constisnull;
@@ -793,7 +654,7 @@ const_value(Const *c, RestParamValue *pv)
  *		condition is better checked here.
  */
 static bool
-list_too_long(DeparseContext *cxt, List *params)
+list_too_long(RestDeparseContext *cxt, List *params)
 {
 	ListCell   *lc;
 	bool		has_list = false;
@@ -810,9 +671,7 @@ list_too_long(DeparseContext *cxt, List *params)
 			if (IsA(seg, String))
 				continue;
 			format = intVal(lsecond((List *) seg));
-			if ((format == REST_FMT_LIST_COMMA ||
-				 format == REST_FMT_LIST_QUOTED ||
-				 format == REST_FMT_REPEAT) &&
+			if ((format == REST_FMT_LIST || format == REST_FMT_REPEAT) &&
 				!(segment_flags((List *) seg) & REST_SEG_SPLIT) &&
 				IsA(list_nth(*cxt->exprs, intVal(linitial((List *) seg))), Const))
 				has_list = true;
@@ -825,18 +684,31 @@ list_too_long(DeparseContext *cxt, List *params)
 }
 
 /*
- * deparse_simple
- *		The parameter for one condition in the drf or json-server dialect,
- *		if the table declares the service honours it; NIL otherwise.
+ * RestLookupDeclared
+ *		Does the table declare that the service honours the condition's
+ *		lookup on its column (the "filters" option)?
  */
-static List *
-deparse_simple(DeparseContext *cxt, ColumnCondition *cond)
+bool
+RestLookupDeclared(const RestCondition *cond)
 {
-	char	   *name = filter_name(cxt->table, cond->col);
+	return (cond->col->lookups & ((uint32) 1 << cond->lookup)) != 0;
+}
 
-	if (name == NULL || cond->negated ||
-		!(cond->col->lookups & ((uint32) 1 << cond->lookup)))
-		return NIL;
+/*
+ * RestLenientFilterName
+ *		The filter name of a condition for a service that may ignore a
+ *		filter or apply it loosely (Django REST framework, json-server), if
+ *		the table declares the lookup and the condition is not negated;
+ *		NULL otherwise.  Patterns, case-insensitive lookups and text order
+ *		(the service's collation) are marked inexact.
+ */
+char *
+RestLenientFilterName(RestDeparseContext *cxt, RestCondition *cond)
+{
+	char	   *name = cxt->table->dialect->filter_name(cxt->table, cond->col);
+
+	if (name == NULL || cond->negated || !RestLookupDeclared(cond))
+		return NULL;
 
 	/* case folding and patterns may differ in detail from ours */
 	if (cond->lookup != REST_LOOKUP_EXACT && cond->lookup != REST_LOOKUP_NE &&
@@ -846,693 +718,74 @@ deparse_simple(DeparseContext *cxt, ColumnCondition *cond)
 		cxt->inexact = true;
 
 	/* text order: the service's collation, which the table vouches for */
-	if (column_is_text(cond->col) &&
+	if (RestColumnIsText(cond->col) &&
 		(cond->lookup == REST_LOOKUP_LT || cond->lookup == REST_LOOKUP_LTE ||
 		 cond->lookup == REST_LOOKUP_GT || cond->lookup == REST_LOOKUP_GTE))
 		cxt->inexact = true;
-
-	if (cxt->table->dialect == REST_DIALECT_JSON_SERVER)
-		return deparse_jsonserver(cxt, cond, name);
-	return deparse_drf(cxt, cond, name);
+	return name;
 }
 
 /*
- * deparse_jsonserver
- *		The parameter of a condition for json-server 0.17, which keeps a
- *		row when String(member) === value (any of the values of a repeated
- *		parameter), String(member) !== value for _ne, and compares
- *		JavaScript values for _gte and _lte: as numbers when the member is
- *		a number, as UTF-16 strings when it is a string.
- *
- * So only what has one text there is sent: booleans, numbers (written as
- * JavaScript writes them: json-server holds a number as a double, serves
- * it in that text, and this wrapper writes numbers as JSON numbers), and
- * strings.  A numeric(p,s) column rounds what it reads, which json-server
- * does not; dates and times are strings in any ISO 8601 form, of which no
- * text matches all: they stay here, as members of other types.
- * json-server also drops a filter on a member no row has (every row would
- * come back): equality and IN lists carry a guard (append_guard).  Text
- * ranges compare UTF-16 code units: inexact.
+ * sort_column
+ *		The column a pathkey sorts by, if the service can sort by it in
+ *		that order; NULL otherwise.
  */
-static List *
-deparse_jsonserver(DeparseContext *cxt, ColumnCondition *cond, char *name)
+static RestColumn *
+sort_column(RestTable *table, PlannerInfo *root, RelOptInfo *baserel,
+			PathKey *pk)
 {
-	Oid			coltype = getBaseType(cond->col->typid);
-	int			flags = 0;
-	const char *suffix;
+	EquivalenceClass *ec = pk->pk_eclass;
+	RestColumn *col = NULL;
+	ListCell   *lm;
+	RestDeparseContext cxt;
+	bool		upper;
+	Oid			colcollid = InvalidOid;
 
-	switch (coltype)
+	memset(&cxt, 0, sizeof(cxt));
+	cxt.root = root;
+	cxt.baserel = baserel;
+	cxt.table = table;
+	if (ec->ec_has_volatile)
+		return NULL;
+	foreach(lm, ec->ec_members)
 	{
-		case BOOLOID:
-			if (cond->lookup != REST_LOOKUP_EXACT &&
-				cond->lookup != REST_LOOKUP_NE &&
-				cond->lookup != REST_LOOKUP_IN)
-				return NIL;
+		EquivalenceMember *em = (EquivalenceMember *) lfirst(lm);
+
+		if (em->em_is_const || !bms_equal(em->em_relids, baserel->relids))
+			continue;
+		col = column_of(&cxt, (Node *) em->em_expr, &upper, &colcollid);
+		if (col != NULL && !upper)
 			break;
-		case NUMERICOID:
-			/* numeric(p,s) rounds what it reads, which json-server does not */
-			if (cond->col->typmod >= 0)
-				return NIL;
-			/* FALLTHROUGH */
-		case INT2OID:
-		case INT4OID:
-		case INT8OID:
-		case FLOAT8OID:
-			flags |= REST_SEG_JS_NUMBER;
-			break;
-		case TEXTOID:
-		case VARCHAROID:
-			break;
-		default:
-			return NIL;
+		col = NULL;
 	}
-	if (!jsonserver_name_fits(name, cond->lookup))
-		return NIL;
+	if (col == NULL || !col->sortable)
+		return NULL;
 
-	switch (cond->lookup)
-	{
-		case REST_LOOKUP_EXACT:
-			suffix = "";
-			flags |= REST_SEG_JS_GUARD;
-			break;
-		case REST_LOOKUP_NE:
-			suffix = "_ne";
-			break;
-		case REST_LOOKUP_GTE:
-			suffix = "_gte";
-			break;
-		case REST_LOOKUP_LTE:
-			suffix = "_lte";
-			break;
-		case REST_LOOKUP_IN:
-			flags |= REST_SEG_SPLIT | REST_SEG_JS_GUARD;
-			return list_make1(make_param(name,
-										 list_make1(value_segment(cxt, cond->value,
-																  REST_FMT_REPEAT,
-																  flags))));
-		default:
-			return NIL;
-	}
-	if (cond->value == NULL)
-		return NIL;
-
-	if ((cond->lookup == REST_LOOKUP_GTE || cond->lookup == REST_LOOKUP_LTE) &&
-		(flags & REST_SEG_JS_NUMBER))
-	{
-		/* a number JavaScript rounds compares differently */
-		flags |= REST_SEG_JS_RANGE;
-		if (!IsA(cond->value, Const))
-		{
-			/* bigint and numeric may round, and NaN drops the filter */
-			Oid			valtype = exprType((Node *) cond->value);
-
-			if ((coltype != INT2OID && coltype != INT4OID) ||
-				(valtype != INT2OID && valtype != INT4OID))
-				cxt->inexact = true;
-		}
-		else if (!((Const *) cond->value)->constisnull)
-		{
-			Const	   *c = (Const *) cond->value;
-			char	   *text = RestDatumToUrlValue(c->constvalue, c->consttype);
-			bool		exact;
-
-			if (strcmp(text, "NaN") == 0)
-				return NIL;
-			(void) js_number_text(text, &exact);
-			if (!exact)
-				cxt->inexact = true;
-		}
-	}
-	return list_make1(make_param(psprintf("%s%s", name, suffix),
-								 list_make1(value_segment(cxt, cond->value,
-														  REST_FMT_PLAIN,
-														  flags))));
+	/* the default order of the type, and a collation that matches */
+	if (pk->pk_opfamily !=
+		get_opclass_family(GetDefaultOpClass(col->typid, BTREE_AM_OID)))
+		return NULL;
+	if (RestColumnIsText(col) && !table->collation_matches)
+		return NULL;
+	/* ORDER BY col COLLATE "C" is not the order the service knows */
+	if (OidIsValid(ec->ec_collation) && ec->ec_collation != colcollid)
+		return NULL;
+	return col;
 }
 
 /*
- * jsonserver_name_fits
- *		Would json-server read a parameter of this member as a filter on it?
- *		It takes its own parameters (q, _page, ...) and names ending in
- *		_ne, _gte, _lte or _like for something else.
+ * sort_key
+ *		A sort key of a column by its filter name.
  */
-static bool
-jsonserver_name_fits(const char *name, RestLookup lookup)
+static RestSortKey *
+sort_key(const char *name, bool descending, bool nulls_first)
 {
-	static const char *const reserved[] = {
-		"q", "_start", "_end", "_page", "_sort", "_order", "_limit",
-		"_embed", "_expand", "callback", "_", NULL
-	};
-	static const char *const suffixes[] = {
-		"_ne", "_gte", "_lte", "_like", NULL
-	};
-	size_t		len = strlen(name);
-	int			i;
+	RestSortKey *key = palloc(sizeof(RestSortKey));
 
-	if (len == 0)
-		return false;
-	if (lookup != REST_LOOKUP_EXACT && lookup != REST_LOOKUP_IN)
-		return true;			/* the suffix we add is the one read */
-	for (i = 0; reserved[i] != NULL; i++)
-		if (strcmp(name, reserved[i]) == 0)
-			return false;
-	for (i = 0; suffixes[i] != NULL; i++)
-	{
-		size_t		slen = strlen(suffixes[i]);
-
-		if (len >= slen && strcmp(name + len - slen, suffixes[i]) == 0)
-			return false;
-	}
-	return true;
-}
-
-/*
- * deparse_drf
- *		The parameter of a condition for Django REST framework with
- *		django-filter.  Its text filters strip surrounding white space and
- *		ignore empty values, its date, timestamp and number filters refuse
- *		values that are not finite (a 400), and it compares in the
- *		service's collation (case insensitive on MySQL): text equality is
- *		inexact unless the table vouches for the collation, and constants
- *		django-filter would change or refuse stay here.  A value known only
- *		at execution is checked then (REST_SEG_DRF_CLEAN): one it would
- *		change leaves the parameter out, so the condition is inexact.
- *
- * Django's case-insensitive lookups are UPPER(column) LIKE UPPER(value):
- * only that form is sent as one.  PostgreSQL's ILIKE folds to lower case
- * instead, which finds rows upper case does not (the lower case of U+0130,
- * capital I with a dot, is i, but the upper case of i is I, not U+0130),
- * and the rows the service leaves out cannot be found again here: ILIKE
- * stays here.
- */
-static List *
-deparse_drf(DeparseContext *cxt, ColumnCondition *cond, char *name)
-{
-	List	   *segments;
-	bool		is_text = column_is_text(cond->col);
-	int			flags = 0;
-
-	if (cond->lookup == REST_LOOKUP_NE || cond->ilike)
-		return NIL;
-	if (cond->lookup != REST_LOOKUP_EXACT)
-		name = psprintf("%s__%s", name, RestLookupNames[cond->lookup]);
-
-	if (is_text && !cxt->table->collation_matches &&
-		(cond->lookup == REST_LOOKUP_EXACT || cond->lookup == REST_LOOKUP_IN))
-		cxt->inexact = true;
-
-	/* a value known only at execution is checked then */
-	if (cond->value != NULL && !IsA(cond->value, Const))
-	{
-		Oid			valtype = exprType((Node *) cond->value);
-
-		if (cond->lookup == REST_LOOKUP_IN)
-			valtype = get_element_type(valtype);
-		flags |= REST_SEG_DRF_CLEAN;
-		if (is_text || type_has_infinities(valtype))
-			cxt->inexact = true;	/* it may be left out */
-	}
-
-	if (cond->literal != NULL)
-	{
-		/* stripped, a substring still finds every row (and more) */
-		if (is_text && cond->lookup != REST_LOOKUP_CONTAINS &&
-			cond->lookup != REST_LOOKUP_ICONTAINS &&
-			!drf_text_fits(cond->literal))
-			return NIL;
-		segments = list_make1(makeString(cond->literal));
-	}
-	else if (cond->lookup == REST_LOOKUP_IN)
-	{
-		/* django-filter splits on commas: string values must hold none */
-		if (is_text && !IsA(cond->value, Const))
-			return NIL;
-		if (IsA(cond->value, Const))
-		{
-			RestParamValue pv;
-			int			i;
-
-			const_value((Const *) cond->value, &pv);
-			for (i = 0; i < pv.nelems; i++)
-				if ((is_text && strchr(pv.elems[i], ',') != NULL) ||
-					!drf_value_fits(pv.elems[i], is_text))
-					return NIL;
-		}
-
-		/*
-		 * The parts of a split list must match disjoint rows, which a
-		 * service comparing text more loosely than we do does not promise.
-		 */
-		if (!is_text || cxt->table->collation_matches)
-			flags |= REST_SEG_SPLIT;
-		segments = list_make1(value_segment(cxt, cond->value,
-											REST_FMT_LIST_COMMA, flags));
-	}
-	else
-	{
-		Const	   *c = IsA(cond->value, Const) ? (Const *) cond->value : NULL;
-
-		if (c != NULL && !c->constisnull &&
-			!drf_value_fits(RestDatumToUrlValue(c->constvalue, c->consttype),
-							is_text))
-			return NIL;
-		segments = list_make1(value_segment(cxt, cond->value, REST_FMT_PLAIN,
-											flags));
-	}
-	return list_make1(make_param(name, segments));
-}
-
-/*
- * drf_value_fits
- *		Does django-filter take a value's text as it is: a text neither
- *		empty nor with white space around it, and any other value finite?
- */
-static bool
-drf_value_fits(const char *text, bool is_text)
-{
-	if (is_text)
-		return drf_text_fits(text);
-	return !is_infinite_text(text);
-}
-
-/*
- * drf_text_fits
- *		Does django-filter take this text as it is: not empty (ignored) and
- *		without white space around it, which Python's str.strip() removes
- *		(Unicode white space, not ASCII's only)?
- */
-static bool
-drf_text_fits(const char *text)
-{
-	size_t		len;
-	const unsigned char *last;
-
-	/* the service reads UTF-8; the server's text may be in another encoding */
-	text = pg_server_to_any(text, strlen(text), PG_UTF8);
-	len = strlen(text);
-	if (len == 0)
-		return false;
-	last = (const unsigned char *) text + len - 1;
-	while (last > (const unsigned char *) text && (*last & 0xC0) == 0x80)
-		last--;
-	return !is_python_space(utf8_to_unicode((const unsigned char *) text)) &&
-		!is_python_space(utf8_to_unicode(last));
-}
-
-/*
- * is_python_space
- *		Is a code point white space to Python's str.isspace(), which
- *		str.strip() removes?
- */
-static bool
-is_python_space(pg_wchar c)
-{
-	return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20) ||
-		c == 0x85 || c == 0xA0 || c == 0x1680 ||
-		(c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 ||
-		c == 0x202F || c == 0x205F || c == 0x3000;
-}
-
-/*
- * is_infinite_text
- *		Is this the text of a value that is not finite: a date's or a
- *		timestamp's infinity, a number's NaN or Infinity (as PostgreSQL and
- *		RestDatumToUrlValue write them)?
- */
-static bool
-is_infinite_text(const char *text)
-{
-	const char *p = text[0] == '-' || text[0] == '+' ? text + 1 : text;
-
-	return pg_strcasecmp(p, "infinity") == 0 || pg_strcasecmp(text, "nan") == 0;
-}
-
-/*
- * type_has_infinities
- *		May a value of this type be infinite or NaN: dates, timestamps,
- *		intervals and numbers other than integers?
- */
-static bool
-type_has_infinities(Oid typid)
-{
-	switch (getBaseType(typid))
-	{
-		case DATEOID:
-		case TIMESTAMPOID:
-		case TIMESTAMPTZOID:
-		case INTERVALOID:
-		case NUMERICOID:
-		case FLOAT4OID:
-		case FLOAT8OID:
-			return true;
-		default:
-			return false;
-	}
-}
-
-/*
- * deparse_postgrest_tree
- *		The parameters for a clause in PostgREST's grammar: a condition on
- *		one column, or an OR, AND or NOT of such conditions.
- */
-static List *
-deparse_postgrest_tree(DeparseContext *cxt, Expr *clause)
-{
-	ColumnCondition cond;
-	List	   *segments = NIL;
-	int			nexprs = list_length(*cxt->exprs);
-
-	if (recognise_condition(cxt, clause, &cond))
-	{
-		char	   *name = filter_name(cxt->table, cond.col);
-
-		if (name != NULL &&
-			postgrest_condition_segments(cxt, &cond, &segments))
-			return list_make1(make_param(name, segments));
-		*cxt->exprs = list_truncate(*cxt->exprs, nexprs);
-		cxt->splittable = false;
-		return NIL;
-	}
-
-	if (IsA(clause, BoolExpr))
-	{
-		BoolExpr   *b = (BoolExpr *) clause;
-		const char *name;
-
-		cxt->in_tree = true;
-		if (b->boolop == NOT_EXPR && IsA(linitial(b->args), BoolExpr) &&
-			((BoolExpr *) linitial(b->args))->boolop != NOT_EXPR)
-		{
-			b = (BoolExpr *) linitial(b->args);
-			name = b->boolop == OR_EXPR ? "not.or" : "not.and";
-			cxt->under_not = true;
-		}
-		else if (b->boolop == OR_EXPR)
-			name = "or";
-		else
-			name = NULL;
-
-		if (name != NULL)
-		{
-			ListCell   *lc;
-
-			segments = list_make1(makeString("("));
-			foreach(lc, b->args)
-			{
-				if (lc != list_head(b->args))
-					segments = lappend(segments, makeString(","));
-				if (!postgrest_tree_segments(cxt, lfirst(lc), &segments))
-				{
-					*cxt->exprs = list_truncate(*cxt->exprs, nexprs);
-					return NIL;
-				}
-			}
-			segments = lappend(segments, makeString(")"));
-			return list_make1(make_param(name, segments));
-		}
-	}
-	return NIL;
-}
-
-/*
- * postgrest_tree_segments
- *		Append the segments of one operand of a PostgREST logic tree.
- */
-static bool
-postgrest_tree_segments(DeparseContext *cxt, Expr *clause, List **segments)
-{
-	ColumnCondition cond;
-
-	if (recognise_condition(cxt, clause, &cond))
-	{
-		char	   *name = filter_name(cxt->table, cond.col);
-		StringInfoData buf;
-
-		if (name == NULL)
-			return false;
-		initStringInfo(&buf);
-		append_quoted(&buf, name);
-		appendStringInfoChar(&buf, '.');
-		*segments = lappend(*segments, makeString(buf.data));
-		return postgrest_condition_segments(cxt, &cond, segments);
-	}
-
-	if (IsA(clause, BoolExpr))
-	{
-		BoolExpr   *b = (BoolExpr *) clause;
-		const char *prefix;
-		ListCell   *lc;
-		bool		saved_under_not = cxt->under_not;
-
-		if (b->boolop == NOT_EXPR)
-		{
-			Expr	   *arg = linitial(b->args);
-
-			if (!IsA(arg, BoolExpr) || ((BoolExpr *) arg)->boolop == NOT_EXPR)
-				return false;
-			b = (BoolExpr *) arg;
-			prefix = b->boolop == OR_EXPR ? "not.or(" : "not.and(";
-			cxt->under_not = true;
-		}
-		else
-			prefix = b->boolop == OR_EXPR ? "or(" : "and(";
-
-		*segments = lappend(*segments, makeString(pstrdup(prefix)));
-		foreach(lc, b->args)
-		{
-			if (lc != list_head(b->args))
-				*segments = lappend(*segments, makeString(","));
-			if (!postgrest_tree_segments(cxt, lfirst(lc), segments))
-				return false;
-		}
-		*segments = lappend(*segments, makeString(")"));
-		cxt->under_not = saved_under_not;
-		return true;
-	}
-	return false;
-}
-
-/*
- * tree_value_fits
- *		Can a condition's value be written inside a logic tree?  PostgREST
- *		has no NULL value and no empty list, and NULL elements of a list
- *		drop out only of a positive IN that no NOT looks at: a constant
- *		that needs more stays here.  A value computed at execution is
- *		checked then (the tree is left out if it cannot be written), so the
- *		tree is checked here again.
- */
-static bool
-tree_value_fits(DeparseContext *cxt, ColumnCondition *cond)
-{
-	RestParamValue pv;
-
-	if (cond->value == NULL)
-		return true;
-	if (!IsA(cond->value, Const))
-	{
-		cxt->needs_recheck = true;
-		cxt->inexact = true;
-		return true;
-	}
-	if (((Const *) cond->value)->constisnull)
-		return false;
-	if (cond->lookup != REST_LOOKUP_IN)
-		return true;
-	const_value((Const *) cond->value, &pv);
-	if (pv.nelems == 0)
-		return false;
-	return !(pv.has_nulls && (cond->negated || cxt->under_not));
-}
-
-/*
- * postgrest_condition_segments
- *		Append "op.value" for a condition in PostgREST's grammar; inside a
- *		logic tree, values holding reserved characters are quoted.
- */
-static bool
-postgrest_condition_segments(DeparseContext *cxt, ColumnCondition *cond,
-							 List **segments)
-{
-	bool		in_tree = cxt->in_tree;
-	RestValueFormat format = in_tree ? REST_FMT_QUOTED : REST_FMT_PLAIN;
-	int			flags = in_tree ? REST_SEG_IN_TREE : 0;
-	const char *op;
-
-	if (!(cond->col->lookups & ((uint32) 1 << cond->lookup)))
-		return false;
-	if (in_tree && !tree_value_fits(cxt, cond))
-		return false;
-
-	switch (cond->lookup)
-	{
-		case REST_LOOKUP_EXACT:
-			op = "eq.";
-			break;
-		case REST_LOOKUP_NE:
-			op = "neq.";
-			break;
-		case REST_LOOKUP_LT:
-			op = "lt.";
-			break;
-		case REST_LOOKUP_LTE:
-			op = "lte.";
-			break;
-		case REST_LOOKUP_GT:
-			op = "gt.";
-			break;
-		case REST_LOOKUP_GTE:
-			op = "gte.";
-			break;
-		case REST_LOOKUP_IN:
-			if (cond->negated)
-				flags |= REST_SEG_NEGATED | REST_SEG_NULLS_MATTER;
-			else if (cxt->under_not)
-				flags |= REST_SEG_NULLS_MATTER;
-			else if (!in_tree)
-				flags |= REST_SEG_SPLIT;
-			*segments = lappend(*segments,
-								makeString(cond->negated ? "not.in.(" : "in.("));
-			*segments = lappend(*segments,
-								value_segment(cxt, cond->value,
-											  REST_FMT_LIST_QUOTED, flags));
-			*segments = lappend(*segments, makeString(")"));
-			return true;
-		case REST_LOOKUP_ISNULL:
-			*segments = lappend(*segments,
-								makeString(strcmp(cond->literal, "true") == 0
-										   ? "is.null" : "not.is.null"));
-			return true;
-		default:
-			{
-				/*
-				 * patterns: PostgREST writes % as *; * itself is not
-				 * possible.  In a tree the whole pattern is quoted, wildcards
-				 * included: a quote after a * would be a literal quote.
-				 */
-				bool		insensitive = cond->lookup == REST_LOOKUP_IEXACT ||
-					cond->lookup == REST_LOOKUP_ISTARTSWITH ||
-					cond->lookup == REST_LOOKUP_IENDSWITH ||
-					cond->lookup == REST_LOOKUP_ICONTAINS;
-				StringInfoData pattern;
-				StringInfoData buf;
-
-				if (cond->literal == NULL ||
-					strpbrk(cond->literal, "*%_\\") != NULL)
-					return false;
-				if (cond->upper &&
-					!upper_pattern_fits_ilike(cond->literal, cond->collation))
-					return false;
-				initStringInfo(&pattern);
-				if (cond->lookup == REST_LOOKUP_ENDSWITH ||
-					cond->lookup == REST_LOOKUP_IENDSWITH ||
-					cond->lookup == REST_LOOKUP_CONTAINS ||
-					cond->lookup == REST_LOOKUP_ICONTAINS)
-					appendStringInfoChar(&pattern, '*');
-				appendStringInfoString(&pattern, cond->literal);
-				if (cond->lookup == REST_LOOKUP_STARTSWITH ||
-					cond->lookup == REST_LOOKUP_ISTARTSWITH ||
-					cond->lookup == REST_LOOKUP_CONTAINS ||
-					cond->lookup == REST_LOOKUP_ICONTAINS)
-					appendStringInfoChar(&pattern, '*');
-				initStringInfo(&buf);
-				appendStringInfoString(&buf, insensitive ? "ilike." : "like.");
-				if (in_tree)
-					append_quoted(&buf, pattern.data);
-				else
-					appendStringInfoString(&buf, pattern.data);
-				*segments = lappend(*segments, makeString(buf.data));
-				/* case folding and patterns may differ in detail: recheck */
-				cxt->needs_recheck = true;
-				cxt->inexact = true;
-				return true;
-			}
-	}
-
-	if (cond->negated)
-		return false;
-	*segments = lappend(*segments, makeString((char *) op));
-	if (cond->literal != NULL)
-	{
-		/* LIKE without wildcards */
-		StringInfoData buf;
-
-		initStringInfo(&buf);
-		if (in_tree)
-			append_quoted(&buf, cond->literal);
-		else
-			appendStringInfoString(&buf, cond->literal);
-		*segments = lappend(*segments, makeString(buf.data));
-		return true;
-	}
-	*segments = lappend(*segments, value_segment(cxt, cond->value, format,
-												 flags));
-	return true;
-}
-
-/*
- * upper_pattern_fits_ilike
- *		May UPPER(column) LIKE pattern be sent as PostgREST's ilike, which
- *		is lower(column) LIKE lower(pattern): does ilike keep every row
- *		the condition keeps?
- *
- * The rows upper() matches with the pattern's literal text X are those
- * with a part s such that upper(s) = X; ilike keeps them if lower(s) =
- * lower(X).  That holds when every character c whose upper case is, or
- * holds, a character x of X has lower(c) = lower(x).  Over Unicode (as
- * Python's str.upper and str.lower, simple and full case mappings, say):
- * for an ASCII x, only U+0131 (dotless i, upper I, lower itself) and
- * U+017F (long s, upper S) break that with simple case mappings, which
- * libc's upper() uses, one character at a time.  ICU's upper() and the
- * builtin provider's PG_UNICODE_FAST use the full mappings, which turn
- * one character into several: sharp s (U+00DF) into SS, the ligature fi
- * (U+FB01) into FI, U+0149 into an apostrophe and N, U+01F0 into J and a
- * combining caron, and so on, whose lower case is not that of the parts;
- * then A, F, H, I, J, L, N, S, T, W and Y may not be in X.  A character outside ASCII, or I and S in a Turkish locale, may fold
- * otherwise on the service: only ASCII is sent, without those letters in
- * either case.  (KELVIN SIGN's upper case is itself: upper() of it never
- * equals K, though its lower case is k; ilike only finds more there.)
- */
-static bool
-upper_pattern_fits_ilike(const char *literal, Oid collation)
-{
-	const char *unsafe = upper_maps_fully(collation) ? "afhijlnstwy" : "is";
-	const char *p;
-
-	for (p = literal; *p; p++)
-		if (IS_HIGHBIT_SET(*p) || strchr(unsafe, pg_ascii_tolower(*p)) != NULL)
-			return false;
-	return true;
-}
-
-/*
- * upper_maps_fully
- *		May upper() in this collation use Unicode's full case mappings,
- *		which turn one character into several: any provider but libc's
- *		(ICU, and PostgreSQL's own builtin one, PG_UNICODE_FAST).
- */
-static bool
-upper_maps_fully(Oid collation)
-{
-	HeapTuple	tuple;
-	char		provider;
-
-	if (!OidIsValid(collation))
-		return true;
-	if (collation == DEFAULT_COLLATION_OID)
-	{
-		tuple = SearchSysCache1(DATABASEOID, ObjectIdGetDatum(MyDatabaseId));
-		if (!HeapTupleIsValid(tuple))
-			return true;
-		provider = ((Form_pg_database) GETSTRUCT(tuple))->datlocprovider;
-	}
-	else
-	{
-		tuple = SearchSysCache1(COLLOID, ObjectIdGetDatum(collation));
-		if (!HeapTupleIsValid(tuple))
-			return true;
-		provider = ((Form_pg_collation) GETSTRUCT(tuple))->collprovider;
-	}
-	ReleaseSysCache(tuple);
-	return provider != COLLPROVIDER_LIBC;
+	key->name = name;
+	key->descending = descending;
+	key->nulls_first = nulls_first;
+	return key;
 }
 
 /*
@@ -1547,76 +800,40 @@ upper_maps_fully(Oid collation)
  * So the key column ends the sort where it can (the order of the pathkeys
  * is still the one asked, and one of the orders PostgreSQL may give); a
  * table whose service cannot sort by its key has its rows sorted here,
- * unless one response holds every row (Django REST framework without
- * pagination) or the service's sort is stable over rows it keeps in one
- * order (json-server's).
+ * unless the dialect says ties keep their order anyway (one response
+ * holding every row, or a stable sort).
  */
 List *
 RestSortParams(RestTable *table, PlannerInfo *root, RelOptInfo *baserel,
 			   List *pathkeys)
 {
-	StringInfoData keys;
-	StringInfoData orders;
+	const RestDialectOps *dialect = table->dialect;
+	List	   *keys = NIL;
 	ListCell   *lc;
 	RestColumn *key = table->key_index >= 0
 		? &table->columns[table->key_index] : NULL;
 	bool		key_sorted = false;
 
-	if (pathkeys == NIL)
+	if (pathkeys == NIL || dialect->sort_params == NULL)
 		return NIL;
-	initStringInfo(&keys);
-	initStringInfo(&orders);
 
 	foreach(lc, pathkeys)
 	{
 		PathKey    *pk = (PathKey *) lfirst(lc);
-		EquivalenceClass *ec = pk->pk_eclass;
-		RestColumn *col = NULL;
 		bool		descending = RestPathKeyIsDescending(pk);
-		ListCell   *lm;
-		DeparseContext cxt;
-		bool		upper;
-		Oid			colcollid = InvalidOid;
+		RestColumn *col = sort_column(table, root, baserel, pk);
 		char	   *name;
 
-		cxt.root = root;
-		cxt.baserel = baserel;
-		cxt.table = table;
-		if (ec->ec_has_volatile)
+		if (col == NULL)
 			return NIL;
-		foreach(lm, ec->ec_members)
-		{
-			EquivalenceMember *em = (EquivalenceMember *) lfirst(lm);
-
-			if (em->em_is_const || !bms_equal(em->em_relids, baserel->relids))
-				continue;
-			col = column_of(&cxt, (Node *) em->em_expr, &upper, &colcollid);
-			if (col != NULL && !upper)
-				break;
-			col = NULL;
-		}
-		if (col == NULL || !col->sortable)
-			return NIL;
-
-		/* the default order of the type, and a collation that matches */
-		if (pk->pk_opfamily !=
-			get_opclass_family(GetDefaultOpClass(col->typid, BTREE_AM_OID)))
-			return NIL;
-		if (column_is_text(col) && !table->collation_matches)
-			return NIL;
-		/* ORDER BY col COLLATE "C" is not the order the service knows */
-		if (OidIsValid(ec->ec_collation) && ec->ec_collation != colcollid)
-			return NIL;
-
-		name = filter_name(table, col);
+		name = dialect->filter_name(table, col);
 		if (name == NULL)
 			return NIL;
-		/* the others sort NULLs as PostgreSQL does by default */
-		if (table->dialect != REST_DIALECT_POSTGREST &&
+		/* NULLs where PostgreSQL puts them by default, unless it can say */
+		if (!dialect->sorts_nulls_either_way &&
 			pk->pk_nulls_first != descending)
 			return NIL;
-		append_sort_key(table, &keys, &orders, name, descending,
-						pk->pk_nulls_first);
+		keys = lappend(keys, sort_key(name, descending, pk->pk_nulls_first));
 		if (col == key)
 			key_sorted = true;
 	}
@@ -1625,97 +842,39 @@ RestSortParams(RestTable *table, PlannerInfo *root, RelOptInfo *baserel,
 	if (!key_sorted)
 	{
 		char	   *name = key != NULL && key->sortable
-			? filter_name(table, key) : NULL;
+			? dialect->filter_name(table, key) : NULL;
 
 		if (name != NULL)
-			append_sort_key(table, &keys, &orders, name, false, false);
-		else if (table->dialect != REST_DIALECT_JSON_SERVER &&
-				 !(table->dialect == REST_DIALECT_DRF &&
-				   table->pagination == REST_PAGES_NONE))
+			keys = lappend(keys, sort_key(name, false, false));
+		else if (!dialect->sort_stable_without_key(table))
 			return NIL;
 	}
-
-	switch (table->dialect)
-	{
-		case REST_DIALECT_DRF:
-			return list_make1(make_param("ordering",
-										 list_make1(makeString(keys.data))));
-		case REST_DIALECT_POSTGREST:
-			return list_make1(make_param("order",
-										 list_make1(makeString(keys.data))));
-		case REST_DIALECT_JSON_SERVER:
-			return list_make2(make_param("_sort",
-										 list_make1(makeString(keys.data))),
-							  make_param("_order",
-										 list_make1(makeString(orders.data))));
-	}
-	return NIL;
-}
-
-/*
- * append_sort_key
- *		Append one sort key in the dialect's syntax: keys holds the columns
- *		(PostgREST's col.asc.nullslast, Django's -col), orders json-server's
- *		directions.
- */
-static void
-append_sort_key(RestTable *table, StringInfo keys, StringInfo orders,
-				const char *name, bool descending, bool nulls_first)
-{
-	if (keys->len > 0)
-	{
-		appendStringInfoChar(keys, ',');
-		appendStringInfoChar(orders, ',');
-	}
-	switch (table->dialect)
-	{
-		case REST_DIALECT_POSTGREST:
-			appendStringInfo(keys, "%s.%s.%s", name,
-							 descending ? "desc" : "asc",
-							 nulls_first ? "nullsfirst" : "nullslast");
-			break;
-		case REST_DIALECT_DRF:
-			appendStringInfo(keys, "%s%s", descending ? "-" : "", name);
-			break;
-		case REST_DIALECT_JSON_SERVER:
-			appendStringInfoString(keys, name);
-			appendStringInfoString(orders, descending ? "desc" : "asc");
-			break;
-	}
+	return dialect->sort_params(table, keys);
 }
 
 /*
  * RestProjectionParams
- *		PostgREST's select= for the columns a scan reads (their top-level
- *		members); NIL for other dialects or when every column is read.
+ *		The parameters asking for only the columns a scan reads, where the
+ *		dialect can say it; NIL when every column is read.
  */
 List *
 RestProjectionParams(RestTable *table, List *retrieved)
 {
-	StringInfoData buf;
+	List	   *columns = NIL;
 	ListCell   *lc;
 	int			nlive = 0;
 	int			i;
 
-	if (table->dialect != REST_DIALECT_POSTGREST || retrieved == NIL)
+	if (table->dialect->projection_params == NULL || retrieved == NIL)
 		return NIL;
 	for (i = 0; i < table->ncolumns; i++)
 		if (!table->columns[i].dropped)
 			nlive++;
 	if (list_length(retrieved) == nlive)
 		return NIL;
-
-	initStringInfo(&buf);
 	foreach(lc, retrieved)
-	{
-		RestColumn *col = &table->columns[lfirst_int(lc) - 1];
-		const char *member = col->field ? col->field : col->pointer[0];
-
-		if (buf.len > 0)
-			appendStringInfoChar(&buf, ',');
-		append_quoted(&buf, member);
-	}
-	return list_make1(make_param("select", list_make1(makeString(buf.data))));
+		columns = lappend(columns, &table->columns[lfirst_int(lc) - 1]);
+	return table->dialect->projection_params(table, columns);
 }
 
 /*
@@ -1740,10 +899,10 @@ const_int8(Node *node, int64 *value, bool *isnull)
 
 /*
  * RestCanPushLimit
- *		Can the service apply LIMIT and OFFSET itself?  The values must be
- *		constants where the dialect needs to know them at planning.  A
- *		negative constant stays local, so that the executor reports it; an
- *		OFFSET without LIMIT only where the first page can start at it.
+ *		Can the service apply LIMIT and OFFSET itself?  A negative constant
+ *		stays local, so that the executor reports it; an OFFSET without
+ *		LIMIT only where the first page can start at it; the rest the
+ *		dialect's pages say.
  */
 bool
 RestCanPushLimit(RestTable *table, Node *limit, Node *offset)
@@ -1761,45 +920,22 @@ RestCanPushLimit(RestTable *table, Node *limit, Node *offset)
 	if (limit_known && limit_null && offset_known && !offset_null && m > 0 &&
 		!RestCanSendOffset(table, -1))
 		return false;
-
-	if (table->dialect != REST_DIALECT_DRF)
-		return true;
-	if (table->pagination == REST_PAGES_LIMIT)
-		return true;
-	if (table->pagination == REST_PAGES_PAGE && table->page_size_param != NULL)
-	{
-		/* LIMIT n OFFSET k*n, as Django's admin pages, is page k+1 */
-		if (!limit_known || limit_null || !offset_known)
-			return false;
-		return n > 0 && m % n == 0;
-	}
-	return false;
+	return table->dialect->pages_fit_limit(table,
+										   !limit_known ? REST_LIMIT_UNKNOWN
+										   : limit_null ? -1 : n,
+										   offset_known ? m : REST_LIMIT_UNKNOWN);
 }
 
 /*
  * RestCanSendOffset
  *		Can the first page of a scan start at a row offset, when the scan
- *		has this LIMIT (-1: none)?  json-server starts its numbered pages
- *		at row 0, and Django REST framework's limit/offset pagination may
- *		ignore an offset without a limit (no default limit); then the scan
- *		asks from row 0 and skips the rows itself.
+ *		has this LIMIT (-1: none)?  Otherwise the scan asks from row 0 and
+ *		skips the rows itself.
  */
 bool
 RestCanSendOffset(RestTable *table, int64 limit)
 {
-	if (limit >= 0)
-		return true;
-	switch (table->dialect)
-	{
-		case REST_DIALECT_DRF:
-			return table->pagination == REST_PAGES_LIMIT &&
-				table->page_size > 0;
-		case REST_DIALECT_POSTGREST:
-			return true;
-		case REST_DIALECT_JSON_SERVER:
-			return false;
-	}
-	return false;
+	return limit >= 0 || table->dialect->offset_without_limit(table);
 }
 
 /*
@@ -1808,99 +944,22 @@ RestCanSendOffset(RestTable *table, int64 limit)
  *		limit) when limit >= 0, else the first page of the table's size
  *		from offset (from row 0 where RestCanSendOffset says it cannot
  *		start at an offset); with count_only, the smallest page that still
- *		carries the count.
+ *		carries the count.  Returns the rows asked per page (0: unsaid).
  */
 int64
 RestAppendPageParams(StringInfo url, RestTable *table, int64 limit,
 					 int64 offset, bool count_only)
 {
-	char		num[32];
-	int64		size = limit >= 0 ? limit : table->page_size;
-
 	if (count_only)
 	{
-		switch (table->dialect)
-		{
-			case REST_DIALECT_DRF:
-				if (table->pagination == REST_PAGES_LIMIT)
-					append_param(url, "limit", "1");
-				else if (table->page_size_param != NULL)
-					append_param(url, table->page_size_param, "1");
-				return 0;
-			case REST_DIALECT_POSTGREST:
-				append_param(url, "limit", "0");
-				return 0;
-			case REST_DIALECT_JSON_SERVER:
-				append_param(url, "_limit", "1");
-				return 0;
-		}
+		table->dialect->count_params(url, table);
+		if (table->dialect->total_params != NULL)
+			table->dialect->total_params(url, table);
+		return 0;
 	}
-
 	if (!RestCanSendOffset(table, limit))
 		offset = 0;				/* the scan skips the rows itself */
-
-	if (size > 0 && table->page_size > 0 && limit >= 0 &&
-		table->dialect != REST_DIALECT_JSON_SERVER &&
-		!(table->dialect == REST_DIALECT_DRF &&
-		  table->pagination == REST_PAGES_PAGE))
-		size = Min(size, table->page_size);
-
-	switch (table->dialect)
-	{
-		case REST_DIALECT_DRF:
-			if (table->pagination == REST_PAGES_LIMIT)
-			{
-				if (size > 0)
-				{
-					snprintf(num, sizeof(num), INT64_FORMAT, size);
-					append_param(url, "limit", num);
-				}
-				if (offset > 0)
-				{
-					snprintf(num, sizeof(num), INT64_FORMAT, offset);
-					append_param(url, "offset", num);
-				}
-			}
-			else if (table->page_size_param != NULL && size > 0)
-			{
-				snprintf(num, sizeof(num), INT64_FORMAT, size);
-				append_param(url, table->page_size_param, num);
-				if (offset > 0)
-				{
-					snprintf(num, sizeof(num), INT64_FORMAT, offset / size + 1);
-					append_param(url, "page", num);
-				}
-			}
-			break;
-		case REST_DIALECT_POSTGREST:
-			if (size > 0)
-			{
-				snprintf(num, sizeof(num), INT64_FORMAT, size);
-				append_param(url, "limit", num);
-			}
-			if (offset > 0)
-			{
-				snprintf(num, sizeof(num), INT64_FORMAT, offset);
-				append_param(url, "offset", num);
-			}
-			break;
-		case REST_DIALECT_JSON_SERVER:
-			if (limit >= 0)
-			{
-				snprintf(num, sizeof(num), INT64_FORMAT, offset);
-				append_param(url, "_start", num);
-				snprintf(num, sizeof(num), INT64_FORMAT, limit);
-				append_param(url, "_limit", num);
-			}
-			else if (size > 0)
-			{
-				append_param(url, "_page", "1");
-				snprintf(num, sizeof(num), INT64_FORMAT, size);
-				append_param(url, "_limit", num);
-			}
-			break;
-	}
-	return size > 0 ? size : 0;
+	return table->dialect->first_page_params(url, table, limit, offset);
 }
 
 /*
@@ -1915,45 +974,7 @@ void
 RestAppendNthPageParams(StringInfo url, RestTable *table, int64 size,
 						int64 offset, int64 n, int64 wanted)
 {
-	char		num[32];
-	int64		start = offset + n * size;
-	int64		rows = wanted >= 0 ? Min(size, wanted - n * size) : size;
-
-	switch (table->dialect)
-	{
-		case REST_DIALECT_DRF:
-			if (table->pagination == REST_PAGES_LIMIT)
-			{
-				snprintf(num, sizeof(num), INT64_FORMAT, rows);
-				append_param(url, "limit", num);
-				snprintf(num, sizeof(num), INT64_FORMAT, start);
-				append_param(url, "offset", num);
-			}
-			else
-			{
-				/* without a page size parameter, pages of the service's size */
-				if (table->page_size_param != NULL)
-				{
-					snprintf(num, sizeof(num), INT64_FORMAT, size);
-					append_param(url, table->page_size_param, num);
-				}
-				snprintf(num, sizeof(num), INT64_FORMAT, offset / size + n + 1);
-				append_param(url, "page", num);
-			}
-			break;
-		case REST_DIALECT_POSTGREST:
-			snprintf(num, sizeof(num), INT64_FORMAT, rows);
-			append_param(url, "limit", num);
-			snprintf(num, sizeof(num), INT64_FORMAT, start);
-			append_param(url, "offset", num);
-			break;
-		case REST_DIALECT_JSON_SERVER:
-			snprintf(num, sizeof(num), INT64_FORMAT, n + 1);
-			append_param(url, "_page", num);
-			snprintf(num, sizeof(num), INT64_FORMAT, size);
-			append_param(url, "_limit", num);
-			break;
-	}
+	table->dialect->nth_page_params(url, table, size, offset, n, wanted);
 }
 
 /*
@@ -2100,15 +1121,18 @@ RestBuildUrl(RestTable *table, List *params, RestParamValue *values,
 	int			paramno = 0;
 
 	initStringInfo(&url);
-	initStringInfo(&value);
 	appendStringInfoString(&url, table->collection_url);
+	if (table->dialect->param_conjunction != NULL)
+		return build_joined(table, &url, params, values, split_param,
+							split_from, split_count) ? url.data : NULL;
 
+	initStringInfo(&value);
 	foreach(lc, params)
 	{
 		List	   *param = lfirst(lc);
 		bool		split = paramno++ == split_param;
 
-		if (build_param(&url, &value, strVal(linitial(param)),
+		if (build_param(table, &url, &value, strVal(linitial(param)),
 						lsecond(param), values,
 						split ? split_from : 0,
 						split ? split_count : -1) == REST_PARAM_NO_ROWS)
@@ -2118,21 +1142,15 @@ RestBuildUrl(RestTable *table, List *params, RestParamValue *values,
 }
 
 /*
- * build_param
- *		Append one parameter to the URL, unless a value makes it false for
- *		every row or leaves it out (see value_outcome).  A splittable list
- *		is limited to [split_from, split_from + split_count) when
- *		split_count >= 0.
+ * params_outcome
+ *		What the values of a parameter's segments do to it: a parameter is
+ *		written whole or not at all (see value_outcome).
  */
 static RestParamOutcome
-build_param(StringInfo url, StringInfo value, const char *name,
-			List *segments, RestParamValue *values, int split_from,
-			int split_count)
+params_outcome(RestTable *table, List *segments, RestParamValue *values)
 {
 	ListCell   *ls;
-	bool		guard = false;
 
-	/* every value first: a parameter is written whole or not at all */
 	foreach(ls, segments)
 	{
 		Node	   *seg = lfirst(ls);
@@ -2140,12 +1158,73 @@ build_param(StringInfo url, StringInfo value, const char *name,
 
 		if (IsA(seg, String))
 			continue;
-		outcome = value_outcome(&values[intVal(linitial((List *) seg))],
+		outcome = value_outcome(table, &values[intVal(linitial((List *) seg))],
 								intVal(lsecond((List *) seg)),
 								segment_flags((List *) seg));
 		if (outcome != REST_PARAM_WRITTEN)
 			return outcome;
 	}
+	return REST_PARAM_WRITTEN;
+}
+
+/*
+ * build_param
+ *		Append one parameter to the URL, unless a value makes it false for
+ *		every row or leaves it out.  A splittable list is limited to
+ *		[split_from, split_from + split_count) when split_count >= 0.
+ */
+static RestParamOutcome
+build_param(RestTable *table, StringInfo url, StringInfo value,
+			const char *name, List *segments, RestParamValue *values,
+			int split_from, int split_count)
+{
+	ParamTexts	texts;
+	RestParamOutcome outcome;
+	int			i;
+
+	outcome = param_value(table, value, segments, values, split_from,
+						  split_count, &texts);
+	if (outcome != REST_PARAM_WRITTEN)
+		return outcome;
+	if (texts.ntexts < 0)
+	{
+		/* REST_FMT_REPEAT: one parameter per element */
+		texts.ntexts = -texts.ntexts;
+		for (i = 0; i < texts.ntexts; i++)
+			RestAppendParam(url, name, texts.texts[i]);
+	}
+	else
+	{
+		RestAppendParam(url, name, value->data);
+		texts.texts = palloc(sizeof(char *));
+		texts.texts[0] = value->data;
+		texts.ntexts = 1;
+	}
+	if (table->dialect->param_written != NULL)
+		table->dialect->param_written(url, name, texts.texts, texts.ntexts,
+									  texts.flags);
+	return REST_PARAM_WRITTEN;
+}
+
+/*
+ * param_value
+ *		The value of one parameter, in value; for a REST_FMT_REPEAT list,
+ *		the texts of its elements instead (texts->ntexts negative).
+ *		texts->flags are those of its value segments.
+ */
+static RestParamOutcome
+param_value(RestTable *table, StringInfo value, List *segments,
+			RestParamValue *values, int split_from, int split_count,
+			ParamTexts *texts)
+{
+	ListCell   *ls;
+	RestParamOutcome outcome = params_outcome(table, segments, values);
+
+	texts->texts = NULL;
+	texts->ntexts = 0;
+	texts->flags = 0;
+	if (outcome != REST_PARAM_WRITTEN)
+		return outcome;
 
 	resetStringInfo(value);
 	foreach(ls, segments)
@@ -2165,6 +1244,7 @@ build_param(StringInfo url, StringInfo value, const char *name,
 		pv = &values[intVal(linitial((List *) seg))];
 		format = intVal(lsecond((List *) seg));
 		flags = segment_flags((List *) seg);
+		texts->flags |= flags;
 		if ((flags & REST_SEG_SPLIT) && split_count >= 0)
 		{
 			from = split_from;
@@ -2173,59 +1253,91 @@ build_param(StringInfo url, StringInfo value, const char *name,
 		if (format == REST_FMT_REPEAT)
 		{
 			int			n = count >= 0 ? Min(count, pv->nelems - from) : pv->nelems;
-			const char **texts = palloc(sizeof(char *) * Max(n, 1));
+			Oid			elemtype = get_element_type(pv->typid);
 			int			i;
 
 			if (n <= 0)
 				return REST_PARAM_NO_ROWS;
+			texts->texts = palloc(sizeof(char *) * n);
 			for (i = 0; i < n; i++)
 			{
-				texts[i] = segment_text(pv->elems[from + i], flags);
-				append_param(url, name, texts[i]);
+				StringInfoData text;
+
+				initStringInfo(&text);
+				append_one(table, &text, pv->elems[from + i], elemtype, flags);
+				texts->texts[i] = text.data;
 			}
-			if (flags & REST_SEG_JS_GUARD)
-				append_guard(url, name, texts, n);
+			texts->ntexts = -n;
 			return REST_PARAM_WRITTEN;
 		}
-		append_value(value, pv, format, flags, from, count);
-		if (flags & REST_SEG_JS_GUARD)
-			guard = true;
-	}
-	append_param(url, name, value->data);
-	if (guard)
-	{
-		const char *text = value->data;
-
-		append_guard(url, name, &text, 1);
+		append_value(table, value, pv, format, flags, from, count);
 	}
 	return REST_PARAM_WRITTEN;
 }
 
 /*
- * append_guard
- *		Append name_ne=w, for a w none of the texts is: json-server drops a
- *		filter on a member no row has (and would return every row), but
- *		never an _ne filter, which keeps only rows having the member; any
- *		row equal to one of the texts is different from w, so the rows kept
- *		are the same where some row has the member, and none otherwise.
+ * build_joined
+ *		Append the parameters for a dialect that joins the parameters of one
+ *		name into one (param_conjunction), at the place of the first; false
+ *		if a value makes the conditions false for every row.
  */
-static void
-append_guard(StringInfo url, const char *name, const char **texts, int n)
+static bool
+build_joined(RestTable *table, StringInfo url, List *params,
+			 RestParamValue *values, int split_param, int split_from,
+			 int split_count)
 {
-	StringInfoData other;
+	int			nparams = list_length(params);
+	bool	   *done = palloc0(sizeof(bool) * Max(nparams, 1));
+	StringInfoData joined;
+	StringInfoData value;
 	int			i;
+	int			j;
 
-	initStringInfo(&other);
-	for (;;)
+	initStringInfo(&joined);
+	initStringInfo(&value);
+	for (i = 0; i < nparams; i++)
 	{
-		for (i = 0; i < n; i++)
-			if (strcmp(texts[i], other.data) == 0)
-				break;
-		if (i == n)
-			break;
-		appendStringInfoChar(&other, '-');
+		const char *name = strVal(linitial((List *) list_nth(params, i)));
+		int			flags = 0;
+
+		if (done[i])
+			continue;
+		resetStringInfo(&joined);
+		for (j = i; j < nparams; j++)
+		{
+			List	   *param = list_nth(params, j);
+			ParamTexts	texts;
+			RestParamOutcome outcome;
+
+			if (done[j] || strcmp(strVal(linitial(param)), name) != 0)
+				continue;
+			done[j] = true;
+			outcome = param_value(table, &value, lsecond(param), values,
+								  j == split_param ? split_from : 0,
+								  j == split_param ? split_count : -1,
+								  &texts);
+			if (outcome == REST_PARAM_NO_ROWS)
+				return false;
+			if (outcome == REST_PARAM_OMITTED)
+				continue;
+			if (texts.ntexts < 0)
+				elog(ERROR, "a list of repeated parameters cannot be joined");
+			if (joined.len > 0)
+				appendStringInfoString(&joined,
+									   table->dialect->param_conjunction);
+			appendStringInfoString(&joined, value.data);
+			flags |= texts.flags;
+		}
+		if (joined.len > 0)
+		{
+			const char *text = joined.data;
+
+			RestAppendParam(url, name, text);
+			if (table->dialect->param_written != NULL)
+				table->dialect->param_written(url, name, &text, 1, flags);
+		}
 	}
-	append_param(url, psprintf("%s_ne", name), other.data);
+	return true;
 }
 
 /*
@@ -2234,14 +1346,15 @@ append_guard(StringInfo url, const char *name, const char **texts, int n)
  *		compared, an empty IN list or a NOT IN list holding a NULL make the
  *		condition false (or NULL) for every row, and an empty NOT IN list
  *		makes it true for every row.  Inside a logic tree, which is checked
- *		here again, a value the grammar cannot say leaves the tree out.
+ *		here again, a value the grammar cannot say leaves the tree out; so
+ *		does a value the dialect cannot write (its conditions are
+ *		rechecked).
  */
 static RestParamOutcome
-value_outcome(RestParamValue *pv, int format, int flags)
+value_outcome(RestTable *table, RestParamValue *pv, int format, int flags)
 {
 	bool		in_tree = (flags & REST_SEG_IN_TREE) != 0;
-	bool		list = format == REST_FMT_LIST_COMMA ||
-		format == REST_FMT_LIST_QUOTED || format == REST_FMT_REPEAT;
+	bool		list = format == REST_FMT_LIST || format == REST_FMT_REPEAT;
 
 	if (pv->isnull)
 		return in_tree ? REST_PARAM_OMITTED : REST_PARAM_NO_ROWS;
@@ -2253,37 +1366,10 @@ value_outcome(RestParamValue *pv, int format, int flags)
 			return in_tree || (flags & REST_SEG_NEGATED)
 				? REST_PARAM_OMITTED : REST_PARAM_NO_ROWS;
 	}
-	else if ((flags & REST_SEG_JS_RANGE) &&
-			 strcmp(RestDatumToUrlValue(pv->value, pv->typid), "NaN") == 0)
-		return REST_PARAM_OMITTED;	/* rechecked: json-server's are */
-	if ((flags & REST_SEG_DRF_CLEAN) && !drf_runtime_value_fits(pv, list))
-		return REST_PARAM_OMITTED;	/* rechecked: drf's are */
+	if (table->dialect->value_writable != NULL &&
+		!table->dialect->value_writable(pv, list, flags))
+		return REST_PARAM_OMITTED;
 	return REST_PARAM_WRITTEN;
-}
-
-/*
- * drf_runtime_value_fits
- *		Does django-filter take a value computed at execution as it is
- *		(every element of a list)?
- */
-static bool
-drf_runtime_value_fits(RestParamValue *pv, bool list)
-{
-	Oid			typid = list ? get_element_type(pv->typid) : pv->typid;
-	char		category;
-	bool		preferred;
-	bool		is_text;
-	int			i;
-
-	get_type_category_preferred(getBaseType(typid), &category, &preferred);
-	is_text = category == TYPCATEGORY_STRING;
-	if (!list)
-		return drf_value_fits(RestDatumToUrlValue(pv->value, pv->typid),
-							  is_text);
-	for (i = 0; i < pv->nelems; i++)
-		if (!drf_value_fits(pv->elems[i], is_text))
-			return false;
-	return true;
 }
 
 /*
@@ -2291,7 +1377,7 @@ drf_runtime_value_fits(RestParamValue *pv, bool list)
  *		The parameter holding the longest list that may be split over
  *		requests (a top-level positive IN list), which a too long URL is
  *		split on; -1 if there is none.  *max_chunk is the most elements one
- *		request may carry (json-server reads at most 1000 parameters).
+ *		request may carry (the dialect's max_repeated_params).
  */
 int
 RestFindSplitParam(RestTable *table, List *params, RestParamValue *values,
@@ -2312,22 +1398,24 @@ RestFindSplitParam(RestTable *table, List *params, RestParamValue *values,
 		{
 			Node	   *seg = lfirst(ls);
 			RestParamValue *pv;
+			int			format;
 
 			if (IsA(seg, String) ||
 				!(segment_flags((List *) seg) & REST_SEG_SPLIT))
 				continue;
 			pv = &values[intVal(linitial((List *) seg))];
+			format = intVal(lsecond((List *) seg));
 			/* a list left out of the URL is not split either */
-			if (value_outcome(pv, intVal(lsecond((List *) seg)),
+			if (value_outcome(table, pv, format,
 							  segment_flags((List *) seg)) != REST_PARAM_WRITTEN)
 				continue;
 			if (pv->nelems > *nelems)
 			{
 				best = paramno;
 				*nelems = pv->nelems;
-				if (intVal(lsecond((List *) seg)) == REST_FMT_REPEAT &&
-					table->dialect == REST_DIALECT_JSON_SERVER)
-					*max_chunk = REST_JS_MAX_PARAMS;
+				if (format == REST_FMT_REPEAT &&
+					table->dialect->max_repeated_params > 0)
+					*max_chunk = table->dialect->max_repeated_params;
 				else
 					*max_chunk = INT_MAX;
 			}
@@ -2429,34 +1517,27 @@ RestExplainUrl(RestTable *table, List *params, List *exprs)
  *		Append a value in a format.
  */
 static void
-append_value(StringInfo buf, RestParamValue *pv, int format, int flags,
-			 int from, int count)
+append_value(RestTable *table, StringInfo buf, RestParamValue *pv,
+			 int format, int flags, int from, int count)
 {
+	Oid			elemtype;
 	int			i;
 	int			n;
 
 	switch ((RestValueFormat) format)
 	{
 		case REST_FMT_PLAIN:
-			appendStringInfoString(buf,
-								   segment_text(RestDatumToUrlValue(pv->value,
-																	pv->typid),
-												flags));
+			append_one(table, buf, RestDatumToUrlValue(pv->value, pv->typid),
+					   pv->typid, flags);
 			break;
-		case REST_FMT_QUOTED:
-			append_quoted(buf, RestDatumToUrlValue(pv->value, pv->typid));
-			break;
-		case REST_FMT_LIST_COMMA:
-		case REST_FMT_LIST_QUOTED:
+		case REST_FMT_LIST:
+			elemtype = get_element_type(pv->typid);
 			n = count >= 0 ? Min(count, pv->nelems - from) : pv->nelems;
 			for (i = 0; i < n; i++)
 			{
 				if (i > 0)
 					appendStringInfoChar(buf, ',');
-				if (format == REST_FMT_LIST_QUOTED)
-					append_quoted(buf, pv->elems[from + i]);
-				else
-					appendStringInfoString(buf, pv->elems[from + i]);
+				append_one(table, buf, pv->elems[from + i], elemtype, flags);
 			}
 			break;
 		case REST_FMT_REPEAT:
@@ -2465,160 +1546,25 @@ append_value(StringInfo buf, RestParamValue *pv, int format, int flags,
 }
 
 /*
- * segment_text
- *		The text a service compares with a value whose text PostgreSQL
- *		writes as text: for json-server's numbers, JavaScript's, when it
- *		stands for the same number (else the text itself, which then
- *		matches no number json-server serves, as no stored number equals
- *		the value here either).
- */
-static const char *
-segment_text(const char *text, int flags)
-{
-	char	   *js;
-	bool		exact;
-
-	if (!(flags & REST_SEG_JS_NUMBER))
-		return text;
-	js = js_number_text(text, &exact);
-	return exact ? js : text;
-}
-
-/*
- * js_number_text
- *		What JavaScript's String() writes for the double nearest to a
- *		number written as text (ECMAScript's Number::toString): the
- *		shortest digits that give the double back, in positional notation
- *		for exponents from -7 to 20, scientific otherwise.  *exact tells if
- *		that text stands for the same number as the one given.
- */
-static char *
-js_number_text(const char *text, bool *exact)
-{
-	double		d = strtod(text, NULL);
-	char		shortest[DOUBLE_SHORTEST_DECIMAL_LEN];
-	char		digits[DOUBLE_SHORTEST_DECIMAL_LEN];
-	int			k = 0;			/* number of significant digits */
-	int			n = 0;			/* value = 0.digits * 10^n */
-	int			intdigits = 0;
-	bool		seen_point = false;
-	bool		negative;
-	const char *p;
-	StringInfoData buf;
-	int			i;
-
-	*exact = false;
-	if (isnan(d) || isinf(d))
-		return pstrdup(text);
-
-	double_to_shortest_decimal_buf(d, shortest);
-	p = shortest;
-	negative = *p == '-';
-	if (negative)
-		p++;
-	for (; *p && *p != 'e' && *p != 'E'; p++)
-	{
-		if (*p == '.')
-		{
-			seen_point = true;
-			continue;
-		}
-		if (!seen_point)
-			intdigits++;
-		if (k == 0 && *p == '0')
-		{
-			/* a leading zero moves the point */
-			intdigits--;
-			continue;
-		}
-		digits[k++] = *p;
-	}
-	while (k > 0 && digits[k - 1] == '0')
-		k--;
-	digits[k] = '\0';
-	n = intdigits + (*p ? atoi(p + 1) : 0);
-
-	initStringInfo(&buf);
-	if (k == 0)
-		appendStringInfoChar(&buf, '0');	/* 0 and -0 */
-	else
-	{
-		if (negative)
-			appendStringInfoChar(&buf, '-');
-		if (k <= n && n <= 21)
-		{
-			appendStringInfoString(&buf, digits);
-			for (i = k; i < n; i++)
-				appendStringInfoChar(&buf, '0');
-		}
-		else if (0 < n && n <= 21)
-			appendStringInfo(&buf, "%.*s.%s", n, digits, digits + n);
-		else if (-6 < n && n <= 0)
-		{
-			appendStringInfoString(&buf, "0.");
-			for (i = n; i < 0; i++)
-				appendStringInfoChar(&buf, '0');
-			appendStringInfoString(&buf, digits);
-		}
-		else
-		{
-			appendStringInfoChar(&buf, digits[0]);
-			if (k > 1)
-				appendStringInfo(&buf, ".%s", digits + 1);
-			appendStringInfo(&buf, "e%c%d", n - 1 < 0 ? '-' : '+',
-							 abs(n - 1));
-		}
-	}
-
-	*exact = DatumGetBool(DirectFunctionCall2(numeric_eq, text_to_numeric(text),
-											  text_to_numeric(buf.data)));
-	return buf.data;
-}
-
-/*
- * text_to_numeric
- *		The numeric a number's text stands for.
- */
-static Datum
-text_to_numeric(const char *text)
-{
-	return DirectFunctionCall3(numeric_in, CStringGetDatum(text),
-							   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
-}
-
-/*
- * append_quoted
- *		Append a value for a PostgREST list or logic tree: in double quotes,
- *		with backslash escapes, when it holds a character PostgREST's
- *		grammar reads (, . : ( ) " \ { }), white space it would trim, or
- *		nothing.
+ * append_one
+ *		Append one value's text in the dialect's syntax.
  */
 static void
-append_quoted(StringInfo buf, const char *text)
+append_one(RestTable *table, StringInfo buf, const char *text, Oid typid,
+		   int flags)
 {
-	const char *p;
-
-	if (strpbrk(text, ",.:()\" \t\\{}") == NULL && text[0] != '\0')
-	{
+	if (table->dialect->append_value != NULL)
+		table->dialect->append_value(buf, text, typid, flags);
+	else
 		appendStringInfoString(buf, text);
-		return;
-	}
-	appendStringInfoChar(buf, '"');
-	for (p = text; *p; p++)
-	{
-		if (*p == '"' || *p == '\\')
-			appendStringInfoChar(buf, '\\');
-		appendStringInfoChar(buf, *p);
-	}
-	appendStringInfoChar(buf, '"');
 }
 
 /*
- * append_param
+ * RestAppendParam
  *		Append name=value to a URL, both percent-encoded.
  */
-static void
-append_param(StringInfo url, const char *name, const char *value)
+void
+RestAppendParam(StringInfo url, const char *name, const char *value)
 {
 	appendStringInfoChar(url, strchr(url->data, '?') ? '&' : '?');
 	RestAppendEncoded(url, name);
@@ -2630,37 +1576,9 @@ append_param(StringInfo url, const char *name, const char *value)
  * RestItemUrl
  *		The URL of the one row whose key has the given text; with a NULL
  *		text, the URL with a placeholder naming the key column (for EXPLAIN).
- *
- * Django REST framework and json-server address a row by a path segment
- * (the trailing slash follows the collection's own style); PostgREST has no
- * item paths and selects the row by a filter on the key.
  */
 char *
 RestItemUrl(RestTable *table, const char *key_text)
 {
-	StringInfoData buf;
-	const char *url = table->collection_url;
-	size_t		len = strlen(url);
-	bool		trailing_slash = len > 0 && url[len - 1] == '/';
-	RestColumn *key = &table->columns[table->key_index];
-
-	initStringInfo(&buf);
-	appendStringInfoString(&buf, url);
-	if (table->dialect == REST_DIALECT_POSTGREST)
-	{
-		appendStringInfoChar(&buf, '?');
-		RestAppendEncoded(&buf, key->field ? key->field : key->attname);
-		appendStringInfoString(&buf, "=eq.");
-	}
-	else if (!trailing_slash)
-		appendStringInfoChar(&buf, '/');
-
-	if (key_text != NULL)
-		RestAppendEncoded(&buf, key_text);
-	else
-		appendStringInfo(&buf, "{%s}", key->attname);
-
-	if (table->dialect != REST_DIALECT_POSTGREST && trailing_slash)
-		appendStringInfoChar(&buf, '/');
-	return buf.data;
+	return table->dialect->item_url(table, key_text);
 }

@@ -416,9 +416,6 @@ static void rest_detail_item(RestDetail *d, const char *prefix,
 							 const char *text, size_t len);
 static void rest_detail_append(RestDetail *d, const char *text, size_t len);
 static int	rest_service_sqlstate(const char *code);
-static bool rest_drf_unique_errors(json_t *root);
-static bool rest_drf_unique_message(const char *text);
-static bool rest_ends_with(const char *text, const char *suffix);
 static const char *rest_url_strerror(CURLUcode rc);
 
 
@@ -3057,110 +3054,6 @@ RestReportResponseError(RestTable *table, RestRequest *req,
 #undef REST_ERRDETAIL
 
 	pg_unreachable();
-}
-
-/*
- * RestIsDuplicateRefusal
- *		Did the service refuse to create a row only because it duplicates
- *		a row the service holds, which is what INSERT ... ON CONFLICT DO
- *		NOTHING skips?
- *
- * Only the answers that say so unmistakably count: PostgREST's 409 with
- * the SQLSTATE of a unique or exclusion violation (not a foreign key's);
- * json-server's 500 for an id it holds already, raised before it inserts;
- * and from other services a 409, or the 400 of Django REST framework's
- * uniqueness validators when no other error comes with it.
- */
-bool
-RestIsDuplicateRefusal(RestTable *table, RestResponse *resp)
-{
-	static const char js_duplicate[] = "Error: Insert failed, duplicate id";
-	json_t	   *root;
-	bool		result = false;
-
-	if (resp->status == 409 && table->dialect != REST_DIALECT_POSTGREST)
-		return true;
-	if (table->dialect == REST_DIALECT_JSON_SERVER)
-		return resp->status == 500 && resp->body != NULL &&
-			resp->body_len >= sizeof(js_duplicate) - 1 &&
-			strncmp(resp->body, js_duplicate, sizeof(js_duplicate) - 1) == 0;
-	if (resp->status != (table->dialect == REST_DIALECT_POSTGREST ? 409 : 400) ||
-		resp->body == NULL || resp->body_len == 0)
-		return false;
-
-	root = json_loadb(resp->body, Min(resp->body_len, REST_ERROR_PARSE_MAX),
-					  0, NULL);
-	if (root == NULL)
-		return false;
-	if (table->dialect == REST_DIALECT_POSTGREST)
-	{
-		const char *code = json_string_value(json_object_get(root, "code"));
-
-		result = code != NULL &&
-			(strcmp(code, "23505") == 0 || strcmp(code, "23P01") == 0);
-	}
-	else
-		result = rest_drf_unique_errors(root);
-	json_decref(root);
-	return result;
-}
-
-/*
- * rest_drf_unique_errors
- *		Is a Django REST framework 400 body made only of the messages of
- *		its uniqueness validators?  {"field": ["<model> with this <field>
- *		already exists."]}, {"non_field_errors": ["The fields a, b must make
- *		a unique set."]}, "This field must be unique.": Django's and DRF's
- *		own English messages.
- */
-static bool
-rest_drf_unique_errors(json_t *root)
-{
-	const char *field;
-	json_t	   *messages;
-
-	if (!json_is_object(root) || json_object_size(root) == 0)
-		return false;
-	json_object_foreach(root, field, messages)
-	{
-		size_t		index;
-		json_t	   *message;
-
-		if (!json_is_array(messages) || json_array_size(messages) == 0)
-			return false;
-		json_array_foreach(messages, index, message)
-		{
-			if (!rest_drf_unique_message(json_string_value(message)))
-				return false;
-		}
-	}
-	return true;
-}
-
-/* Is a message one of Django's or DRF's uniqueness messages? */
-static bool
-rest_drf_unique_message(const char *text)
-{
-	if (text == NULL)
-		return false;
-	if (strstr(text, " with this ") != NULL &&
-		rest_ends_with(text, " already exists."))
-		return true;
-	if (strcmp(text, "This field must be unique.") == 0 ||
-		strncmp(text, "This field must be unique for the ", 34) == 0)
-		return true;
-	return strncmp(text, "The fields ", 11) == 0 &&
-		rest_ends_with(text, " must make a unique set.");
-}
-
-/* Does text end with suffix? */
-static bool
-rest_ends_with(const char *text, const char *suffix)
-{
-	size_t		len = strlen(text);
-	size_t		slen = strlen(suffix);
-
-	return len >= slen && strcmp(text + len - slen, suffix) == 0;
 }
 
 /*

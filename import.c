@@ -72,7 +72,7 @@
 
 #include <jansson.h>
 
-#include "rest_fdw.h"
+#include "dialect.h"
 
 /* The one remote schema name: the service's OpenAPI document. */
 #define REST_REMOTE_SCHEMA		"openapi"
@@ -273,7 +273,7 @@ RestImportForeignSchema(ImportForeignSchemaStmt *stmt, Oid serverOid)
 	memset(&doc, 0, sizeof(doc));
 	doc.stmt = stmt;
 	doc.base_url = RestResolveUrl(table->base_url, table->base_url);
-	doc.drf = (table->dialect == REST_DIALECT_DRF);
+	doc.drf = table->dialect->import_query_options;
 
 	errcallback.callback = import_error_callback;
 	errcallback.arg = &doc;

@@ -37,7 +37,7 @@
 #include <float.h>
 #include <math.h>
 
-#include "rest_fdw.h"
+#include "dialect.h"
 
 #include "catalog/pg_type.h"
 #include "common/shortest_dec.h"
@@ -1239,12 +1239,82 @@ key_equals(const RestJsonValue *key, const char *name)
 	return result;
 }
 
-/* Is this envelope member name one that holds the rows? */
+/* Is this member name one of names (a NULL-terminated list)? */
 static bool
-is_rows_member(const RestJsonValue *key)
+key_in(const RestJsonValue *key, const char *const *names)
 {
-	return key_equals(key, "results") || key_equals(key, "data") ||
-		key_equals(key, "items") || key_equals(key, "value");
+	for (; names != NULL && *names != NULL; names++)
+		if (key_equals(key, *names))
+			return true;
+	return false;
+}
+
+/*
+ * The value at the rest of a JSON Pointer ("/a/b", or "" for the value
+ * itself) inside a value already scanned (and so validated); MISSING if
+ * there is none.  Pointers of a dialect have no "~" escapes.
+ */
+static RestJsonValue
+value_at(const RestJsonValue *value, const char *rest)
+{
+	RestJsonValue none = {REST_JSON_MISSING, NULL, 0, false};
+	JsonCursor	cur;
+	const char *end;
+	char	   *segment;
+
+	if (*rest == '\0')
+		return *value;
+	if (value->kind != REST_JSON_OBJECT)
+		return none;
+	end = strchr(rest + 1, '/');
+	if (end == NULL)
+		end = rest + strlen(rest);
+	segment = pnstrdup(rest + 1, end - (rest + 1));
+
+	cur.buf = value->start;
+	cur.end = value->start + value->len;
+	cur.url = NULL;
+	cur.p = skip_ws(value->start + 1);
+	while (*cur.p == '"')
+	{
+		RestJsonValue key;
+		RestJsonValue v;
+
+		cur.p = scan_member_name(&cur, cur.p, &key);
+		scan_value(&cur, &v, 1);
+		if (key_equals(&key, segment))
+			return value_at(&v, end);
+		cur.p = skip_ws(cur.p);
+		if (*cur.p == ',')
+			cur.p = skip_ws(cur.p + 1);
+	}
+	return none;
+}
+
+/*
+ * Record the member key with value v of an envelope if it is, or holds,
+ * one of paths (JSON Pointers, "/member/..."): the last match wins.
+ */
+static void
+record_path(RestJsonValue *target, const RestJsonValue *key,
+			const RestJsonValue *v, const char *const *paths)
+{
+	for (; paths != NULL && *paths != NULL; paths++)
+	{
+		const char *first = *paths + 1;
+		const char *end = strchr(first, '/');
+		char	   *segment;
+		RestJsonValue found;
+
+		if (end == NULL)
+			end = first + strlen(first);
+		segment = pnstrdup(first, end - first);
+		if (!key_equals(key, segment))
+			continue;
+		found = value_at(v, end);
+		if (found.kind != REST_JSON_MISSING)
+			*target = found;
+	}
 }
 
 /*
@@ -1252,12 +1322,14 @@ is_rows_member(const RestJsonValue *key)
  * just after a member's value (rather than at the first member).  With
  * want_rows, stops just inside the rows array and returns true; otherwise,
  * or if there is no rows array, stops after the closing brace and returns
- * false.  "next" and "count" are recorded on the way.
+ * false.  The members at the dialect's next and total paths are recorded
+ * on the way.
  */
 static bool
 walk_envelope(RestPageReader *reader, JsonCursor *cur, bool after_value,
 			  bool want_rows)
 {
+	const RestPageShape *shape = &reader->table->dialect->page;
 	RestJsonValue key;
 	RestJsonValue v;
 
@@ -1278,17 +1350,15 @@ walk_envelope(RestPageReader *reader, JsonCursor *cur, bool after_value,
 		after_value = true;
 
 		cur->p = scan_member_name(cur, cur->p, &key);
-		if (want_rows && *cur->p == '[' && is_rows_member(&key))
+		if (want_rows && *cur->p == '[' && key_in(&key, shape->rows_members))
 		{
 			cur->p++;
 			return true;
 		}
 		scan_value(cur, &v, 1);
 		/* any kind is recorded: the caller judges */
-		if (key_equals(&key, "next") || key_equals(&key, "@odata.nextLink"))
-			reader->next = v;
-		else if (key_equals(&key, "count"))
-			reader->count = v;
+		record_path(&reader->next, &key, &v, shape->next_paths);
+		record_path(&reader->count, &key, &v, shape->total_paths);
 	}
 }
 
@@ -1417,8 +1487,47 @@ RestPageNextRow(RestPageReader *reader, RestJsonValue *values)
 }
 
 /*
+ * Parse the row of a response {"<member>": {row}, ...}, the member being
+ * the dialect's object_member (cur->p at the '{').
+ */
+static void
+parse_enveloped_object(RestTable *table, JsonCursor *cur,
+					   RestFieldLevel *level, RestJsonValue *values)
+{
+	const char *member = table->dialect->page.object_member;
+	const char *start = cur->p;
+	bool		found = false;
+
+	cur->p = skip_ws(cur->p + 1);
+	while (*cur->p != '}')
+	{
+		RestJsonValue key;
+		RestJsonValue v;
+
+		cur->p = scan_member_name(cur, cur->p, &key);
+		if (!found && *cur->p == '{' && key_equals(&key, member))
+		{
+			parse_object(cur, level, values, 2);
+			found = true;
+		}
+		else
+			scan_value(cur, &v, 1);
+		cur->p = skip_ws(cur->p);
+		if (*cur->p == ',')
+			cur->p = skip_ws(cur->p + 1);
+		else if (*cur->p != '}')
+			json_syntax_error(cur, cur->p,
+							  "Expected \",\" or \"}\" at byte %zu.");
+	}
+	cur->p++;
+	if (!found)
+		json_shape_error(cur, start, false);
+}
+
+/*
  * Parse a response holding a single object (or an array holding exactly
- * one object) into values, one per column.
+ * one object, or the dialect's envelope of one) into values, one per
+ * column.
  */
 void
 RestParseObject(RestTable *table, const char *url, const char *buf,
@@ -1437,7 +1546,9 @@ RestParseObject(RestTable *table, const char *url, const char *buf,
 	cur.p = start = text_start(buf);
 
 	reset_values(table, values);
-	if (*cur.p == '{')
+	if (*cur.p == '{' && table->dialect->page.object_member != NULL)
+		parse_enveloped_object(table, &cur, &plan->root, values);
+	else if (*cur.p == '{')
 		parse_object(&cur, &plan->root, values, 1);
 	else if (*cur.p == '[')
 	{
@@ -1744,8 +1855,9 @@ typedef struct BodyMember
 	List	   *members;		/* BodyMember of the object, in order */
 } BodyMember;
 
-static void datum_to_json(StringInfo buf, RestDialect dialect, Datum value,
-						  bool isnull, Oid typid, FmgrInfo *out_func);
+static void datum_to_json(StringInfo buf, RestJsonNumbers numbers,
+						  Datum value, bool isnull, Oid typid,
+						  FmgrInfo *out_func);
 
 /* Text in the server encoding converted to UTF-8, which it must be. */
 static char *
@@ -1828,9 +1940,10 @@ check_javascript_number(const char *digits)
  * keeps them.
  */
 static void
-append_json_number(StringInfo buf, RestDialect dialect, const char *digits)
+append_json_number(StringInfo buf, RestJsonNumbers numbers,
+				   const char *digits)
 {
-	if (dialect == REST_DIALECT_JSON_SERVER)
+	if (numbers == REST_NUMBERS_DOUBLES)
 		check_javascript_number(digits);
 	appendStringInfoString(buf, digits);
 }
@@ -1850,7 +1963,7 @@ output_text(Datum value, Oid typid, FmgrInfo *out_func)
 
 /* Append the elements of one dimension of an array, recursing. */
 static void
-array_level_to_json(StringInfo buf, RestDialect dialect, int ndim,
+array_level_to_json(StringInfo buf, RestJsonNumbers numbers, int ndim,
 					int *dims, int level, Datum *elems, bool *nulls,
 					int *index, Oid elemtype, FmgrInfo *elem_out)
 {
@@ -1861,12 +1974,12 @@ array_level_to_json(StringInfo buf, RestDialect dialect, int ndim,
 			appendStringInfoChar(buf, ',');
 		if (level == ndim - 1)
 		{
-			datum_to_json(buf, dialect, elems[*index], nulls[*index],
+			datum_to_json(buf, numbers, elems[*index], nulls[*index],
 						  elemtype, elem_out);
 			(*index)++;
 		}
 		else
-			array_level_to_json(buf, dialect, ndim, dims, level + 1, elems,
+			array_level_to_json(buf, numbers, ndim, dims, level + 1, elems,
 								nulls, index, elemtype, elem_out);
 	}
 	appendStringInfoChar(buf, ']');
@@ -1874,7 +1987,7 @@ array_level_to_json(StringInfo buf, RestDialect dialect, int ndim,
 
 /* Append an array value as (nested) JSON arrays. */
 static void
-array_datum_to_json(StringInfo buf, RestDialect dialect, Datum value)
+array_datum_to_json(StringInfo buf, RestJsonNumbers numbers, Datum value)
 {
 	ArrayType  *array = DatumGetArrayTypeP(value);
 	Oid			elemtype = ARR_ELEMTYPE(array);
@@ -1899,7 +2012,7 @@ array_datum_to_json(StringInfo buf, RestDialect dialect, Datum value)
 	if (ARR_NDIM(array) == 0)
 		appendStringInfoString(buf, "[]");
 	else
-		array_level_to_json(buf, dialect, ARR_NDIM(array), ARR_DIMS(array),
+		array_level_to_json(buf, numbers, ARR_NDIM(array), ARR_DIMS(array),
 							0, elems, nulls, &index, elemtype, &elem_out);
 }
 
@@ -1913,8 +2026,8 @@ array_datum_to_json(StringInfo buf, RestDialect dialect, Datum value)
  * (and writes) strings with every digit.
  */
 static void
-datum_to_json(StringInfo buf, RestDialect dialect, Datum value, bool isnull,
-			  Oid typid, FmgrInfo *out_func)
+datum_to_json(StringInfo buf, RestJsonNumbers numbers, Datum value,
+			  bool isnull, Oid typid, FmgrInfo *out_func)
 {
 	Oid			base;
 
@@ -1942,7 +2055,7 @@ datum_to_json(StringInfo buf, RestDialect dialect, Datum value, bool isnull,
 
 				snprintf(digits, sizeof(digits), INT64_FORMAT,
 						 DatumGetInt64(value));
-				append_json_number(buf, dialect, digits);
+				append_json_number(buf, numbers, digits);
 				break;
 			}
 		case FLOAT4OID:
@@ -1976,10 +2089,10 @@ datum_to_json(StringInfo buf, RestDialect dialect, Datum value, bool isnull,
 					non_finite_error();
 				digits = DatumGetCString(DirectFunctionCall1(numeric_out,
 															 value));
-				if (dialect == REST_DIALECT_DRF)
+				if (numbers == REST_NUMBERS_DECIMAL_STRINGS)
 					append_json_string(buf, digits);
 				else
-					append_json_number(buf, dialect, digits);
+					append_json_number(buf, numbers, digits);
 				break;
 			}
 		case JSONOID:
@@ -1997,7 +2110,7 @@ datum_to_json(StringInfo buf, RestDialect dialect, Datum value, bool isnull,
 			break;
 		default:
 			if (get_element_type(base) != InvalidOid)
-				array_datum_to_json(buf, dialect, value);
+				array_datum_to_json(buf, numbers, value);
 			else
 				append_json_string(buf, output_text(value, typid, out_func));
 			break;
@@ -2122,7 +2235,7 @@ RestBuildBody(RestTable *table, TupleDesc tupdesc, Datum *values,
 		error_context_stack = &errcallback;
 
 		initStringInfo(&value);
-		datum_to_json(&value, table->dialect, values[i], isnull[i],
+		datum_to_json(&value, table->dialect->numbers, values[i], isnull[i],
 					  attr->atttypid,
 					  (col->io && col->typid == attr->atttypid) ?
 					  &col->io->out_func : NULL);

@@ -32,7 +32,7 @@
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 
-#include "rest_fdw.h"
+#include "dialect.h"
 
 /* One option: its name, the catalog it belongs to, and how it is guarded. */
 typedef struct RestOption
@@ -103,7 +103,6 @@ static const RestOption rest_options[] = {
 #define REST_DEFAULT_MAX_RETRIES		2
 #define REST_DEFAULT_RETRY_MAX_TIME_MS	10000
 #define REST_DEFAULT_MAX_URL_LENGTH		4000
-#define REST_DEFAULT_POSTGREST_BATCH_SIZE	100
 #define REST_DEFAULT_PREFETCH			4
 #define REST_DEFAULT_ESTIMATE_LIFETIME_MS	5000
 #define REST_DEFAULT_ANALYZE_REQUESTS	10
@@ -129,7 +128,7 @@ static void validate_base_url(DefElem *def);
 static long parse_seconds(DefElem *def);
 static int	parse_int_option(DefElem *def, int min, int max);
 static int64 parse_byte_size(DefElem *def);
-static RestDialect parse_dialect(DefElem *def);
+static const RestDialectOps *parse_dialect(DefElem *def);
 static void validate_headers(DefElem *def);
 static void validate_field(DefElem *def);
 static bool validate_connection_option(DefElem *def);
@@ -421,22 +420,18 @@ parse_byte_size(DefElem *def)
  * parse_dialect
  *		Parse the name of a dialect.
  */
-static RestDialect
+static const RestDialectOps *
 parse_dialect(DefElem *def)
 {
 	const char *value = defGetString(def);
+	const RestDialectOps *dialect = RestFindDialect(value);
 
-	if (strcmp(value, "drf") == 0)
-		return REST_DIALECT_DRF;
-	if (strcmp(value, "postgrest") == 0)
-		return REST_DIALECT_POSTGREST;
-	if (strcmp(value, "json-server") == 0)
-		return REST_DIALECT_JSON_SERVER;
-	ereport(ERROR,
-			(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-			 errmsg("invalid value for option \"dialect\": \"%s\"", value),
-			 errhint("Valid values are: drf, postgrest, json-server.")));
-	return REST_DIALECT_DRF;	/* keep compiler quiet */
+	if (dialect == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("invalid value for option \"dialect\": \"%s\"", value),
+				 errhint("Valid values are: %s.", RestDialectNames())));
+	return dialect;
 }
 
 /*
@@ -1042,7 +1037,7 @@ RestGetTable(Oid relid, Oid userid)
 	if (table->resource == NULL)
 	{
 		/* by default the collection is named like the table */
-		table->resource = table->dialect == REST_DIALECT_DRF
+		table->resource = table->dialect->resource_trailing_slash
 			? psprintf("%s/", table->relname)
 			: pstrdup(table->relname);
 	}
@@ -1078,7 +1073,7 @@ read_server_and_mapping(Oid serverid, Oid userid)
 	table->umid = um->umid;
 	table->key_index = -1;
 
-	table->dialect = REST_DIALECT_DRF;
+	table->dialect = &RestDrfDialect;
 	table->connect_timeout_ms = REST_DEFAULT_CONNECT_TIMEOUT_MS;
 	table->timeout_ms = REST_DEFAULT_TIMEOUT_MS;
 	table->page_size = REST_DEFAULT_PAGE_SIZE;
@@ -1096,14 +1091,11 @@ read_server_and_mapping(Oid serverid, Oid userid)
 	table->analyze_max_requests = REST_DEFAULT_ANALYZE_REQUESTS;
 
 	read_server_options(table, server->options);
-	/* Django REST framework pages by number; the others by limit/offset */
+	/* what the options leave unsaid, the dialect's defaults say */
 	if ((int) table->pagination == -1)
-		table->pagination = table->dialect == REST_DIALECT_DRF
-			? REST_PAGES_PAGE : REST_PAGES_LIMIT;
-	/* PostgREST takes an array of rows in one POST; the others one row */
+		table->pagination = table->dialect->default_pagination;
 	if (table->batch_size == 0)
-		table->batch_size = table->dialect == REST_DIALECT_POSTGREST
-			? REST_DEFAULT_POSTGREST_BATCH_SIZE : 1;
+		table->batch_size = table->dialect->default_batch_size;
 	read_user_options(table, um->options);
 	return table;
 }
@@ -1259,13 +1251,12 @@ read_declarations(RestTable *table, List *options)
 		}
 	}
 
-	if (table->dialect == REST_DIALECT_POSTGREST)
-	{
-		if (!have_filters)
-			apply_declarations(table, "filters", "*__*", true);
-		if (!have_ordering)
-			apply_declarations(table, "ordering", "*", false);
-	}
+	if (!have_filters && table->dialect->default_filters != NULL)
+		apply_declarations(table, "filters", table->dialect->default_filters,
+						   true);
+	if (!have_ordering && table->dialect->default_ordering != NULL)
+		apply_declarations(table, "ordering",
+						   table->dialect->default_ordering, false);
 }
 
 /*
@@ -1276,8 +1267,10 @@ static void
 read_columns(RestTable *table, Relation rel, const char *keyname)
 {
 	TupleDesc	tupdesc = RelationGetDescr(rel);
+	bool	   *declared;		/* per column: option "field" given */
 	int			i;
 
+	declared = palloc0(sizeof(bool) * Max(tupdesc->natts, 1));
 	table->ncolumns = tupdesc->natts;
 	table->columns = palloc0(sizeof(RestColumn) * Max(tupdesc->natts, 1));
 	table->key_index = -1;
@@ -1307,6 +1300,7 @@ read_columns(RestTable *table, Relation rel, const char *keyname)
 			{
 				const char *field = defGetString(def);
 
+				declared[i] = true;
 				if (field[0] == '/')
 				{
 					col->pointer = split_pointer(field, &col->npointer);
@@ -1331,6 +1325,13 @@ read_columns(RestTable *table, Relation rel, const char *keyname)
 				(errcode(ERRCODE_FDW_COLUMN_NAME_NOT_FOUND),
 				 errmsg("key column \"%s\" of foreign table \"%s\" does not exist",
 						keyname, table->relname)));
+
+	/* where the dialect's rows hold the columns */
+	if (table->dialect->locate_column != NULL)
+		for (i = 0; i < tupdesc->natts; i++)
+			if (!table->columns[i].dropped)
+				table->dialect->locate_column(table, &table->columns[i],
+											  declared[i]);
 }
 
 /*

@@ -72,7 +72,7 @@
 #include "utils/ruleutils.h"
 #include "utils/typcache.h"
 
-#include "rest_fdw.h"
+#include "dialect.h"
 
 PG_MODULE_MAGIC;
 
@@ -468,7 +468,7 @@ static char *key_text_from_plan_slot(RestModifyState *st,
 									 TupleTableSlot *planSlot);
 static void perform_or_fail(RestModifyState *st, RestRequest *req,
 							RestResponse *resp, bool allow_404);
-static List *returning_extra_headers(RestTable *table);
+static List *returning_extra_headers(RestTable *table, CmdType operation);
 
 /*
  * rest_fdw_handler
@@ -790,9 +790,7 @@ add_count_path(PlannerInfo *root, RestRelationInfo *info,
 		info->count_note = "a sent condition is only approximate";
 	else if (info->pushdown.has_in_list)
 		info->count_note = "an IN list may be split over several requests";
-	else if (table->dialect == REST_DIALECT_DRF &&
-			 table->pagination != REST_PAGES_PAGE &&
-			 table->pagination != REST_PAGES_LIMIT)
+	else if (!table->dialect->reports_total(table))
 		info->count_note = "the table's pagination reports no count";
 	if (info->count_note != NULL)
 		return;
@@ -1892,8 +1890,7 @@ start_scan(RestScanState *st, ForeignScanState *node)
 			st->page_offset = 0;
 			st->next_offset = 0;
 		}
-		else if (st->table->dialect == REST_DIALECT_DRF &&
-				 st->table->pagination == REST_PAGES_PAGE)
+		else if (st->table->dialect->offset_by_page_number(st->table))
 		{
 			st->window = REST_WINDOW_CHECK;
 			st->window_start = st->page_offset;
@@ -2092,9 +2089,7 @@ status_past_end(RestScanState *st, long status)
 	if (status == 404)
 		return st->window == REST_WINDOW_CHECK ||
 			st->window == REST_WINDOW_JUMPED;
-	if (status == 416)
-		return st->table->dialect == REST_DIALECT_POSTGREST;
-	return false;
+	return status == st->table->dialect->past_end_status;
 }
 
 /*
@@ -2124,22 +2119,37 @@ fetch_page(RestScanState *st)
 {
 	RestTable  *table = st->table;
 	RestResponse resp = {0};
+	List	   *headers;
 	MemoryContext oldcxt;
 
 	if (!st->read_all_first)
 		MemoryContextReset(st->page_cxt);
 	oldcxt = MemoryContextSwitchTo(st->page_cxt);
 
-	st->page_url = pstrdup(st->next_url.data);
 	st->have_next = false;
 	st->page_rows = 0;
 	st->content_range = NULL;
 
-	/* PostgREST reports the total, which bounds the pages asked ahead */
-	perform_get(st, st->page_url,
-				prefetch_possible(st) && table->dialect == REST_DIALECT_POSTGREST
-				? list_make1("Prefer: count=exact") : NIL,
-				&resp);
+	/* the total the service reports bounds the pages asked ahead */
+	if (prefetch_possible(st))
+	{
+		StringInfoData url;
+
+		initStringInfo(&url);
+		appendStringInfoString(&url, st->next_url.data);
+		if (table->dialect->total_params != NULL)
+			table->dialect->total_params(&url, table);
+		st->page_url = url.data;
+		headers = RestRequestHeaders(table, REST_REQUEST_PAGE, REST_ASK_TOTAL);
+	}
+	else
+	{
+		st->page_url = pstrdup(st->next_url.data);
+		headers = RestRequestHeaders(table, st->kind == REST_SCAN_ITEM
+									 ? REST_REQUEST_ITEM : REST_REQUEST_PAGE,
+									 0);
+	}
+	perform_get(st, st->page_url, headers, &resp);
 	if (st->kind == REST_SCAN_ITEM && resp.status == 404)
 	{
 		/* no such item: no row */
@@ -2321,8 +2331,7 @@ open_page(RestScanState *st, RestResponse *resp_in)
 /*
  * prefetch_possible
  *		Are this scan's page URLs predictable, so that pages can be asked
- *		for ahead?  Numbered pages and offsets are; opaque cursors are not,
- *		and Django REST framework's pagination must be declared.
+ *		for ahead?  The dialect says which of its pages are.
  */
 static bool
 prefetch_possible(RestScanState *st)
@@ -2333,19 +2342,7 @@ prefetch_possible(RestScanState *st)
 		st->read_all_first || st->split_param >= 0 ||
 		st->page_size_asked <= 0 || st->page_index != 0 || st->own_links)
 		return false;
-	switch (table->dialect)
-	{
-		case REST_DIALECT_DRF:
-			return table->pagination_declared &&
-				(table->pagination == REST_PAGES_LIMIT ||
-				 (table->pagination == REST_PAGES_PAGE &&
-				  table->page_size_param != NULL));
-		case REST_DIALECT_POSTGREST:
-			return true;
-		case REST_DIALECT_JSON_SERVER:
-			return st->limit_rows < 0;
-	}
-	return false;
+	return table->dialect->can_prefetch(table, st->limit_rows);
 }
 
 /*
@@ -2399,6 +2396,8 @@ ask_ahead(RestScanState *st)
 		memset(&ahead->req, 0, sizeof(RestRequest));
 		ahead->req.method = "GET";
 		ahead->req.url = url.data;
+		ahead->req.extra_headers = RestRequestHeaders(table, REST_REQUEST_PAGE,
+													  0);
 		MemoryContextSwitchTo(oldcxt);
 
 		ahead->xfer = RestStartRequest(st->conn, table, &ahead->req);
@@ -2501,11 +2500,11 @@ fetch_count(RestScanState *st, TupleTableSlot *slot)
 	else
 	{
 		st->page_url = pstrdup(st->next_url.data);
-		if (table->dialect == REST_DIALECT_POSTGREST)
-			headers = list_make1("Prefer: count=exact");
+		headers = RestRequestHeaders(table, REST_REQUEST_PAGE, REST_ASK_TOTAL);
 		perform_get(st, st->page_url, headers, &resp);
 
-		if (table->dialect == REST_DIALECT_DRF)
+		/* a total in the body may follow the rows */
+		if (table->dialect->page.total_paths != NULL)
 		{
 			RestPageBegin(&st->reader, table, st->page_url, resp.body,
 						  resp.body_len);
@@ -2514,7 +2513,7 @@ fetch_count(RestScanState *st, TupleTableSlot *slot)
 		}
 		count_text = RestCountText(table, &resp, &st->reader);
 		if (count_text == NULL && resp.body_len > 0 &&
-			table->dialect == REST_DIALECT_DRF)
+			table->dialect->count_rows_without_total)
 		{
 			/* no count in the response: count the rows themselves */
 			count = count_rows(st, &resp);
@@ -2532,10 +2531,7 @@ fetch_count(RestScanState *st, TupleTableSlot *slot)
 					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
 					 errmsg("service did not report a row count"),
 					 errdetail("The response has no usable %s.",
-							   table->dialect == REST_DIALECT_DRF
-							   ? "\"count\" member"
-							   : table->dialect == REST_DIALECT_POSTGREST
-							   ? "Content-Range total" : "X-Total-Count header"),
+							   table->dialect->total_description),
 					 errhint("Set the table option \"pagination\" to match the service, or \"cursor\" to count rows locally."),
 					 errcontext("remote request GET %s", st->page_url)));
 	}
@@ -2552,28 +2548,13 @@ fetch_count(RestScanState *st, TupleTableSlot *slot)
 /*
  * RestCountText
  *		The text of the number of rows a response says its collection
- *		holds, or NULL: the envelope's "count" (Django REST framework, read
- *		by reader, whose rows must all be read), the total of PostgREST's
- *		Content-Range, json-server's X-Total-Count.
+ *		holds, or NULL, where the dialect says (a header, or a member read
+ *		by reader, whose rows must then all be read).
  */
 const char *
 RestCountText(RestTable *table, RestResponse *resp, RestPageReader *reader)
 {
-	switch (table->dialect)
-	{
-		case REST_DIALECT_DRF:
-			if (reader->count.kind == REST_JSON_NUMBER)
-				return RestJsonValueText(&reader->count);
-			break;
-		case REST_DIALECT_POSTGREST:
-			if (resp->content_range != NULL &&
-				strchr(resp->content_range, '/') != NULL)
-				return strchr(resp->content_range, '/') + 1;
-			break;
-		case REST_DIALECT_JSON_SERVER:
-			return resp->total_count;
-	}
-	return NULL;
+	return table->dialect->total_text(table, resp, reader);
 }
 
 /*
@@ -2654,8 +2635,8 @@ count_rows(RestScanState *st, RestResponse *first)
 /*
  * find_next_page
  *		Find the URL of the page after the current one, if any: an
- *		envelope's "next", a Link header's rel="next", or PostgREST's next
- *		range.  Called with the response when its headers name the next
+ *		envelope's next link, a Link header's rel="next", or the next range
+ *		(the dialect's more_after_range).  Called with the response when its headers name the next
  *		page, and without it once the page's rows are all read.
  */
 static void
@@ -2681,27 +2662,19 @@ find_next_page(RestScanState *st, RestResponse *resp)
 				 errmsg("invalid \"next\" link in response from service"),
 				 errdetail("The member \"next\" must be a string or null."),
 				 errcontext("remote request GET %s", st->page_url)));
-	else if (table->dialect == REST_DIALECT_POSTGREST &&
-			 st->page_rows > 0 && st->content_range != NULL)
+	else if (table->dialect->more_after_range != NULL &&
+			 st->page_rows > 0 && st->content_range != NULL &&
+			 table->dialect->more_after_range(st->content_range))
 	{
-		long		first,
-					last;
-		char		total[32];
-
 		/* continue after the range returned, until it is empty or all */
-		if (sscanf(st->content_range, "%ld-%ld/%31s", &first, &last,
-				   total) == 3 &&
-			(strcmp(total, "*") == 0 || last + 1 < atol(total)))
-		{
-			StringInfoData url;
+		StringInfoData url;
 
-			initStringInfo(&url);
-			appendStringInfoString(&url, st->range_base);
-			st->next_offset += st->page_rows;
-			RestAppendPageParams(&url, table, st->rows_wanted,
-								 st->next_offset, false);
-			next = url.data;
-		}
+		initStringInfo(&url);
+		appendStringInfoString(&url, st->range_base);
+		st->next_offset += st->page_rows;
+		RestAppendPageParams(&url, table, st->rows_wanted, st->next_offset,
+							 false);
+		next = url.data;
 	}
 
 	if (next != NULL)
@@ -3003,20 +2976,16 @@ insert_columns(RestModifyState *st, TupleTableSlot *slot)
 
 /*
  * insert_headers
- *		Headers of a POST: PostgREST is asked to return the rows it
+ *		Headers of a POST: the service is asked to return the rows it
  *		creates, if representation, and for ON CONFLICT DO NOTHING to skip
- *		the rows whose primary key it holds already.
+ *		the rows whose key it holds already.
  */
 static List *
 insert_headers(RestModifyState *st, bool representation)
 {
-	if (st->table->dialect != REST_DIALECT_POSTGREST)
-		return NIL;
-	if (st->do_nothing)
-		return list_make1(representation ?
-						  "Prefer: return=representation,resolution=ignore-duplicates" :
-						  "Prefer: resolution=ignore-duplicates");
-	return representation ? list_make1("Prefer: return=representation") : NIL;
+	return RestRequestHeaders(st->table, REST_REQUEST_INSERT,
+							  (representation ? REST_ASK_ROWS : 0) |
+							  (st->do_nothing ? REST_ASK_SKIP_DUPLICATES : 0));
 }
 
 /*
@@ -3035,8 +3004,9 @@ insert_row(RestModifyState *st, TupleTableSlot *slot)
 
 	req.method = "POST";
 	req.url = table->collection_url;
-	req.body = RestBuildBody(table, slot->tts_tupleDescriptor, slot->tts_values,
-							 slot->tts_isnull, send, &req.body_len);
+	req.body = RestWriteBody(table, CMD_INSERT, slot->tts_tupleDescriptor,
+							 slot->tts_values, slot->tts_isnull, send,
+							 &req.body_len);
 	req.extra_headers = insert_headers(st, true);
 	RestPerform(st->conn, table, &req, &resp, &st->stats);
 	if (st->do_nothing && RestIsDuplicateRefusal(table, &resp))
@@ -3088,7 +3058,7 @@ restGetForeignModifyBatchSize(ResultRelInfo *rinfo)
 							 GetUserId());
 	else
 		table = st->table;
-	if (table->dialect != REST_DIALECT_POSTGREST ||
+	if (!table->dialect->batch_insert ||
 		rinfo->ri_projectReturning != NULL ||
 		rinfo->ri_WithCheckOptions != NIL ||
 		(rinfo->ri_TrigDesc &&
@@ -3163,7 +3133,8 @@ insert_rows(RestModifyState *st, TupleTableSlot **slots, bool **columns,
 	for (int i = 0; i < nslots; i++)
 	{
 		size_t		len;
-		char	   *row = RestBuildBody(table, slots[i]->tts_tupleDescriptor,
+		char	   *row = RestWriteBody(table, CMD_INSERT,
+										slots[i]->tts_tupleDescriptor,
 										slots[i]->tts_values,
 										slots[i]->tts_isnull, columns[i],
 										&len);
@@ -3267,10 +3238,10 @@ restExecForeignUpdate(EState *estate, ResultRelInfo *rinfo,
 	send = update_columns(st, slot, planSlot);
 	req.method = "PATCH";
 	req.url = RestItemUrl(table, key_text_from_plan_slot(st, planSlot));
-	req.body = RestBuildBody(table, slot->tts_tupleDescriptor,
+	req.body = RestWriteBody(table, CMD_UPDATE, slot->tts_tupleDescriptor,
 							 slot->tts_values, slot->tts_isnull, send,
 							 &req.body_len);
-	req.extra_headers = returning_extra_headers(table);
+	req.extra_headers = returning_extra_headers(table, CMD_UPDATE);
 	perform_or_fail(st, &req, &resp, true);
 
 	found = resp.status != 404 &&
@@ -3354,7 +3325,7 @@ update_columns(RestModifyState *st, TupleTableSlot *slot,
 								col->attname, table->relname),
 						 errdetail("The column is a member nested in member \"%s\", which a PATCH would replace as a whole, losing the members no column holds.",
 								   col->pointer[0])));
-			if (table->dialect != REST_DIALECT_POSTGREST)
+			if (!table->dialect->can_change_key)
 				ereport(ERROR,
 						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 						 errmsg("cannot change the key of a row of foreign table \"%s\"",
@@ -3411,13 +3382,14 @@ restExecForeignDelete(EState *estate, ResultRelInfo *rinfo,
 			slot_getallattrs(slot);
 		}
 	}
-	else if (st->has_returning && table->dialect != REST_DIALECT_POSTGREST)
+	else if (st->has_returning && !table->dialect->delete_returns_row)
 	{
 		RestRequest get = {0};
 		RestResponse got = {0};
 
 		get.method = "GET";
 		get.url = url;
+		get.extra_headers = RestRequestHeaders(table, REST_REQUEST_ITEM, 0);
 		perform_or_fail(st, &get, &got, true);
 		if (got.status == 404 || !response_row(table, url, &got, st->values))
 		{
@@ -3429,7 +3401,7 @@ restExecForeignDelete(EState *estate, ResultRelInfo *rinfo,
 
 	req.method = "DELETE";
 	req.url = url;
-	req.extra_headers = returning_extra_headers(table);
+	req.extra_headers = returning_extra_headers(table, CMD_DELETE);
 	perform_or_fail(st, &req, &resp, true);
 
 	/* the response is read only when RETURNING has no row yet */
@@ -3496,11 +3468,11 @@ restExplainForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
  *		Headers asking the service to return the written row.
  */
 static List *
-returning_extra_headers(RestTable *table)
+returning_extra_headers(RestTable *table, CmdType operation)
 {
-	if (table->dialect == REST_DIALECT_POSTGREST)
-		return list_make1("Prefer: return=representation");
-	return NIL;
+	return RestRequestHeaders(table, operation == CMD_UPDATE
+							  ? REST_REQUEST_UPDATE : REST_REQUEST_DELETE,
+							  REST_ASK_ROWS);
 }
 
 /*
@@ -3817,9 +3789,9 @@ restPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
 	if (has_triggers)
 		return false;
 
-	/* DELETE ... RETURNING needs the row, which only PostgREST returns */
+	/* DELETE ... RETURNING needs the row, which not every service returns */
 	if (operation == CMD_DELETE && has_returning &&
-		info->table->dialect != REST_DIALECT_POSTGREST)
+		!info->table->dialect->delete_returns_row)
 		return false;
 
 	fdw_exprs = list_make1(key);
@@ -3943,14 +3915,14 @@ direct_modify_request(ForeignScanState *node, RestDirectState *st)
 											  &st->row_nulls[i]);
 			st->send[i] = true;
 		}
-		req.body = RestBuildBody(table,
+		req.body = RestWriteBody(table, CMD_UPDATE,
 								 RelationGetDescr(node->resultRelInfo->ri_RelationDesc),
 								 st->row_values, st->row_nulls, st->send,
 								 &req.body_len);
 	}
 	else
 		req.method = "DELETE";
-	req.extra_headers = returning_extra_headers(table);
+	req.extra_headers = returning_extra_headers(table, operation);
 
 	RestPerform(st->conn, table, &req, &resp, &st->stats);
 	if (resp.status == 404)
@@ -4137,8 +4109,9 @@ collect_keys(RestTable *table, MemoryContext cxt)
 
 /*
  * truncate_table
- *		Delete every row of one table's collection: one DELETE by filter
- *		for PostgREST, else one DELETE per row, whose 404 is no error.
+ *		Delete every row of one table's collection: one DELETE where the
+ *		dialect has a URL for all rows, else one DELETE per row, whose 404
+ *		is no error.
  */
 static void
 truncate_table(RestTable *table)
@@ -4150,12 +4123,10 @@ truncate_table(RestTable *table)
 	List	   *keys;
 
 	req.method = "DELETE";
-	if (table->dialect == REST_DIALECT_POSTGREST)
+	req.extra_headers = RestRequestHeaders(table, REST_REQUEST_DELETE, 0);
+	if (table->dialect->delete_all_url != NULL)
 	{
-		RestColumn *key = &table->columns[table->key_index];
-
-		req.url = psprintf("%s?%s=not.is.null", table->collection_url,
-						   key->field ? key->field : key->attname);
+		req.url = table->dialect->delete_all_url(table);
 		RestPerform(conn, table, &req, &resp, NULL);
 		if (resp.status < 200 || resp.status > 299)
 			RestReportResponseError(table, &req, &resp);

@@ -7,9 +7,10 @@
  * the readers of catalog options, http.c the libcurl connection cache and
  * request loop, json.c the streaming page reader and the JSON <-> datum
  * conversions, deparse.c the translation of a scan into a request URL,
- * analyze.c ANALYZE and the row estimates asked of the service.  Only
- * the types and functions used by more than one of those files are
- * declared here.
+ * analyze.c ANALYZE and the row estimates asked of the service; what a
+ * kind of service says differently is its dialect (dialect.h, one
+ * dialect_*.c each).  Only the types and functions used by more than one
+ * of those files are declared here.
  *
  *-------------------------------------------------------------------------
  */
@@ -126,14 +127,6 @@
 #define RestInsertedCols(root, rte) ((rte)->insertedCols)
 #endif
 
-/* Conventions of the service's URLs, pages and counts. */
-typedef enum RestDialect
-{
-	REST_DIALECT_DRF,			/* Django REST framework + django-filter */
-	REST_DIALECT_POSTGREST,		/* PostgREST */
-	REST_DIALECT_JSON_SERVER	/* npm json-server 0.17 */
-} RestDialect;
-
 /* How a collection is split into pages. */
 typedef enum RestPagination
 {
@@ -212,7 +205,8 @@ typedef struct RestTable
 	Oid			umid;			/* that user mapping (connection cache key) */
 	/* server */
 	char	   *base_url;		/* always ends with '/' */
-	RestDialect dialect;
+	const struct RestDialectOps *dialect;	/* the service's conventions
+											 * (dialect.h) */
 	long		connect_timeout_ms;
 	long		timeout_ms;
 	int			page_size;		/* rows asked per page, 0 = service default */
@@ -324,7 +318,6 @@ extern void RestFinishRequest(RestConnection *conn, RestTable *table,
 extern void RestCancelRequest(RestConnection *conn, RestTransfer *xfer);
 extern void RestReportResponseError(RestTable *table, RestRequest *req,
 									RestResponse *resp);
-extern bool RestIsDuplicateRefusal(RestTable *table, RestResponse *resp);
 extern char *RestResolveUrl(const char *base, const char *relative);
 extern bool RestSameOrigin(const char *url1, const char *url2);
 extern void RestDefineGucs(void);
@@ -360,9 +353,10 @@ typedef struct RestJsonValue
 
 /*
  * Reader of one page of rows: a bare JSON array of objects, or an envelope
- * object whose "results" (also "data", "items", "value") member is that
- * array; "next" and "count" members of the envelope are reported.
- * The reader walks the buffer in place and builds no tree.
+ * object whose member named by the dialect (RestPageShape: "results",
+ * "data", ...) is that array; the members the dialect names for the next
+ * page's URL and for the total are reported, at any depth of the
+ * envelope.  The reader walks the buffer in place and builds no tree.
  */
 typedef struct RestPageReader
 {
@@ -372,8 +366,8 @@ typedef struct RestPageReader
 	int			state;			/* private to json.c */
 	bool		envelope;		/* page is an object, not a bare array */
 	bool		done;			/* all rows read and trailer parsed */
-	RestJsonValue next;			/* "next" member (or MISSING) */
-	RestJsonValue count;		/* "count" member (or MISSING) */
+	RestJsonValue next;			/* next page's URL (or MISSING) */
+	RestJsonValue count;		/* the collection's total (or MISSING) */
 	RestTable  *table;			/* for column mapping and messages */
 	const char *url;			/* for messages */
 } RestPageReader;
@@ -449,6 +443,9 @@ extern int	RestFindSplitParam(RestTable *table, List *params,
 							   RestParamValue *values, int *nelems,
 							   int *max_chunk);
 extern char *RestItemUrl(RestTable *table, const char *key_text);
+
+/* dialect.c */
+extern bool RestIsDuplicateRefusal(RestTable *table, RestResponse *resp);
 
 /* rest_fdw.c */
 extern const char *RestCountText(RestTable *table, RestResponse *resp,

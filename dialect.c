@@ -1,0 +1,224 @@
+/*-------------------------------------------------------------------------
+ *
+ * dialect.c
+ *		  The registry of dialects, and conventions several of them share.
+ *
+ * A dialect is registered by adding its RestDialectOps to the list below
+ * (and its extern to dialect.h); the server option "dialect" accepts the
+ * names listed here, in this order.  The helpers after it are written once
+ * for the dialects whose services follow the same convention: envelope
+ * member names, item paths, joined member paths, page sizes.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "lib/stringinfo.h"
+
+#include "dialect.h"
+
+/* Every dialect, by the name the option "dialect" gives. */
+static const RestDialectOps *const dialects[] = {
+	&RestDrfDialect,
+	&RestPostgrestDialect,
+	&RestJsonServerDialect,
+	NULL
+};
+
+/* Envelope members that hold a page's rows, as the services name them. */
+const char *const RestEnvelopeRows[] = {
+	"results", "data", "items", "value", NULL
+};
+
+/* Envelope members that hold the next page's URL. */
+const char *const RestEnvelopeNext[] = {
+	"/next", "/@odata.nextLink", NULL
+};
+
+/*
+ * RestFindDialect
+ *		The dialect of this name, or NULL.
+ */
+const RestDialectOps *
+RestFindDialect(const char *name)
+{
+	int			i;
+
+	for (i = 0; dialects[i] != NULL; i++)
+		if (strcmp(dialects[i]->name, name) == 0)
+			return dialects[i];
+	return NULL;
+}
+
+/*
+ * RestDialectNames
+ *		The names of the dialects, "drf, postgrest, ...", for messages.
+ */
+char *
+RestDialectNames(void)
+{
+	StringInfoData buf;
+	int			i;
+
+	initStringInfo(&buf);
+	for (i = 0; dialects[i] != NULL; i++)
+		appendStringInfo(&buf, "%s%s", i > 0 ? ", " : "", dialects[i]->name);
+	return buf.data;
+}
+
+/*
+ * RestIsDuplicateRefusal
+ *		Did the service refuse to create a row only because it duplicates
+ *		a row the service holds, which is what INSERT ... ON CONFLICT DO
+ *		NOTHING skips?  Only answers that say so unmistakably count; which
+ *		those are, the dialect knows.
+ */
+bool
+RestIsDuplicateRefusal(RestTable *table, RestResponse *resp)
+{
+	return table->dialect->is_duplicate_refusal(table, resp);
+}
+
+/*
+ * RestRequestHeaders
+ *		The extra headers the dialect adds to a request for this purpose.
+ */
+List *
+RestRequestHeaders(const RestTable *table, RestRequestPurpose purpose,
+				   int asks)
+{
+	if (table->dialect->request_headers == NULL)
+		return NIL;
+	return table->dialect->request_headers(table, purpose, asks);
+}
+
+/*
+ * RestWriteBody
+ *		The body of a POST (CMD_INSERT) or PATCH (CMD_UPDATE) of the columns
+ *		send says, as the dialect writes it: by default RestBuildBody's
+ *		object of the columns' members.
+ */
+char *
+RestWriteBody(RestTable *table, CmdType operation, TupleDesc tupdesc,
+			  Datum *values, bool *isnull, bool *send, size_t *len)
+{
+	if (table->dialect->write_body != NULL)
+		return table->dialect->write_body(table, operation, tupdesc, values,
+										  isnull, send, len);
+	return RestBuildBody(table, tupdesc, values, isnull, send, len);
+}
+
+/*
+ * RestPathItemUrl
+ *		The URL of a row as a path segment after the collection's, with a
+ *		trailing slash where the collection's URL has one (Django REST
+ *		framework, json-server); with a NULL text, a placeholder naming the
+ *		key column.
+ */
+char *
+RestPathItemUrl(const RestTable *table, const char *key_text)
+{
+	StringInfoData buf;
+	const char *url = table->collection_url;
+	size_t		len = strlen(url);
+	bool		trailing_slash = len > 0 && url[len - 1] == '/';
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, url);
+	if (!trailing_slash)
+		appendStringInfoChar(&buf, '/');
+	if (key_text != NULL)
+		RestAppendEncoded(&buf, key_text);
+	else
+		appendStringInfo(&buf, "{%s}",
+						 table->columns[table->key_index].attname);
+	if (trailing_slash)
+		appendStringInfoChar(&buf, '/');
+	return buf.data;
+}
+
+/*
+ * RestJoinedName
+ *		A column's member name, or the segments of its JSON Pointer joined
+ *		by separator; NULL if part_fits refuses a part.
+ */
+char *
+RestJoinedName(const RestColumn *col, const char *separator,
+			   bool (*part_fits) (const char *part))
+{
+	StringInfoData buf;
+	int			nparts = col->field != NULL ? 1 : col->npointer;
+	int			i;
+
+	initStringInfo(&buf);
+	for (i = 0; i < nparts; i++)
+	{
+		const char *part = col->field != NULL ? col->field : col->pointer[i];
+
+		if (!part_fits(part))
+			return NULL;
+		if (i > 0)
+			appendStringInfoString(&buf, separator);
+		appendStringInfoString(&buf, part);
+	}
+	return buf.data;
+}
+
+/*
+ * RestPageRows
+ *		Rows to ask for in one page: the LIMIT, at most the table's page
+ *		size, else the table's page size (0: the service's).
+ */
+int64
+RestPageRows(const RestTable *table, int64 limit)
+{
+	int64		size = limit >= 0 ? limit : table->page_size;
+
+	if (size > 0 && table->page_size > 0 && limit >= 0)
+		size = Min(size, table->page_size);
+	return size;
+}
+
+/*
+ * RestAlways
+ *		A capability a dialect has for every table.
+ */
+bool
+RestAlways(const RestTable *table)
+{
+	return true;
+}
+
+/*
+ * RestNever
+ *		A capability a dialect lacks for every table.
+ */
+bool
+RestNever(const RestTable *table)
+{
+	return false;
+}
+
+/*
+ * RestAnyWindow
+ *		pages_fit_limit of a service whose pages start at any row and hold
+ *		any number of rows (limit and offset).
+ */
+bool
+RestAnyWindow(const RestTable *table, int64 limit, int64 offset)
+{
+	return true;
+}
+
+/*
+ * RestAppendIntParam
+ *		Append name=value for an integer value.
+ */
+void
+RestAppendIntParam(StringInfo url, const char *name, int64 value)
+{
+	char		num[32];
+
+	snprintf(num, sizeof(num), INT64_FORMAT, value);
+	RestAppendParam(url, name, num);
+}

@@ -1,0 +1,618 @@
+/*-------------------------------------------------------------------------
+ *
+ * dialect_drf.c
+ *		  The drf dialect: Django REST framework with django-filter.
+ *
+ * A list answers filters the view declares (django-filter lookups: f=v,
+ * f__lt=v, f__in=a,b, f__isnull=true, f__icontains=v ...; AND only) and
+ * silently drops the others, so only what the table declares in its
+ * "filters" option is sent, and every condition is checked here again.
+ * It sorts with ordering=-a,b, pages with page=N (and the page size
+ * parameter the view names, page_size_param) or limit=N&offset=M, says the
+ * total in the envelope's "count" and the next page in its "next", and
+ * addresses a row as collection/id/.  Its DecimalField reads and writes
+ * numbers as strings.
+ *
+ * django-filter's own rules (what it strips, ignores or refuses) are
+ * exported for other dialects whose services filter with it
+ * (RestDjangoFilterParams).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <jansson.h>
+
+#include "catalog/pg_type.h"
+#include "mb/pg_wchar.h"
+#include "nodes/nodeFuncs.h"
+#include "utils/lsyscache.h"
+
+#include "dialect.h"
+
+/* Value segment flag of this dialect. */
+#define DRF_CLEAN		REST_SEG_DIALECT_0	/* a value django-filter would
+											 * strip, ignore or refuse
+											 * leaves the parameter out; it
+											 * is checked here again */
+
+static bool drf_value_fits(const char *text, bool is_text);
+static bool drf_text_fits(const char *text);
+static bool is_python_space(pg_wchar c);
+static bool is_infinite_text(const char *text);
+static bool type_has_infinities(Oid typid);
+static bool unique_errors(json_t *root);
+static bool unique_message(const char *text);
+static bool ends_with(const char *text, const char *suffix);
+
+/*
+ * drf_part_fits
+ *		Would Django read a member name as one field (no lookup)?
+ */
+static bool
+drf_part_fits(const char *part)
+{
+	return strstr(part, "__") == NULL;
+}
+
+/*
+ * drf_filter_name
+ *		A member's name, or a pointer's path joined as Django joins
+ *		related fields.
+ */
+static char *
+drf_filter_name(const RestTable *table, const RestColumn *col)
+{
+	return RestJoinedName(col, "__", drf_part_fits);
+}
+
+/*
+ * drf_condition_params
+ *		The parameter of a condition, named as django-filter names it.
+ */
+static List *
+drf_condition_params(RestDeparseContext *cxt, RestCondition *cond)
+{
+	return RestDjangoFilterParams(cxt, cond, "", "");
+}
+
+/*
+ * RestDjangoFilterParams
+ *		The parameter of a condition for a service filtering with
+ *		django-filter, named prefix, the column's filter name, "__lookup"
+ *		but for equality, and suffix; NIL if the table does not declare the
+ *		lookup or django-filter would not read the value as it is.
+ *
+ * Its text filters strip surrounding white space and ignore empty values,
+ * its date, timestamp and number filters refuse values that are not finite
+ * (a 400), and it compares in the service's collation (case insensitive on
+ * MySQL): text equality is inexact unless the table vouches for the
+ * collation, and constants django-filter would change or refuse stay here.
+ * A value known only at execution is checked then (DRF_CLEAN): one it
+ * would change leaves the parameter out, so the condition is inexact.
+ *
+ * Django's case-insensitive lookups are UPPER(column) LIKE UPPER(value):
+ * only that form is sent as one.  PostgreSQL's ILIKE folds to lower case
+ * instead, which finds rows upper case does not (the lower case of U+0130,
+ * capital I with a dot, is i, but the upper case of i is I, not U+0130),
+ * and the rows the service leaves out cannot be found again here: ILIKE
+ * stays here.
+ */
+List *
+RestDjangoFilterParams(RestDeparseContext *cxt, RestCondition *cond,
+					   const char *prefix, const char *suffix)
+{
+	char	   *name = RestLenientFilterName(cxt, cond);
+	List	   *segments;
+	bool		is_text = RestColumnIsText(cond->col);
+	int			flags = 0;
+
+	if (name == NULL || cond->lookup == REST_LOOKUP_NE || cond->ilike)
+		return NIL;
+	if (cond->lookup != REST_LOOKUP_EXACT)
+		name = psprintf("%s%s__%s%s", prefix, name,
+						RestLookupNames[cond->lookup], suffix);
+	else
+		name = psprintf("%s%s%s", prefix, name, suffix);
+
+	if (is_text && !cxt->table->collation_matches &&
+		(cond->lookup == REST_LOOKUP_EXACT || cond->lookup == REST_LOOKUP_IN))
+		cxt->inexact = true;
+
+	/* a value known only at execution is checked then */
+	if (cond->value != NULL && !IsA(cond->value, Const))
+	{
+		Oid			valtype = exprType((Node *) cond->value);
+
+		if (cond->lookup == REST_LOOKUP_IN)
+			valtype = get_element_type(valtype);
+		flags |= DRF_CLEAN;
+		if (is_text || type_has_infinities(valtype))
+			cxt->inexact = true;	/* it may be left out */
+	}
+
+	if (cond->literal != NULL)
+	{
+		/* stripped, a substring still finds every row (and more) */
+		if (is_text && cond->lookup != REST_LOOKUP_CONTAINS &&
+			cond->lookup != REST_LOOKUP_ICONTAINS &&
+			!drf_text_fits(cond->literal))
+			return NIL;
+		segments = list_make1(makeString(cond->literal));
+	}
+	else if (cond->lookup == REST_LOOKUP_IN)
+	{
+		/* django-filter splits on commas: string values must hold none */
+		if (is_text && !IsA(cond->value, Const))
+			return NIL;
+		if (IsA(cond->value, Const))
+		{
+			RestParamValue pv;
+			int			i;
+
+			RestConstValue((Const *) cond->value, &pv);
+			for (i = 0; i < pv.nelems; i++)
+				if ((is_text && strchr(pv.elems[i], ',') != NULL) ||
+					!drf_value_fits(pv.elems[i], is_text))
+					return NIL;
+		}
+
+		/*
+		 * The parts of a split list must match disjoint rows, which a
+		 * service comparing text more loosely than we do does not promise.
+		 */
+		if (!is_text || cxt->table->collation_matches)
+			flags |= REST_SEG_SPLIT;
+		segments = list_make1(RestValueSegment(cxt, cond->value,
+											   REST_FMT_LIST, flags));
+	}
+	else
+	{
+		Const	   *c = IsA(cond->value, Const) ? (Const *) cond->value : NULL;
+
+		if (c != NULL && !c->constisnull &&
+			!drf_value_fits(RestDatumToUrlValue(c->constvalue, c->consttype),
+							is_text))
+			return NIL;
+		segments = list_make1(RestValueSegment(cxt, cond->value,
+											   REST_FMT_PLAIN, flags));
+	}
+	return list_make1(RestMakeParam(name, segments));
+}
+
+/*
+ * RestDjangoValueWritable
+ *		Does django-filter take a value computed at execution as it is
+ *		(every element of a list), when its segment is marked so?
+ */
+bool
+RestDjangoValueWritable(const RestParamValue *pv, bool list, int flags)
+{
+	Oid			typid = list ? get_element_type(pv->typid) : pv->typid;
+	char		category;
+	bool		preferred;
+	bool		is_text;
+	int			i;
+
+	if (!(flags & DRF_CLEAN))
+		return true;
+	get_type_category_preferred(getBaseType(typid), &category, &preferred);
+	is_text = category == TYPCATEGORY_STRING;
+	if (!list)
+		return drf_value_fits(RestDatumToUrlValue(pv->value, pv->typid),
+							  is_text);
+	for (i = 0; i < pv->nelems; i++)
+		if (!drf_value_fits(pv->elems[i], is_text))
+			return false;
+	return true;
+}
+
+/*
+ * drf_value_fits
+ *		Does django-filter take a value's text as it is: a text neither
+ *		empty nor with white space around it, and any other value finite?
+ */
+static bool
+drf_value_fits(const char *text, bool is_text)
+{
+	if (is_text)
+		return drf_text_fits(text);
+	return !is_infinite_text(text);
+}
+
+/*
+ * drf_text_fits
+ *		Does django-filter take this text as it is: not empty (ignored) and
+ *		without white space around it, which Python's str.strip() removes
+ *		(Unicode white space, not ASCII's only)?
+ */
+static bool
+drf_text_fits(const char *text)
+{
+	size_t		len;
+	const unsigned char *last;
+
+	/* the service reads UTF-8; the server's text may be in another encoding */
+	text = pg_server_to_any(text, strlen(text), PG_UTF8);
+	len = strlen(text);
+	if (len == 0)
+		return false;
+	last = (const unsigned char *) text + len - 1;
+	while (last > (const unsigned char *) text && (*last & 0xC0) == 0x80)
+		last--;
+	return !is_python_space(utf8_to_unicode((const unsigned char *) text)) &&
+		!is_python_space(utf8_to_unicode(last));
+}
+
+/*
+ * is_python_space
+ *		Is a code point white space to Python's str.isspace(), which
+ *		str.strip() removes?
+ */
+static bool
+is_python_space(pg_wchar c)
+{
+	return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20) ||
+		c == 0x85 || c == 0xA0 || c == 0x1680 ||
+		(c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 ||
+		c == 0x202F || c == 0x205F || c == 0x3000;
+}
+
+/*
+ * is_infinite_text
+ *		Is this the text of a value that is not finite: a date's or a
+ *		timestamp's infinity, a number's NaN or Infinity (as PostgreSQL and
+ *		RestDatumToUrlValue write them)?
+ */
+static bool
+is_infinite_text(const char *text)
+{
+	const char *p = text[0] == '-' || text[0] == '+' ? text + 1 : text;
+
+	return pg_strcasecmp(p, "infinity") == 0 || pg_strcasecmp(text, "nan") == 0;
+}
+
+/*
+ * type_has_infinities
+ *		May a value of this type be infinite or NaN: dates, timestamps,
+ *		intervals and numbers other than integers?
+ */
+static bool
+type_has_infinities(Oid typid)
+{
+	switch (getBaseType(typid))
+	{
+		case DATEOID:
+		case TIMESTAMPOID:
+		case TIMESTAMPTZOID:
+		case INTERVALOID:
+		case NUMERICOID:
+		case FLOAT4OID:
+		case FLOAT8OID:
+			return true;
+		default:
+			return false;
+	}
+}
+
+/*
+ * drf_sort_stable_without_key
+ *		Without pagination one response holds every row: ties need no key.
+ */
+static bool
+drf_sort_stable_without_key(const RestTable *table)
+{
+	return table->pagination == REST_PAGES_NONE;
+}
+
+/*
+ * drf_sort_params
+ *		ordering=-a,b.
+ */
+static List *
+drf_sort_params(const RestTable *table, List *keys)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+
+	initStringInfo(&buf);
+	foreach(lc, keys)
+	{
+		RestSortKey *key = lfirst(lc);
+
+		if (buf.len > 0)
+			appendStringInfoChar(&buf, ',');
+		appendStringInfo(&buf, "%s%s", key->descending ? "-" : "", key->name);
+	}
+	return list_make1(RestMakeParam("ordering",
+									list_make1(makeString(buf.data))));
+}
+
+/*
+ * drf_pages_fit_limit
+ *		Limit/offset pagination says any window; numbered pages of a size
+ *		the request names say LIMIT n OFFSET k*n, as Django's admin pages
+ *		(page k+1), when both are known at planning.
+ */
+static bool
+drf_pages_fit_limit(const RestTable *table, int64 limit, int64 offset)
+{
+	if (table->pagination == REST_PAGES_LIMIT)
+		return true;
+	if (table->pagination == REST_PAGES_PAGE && table->page_size_param != NULL)
+	{
+		if (limit < 0 || offset == REST_LIMIT_UNKNOWN)
+			return false;
+		return limit > 0 && offset % limit == 0;
+	}
+	return false;
+}
+
+/*
+ * drf_offset_without_limit
+ *		LimitOffsetPagination ignores an offset without a limit unless it
+ *		has a default limit, which the table's page_size stands for.
+ */
+static bool
+drf_offset_without_limit(const RestTable *table)
+{
+	return table->pagination == REST_PAGES_LIMIT && table->page_size > 0;
+}
+
+/*
+ * drf_first_page_params
+ *		limit=N&offset=M, or the page size parameter and page=N.
+ */
+static int64
+drf_first_page_params(StringInfo url, const RestTable *table, int64 limit,
+					  int64 offset)
+{
+	int64		size;
+
+	/* numbered pages are asked whole: the scan checks their window */
+	if (table->pagination == REST_PAGES_PAGE)
+		size = limit >= 0 ? limit : table->page_size;
+	else
+		size = RestPageRows(table, limit);
+
+	if (table->pagination == REST_PAGES_LIMIT)
+	{
+		if (size > 0)
+			RestAppendIntParam(url, "limit", size);
+		if (offset > 0)
+			RestAppendIntParam(url, "offset", offset);
+	}
+	else if (table->page_size_param != NULL && size > 0)
+	{
+		RestAppendIntParam(url, table->page_size_param, size);
+		if (offset > 0)
+			RestAppendIntParam(url, "page", offset / size + 1);
+	}
+	return size > 0 ? size : 0;
+}
+
+/*
+ * drf_nth_page_params
+ *		limit and offset, or page=N (with the page size parameter, if any:
+ *		else pages of the service's size).
+ */
+static void
+drf_nth_page_params(StringInfo url, const RestTable *table, int64 size,
+					int64 offset, int64 n, int64 wanted)
+{
+	if (table->pagination == REST_PAGES_LIMIT)
+	{
+		RestAppendIntParam(url, "limit",
+						   wanted >= 0 ? Min(size, wanted - n * size) : size);
+		RestAppendIntParam(url, "offset", offset + n * size);
+		return;
+	}
+	if (table->page_size_param != NULL)
+		RestAppendIntParam(url, table->page_size_param, size);
+	RestAppendIntParam(url, "page", offset / size + n + 1);
+}
+
+/*
+ * drf_count_params
+ *		A page of one row, where the request can say so.
+ */
+static void
+drf_count_params(StringInfo url, const RestTable *table)
+{
+	if (table->pagination == REST_PAGES_LIMIT)
+		RestAppendParam(url, "limit", "1");
+	else if (table->page_size_param != NULL)
+		RestAppendParam(url, table->page_size_param, "1");
+}
+
+/*
+ * drf_offset_by_page_number
+ *		PageNumberPagination: an OFFSET is a page number.
+ */
+static bool
+drf_offset_by_page_number(const RestTable *table)
+{
+	return table->pagination == REST_PAGES_PAGE;
+}
+
+/*
+ * drf_pages_addressable
+ *		Numbered and offset pages, when the table declares them.
+ */
+static bool
+drf_pages_addressable(const RestTable *table)
+{
+	return table->pagination_declared &&
+		(table->pagination == REST_PAGES_LIMIT ||
+		 table->pagination == REST_PAGES_PAGE);
+}
+
+/*
+ * drf_can_prefetch
+ *		Declared offset pages, or numbered pages whose size the request
+ *		names.
+ */
+static bool
+drf_can_prefetch(const RestTable *table, int64 limit)
+{
+	return table->pagination_declared &&
+		(table->pagination == REST_PAGES_LIMIT ||
+		 (table->pagination == REST_PAGES_PAGE &&
+		  table->page_size_param != NULL));
+}
+
+/*
+ * drf_reports_total
+ *		Numbered and offset pagination report a count.
+ */
+static bool
+drf_reports_total(const RestTable *table)
+{
+	return table->pagination == REST_PAGES_PAGE ||
+		table->pagination == REST_PAGES_LIMIT;
+}
+
+/*
+ * drf_total_text
+ *		The envelope's "count".
+ */
+static const char *
+drf_total_text(const RestTable *table, RestResponse *resp,
+			   RestPageReader *reader)
+{
+	if (reader->count.kind == REST_JSON_NUMBER)
+		return RestJsonValueText(&reader->count);
+	return NULL;
+}
+
+/*
+ * drf_is_duplicate_refusal
+ *		A 409, or the 400 of Django REST framework's uniqueness validators
+ *		when no other error comes with it.
+ */
+static bool
+drf_is_duplicate_refusal(const RestTable *table, RestResponse *resp)
+{
+	json_t	   *root;
+	bool		result;
+
+	if (resp->status == 409)
+		return true;
+	if (resp->status != 400 || resp->body == NULL || resp->body_len == 0)
+		return false;
+	root = json_loadb(resp->body, Min(resp->body_len, REST_DIALECT_PARSE_MAX),
+					  0, NULL);
+	if (root == NULL)
+		return false;
+	result = unique_errors(root);
+	json_decref(root);
+	return result;
+}
+
+/*
+ * unique_errors
+ *		Is a Django REST framework 400 body made only of the messages of
+ *		its uniqueness validators?  {"field": ["<model> with this <field>
+ *		already exists."]}, {"non_field_errors": ["The fields a, b must make
+ *		a unique set."]}, "This field must be unique.": Django's and DRF's
+ *		own English messages.
+ */
+static bool
+unique_errors(json_t *root)
+{
+	const char *field;
+	json_t	   *messages;
+
+	if (!json_is_object(root) || json_object_size(root) == 0)
+		return false;
+	json_object_foreach(root, field, messages)
+	{
+		size_t		index;
+		json_t	   *message;
+
+		if (!json_is_array(messages) || json_array_size(messages) == 0)
+			return false;
+		json_array_foreach(messages, index, message)
+		{
+			if (!unique_message(json_string_value(message)))
+				return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * unique_message
+ *		Is a message one of Django's or DRF's uniqueness messages?
+ */
+static bool
+unique_message(const char *text)
+{
+	if (text == NULL)
+		return false;
+	if (strstr(text, " with this ") != NULL &&
+		ends_with(text, " already exists."))
+		return true;
+	if (strcmp(text, "This field must be unique.") == 0 ||
+		strncmp(text, "This field must be unique for the ", 34) == 0)
+		return true;
+	return strncmp(text, "The fields ", 11) == 0 &&
+		ends_with(text, " must make a unique set.");
+}
+
+/*
+ * ends_with
+ *		Does text end with suffix?
+ */
+static bool
+ends_with(const char *text, const char *suffix)
+{
+	size_t		len = strlen(text);
+	size_t		slen = strlen(suffix);
+
+	return len >= slen && strcmp(text + len - slen, suffix) == 0;
+}
+
+/* "count" is the total of numbered and offset pages */
+static const char *const drf_total_paths[] = {"/count", NULL};
+
+/* The fields not set are NULL, false or 0: what the dialect lacks. */
+const RestDialectOps RestDrfDialect = {
+	.name = "drf",
+
+	.resource_trailing_slash = true,
+	.default_pagination = REST_PAGES_PAGE,
+	.default_batch_size = 1,
+	.import_query_options = true,
+
+	.filter_name = drf_filter_name,
+	.condition_params = drf_condition_params,
+	.value_writable = RestDjangoValueWritable,
+
+	.sort_stable_without_key = drf_sort_stable_without_key,
+	.sort_params = drf_sort_params,
+
+	.pages_fit_limit = drf_pages_fit_limit,
+	.offset_without_limit = drf_offset_without_limit,
+	.first_page_params = drf_first_page_params,
+	.nth_page_params = drf_nth_page_params,
+	.count_params = drf_count_params,
+	.offset_by_page_number = drf_offset_by_page_number,
+	.pages_addressable = drf_pages_addressable,
+	.can_prefetch = drf_can_prefetch,
+	.names_every_next_page = true,
+	.page = {
+		.rows_members = RestEnvelopeRows,
+		.next_paths = RestEnvelopeNext,
+		.total_paths = drf_total_paths,
+	},
+
+	.reports_total = drf_reports_total,
+	.total_text = drf_total_text,
+	.total_description = "\"count\" member",
+	.count_rows_without_total = true,
+
+	.item_url = RestPathItemUrl,
+	.numbers = REST_NUMBERS_DECIMAL_STRINGS,
+	.is_duplicate_refusal = drf_is_duplicate_refusal,
+};
