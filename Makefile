@@ -8,6 +8,7 @@ OBJS = \
 	dialect.o \
 	dialect_drf.o \
 	dialect_jsonserver.o \
+	dialect_odata.o \
 	dialect_postgrest.o \
 	http.o \
 	import.o \

@@ -22,6 +22,7 @@ static const RestDialectOps *const dialects[] = {
 	&RestDrfDialect,
 	&RestPostgrestDialect,
 	&RestJsonServerDialect,
+	&RestOdataDialect,
 	NULL
 };
 

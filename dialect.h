@@ -447,6 +447,7 @@ typedef struct RestDialectOps
 extern const RestDialectOps RestDrfDialect;
 extern const RestDialectOps RestPostgrestDialect;
 extern const RestDialectOps RestJsonServerDialect;
+extern const RestDialectOps RestOdataDialect;
 
 extern const RestDialectOps *RestFindDialect(const char *name);
 extern char *RestDialectNames(void);

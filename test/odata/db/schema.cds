@@ -1,5 +1,6 @@
 // The tables of the OData test service: the regress test's authors,
-// books and genres, and the differential test's items.
+// books, genres and notes (a uuid key, which CAP generates), and the
+// differential test's items.
 namespace rest_fdw.test;
 
 entity Authors {
@@ -21,6 +22,11 @@ entity Books {
 entity Genres {
   key code : String(20);
       name : String(100);
+}
+
+entity Notes {
+  key ID   : UUID;
+      text : String;
 }
 
 entity Items {

@@ -9,5 +9,6 @@ service CatalogService @(path: '/odata/v4/catalog') {
   entity Books as projection on t.Books;
   entity AllBooks as projection on t.Books;
   entity Genres as projection on t.Genres;
+  entity Notes as projection on t.Notes;
   entity Items as projection on t.Items;
 }
