@@ -762,13 +762,14 @@ odata_total_params(StringInfo url, const RestTable *table)
 
 /*
  * odata_total_text
- *		The total is the body's @odata.count, which the reader finds.
+ *		The body's @odata.count, which the reader found.
  */
 static const char *
 odata_total_text(const RestTable *table, RestResponse *resp,
 				 RestPageReader *reader)
 {
-	return NULL;
+	return reader->count.kind == REST_JSON_NUMBER
+		? RestJsonValueText(&reader->count) : NULL;
 }
 
 /*
