@@ -3,7 +3,8 @@
 
 For each dialect (drf: a Django REST framework + django-filter service;
 json-server: the real json-server 0.17; postgrest: the PostgREST emulation
-of test/rest_service.py) the same rows (data.py) live in the service and in
+of test/rest_service.py; odata: the real SAP CAP service of test/odata)
+the same rows (data.py) live in the service and in
 a local table.  Queries generated from a seed run on both; their outputs
 must be equal:
 
@@ -37,7 +38,7 @@ failed" (queries); the exit status is non-zero on any mismatch.
 
 The services' URLs and logs come from the environment (run.sh sets them):
 DIFFTEST_DRF_URL, DIFFTEST_DRF_LOG, DIFFTEST_JS_URL, DIFFTEST_JS_LOG,
-DIFFTEST_PG_URL; the cluster from the libpq variables.
+DIFFTEST_PG_URL, DIFFTEST_OD_URL; the cluster from the libpq variables.
 """
 
 import argparse
@@ -129,9 +130,10 @@ def file_log(path):
     return mark, since
 
 
-def service_log(base):
-    """The test service's request log (GET /_log returns and clears it)."""
-    root = re.sub(r"/api/.*$", "", base)
+def service_log(base, root=None):
+    """The test service's request log (GET /_log returns and clears it),
+    or that of another service at root with the same endpoint."""
+    root = root or re.sub(r"/api/.*$", "", base)
 
     def mark():
         http_get(root + "/_log")
@@ -199,7 +201,30 @@ def make_dialects():
         out["postgrest"].servers = [("s_pg", pg, "postgrest", []),
                                     ("s_pg_short", pg, "postgrest",
                                      [("max_url_length", "300")])]
+    make_odata(out)
     return out
+
+
+# --- odata: the real SAP CAP service (test/odata) ----------------------------
+
+def make_odata(out):
+    """The odata dialect, when run.sh started the CAP service: Items (one
+    page) and ItemsPaged (pages of 5), every filter and sort by default;
+    the service compares text by code points, as "C" does."""
+    od = os.environ.get("DIFFTEST_OD_URL")
+    if not od:
+        return
+    root = re.sub(r"/odata/.*$", "", od)
+    out["odata"] = Dialect(
+        "odata", "l_od", data.odata_rows(), "numeric", [
+            ("f_od", table_ddl("f_od", "s_od", "numeric", [
+                ("resource", "Items"), ("collation_matches", "true")])),
+            ("f_ods", table_ddl("f_ods", "s_od_short", "numeric", [
+                ("resource", "ItemsPaged"), ("collation_matches", "true")])),
+        ], service_log(od, root))
+    out["odata"].servers = [("s_od", od, "odata", []),
+                            ("s_od_short", od, "odata",
+                             [("max_url_length", "300")])]
 
 
 # The local table joined with the foreign ones.
@@ -1465,7 +1490,7 @@ def main():
     ap.add_argument("--seed", action="append",
                     help="a seed (repeatable); 'random' picks one (default: 1, 2, random)")
     ap.add_argument("--dialect", action="append",
-                    choices=["drf", "json-server", "postgrest"])
+                    choices=["drf", "json-server", "postgrest", "odata"])
     ap.add_argument("--only", type=int, help="run only this query number")
     ap.add_argument("--max-shrinks", type=int, default=1000,
                     help="mismatches per dialect to shrink (within --shrink-seconds)")

@@ -1,6 +1,7 @@
-// The OData v4 service at /odata/v4/catalog/.  Books answers pages of at
-// most three rows (@cds.query.limit), so that the tests see server-driven
-// paging (@odata.nextLink) and $top values above the maximum.
+// The OData v4 service at /odata/v4/catalog/.  Books (and ItemsPaged)
+// answer pages of at most three (five) rows (@cds.query.limit), so that
+// the tests see server-driven paging (@odata.nextLink) and $top values
+// above the maximum.
 using rest_fdw.test as t from '../db/schema';
 
 service CatalogService @(path: '/odata/v4/catalog') {
@@ -11,4 +12,6 @@ service CatalogService @(path: '/odata/v4/catalog') {
   entity Genres as projection on t.Genres;
   entity Notes as projection on t.Notes;
   entity Items as projection on t.Items;
+  @cds.query.limit: { default: 5, max: 5 }
+  entity ItemsPaged as projection on t.Items;
 }
