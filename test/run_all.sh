@@ -134,7 +134,7 @@ else
 	failed=$((failed + 1))
 fi
 
-echo "== differential test: foreign tables against local tables, three dialects (its own cluster; make difftest runs longer)"
+echo "== differential test: foreign tables against local tables, every dialect (its own cluster; make difftest runs longer)"
 difftest_log=$(mktemp /tmp/rest_fdw_difftest_log.XXXXXX)
 if bash test/difftest/run.sh 2>&1 | tee "$difftest_log" | tail -n 60; then
 	passed=$((passed + 1))

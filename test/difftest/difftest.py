@@ -154,7 +154,7 @@ def table_ddl(name, server, num_type, options):
 
 
 def make_dialects():
-    """The three dialects, from the environment run.sh sets."""
+    """The dialects, from the environment run.sh sets."""
     out = {}
     drf = os.environ.get("DIFFTEST_DRF_URL")
     if drf:
