@@ -26,7 +26,8 @@
  *   and byte for byte, as LIKE with a deterministic collation.
  * - Text compares byte for byte (SQLite's BINARY: code point order), which
  *   is the "C" order: text order is sent where the table vouches for it
- *   (collation_matches).  Case-insensitive lookups fold ASCII only there:
+ *   (collation_matches).  char(n) stays here: PostgreSQL ignores its
+ *   trailing blanks, the service does not.  Case-insensitive lookups fold ASCII only there:
  *   they stay here.
  * - Decimals are doubles in the service: a decimal is sent only when it is
  *   the shortest text of a double, so that the service compares the value
@@ -123,8 +124,6 @@ type_kind(Oid typid)
 			return ODATA_DECIMAL;
 		case TEXTOID:
 		case VARCHAROID:
-		case BPCHAROID:
-		case NAMEOID:
 			return ODATA_STRING;
 		case BOOLOID:
 			return ODATA_BOOLEAN;

@@ -214,6 +214,12 @@ DELETE FROM books WHERE id = 9;
 SELECT * FROM od_log();
 SELECT differ('SELECT * FROM @books ORDER BY id');
 
+-- ANALYZE: the count with the first page, then the service's pages (of
+-- three, whatever $top asked) by $skip and $top
+ANALYZE books;
+SELECT reltuples FROM pg_class WHERE oid = 'books'::regclass;
+SELECT * FROM od_log();
+
 -- a uuid key is the service's to make
 CREATE FOREIGN TABLE notes (
   id   uuid OPTIONS (field 'ID'),
