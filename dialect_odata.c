@@ -87,6 +87,13 @@ typedef enum OdataKind
 static OdataKind type_kind(Oid typid);
 static bool condition_segments(RestDeparseContext *cxt, RestCondition *cond,
 							   List **segments);
+static bool comparison_segments(RestDeparseContext *cxt, RestCondition *cond,
+								const char *name, const char *op, int flags,
+								List **segments);
+static bool in_segments(RestDeparseContext *cxt, RestCondition *cond,
+						const char *name, int flags, List **segments);
+static void pattern_segments(RestDeparseContext *cxt, RestCondition *cond,
+							 const char *name, List **segments);
 static bool value_segment(RestDeparseContext *cxt, RestCondition *cond,
 						  RestValueFormat format, int flags,
 						  List **segments);
@@ -254,7 +261,6 @@ condition_segments(RestDeparseContext *cxt, RestCondition *cond,
 	OdataKind	kind = type_kind(cond->col->typid);
 	int			flags = cxt->in_tree ? REST_SEG_IN_TREE : 0;
 	const char *op;
-	StringInfoData buf;
 
 	if (name == NULL || kind == ODATA_OTHER || !RestLookupDeclared(cond))
 		return false;
@@ -262,27 +268,18 @@ condition_segments(RestDeparseContext *cxt, RestCondition *cond,
 		flags |= ODATA_INTEGRAL;
 	else if (kind == ODATA_DECIMAL)
 		flags |= ODATA_DOUBLE;
-	initStringInfo(&buf);
 
 	switch (cond->lookup)
 	{
 		case REST_LOOKUP_EXACT:
+			op = "eq";
+			break;
 		case REST_LOOKUP_NE:
-			/* <> is not (c eq v): OData's ne holds for a NULL column */
-			appendStringInfo(&buf, "%s%s eq ",
-							 cond->lookup == REST_LOOKUP_NE ? "not (" : "", name);
-			*segments = lappend(*segments, makeString(buf.data));
-			if (cond->literal != NULL)
-			{
-				/* LIKE without wildcards */
-				initStringInfo(&buf);
-				append_string_literal(&buf, cond->literal);
-				*segments = lappend(*segments, makeString(buf.data));
-			}
-			else if (!value_segment(cxt, cond, REST_FMT_PLAIN, flags, segments))
+			/* not (c eq v): OData's ne holds for a NULL column */
+			*segments = lappend(*segments, makeString("not ("));
+			if (!comparison_segments(cxt, cond, name, "eq", flags, segments))
 				return false;
-			if (cond->lookup == REST_LOOKUP_NE)
-				*segments = lappend(*segments, makeString(")"));
+			*segments = lappend(*segments, makeString(")"));
 			return true;
 		case REST_LOOKUP_LT:
 			op = "lt";
@@ -297,50 +294,98 @@ condition_segments(RestDeparseContext *cxt, RestCondition *cond,
 			op = "ge";
 			break;
 		case REST_LOOKUP_IN:
-			if (cond->negated)
-				flags |= REST_SEG_NEGATED | REST_SEG_NULLS_MATTER;
-			else if (cxt->under_not)
-				flags |= REST_SEG_NULLS_MATTER;
-			else if (!cxt->in_tree)
-				flags |= REST_SEG_SPLIT;
-			appendStringInfo(&buf, "%s%s in (", cond->negated ? "not (" : "",
-							 name);
-			*segments = lappend(*segments, makeString(buf.data));
-			if (!value_segment(cxt, cond, REST_FMT_LIST, flags, segments))
-				return false;
-			*segments = lappend(*segments,
-								makeString(cond->negated ? "))" : ")"));
-			return true;
+			return in_segments(cxt, cond, name, flags, segments);
 		case REST_LOOKUP_ISNULL:
-			appendStringInfo(&buf, "%s %s null", name,
-							 strcmp(cond->literal, "true") == 0 ? "eq" : "ne");
-			*segments = lappend(*segments, makeString(buf.data));
+			*segments = lappend(*segments,
+								makeString(psprintf("%s %s null", name,
+													strcmp(cond->literal, "true") == 0
+													? "eq" : "ne")));
 			return true;
 		case REST_LOOKUP_STARTSWITH:
 		case REST_LOOKUP_ENDSWITH:
 		case REST_LOOKUP_CONTAINS:
-			appendStringInfo(&buf, "%s(%s,",
-							 cond->lookup == REST_LOOKUP_STARTSWITH ? "startswith" :
-							 cond->lookup == REST_LOOKUP_ENDSWITH ? "endswith" :
-							 "contains", name);
-			append_string_literal(&buf, cond->literal);
-			appendStringInfoChar(&buf, ')');
-			*segments = lappend(*segments, makeString(buf.data));
-			/* false, not NULL, for a NULL column: NOT would keep its row */
-			if (cxt->under_not)
-			{
-				cxt->needs_recheck = true;
-				cxt->inexact = true;
-			}
+			pattern_segments(cxt, cond, name, segments);
 			return true;
 		default:
 			/* case-insensitive lookups: the service folds ASCII only */
 			return false;
 	}
+	return comparison_segments(cxt, cond, name, op, flags, segments);
+}
 
-	appendStringInfo(&buf, "%s %s ", name, op);
-	*segments = lappend(*segments, makeString(buf.data));
+/*
+ * comparison_segments
+ *		Append "c op v", v a value or the literal of a LIKE without
+ *		wildcards.
+ */
+static bool
+comparison_segments(RestDeparseContext *cxt, RestCondition *cond,
+					const char *name, const char *op, int flags,
+					List **segments)
+{
+	*segments = lappend(*segments, makeString(psprintf("%s %s ", name, op)));
+	if (cond->literal != NULL)
+	{
+		StringInfoData buf;
+
+		initStringInfo(&buf);
+		append_string_literal(&buf, cond->literal);
+		*segments = lappend(*segments, makeString(buf.data));
+		return true;
+	}
 	return value_segment(cxt, cond, REST_FMT_PLAIN, flags, segments);
+}
+
+/*
+ * in_segments
+ *		Append "c in (a,b)", or "not (c in (a,b))" for NOT IN.  NULL
+ *		elements drop out of a positive list no NOT looks at, where they
+ *		change nothing; elsewhere they make the list unwritable.
+ */
+static bool
+in_segments(RestDeparseContext *cxt, RestCondition *cond, const char *name,
+			int flags, List **segments)
+{
+	if (cond->negated)
+		flags |= REST_SEG_NEGATED | REST_SEG_NULLS_MATTER;
+	else if (cxt->under_not)
+		flags |= REST_SEG_NULLS_MATTER;
+	else if (!cxt->in_tree)
+		flags |= REST_SEG_SPLIT;
+	*segments = lappend(*segments,
+						makeString(psprintf("%s%s in (",
+											cond->negated ? "not (" : "", name)));
+	if (!value_segment(cxt, cond, REST_FMT_LIST, flags, segments))
+		return false;
+	*segments = lappend(*segments, makeString(cond->negated ? "))" : ")"));
+	return true;
+}
+
+/*
+ * pattern_segments
+ *		Append startswith(c,'x'), endswith(c,'x') or contains(c,'x').  They
+ *		are false, not NULL, for a NULL column: below a NOT they keep rows
+ *		PostgreSQL does not, so they are checked here again.
+ */
+static void
+pattern_segments(RestDeparseContext *cxt, RestCondition *cond,
+				 const char *name, List **segments)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "%s(%s,",
+					 cond->lookup == REST_LOOKUP_STARTSWITH ? "startswith" :
+					 cond->lookup == REST_LOOKUP_ENDSWITH ? "endswith" :
+					 "contains", name);
+	append_string_literal(&buf, cond->literal);
+	appendStringInfoChar(&buf, ')');
+	*segments = lappend(*segments, makeString(buf.data));
+	if (cxt->under_not)
+	{
+		cxt->needs_recheck = true;
+		cxt->inexact = true;
+	}
 }
 
 /*
