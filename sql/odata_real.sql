@@ -202,6 +202,9 @@ INSERT INTO t_odata_local.books VALUES (9, 'Dune', 2, 8.5, 4, '1965-08-01', true
 SELECT try($$INSERT INTO books (id, title) VALUES (9, 'Dune again')$$);
 SELECT try($$INSERT INTO books (title) VALUES ('no key')$$);
 \set QUIET off
+-- ON CONFLICT DO NOTHING skips the duplicate
+INSERT INTO books (id, title) VALUES (9, 'Dune again'), (10, 'Ubik') ON CONFLICT DO NOTHING;
+INSERT INTO t_odata_local.books (id, title) VALUES (10, 'Ubik');
 UPDATE books SET price = 9.25, stock = 5 WHERE id = 9 RETURNING id, price, stock;
 UPDATE t_odata_local.books SET price = 9.25, stock = 5 WHERE id = 9;
 UPDATE books SET price = 1 WHERE id = 99;
@@ -210,6 +213,8 @@ UPDATE t_odata_local.books SET in_stock = false WHERE author_id = 3;
 DELETE FROM books WHERE id = 9;
 DELETE FROM t_odata_local.books WHERE id = 9;
 DELETE FROM books WHERE id = 9;
+DELETE FROM books WHERE id = 10;
+DELETE FROM t_odata_local.books WHERE id = 10;
 \set QUIET on
 SELECT * FROM od_log();
 SELECT differ('SELECT * FROM @books ORDER BY id');
