@@ -11,6 +11,7 @@ OBJS = \
 	dialect_drf.o \
 	dialect_jsonapi.o \
 	dialect_jsonserver.o \
+	dialect_odata.o \
 	dialect_postgrest.o \
 	errors.o \
 	hostpolicy.o \
@@ -38,7 +39,7 @@ SHLIB_LINK = -lcurl -ljansson
 PG_CPPFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
 PG_CPPFLAGS += -DREST_FDW_VERSION='"$(REST_FDW_VERSION)"'
 
-REGRESS = setup types read write pushdown_drf pushdown_postgrest pushdown_jsonserver jsonserver_real jsonapi_real move import errors cancel options security retry hardening tls prefetch write_exact limit_exact analyze upgrade deparse_exact exact_more oauth context reach
+REGRESS = setup types read write pushdown_drf pushdown_postgrest pushdown_jsonserver jsonserver_real jsonapi_real odata_real move import errors cancel options security retry hardening tls prefetch write_exact limit_exact analyze upgrade deparse_exact exact_more oauth context reach
 REGRESS_OPTS = --load-extension=rest_fdw
 
 PG_CONFIG ?= pg_config

@@ -23,6 +23,7 @@ static const RestDialectOps *const dialects[] = {
 	&RestPostgrestDialect,
 	&RestJsonServerDialect,
 	&RestJsonApiDialect,
+	&RestOdataDialect,
 	NULL
 };
 

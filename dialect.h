@@ -448,6 +448,7 @@ extern const RestDialectOps RestDrfDialect;
 extern const RestDialectOps RestPostgrestDialect;
 extern const RestDialectOps RestJsonServerDialect;
 extern const RestDialectOps RestJsonApiDialect;
+extern const RestDialectOps RestOdataDialect;
 
 /* the dialect of a server that names none */
 #define REST_DEFAULT_DIALECT	(&RestDrfDialect)

@@ -177,3 +177,42 @@ oauth_server_start() {
 	export OAUTH_SERVER_PORT OAUTH_SERVER_PID
 }
 # ---- end of OAuth test server -----------------------------------------------
+
+# --- OData: the real SAP CAP service (test/odata) ----------------------------
+
+# odata_start DIR: install the CAP service of test/odata (npm ci, only when
+# node_modules is older than its lock file: better-sqlite3 compiles for a
+# minute) and start it as odata_run does; the same exports.
+odata_start() {
+	local top
+	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+	if [ ! -x "$top/test/odata/node_modules/.bin/cds-serve" ] ||
+		[ ! "$top/test/odata/node_modules/.package-lock.json" -nt "$top/test/odata/package-lock.json" ]; then
+		(cd "$top/test/odata" && npm ci --no-audit --no-fund --silent >/dev/null)
+	fi
+	odata_run "$@"
+}
+
+# odata_run DIR [ITEMS]: start the installed CAP service on a free port of
+# 127.0.0.1 over a fresh in-memory SQLite database loaded from
+# test/odata/db/data (and its Items from the JSON rows in the file ITEMS);
+# its log goes to DIR/odata.log.  Its request records are at GET /_log.
+# Exports ODATA_PORT and ODATA_PID.
+odata_run() {
+	local dir=$1 items=${2:-} top port
+	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+	mkdir -p "$dir"
+	port=$(free_port)
+	(cd "$top/test/odata" && PORT=$port REST_FDW_ODATA_ITEMS=$items \
+		exec node_modules/.bin/cds-serve) >"$dir/odata.log" 2>&1 &
+	ODATA_PID=$!
+	for _ in $(seq 1 300); do
+		curl -sf "http://127.0.0.1:$port/odata/v4/catalog/Authors(1)" >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	curl -sf "http://127.0.0.1:$port/odata/v4/catalog/Authors(1)" >/dev/null ||
+		{ echo "the OData service did not start:"; cat "$dir/odata.log"; return 1; }
+	curl -sf "http://127.0.0.1:$port/_log" >/dev/null # forget the probes
+	ODATA_PORT=$port
+	export ODATA_PORT ODATA_PID
+}

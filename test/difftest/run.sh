@@ -4,8 +4,9 @@
 # it into a private copy of PostgreSQL 15, start a throwaway cluster and the
 # services (a Django REST framework + django-filter service over a
 # database of that cluster, the real json-server 0.17, the PostgREST
-# emulation of test/rest_service.py, and a djangorestframework-jsonapi
-# service over SQLite, test/jsonapi), and run difftest.py against them.
+# emulation of test/rest_service.py, a djangorestframework-jsonapi
+# service over SQLite, test/jsonapi, and the real SAP CAP OData service of
+# test/odata), and run difftest.py against them.
 #
 #   bash test/difftest/run.sh [--queries N] [--seed S ...] [difftest.py options]
 #
@@ -100,6 +101,15 @@ pids+=($!)
 wait_for "http://127.0.0.1:$port/items/1" json-server "$work/json-server.log"
 export DIFFTEST_JS_URL="http://127.0.0.1:$port/" DIFFTEST_JS_LOG="$work/json-server.log"
 echo "difftest: json-server $SECONDS s"
+
+# the real SAP CAP OData service (test/odata) over the oracle's rows, loaded
+# into its Items at start; its request log is GET /_log (odata_start runs
+# npm ci only when node_modules is older than the lock file)
+"$py" "$here/data.py" --odata-items "$work/odata-items.json"
+odata_start "$work" "$work/odata-items.json"
+pids+=("$ODATA_PID")
+export DIFFTEST_OD_URL="http://127.0.0.1:$ODATA_PORT/odata/v4/catalog/"
+echo "difftest: odata $SECONDS s"
 
 # the Django REST framework service over the database drfsvc of the cluster
 su postgres -c "$PGBIN/createdb -h '$PGHOST' -p $PGPORT drfsvc"
