@@ -655,6 +655,12 @@ rest_set_method(RestTransfer *xfer, RestRequest *req)
 	bool		has_body = (req->body != NULL);
 
 	REST_SETOPT(easy, CURLOPT_URL, req->url);
+	/*
+	 * The path goes out as written: libcurl 8 would otherwise take an
+	 * encoded key "%2E" or "%2E%2E" for a dot segment and remove it, which
+	 * turns books/%2E%2E/ into the collection itself.
+	 */
+	REST_SETOPT(easy, CURLOPT_PATH_AS_IS, 1L);
 
 	/* CURLOPT_POSTFIELDS implies POST, so it comes before the method. */
 	REST_SETOPT(easy, CURLOPT_POSTFIELDSIZE_LARGE,

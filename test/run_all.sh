@@ -96,8 +96,8 @@ echo "($(($(date +%s) - start)) s)"
 
 # The same suite against each other version, built from a copy of the
 # checkout inside its chroot; the services stay here, on the loopback
-# addresses the chroot shares.  json-server, the JSON:API and the OData services start
-# again on fresh data.
+# addresses the chroot shares.  json-server, the JSON:API, OData and OAuth
+# services start again on fresh data.
 for v in $chroot_versions; do
 	echo "== pg_regress suite, PostgreSQL $v (Debian chroot)"
 	start=$(date +%s)
@@ -107,6 +107,8 @@ for v in $chroot_versions; do
 	jsonapi_run "$work/pg$v"
 	kill "$ODATA_PID" 2>/dev/null || true
 	odata_run "$work/pg$v"
+	kill "$OAUTH_SERVER_PID" 2>/dev/null || true
+	oauth_server_start "$work/pg$v"
 	mkdir -p "$work/pg$v/src"
 	git ls-files -co --exclude-standard | grep -v '/node_modules/' |
 		tar -cf - -T - | tar -xf - -C "$work/pg$v/src"
