@@ -7,7 +7,7 @@
 #                                   writes bench/scale/results.json,
 #                                   RESULTS.md, results.png
 #   bash bench/scale/run.sh smoke [--write]
-#                                   services mode at 2k / 10k / 10k rows,
+#                                   services mode at 1k / 3k / 6k rows,
 #                                   each page once; fails when a page sends
 #                                   more requests than smoke_thresholds.json
 #                                   (--write records today's counts there)
@@ -25,6 +25,9 @@
 # into the services' own databases.  Each webapp runs under gunicorn (one
 # worker) with bench/scale/scale_settings.py; measure.py does the rest.
 set -euo pipefail
+# The whole script is one compound command, read before it runs, so that
+# editing this file during a run does not disturb the run.
+{
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -43,7 +46,8 @@ bench)
 		authors=20000 books=100000 reviews=${SCALE_REVIEWS:-300000} reps=${SCALE_REPS:-5} suffix=
 		[ "$reviews" = 300000 ] || suffix=-$reviews
 	fi ;;
-smoke) authors=2000 books=10000 reviews=10000 reps=1 ;;
+smoke) authors=1000 books=3000 reviews=6000 reps=1
+	export SCALE_STATEMENT_TIMEOUT_MS=${SCALE_STATEMENT_TIMEOUT_MS:-300000} ;;
 *) echo "usage: run.sh bench | smoke [--write]" >&2; exit 2 ;;
 esac
 # SCALE_SIZES="AUTHORS BOOKS REVIEWS": other sizes (a developer's aid)
@@ -152,3 +156,5 @@ mv "$out.new" "$out"
 "$top/bench/.venv/bin/python" report.py "$out" "RESULTS$suffix.md" "results$suffix.png" \
 	"$(date +%s) $started" "SCALE_QUICK=${SCALE_QUICK:-0} SCALE_REVIEWS=$reviews SCALE_STATEMENT_TIMEOUT_MS=$SCALE_STATEMENT_TIMEOUT_MS bash bench/scale/run.sh bench"
 log "done: bench/scale/RESULTS$suffix.md"
+exit
+}

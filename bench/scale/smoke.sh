@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Scale smoke test of the Django example (part of test/run_all.sh): the
-# example in services mode at 2,000 authors / 10,000 books / 10,000 reviews,
+# example in services mode at 1,000 authors / 3,000 books / 6,000 reviews
+# (10,000 rows),
 # every page of the site and the admin requested once; fails when a page
 # sends the services more requests than bench/scale/smoke_thresholds.json
 # allows, or answers with another status than the e2e suite expects.
