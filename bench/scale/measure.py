@@ -273,6 +273,13 @@ def bench(out_path, reps):
         out.write("\n")
 
 
+def allowed_requests(recorded):
+    """The smoke test's limit for a page that sent `recorded` requests when
+    the thresholds were written: 10 % + 2 more, for the plans that ANALYZE's
+    random sample of a collection read in part may change."""
+    return int(recorded * 1.1) + 2
+
+
 def smoke(path, write):
     serv = Webapp("services")
     serv.get({"url": "/admin/"})
@@ -283,12 +290,13 @@ def smoke(path, write):
         service_stats("DELETE")
         seconds, status = serv.get(page)
         counts[page["name"]] = total = sum(s["count"] for s in service_stats("GET").values())
-        limit = limits.get(page["name"])
+        recorded = limits.get(page["name"])
+        limit = None if recorded is None else allowed_requests(recorded)
         verdict = "ok"
         if status != page["expected_status"]:
             verdict = f"FAILED: status {status}, expected {page['expected_status']}"
         elif not write and (limit is None or total > limit):
-            verdict = f"FAILED: more than {limit} requests"
+            verdict = f"FAILED: more than {limit} requests (recorded {recorded})"
         if verdict != "ok":
             failures.append(page["name"])
         print(f"  {page['name']:40} {total:6} requests (limit {limit}) {seconds * 1000:8.0f} ms "

@@ -3,7 +3,8 @@
 The example's own settings (shop.settings, imported whole), with what a
 production deployment and the measurement need:
 
-* DEBUG off and persistent database connections (CONN_MAX_AGE);
+* DEBUG off, persistent database connections (CONN_MAX_AGE), no
+  server-side cursors (in both modes);
 * SCALE_STATEMENT_TIMEOUT_MS: a statement_timeout, so that a page that
   would read a whole collection request by request ends in bounded time
   (it is then reported as timed out, with the requests made until then);
@@ -24,6 +25,10 @@ from shop.settings import DATABASES, MIDDLEWARE
 
 DEBUG = False
 DATABASES["default"]["CONN_MAX_AGE"] = None
+# Querysets read with iterator() (a form's dropdown) fetch through a plain
+# cursor, so that one statement, capped by the statement_timeout, reads
+# them (a server-side cursor's FETCHes would each get the whole timeout).
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 _timeout = os.environ.get("SCALE_STATEMENT_TIMEOUT_MS")
 if _timeout:
     _options = DATABASES["default"].setdefault("OPTIONS", {})
