@@ -67,11 +67,11 @@ chmod 755 "$work"
 cleanup() {
 	local rc=$?
 	stack_down "$work"
-	if [ "${SCALE_KEEP:-0}" = 1 ] || [ $rc -ne 0 ]; then
-		echo "run.sh: work directory kept: $work"
-	else
-		rm -rf "$work"
-	fi
+	# removed after a successful run unless SCALE_KEEP=1
+	case ${SCALE_KEEP:-0}:$rc in
+	0:0) rm -rf "$work" ;;
+	*) echo "run.sh: work directory kept: $work" ;;
+	esac
 	exit $rc
 }
 trap cleanup EXIT
