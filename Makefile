@@ -80,6 +80,16 @@ leakcheck:
 bench:
 	bash bench/run.sh
 
+# The scale benchmark of the Django example (as root; every page of the
+# site and the admin at 100k books in both modes, about 30 minutes;
+# SCALE_QUICK=1 for 10k books): bench/scale/README.md.  bench-scale-smoke is
+# its request-count regression guard at 10k rows.
+.PHONY: bench-scale bench-scale-smoke
+bench-scale:
+	bash bench/scale/run.sh bench
+bench-scale-smoke:
+	bash bench/scale/smoke.sh
+
 # Property-based fuzz of the scan against a throwaway cluster (test/fuzz).
 FUZZ_SECONDS ?= 600
 .PHONY: fuzz
