@@ -316,6 +316,14 @@ typedef struct RestDialectOps
 	bool		(*offset_without_limit) (const RestTable *table);
 
 	/*
+	 * Can a request name its page size?  Then a table without page_size
+	 * asks for the largest page (max_page_size, else REST_LARGE_PAGE_ROWS:
+	 * see RestDefaultPageSize).  NULL: never; a read without a LIMIT gets
+	 * the service's own page (PostgREST's: every row, up to db-max-rows).
+	 */
+	bool		(*names_page_size) (const RestTable *table);
+
+	/*
 	 * Append the parameters of the first page: rows [offset, offset +
 	 * limit) when limit >= 0, else the first page of the table's size from
 	 * offset (0 unless offset_without_limit).  Returns the rows asked per

@@ -360,6 +360,18 @@ drf_offset_without_limit(const RestTable *table)
 }
 
 /*
+ * drf_names_page_size
+ *		limit=N, or the page size parameter of numbered pages.
+ */
+static bool
+drf_names_page_size(const RestTable *table)
+{
+	return table->pagination == REST_PAGES_LIMIT ||
+		(table->pagination == REST_PAGES_PAGE &&
+		 table->page_size_param != NULL);
+}
+
+/*
  * drf_first_page_params
  *		limit=N&offset=M, or the page size parameter and page=N.
  */
@@ -594,6 +606,7 @@ const RestDialectOps RestDrfDialect = {
 
 	.pages_fit_limit = drf_pages_fit_limit,
 	.offset_without_limit = drf_offset_without_limit,
+	.names_page_size = drf_names_page_size,
 	.first_page_params = drf_first_page_params,
 	.nth_page_params = drf_nth_page_params,
 	.count_params = drf_count_params,

@@ -463,6 +463,17 @@ jsonapi_offset_without_limit(const RestTable *table)
 }
 
 /*
+ * jsonapi_names_page_size
+ *		page[limit]=N or page[size]=N.
+ */
+static bool
+jsonapi_names_page_size(const RestTable *table)
+{
+	return table->pagination == REST_PAGES_LIMIT ||
+		table->pagination == REST_PAGES_PAGE;
+}
+
+/*
  * jsonapi_first_page_params
  *		page[offset]=K&page[limit]=M, or page[size]=M&page[number]=N.
  */
@@ -828,6 +839,7 @@ const RestDialectOps RestJsonApiDialect = {
 
 	.pages_fit_limit = jsonapi_pages_fit_limit,
 	.offset_without_limit = jsonapi_offset_without_limit,
+	.names_page_size = jsonapi_names_page_size,
 	.first_page_params = jsonapi_first_page_params,
 	.nth_page_params = jsonapi_nth_page_params,
 	.count_params = jsonapi_count_params,

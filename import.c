@@ -75,6 +75,7 @@
 #undef json_typeof
 
 #include <jansson.h>
+#include <math.h>
 
 #include "dialect.h"
 
@@ -253,6 +254,8 @@ static void append_declaration(StringInfo buf, const char *entry);
 static void pagination_options(OpenApiDoc *doc, Collection *coll,
 							   List *params, const char **pagination,
 							   const char **page_size_param);
+static int64 max_page_size(List *params, const char *pagination,
+						   const char *page_size_param);
 static bool in_list(const char *const *list, const char *value);
 static void import_error_callback(void *arg);
 
@@ -1241,6 +1244,7 @@ build_command(OpenApiDoc *doc, Collection *coll, const char *servername)
 		List	   *params = query_parameters(doc, coll);
 		const char *pagination;
 		const char *page_size_param;
+		int64		max_size;
 		char	   *filters;
 		char	   *ordering;
 
@@ -1258,6 +1262,10 @@ build_command(OpenApiDoc *doc, Collection *coll, const char *servername)
 		if (page_size_param != NULL)
 			appendStringInfo(&buf, ", page_size_param %s",
 							 quote_literal_cstr(page_size_param));
+		max_size = max_page_size(params, pagination, page_size_param);
+		if (max_size > 0)
+			appendStringInfo(&buf, ", max_page_size '" INT64_FORMAT "'",
+							 max_size);
 	}
 	appendStringInfoString(&buf, ");");
 
@@ -2125,6 +2133,36 @@ pagination_options(OpenApiDoc *doc, Collection *coll, List *params,
 					 errdetail("The list operation of path \"%s\" answers with a bare array and pages with parameters rest_fdw cannot use.",
 							   coll->path)));
 	}
+}
+
+/*
+ * max_page_size
+ *		The largest page the service serves: the "maximum" of the schema of
+ *		the parameter naming the page size (limit, or the page size
+ *		parameter), when it is a positive integer rest_fdw can ask; else 0.
+ */
+static int64
+max_page_size(List *params, const char *pagination,
+			  const char *page_size_param)
+{
+	const char *name = NULL;
+	json_t	   *maximum;
+
+	if (pagination != NULL && strcmp(pagination, "limit") == 0)
+		name = "limit";
+	else if (pagination != NULL && strcmp(pagination, "page") == 0)
+		name = page_size_param;
+	if (name == NULL)
+		return 0;
+	maximum = json_object_get(json_object_get(find_parameter(params, name),
+											  "schema"),
+							  "maximum");
+	/* numbers are read as doubles (JSON_DECODE_INT_AS_REAL) */
+	if (!json_is_number(maximum) || json_number_value(maximum) < 1 ||
+		json_number_value(maximum) > REST_MAX_PAGE_SIZE ||
+		json_number_value(maximum) != floor(json_number_value(maximum)))
+		return 0;
+	return (int64) json_number_value(maximum);
 }
 
 /*

@@ -50,6 +50,7 @@ static const RestOption rest_options[] = {
 	{"connect_timeout", ForeignServerRelationId, false, false},
 	{"timeout", ForeignServerRelationId, false, false},
 	{"page_size", ForeignServerRelationId, false, false},
+	{"max_page_size", ForeignServerRelationId, false, false},
 	{"max_response_size", ForeignServerRelationId, false, false},
 	{"connect_to", ForeignServerRelationId, true, false},
 	{"max_retries", ForeignServerRelationId, false, false},
@@ -84,6 +85,7 @@ static const RestOption rest_options[] = {
 	{"resource", ForeignTableRelationId, false, false},
 	{"key", ForeignTableRelationId, false, false},
 	{"page_size", ForeignTableRelationId, false, false},
+	{"max_page_size", ForeignTableRelationId, false, false},
 	{"pagination", ForeignTableRelationId, false, false},
 	{"page_size_param", ForeignTableRelationId, false, false},
 	{"filters", ForeignTableRelationId, false, false},
@@ -105,6 +107,8 @@ static const RestOption rest_options[] = {
 #define REST_DEFAULT_CONNECT_TIMEOUT_MS	10000
 #define REST_DEFAULT_TIMEOUT_MS			60000
 #define REST_DEFAULT_PAGE_SIZE			0
+/* Rows asked per page when the service names no maximum (see page_size). */
+#define REST_LARGE_PAGE_ROWS			1000
 #define REST_DEFAULT_MAX_RESPONSE_SIZE	(64 * 1024 * 1024)
 #define REST_DEFAULT_MAX_RETRIES		2
 #define REST_DEFAULT_RETRY_MAX_TIME_MS	10000
@@ -114,7 +118,6 @@ static const RestOption rest_options[] = {
 #define REST_DEFAULT_ANALYZE_REQUESTS	10
 
 /* Bounds of integer options. */
-#define REST_MAX_PAGE_SIZE				100000
 #define REST_MAX_BATCH_SIZE				10000
 #define REST_MAX_ESTIMATE_LIFETIME_S	3600
 #define REST_MAX_ANALYZE_REQUESTS		1000
@@ -159,6 +162,7 @@ static RestColumn *find_column(RestTable *table, const char *name);
 static RestTable *read_server_and_mapping(Oid serverid, Oid userid);
 static void read_server_options(RestTable *table, List *options);
 static void read_user_options(RestTable *table, List *options);
+static int	page_size_asked(const RestTable *table);
 static void read_table_options(RestTable *table, List *options,
 							   char **keyname);
 static void read_columns(RestTable *table, Relation rel, const char *keyname);
@@ -269,7 +273,8 @@ validate_option_value(DefElem *def, const RestOption *opt)
 	else if (strcmp(name, "connect_timeout") == 0 ||
 			 strcmp(name, "timeout") == 0)
 		(void) parse_seconds(def);
-	else if (strcmp(name, "page_size") == 0)
+	else if (strcmp(name, "page_size") == 0 ||
+			 strcmp(name, "max_page_size") == 0)
 		(void) parse_int_option(def, 1, REST_MAX_PAGE_SIZE);
 	else if (strcmp(name, "max_response_size") == 0)
 		(void) parse_byte_size(def);
@@ -1182,12 +1187,37 @@ RestGetTable(Oid relid, Oid userid)
 									 ? table->resource + 1
 									 : table->resource);
 
+	table->page_size = page_size_asked(table);
+
 	rel = table_open(relid, NoLock);
 	read_columns(table, rel, keyname);
 	table_close(rel, NoLock);
 	read_declarations(table, ft->options);
 
 	return table;
+}
+
+/*
+ * page_size_asked
+ *		The rows a read asks for per page: the page_size option, at most
+ *		the service's max_page_size; without it, where a request can name
+ *		its page size, the largest page (max_page_size, else
+ *		REST_LARGE_PAGE_ROWS), so that a whole collection takes few
+ *		requests; else 0, the service's own page.  A service that serves
+ *		fewer rows than asked is noticed by the scan (pager.c).
+ */
+static int
+page_size_asked(const RestTable *table)
+{
+	int			size = table->page_size;
+
+	if (size == 0 && table->dialect->names_page_size != NULL &&
+		table->dialect->names_page_size(table))
+		size = table->max_page_size > 0 ? table->max_page_size
+			: REST_LARGE_PAGE_ROWS;
+	if (table->max_page_size > 0 && size > table->max_page_size)
+		size = table->max_page_size;
+	return size;
 }
 
 /*
@@ -1266,6 +1296,8 @@ read_server_options(RestTable *table, List *options)
 			table->timeout_ms = parse_seconds(def);
 		else if (strcmp(def->defname, "page_size") == 0)
 			table->page_size = parse_int_option(def, 1, REST_MAX_PAGE_SIZE);
+		else if (strcmp(def->defname, "max_page_size") == 0)
+			table->max_page_size = parse_int_option(def, 1, REST_MAX_PAGE_SIZE);
 		else if (strcmp(def->defname, "max_response_size") == 0)
 			table->max_response_size = parse_byte_size(def);
 		else if (strcmp(def->defname, "connect_to") == 0)
@@ -1339,6 +1371,8 @@ read_table_options(RestTable *table, List *options, char **keyname)
 			*keyname = pstrdup(defGetString(def));
 		else if (strcmp(def->defname, "page_size") == 0)
 			table->page_size = parse_int_option(def, 1, REST_MAX_PAGE_SIZE);
+		else if (strcmp(def->defname, "max_page_size") == 0)
+			table->max_page_size = parse_int_option(def, 1, REST_MAX_PAGE_SIZE);
 		else if (strcmp(def->defname, "pagination") == 0)
 		{
 			table->pagination = parse_pagination(def);

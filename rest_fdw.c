@@ -89,7 +89,11 @@ PG_MODULE_MAGIC;
 #define REST_ROW_COST			0.01
 /* Row estimate for a collection the planner knows nothing about. */
 #define REST_DEFAULT_ROWS		1000.0
-/* Rows per page assumed when the table does not say. */
+/*
+ * Rows per request assumed when the service picks its page size (the table
+ * asks for none: see option.c's page_size_asked); otherwise the rows per
+ * request are the page size asked.
+ */
 #define REST_DEFAULT_PAGE_ROWS	100.0
 
 /*
@@ -481,7 +485,8 @@ restGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
 
 /*
  * scan_cost
- *		Cost of a scan returning about rows rows: a request per page.
+ *		Cost of a scan returning about rows rows: a request per page of the
+ *		rows per request the table asks for.
  */
 static void
 scan_cost(RestTable *table, double rows, Cost *startup, Cost *total)

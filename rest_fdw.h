@@ -129,6 +129,9 @@
 #endif
 
 /* How a collection is split into pages. */
+/* The largest page_size and max_page_size. */
+#define REST_MAX_PAGE_SIZE		100000
+
 typedef enum RestPagination
 {
 	REST_PAGES_PAGE,			/* ?page=N (DRF PageNumberPagination) */
@@ -210,7 +213,9 @@ typedef struct RestTable
 											 * (dialect.h) */
 	long		connect_timeout_ms;
 	long		timeout_ms;
-	int			page_size;		/* rows asked per page, 0 = service default */
+	int			page_size;		/* rows asked per page, 0 = service default
+								 * (option, else RestDefaultPageSize) */
+	int			max_page_size;	/* the service's largest page, 0 unknown */
 	int64		max_response_size;	/* bytes per response body */
 	char	   *connect_to;		/* libcurl CONNECT_TO entry, or NULL */
 	RestPagination pagination;	/* how the service pages a collection */

@@ -247,16 +247,16 @@ SELECT count(*) > 0 AS requests_made FROM requests();
 --
 -- The statistics change plans: joining 20 local rows to the collection,
 -- the planner reads the whole collection when it takes it for 1000 rows
--- (10 pages), and asks for the matching rows of each group once it knows
--- the collection holds 3000.
+-- (10 pages of 100), and asks for the matching rows of each group once it
+-- knows the collection holds 3000 (30 pages).
 --
 CREATE TABLE picks AS SELECT g FROM generate_series(1, 20) g;
 ANALYZE picks;
 CREATE FOREIGN TABLE items_plan (id int, grp int, category int, label text,
                                  flag boolean)
   SERVER svc OPTIONS (resource 'items/', pagination 'page',
-                      page_size_param 'page_size', filters 'grp',
-                      analyze_max_requests '2');
+                      page_size_param 'page_size', page_size '100',
+                      filters 'grp', analyze_max_requests '2');
 EXPLAIN (COSTS OFF)
 SELECT i.id FROM picks p JOIN items_plan i ON i.grp = p.g;
 ANALYZE items_plan;
@@ -279,7 +279,7 @@ SELECT count(*) AS requests FROM requests();
 CREATE FOREIGN TABLE items_est (id int, grp int, category int, label text,
                                 flag boolean)
   SERVER svc OPTIONS (resource 'items/', pagination 'page',
-                      page_size_param 'page_size',
+                      page_size_param 'page_size', page_size '100',
                       filters 'grp, category, category__gte');
 SELECT estimated_rows('SELECT * FROM items_est WHERE category = 3');
 SELECT requests();

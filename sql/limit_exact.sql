@@ -170,7 +170,9 @@ EXECUTE real_window(NULL, 3);
 EXECUTE real_window(1, 3);
 RESET plan_cache_mode;
 
--- Django REST framework's LimitOffsetPagination without a default limit
+-- Django REST framework's LimitOffsetPagination without a default limit:
+-- every page names its limit (the table's page size), so an OFFSET alone
+-- is sent too
 CREATE FOREIGN TABLE optlimit_authors (id bigint, name text)
   SERVER svc OPTIONS (resource 'optlimit/authors/', pagination 'limit',
                       ordering 'id');

@@ -15,6 +15,7 @@ It serves, under /api/:
   rows, by page and by limit/offset)
   with django-filter lookups, ``ordering`` and page-number or limit/offset
   pagination (``/api/capped/books/`` caps page_size at 3, as max_page_size;
+  ``/api/capped/items_lo/`` caps limit at 250, as max_limit;
   ``/api/optlimit/authors/`` pages only when asked a limit);
 * a PostgREST emulation (``/api/pg/<c>``) with operator filters, ``or``/
   ``and`` trees, ``order``, ``select``, ``Prefer`` and ``Content-Range``;
@@ -175,6 +176,8 @@ for _name in ("books", "authors", "types"):
     DRF["plain/" + _name] = dict(DRF[_name], pagination=None)
 # PageNumberPagination with max_page_size = 3: a larger page_size is capped
 DRF["capped/books"] = dict(DRF["books"], max_page_size=3)
+# LimitOffsetPagination with max_limit = 250: a larger limit is capped
+DRF["capped/items_lo"] = dict(DRF["items_lo"], max_limit=250)
 # LimitOffsetPagination without a default limit: no page without ?limit=
 DRF["optlimit/authors"] = dict(DRF["authors"], default_limit=None)
 # Django on PostgreSQL: each page its own ORDER BY ... LIMIT ... OFFSET, in
@@ -596,7 +599,8 @@ def drf_paginate(rows, cfg, params, url):
         limit = cfg["default_limit"]
         if "limit" in params:
             try:
-                limit = positive_int(params["limit"], strict=True)
+                limit = positive_int(params["limit"], strict=True,
+                                     cutoff=cfg.get("max_limit"))
             except ValueError:
                 pass
         try:
