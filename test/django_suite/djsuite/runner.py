@@ -23,10 +23,9 @@ MODES = ("monolith", "service", "undo")
 
 
 def _message(err):
-    """The last line of an exception's text: its class and message."""
-    lines = traceback.format_exception_only(err[0], err[1])
-    text = "".join(lines).strip().splitlines()
-    return text[-1][:500] if text else ""
+    """An exception's class and message, up to 500 characters."""
+    text = "".join(traceback.format_exception_only(err[0], err[1])).strip()
+    return text[:500]
 
 
 class RecordingResult(unittest.TextTestResult):
@@ -89,12 +88,13 @@ class SuiteRunner(DiscoverRunner):
         if self.mode not in MODES:
             raise ValueError(f"DJSUITE_MODE must be one of {', '.join(MODES)}, not {self.mode!r}")
         self.kept_local = {}
+        self.unchecked = {}
         self.started = time.time()
 
     def setup_databases(self, **kwargs):
         old_config = super().setup_databases(**kwargs)
         if self.mode != "monolith":
-            self.kept_local = moving.move_all()
+            self.kept_local, self.unchecked = moving.move_all()
             if self.verbosity:
                 print(f"moved the test apps' tables into the service; kept local: "
                       f"{len(self.kept_local)}")
@@ -127,5 +127,5 @@ class SuiteRunner(DiscoverRunner):
         if path:
             with open(path, "w") as f:
                 json.dump({"mode": self.mode, "seconds": round(time.time() - self.started),
-                           "kept_local": self.kept_local,
+                           "kept_local": self.kept_local, "unchecked": self.unchecked,
                            "tests": {t: outcomes[t] for t in every}}, f, indent=0, sort_keys=True)
