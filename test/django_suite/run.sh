@@ -65,7 +65,7 @@ stamp=$(sha256sum "$here/requirements.txt" | cut -c1-16)
 if [ "$(cat "$venv/.requirements" 2>/dev/null)" != "$stamp" ]; then
 	rm -rf "$venv"
 	python3 -m venv "$venv"
-	"$venv/bin/pip" install -q --disable-pip-version-check -r "$here/requirements.txt"
+	"$venv/bin/pip" install -q --disable-pip-version-check -r "$here/requirements.txt" 2>&1 | (grep -v "^WARNING: Location" || true)
 	echo "$stamp" >"$venv/.requirements"
 fi
 "$venv/bin/pip" install -q --disable-pip-version-check --no-deps --force-reinstall "$top/django-rest-fdw"
@@ -76,7 +76,7 @@ version=$(sed -n 's/^Django==//p' "$here/requirements.txt")
 cache=${REST_FDW_DJSUITE_CACHE:-/var/cache/rest_fdw/django_suite}
 sdist=$cache/django-$version.tar.gz
 mkdir -p "$cache"
-if ! (cd "$cache" && sha256sum -c --quiet "$here/django-sdist.sha256" 2>/dev/null); then
+if ! (cd "$cache" && sha256sum -c --quiet "$here/django-sdist.sha256" >/dev/null 2>&1); then
 	rm -f "$sdist"
 	"$venv/bin/pip" download -q --disable-pip-version-check --no-binary :all: --no-deps \
 		-d "$cache" "Django==$version"

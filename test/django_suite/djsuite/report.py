@@ -32,7 +32,7 @@ CAUSES = [
     ("a key the service holds already (409)", r"returned HTTP 409"),
     ("an error of the service (500)", r"returned HTTP 5\d\d"),
     ("a constraint the foreign table does not enforce", r"IntegrityError not raised"),
-    ("sequences", r"sequence|nextval|setval"),
+    ("sequences", r"\b(nextval|setval|currval|pg_get_serial_sequence)\b|_seq\b"),
     ("rest_fdw refuses the statement", r"NotSupportedError|feature_not_supported|not supported"),
     ("a wrong result", r"^AssertionError"),
 ]
