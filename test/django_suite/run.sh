@@ -95,14 +95,14 @@ export DJSUITE_MODULES=$modules
 "$PGBIN/psql" -q -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -d postgres -c 'CREATE DATABASE djsuite_service'
 
 # the service, over its own database
-"$py" -m djsuite.serve --prepare --port-file "$work/service.port" >"$work/service.log" 2>&1 &
+"$py" -m djsuite.serve --prepare --port-file "$work/service.port" >"$work/kit_service.log" 2>&1 &
 service_pid=$!
 for _ in $(seq 1 300); do
 	[ -s "$work/service.port" ] && break
 	kill -0 "$service_pid" 2>/dev/null || break
 	sleep 0.2
 done
-[ -s "$work/service.port" ] || { echo "the service did not start:"; cat "$work/service.log"; exit 1; }
+[ -s "$work/service.port" ] || { echo "the service did not start:"; cat "$work/kit_service.log"; exit 1; }
 export DJSUITE_SERVICE_URL=http://127.0.0.1:$(cat "$work/service.port")/api/
 echo "cluster on port $PGPORT; service $DJSUITE_SERVICE_URL ($(($(date +%s) - start)) s)"
 

@@ -53,3 +53,11 @@ SPECTACULAR_SETTINGS = {
 # as runtests.py does: the contrib apps synced with the test apps, whose
 # models point at them
 MIGRATION_MODULES = {"auth": None, "contenttypes": None, "sites": None}
+
+# a 500's traceback goes to the service's log (run.sh: kit_service.log)
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR"}},
+}

@@ -6,7 +6,11 @@ Foreign keys are plain values here: the test run's database checks them
 (deferred, as Django's PostgreSQL constraints are), and a row may point at
 a row of an app the service does not serve (auth.User, ContentType)."""
 
+import contextlib
+
+import psycopg
 from django.apps import apps
+from django.db import IntegrityError, transaction
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import serializers
@@ -15,7 +19,7 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.utils.field_mapping import ClassLookupDict
 
 from rest_fdw_django.kit import service_viewset
-from rest_fdw_django.kit.serializers import ClientIdSerializer, serializer_for
+from rest_fdw_django.kit.serializers import ClientIdSerializer, Conflict, serializer_for
 
 from .modules import models_of, modules
 
@@ -38,6 +42,27 @@ class DatabaseSerializer(ClientIdSerializer):
 
     def get_validators(self):
         return []
+
+    def create(self, validated_data):
+        with _constraint_answers():
+            return super().create(validated_data)
+
+    def update(self, instance, validated_data):
+        with _constraint_answers():
+            return super().update(instance, validated_data)
+
+
+@contextlib.contextmanager
+def _constraint_answers():
+    """A unique violation answered 409 (what rest_fdw's ON CONFLICT DO
+    NOTHING skips), another constraint's 400, instead of a 500."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as error:
+        if isinstance(error.__cause__, psycopg.errors.UniqueViolation):
+            raise Conflict(str(error).splitlines()[0]) from error
+        raise serializers.ValidationError({"non_field_errors": [str(error).splitlines()[0]]}) from error
 
 
 def _plain_field(field):
