@@ -87,7 +87,7 @@ difftest:
 		--report test/difftest/report.md
 
 # Django's own ORM tests on local tables, moved into a service, and with
-# undo emulated (test/django_suite; as root; about N minutes): the counts
+# undo emulated (test/django_suite; as root; about 25 minutes): the counts
 # per module, written to test/django_suite/RESULTS.md.
 .PHONY: django-suite
 django-suite:
