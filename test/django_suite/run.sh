@@ -32,7 +32,7 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--modes) modes=$2; shift 2 ;;
 	--modules) modules=$2; shift 2 ;;
-	--markdown) report_args+=(--markdown "$2"); shift 2 ;;
+	--markdown) report_args+=(--markdown "$(realpath -m "$2")"); shift 2 ;;
 	--min-service) report_args+=(--min-service "$2"); shift 2 ;;
 	--strict) report_args+=(--strict); shift ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
