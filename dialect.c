@@ -13,6 +13,7 @@
  */
 #include "postgres.h"
 
+#include "commands/defrem.h"
 #include "lib/stringinfo.h"
 
 #include "dialect.h"
@@ -64,6 +65,127 @@ RestDialectNames(void)
 	for (i = 0; dialects[i] != NULL; i++)
 		appendStringInfo(&buf, "%s%s", i > 0 ? ", " : "", dialects[i]->name);
 	return buf.data;
+}
+
+/*
+ * RestDialectDeclares
+ *		Does the dialect add an option of this name to this catalog?
+ */
+bool
+RestDialectDeclares(const RestDialectOps *dialect, const char *name,
+					Oid catalog)
+{
+	const RestDialectOption *opt;
+
+	if (dialect->options == NULL)
+		return false;
+	for (opt = dialect->options; opt->name != NULL; opt++)
+		if (opt->catalog == catalog && strcmp(opt->name, name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * RestDialectDeclaring
+ *		The first dialect adding an option of this name to this catalog, or
+ *		NULL.
+ */
+const RestDialectOps *
+RestDialectDeclaring(const char *name, Oid catalog)
+{
+	int			i;
+
+	for (i = 0; dialects[i] != NULL; i++)
+		if (RestDialectDeclares(dialects[i], name, catalog))
+			return dialects[i];
+	return NULL;
+}
+
+/*
+ * RestAppendDialectOptionNames
+ *		Append ", name" for each option a dialect adds to this catalog
+ *		(each name once), for the hint listing the valid options.
+ */
+void
+RestAppendDialectOptionNames(StringInfo buf, Oid catalog)
+{
+	int			i;
+
+	for (i = 0; dialects[i] != NULL; i++)
+	{
+		const RestDialectOption *opt;
+
+		if (dialects[i]->options == NULL)
+			continue;
+		for (opt = dialects[i]->options; opt->name != NULL; opt++)
+		{
+			if (opt->catalog != catalog ||
+				RestDialectDeclaring(opt->name, catalog) != dialects[i])
+				continue;
+			if (buf->len > 0)
+				appendStringInfoString(buf, ", ");
+			appendStringInfoString(buf, opt->name);
+		}
+	}
+}
+
+/*
+ * RestValidateDialectOption
+ *		Check the value of an option the dialect adds: by its validator, or
+ *		else as any text but the empty one.
+ */
+void
+RestValidateDialectOption(const RestDialectOps *dialect, DefElem *def,
+						  Oid catalog)
+{
+	if (dialect->validate_option != NULL)
+		dialect->validate_option(def, catalog);
+	else if (defGetString(def)[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("option \"%s\" must not be empty", def->defname)));
+}
+
+/*
+ * option_value
+ *		The value of the last option of this name in a list of DefElems, or
+ *		NULL.
+ */
+static const char *
+option_value(List *options, const char *name)
+{
+	const char *value = NULL;
+	ListCell   *lc;
+
+	foreach(lc, options)
+	{
+		DefElem    *def = (DefElem *) lfirst(lc);
+
+		if (strcmp(def->defname, name) == 0)
+			value = defGetString(def);
+	}
+	return value;
+}
+
+/*
+ * RestTableOption
+ *		The value of an option of the dialect given to the table, else to
+ *		its server; NULL if neither has it.
+ */
+const char *
+RestTableOption(const RestTable *table, const char *name)
+{
+	return option_value(table->dialect_options, name);
+}
+
+/*
+ * RestColumnOption
+ *		The value of an option of the dialect given to the column, or NULL.
+ */
+const char *
+RestColumnOption(const RestColumn *col, const char *name)
+{
+	return option_value(col->dialect_options, name);
 }
 
 /*

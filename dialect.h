@@ -48,6 +48,7 @@
 
 #include "rest_fdw.h"
 
+#include "nodes/parsenodes.h"
 #include "nodes/primnodes.h"
 
 /*
@@ -139,6 +140,18 @@ typedef enum RestRequestPurpose
 #define REST_ASK_SKIP_DUPLICATES 0x04	/* skip rows duplicating a key held
 										 * (ON CONFLICT DO NOTHING) */
 
+/*
+ * An option a dialect adds to a catalog (RestDialectOps.options): the
+ * name, and ForeignServerRelationId, ForeignTableRelationId or
+ * AttributeRelationId.  A name the wrapper itself has in that catalog is
+ * never a dialect's.
+ */
+typedef struct RestDialectOption
+{
+	const char *name;
+	Oid			catalog;
+} RestDialectOption;
+
 /* How a dialect's service reads the numbers of a request body. */
 typedef enum RestJsonNumbers
 {
@@ -202,6 +215,24 @@ typedef struct RestDialectOps
 	/* IMPORT FOREIGN SCHEMA declares filters, ordering, pagination and
 	 * page_size_param from the list operation's django-filter parameters */
 	bool		import_query_options;
+
+	/* ---- options of its own (option.c) ---- */
+
+	/*
+	 * The options the dialect adds to servers, foreign tables and columns,
+	 * ended by a NULL name; NULL: none.  Their values reach the ops through
+	 * RestTableOption and RestColumnOption.
+	 */
+	const RestDialectOption *options;
+
+	/*
+	 * Check the value of one of those options (ereport on a bad one);
+	 * NULL: any value but the empty string.  A server's options are
+	 * checked by its dialect; a table's and a column's, whose server the
+	 * validator does not know, by the first dialect declaring the name,
+	 * and by the table's own when it is read.
+	 */
+	void		(*validate_option) (DefElem *def, Oid catalog);
 
 	/* ---- conditions (deparse.c) ---- */
 
@@ -453,6 +484,13 @@ extern const RestDialectOps RestJsonServerDialect;
 
 extern const RestDialectOps *RestFindDialect(const char *name);
 extern char *RestDialectNames(void);
+extern const RestDialectOps *RestDialectDeclaring(const char *name,
+												  Oid catalog);
+extern bool RestDialectDeclares(const RestDialectOps *dialect,
+								const char *name, Oid catalog);
+extern void RestAppendDialectOptionNames(StringInfo buf, Oid catalog);
+extern void RestValidateDialectOption(const RestDialectOps *dialect,
+									  DefElem *def, Oid catalog);
 extern List *RestRequestHeaders(const RestTable *table,
 								RestRequestPurpose purpose, int asks);
 extern char *RestWriteBody(RestTable *table, CmdType operation,
@@ -464,6 +502,10 @@ extern char *RestWriteBody(RestTable *table, CmdType operation,
  * Helpers for dialects
  * ---------------------------------------------------------------------
  */
+
+/* dialect.c: the values of the dialect's own options, or NULL */
+extern const char *RestTableOption(const RestTable *table, const char *name);
+extern const char *RestColumnOption(const RestColumn *col, const char *name);
 
 /* dialect.c: shared conventions */
 extern const char *const RestEnvelopeRows[];

@@ -123,6 +123,14 @@ PG_FUNCTION_INFO_V1(rest_fdw_validator);
 
 static const RestOption *find_option(const char *name, Oid context);
 static void report_unknown_option(const char *name, Oid context);
+static void validate_dialect_option(DefElem *def, Oid catalog,
+									List *options);
+static const RestDialectOps *options_dialect(List *options);
+static pg_noreturn void report_other_dialect_option(DefElem *def,
+													const RestDialectOps *dialect,
+													const char *owner);
+static List *read_dialect_options(const RestTable *table, List *options,
+								  Oid catalog, const char *colname);
 static void validate_option_value(DefElem *def, const RestOption *opt);
 static void validate_base_url(DefElem *def);
 static long parse_seconds(DefElem *def);
@@ -174,7 +182,10 @@ rest_fdw_validator(PG_FUNCTION_ARGS)
 		const RestOption *opt = find_option(def->defname, catalog);
 
 		if (opt == NULL)
-			report_unknown_option(def->defname, catalog);
+		{
+			validate_dialect_option(def, catalog, options);
+			continue;
+		}
 		if (opt->superuser_only && !superuser())
 			ereport(ERROR,
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
@@ -230,6 +241,7 @@ report_unknown_option(const char *name, Oid context)
 			appendStringInfoString(&buf, ", ");
 		appendStringInfoString(&buf, opt->name);
 	}
+	RestAppendDialectOptionNames(&buf, context);
 
 	ereport(ERROR,
 			(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
@@ -237,6 +249,67 @@ report_unknown_option(const char *name, Oid context)
 			 buf.len > 0
 			 ? errhint("Valid options in this context are: %s.", buf.data)
 			 : errhint("There are no valid options in this context.")));
+}
+
+/*
+ * validate_dialect_option
+ *		Check an option that is not the wrapper's but a dialect's.  A
+ *		server's must be its dialect's.  A table's or a column's must be
+ *		some dialect's: the validator does not know their server, and the
+ *		table's dialect checks them again when the table is read.
+ */
+static void
+validate_dialect_option(DefElem *def, Oid catalog, List *options)
+{
+	const RestDialectOps *dialect = RestDialectDeclaring(def->defname,
+														 catalog);
+
+	if (dialect == NULL)
+		report_unknown_option(def->defname, catalog);
+	if (catalog == ForeignServerRelationId)
+	{
+		dialect = options_dialect(options);
+		if (!RestDialectDeclares(dialect, def->defname, catalog))
+			report_other_dialect_option(def, dialect, "the server");
+	}
+	RestValidateDialectOption(dialect, def, catalog);
+}
+
+/*
+ * options_dialect
+ *		The dialect a server's options name (the default if none, or an
+ *		unknown one, which its own check reports).
+ */
+static const RestDialectOps *
+options_dialect(List *options)
+{
+	ListCell   *cell;
+
+	foreach(cell, options)
+	{
+		DefElem    *def = (DefElem *) lfirst(cell);
+
+		if (strcmp(def->defname, "dialect") == 0 &&
+			RestFindDialect(defGetString(def)) != NULL)
+			return RestFindDialect(defGetString(def));
+	}
+	return REST_DEFAULT_DIALECT;
+}
+
+/*
+ * report_other_dialect_option
+ *		Raise the error for an option of another dialect than the server's.
+ */
+static void
+report_other_dialect_option(DefElem *def, const RestDialectOps *dialect,
+							const char *owner)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+			 errmsg("option \"%s\" of %s is not an option of dialect \"%s\"",
+					def->defname, owner, dialect->name),
+			 errhint("Drop the option, or give the server the dialect that has it.")));
+	pg_unreachable();
 }
 
 /*
@@ -1033,6 +1106,10 @@ RestGetTable(Oid relid, Oid userid)
 	table->relid = relid;
 	table->relname = get_rel_name(relid);
 	read_table_options(table, ft->options, &keyname);
+	table->dialect_options =
+		list_concat(table->dialect_options,
+					read_dialect_options(table, ft->options,
+										 ForeignTableRelationId, NULL));
 
 	if (table->resource == NULL)
 	{
@@ -1091,6 +1168,9 @@ read_server_and_mapping(Oid serverid, Oid userid)
 	table->analyze_max_requests = REST_DEFAULT_ANALYZE_REQUESTS;
 
 	read_server_options(table, server->options);
+	table->dialect_options =
+		read_dialect_options(table, server->options, ForeignServerRelationId,
+							 NULL);
 	/* what the options leave unsaid, the dialect's defaults say */
 	if ((int) table->pagination == -1)
 		table->pagination = table->dialect->default_pagination;
@@ -1260,6 +1340,40 @@ read_declarations(RestTable *table, List *options)
 }
 
 /*
+ * read_dialect_options
+ *		The options of the server, the table or its column colname that the
+ *		dialect adds, checked by the dialect.  An option neither the
+ *		wrapper's nor the dialect's (the server's dialect was changed) is an
+ *		error.
+ */
+static List *
+read_dialect_options(const RestTable *table, List *options, Oid catalog,
+					 const char *colname)
+{
+	List	   *result = NIL;
+	ListCell   *cell;
+
+	foreach(cell, options)
+	{
+		DefElem    *def = (DefElem *) lfirst(cell);
+
+		if (find_option(def->defname, catalog) != NULL)
+			continue;
+		if (!RestDialectDeclares(table->dialect, def->defname, catalog))
+			report_other_dialect_option(def, table->dialect,
+										catalog == ForeignServerRelationId
+										? psprintf("server \"%s\"", table->relname)
+										: colname == NULL
+										? psprintf("foreign table \"%s\"", table->relname)
+										: psprintf("column \"%s\" of foreign table \"%s\"",
+												   colname, table->relname));
+		RestValidateDialectOption(table->dialect, def, catalog);
+		result = lappend(result, def);
+	}
+	return result;
+}
+
+/*
  * read_columns
  *		Fill the column descriptions: JSON names or pointers and the key.
  */
@@ -1292,6 +1406,9 @@ read_columns(RestTable *table, Relation rel, const char *keyname)
 			continue;
 
 		options = GetForeignColumnOptions(table->relid, attr->attnum);
+		col->dialect_options =
+			read_dialect_options(table, options, AttributeRelationId,
+								 col->attname);
 		foreach(cell, options)
 		{
 			DefElem    *def = (DefElem *) lfirst(cell);

@@ -194,6 +194,8 @@ typedef struct RestColumn
 	bool		dropped;		/* dropped column: never read or written */
 	uint32		lookups;		/* bitmask of RestLookup the service honours */
 	bool		sortable;		/* the service can order by this column */
+	List	   *dialect_options;	/* DefElem *: the column's options that
+									 * the dialect declares */
 	struct RestColumnIO *io;	/* conversion state, private to json.c */
 } RestColumn;
 
@@ -242,6 +244,9 @@ typedef struct RestTable
 	bool		truncatable;	/* TRUNCATE deletes every row */
 	int			prefetch;		/* pages a scan asks for ahead */
 	bool		pagination_declared;	/* option "pagination" given */
+	List	   *dialect_options;	/* DefElem *: the server's, then the
+									 * table's options that the dialect
+									 * declares (RestTableOption) */
 	/* statistics (analyze.c) */
 	bool		use_remote_estimate;	/* ask the service for counts when
 										 * planning */
