@@ -231,6 +231,21 @@ RestWriteBody(RestTable *table, CmdType operation, TupleDesc tupdesc,
 }
 
 /*
+ * RestColumnUpdatable
+ *		May an UPDATE send a new value of this column?  A top-level member
+ *		always; one nested in another member where the dialect's PATCH
+ *		changes only the members it names.
+ */
+bool
+RestColumnUpdatable(const RestTable *table, const RestColumn *col)
+{
+	if (col->npointer <= 1)
+		return true;
+	return table->dialect->column_updatable != NULL &&
+		table->dialect->column_updatable(table, col);
+}
+
+/*
  * RestPathItemUrl
  *		The URL of a row as a path segment after the collection's, with a
  *		trailing slash where the collection's URL has one (Django REST

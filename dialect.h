@@ -455,6 +455,17 @@ typedef struct RestDialectOps
 	/* a PATCH may change the key (the row is addressed by a filter) */
 	bool		can_change_key;
 
+	/*
+	 * May an UPDATE change a column nested in another member (a JSON
+	 * Pointer of more than one segment)?  A PATCH of {"a": {"b": v}}
+	 * replaces member a as a whole, losing the members no column holds,
+	 * unless the service merges the members a PATCH names, also inside
+	 * objects (JSON:API's attributes and relationships), and write_body
+	 * writes them so.  NULL: never.
+	 */
+	bool		(*column_updatable) (const RestTable *table,
+									 const RestColumn *col);
+
 	/* a DELETE returns the row deleted (with REST_ASK_ROWS) */
 	bool		delete_returns_row;
 
@@ -496,6 +507,8 @@ extern List *RestRequestHeaders(const RestTable *table,
 extern char *RestWriteBody(RestTable *table, CmdType operation,
 						   TupleDesc tupdesc, Datum *values, bool *isnull,
 						   bool *send, size_t *len);
+extern bool RestColumnUpdatable(const RestTable *table,
+								const RestColumn *col);
 
 /*
  * ---------------------------------------------------------------------

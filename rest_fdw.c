@@ -1556,15 +1556,17 @@ restPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
 			AttrNumber	attno = lfirst_int(lc2);
 
 			/*
-			 * New values may not depend on the old row; the key and nested
-			 * members are sent only when they change (update_columns).
+			 * New values may not depend on the old row; the key and the
+			 * nested members a PATCH cannot change alone are sent only when
+			 * they change (update_columns).
 			 */
 			if (attno <= InvalidAttrNumber ||
 				contain_var_clause((Node *) tle->expr) ||
 				contain_volatile_functions((Node *) tle->expr) ||
 				contain_subplans((Node *) tle->expr) ||
 				attno - 1 == info->table->key_index ||
-				info->table->columns[attno - 1].npointer > 1)
+				!RestColumnUpdatable(info->table,
+									 &info->table->columns[attno - 1]))
 				return false;
 			set_attrs = lappend_int(set_attrs, attno);
 			fdw_exprs = lappend(fdw_exprs, tle->expr);
@@ -2421,8 +2423,9 @@ restExecForeignUpdate(EState *estate, ResultRelInfo *rinfo,
  * update_columns
  *		The columns a PATCH sends: those the UPDATE sets, and those a
  *		BEFORE ROW trigger changed, found by comparing with the old row.
- *		The key and members nested in another member are sent only when
- *		they change, and then only where the service applies them.
+ *		The key and the members nested in another member that a PATCH
+ *		cannot change alone are sent only when they change, and then only
+ *		where the service applies them.
  */
 static bool *
 update_columns(RestModifyState *st, TupleTableSlot *slot,
@@ -2480,11 +2483,11 @@ update_columns(RestModifyState *st, TupleTableSlot *slot,
 			changed = st->target[i];
 		if (!st->target[i] && !changed)
 			continue;
-		if (i == table->key_index || col->npointer > 1)
+		if (i == table->key_index || !RestColumnUpdatable(table, col))
 		{
 			if (!changed)
 				continue;		/* nothing to send */
-			if (col->npointer > 1)
+			if (i != table->key_index)
 				ereport(ERROR,
 						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 						 errmsg("cannot change column \"%s\" of foreign table \"%s\"",
