@@ -801,6 +801,32 @@ sort_key(const char *name, bool descending, bool nulls_first)
 }
 
 /*
+ * nulls_where_asked
+ *		Does the service's sort by this column put NULLs where the order
+ *		asked does: the column holds none (the key, a NOT NULL column), or
+ *		the service puts them there?
+ */
+static bool
+nulls_where_asked(const RestTable *table, const RestColumn *col,
+				  bool descending, bool nulls_first)
+{
+	if (col->is_key || col->not_null)
+		return true;
+	switch (table->nulls_order)
+	{
+		case REST_NULLS_EITHER:
+			return true;
+		case REST_NULLS_HIGH:
+			return nulls_first == descending;
+		case REST_NULLS_LOW:
+			return nulls_first != descending;
+		case REST_NULLS_UNKNOWN:
+			break;
+	}
+	return false;
+}
+
+/*
  * RestSortParams
  *		The parameters that make the service return rows in the order of
  *		the pathkeys, or NIL if it cannot.
@@ -841,9 +867,7 @@ RestSortParams(RestTable *table, PlannerInfo *root, RelOptInfo *baserel,
 		name = dialect->filter_name(table, col);
 		if (name == NULL)
 			return NIL;
-		/* NULLs where PostgreSQL puts them by default, unless it can say */
-		if (!dialect->sorts_nulls_either_way &&
-			pk->pk_nulls_first != descending)
+		if (!nulls_where_asked(table, col, descending, pk->pk_nulls_first))
 			return NIL;
 		keys = lappend(keys, sort_key(name, descending, pk->pk_nulls_first));
 		if (col == key)

@@ -313,9 +313,14 @@ typedef struct RestDialectOps
 
 	/* ---- sorts and projections (deparse.c) ---- */
 
-	/* NULLS FIRST/LAST can be said; false: only PostgreSQL's default
-	 * (NULLs last ascending, first descending) is the service's order */
-	bool		sorts_nulls_either_way;
+	/*
+	 * Where the service's sorts put NULLs, unless the option nulls_sort
+	 * says it (REST_NULLS_EITHER: the request says NULLS FIRST or LAST,
+	 * whatever the option).  A sort on a column that may hold NULLs is
+	 * sent only when the order asked puts them there; on the key and NOT
+	 * NULL columns, always.  sort_params need not check it.
+	 */
+	RestNullsOrder nulls_order;
 
 	/*
 	 * Are rows that tie under a sort without the key still in the same

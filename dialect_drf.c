@@ -589,6 +589,8 @@ const RestDialectOps RestDrfDialect = {
 	.condition_params = drf_condition_params,
 	.value_writable = RestDjangoValueWritable,
 
+	/* Django on PostgreSQL; on SQLite or MySQL, nulls_sort 'low' */
+	.nulls_order = REST_NULLS_HIGH,
 	.sort_stable_without_key = drf_sort_stable_without_key,
 	.sort_params = drf_sort_params,
 

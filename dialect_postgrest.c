@@ -674,7 +674,7 @@ const RestDialectOps RestPostgrestDialect = {
 	.repeat_is_and = postgrest_repeat_is_and,
 	.append_value = postgrest_append_value,
 
-	.sorts_nulls_either_way = true,
+	.nulls_order = REST_NULLS_EITHER,
 	.sort_stable_without_key = RestNever,
 	.sort_params = postgrest_sort_params,
 	.projection_params = postgrest_projection_params,

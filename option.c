@@ -69,6 +69,7 @@ static const RestOption rest_options[] = {
 	{"use_remote_estimate", ForeignServerRelationId, false, false},
 	{"remote_estimate_lifetime", ForeignServerRelationId, false, false},
 	{"analyze_max_requests", ForeignServerRelationId, false, false},
+	{"nulls_sort", ForeignServerRelationId, false, false},
 	/* user mapping */
 	{"bearer_token", UserMappingRelationId, false, true},
 	{"username", UserMappingRelationId, false, false},
@@ -83,6 +84,7 @@ static const RestOption rest_options[] = {
 	{"filters", ForeignTableRelationId, false, false},
 	{"ordering", ForeignTableRelationId, false, false},
 	{"collation_matches", ForeignTableRelationId, false, false},
+	{"nulls_sort", ForeignTableRelationId, false, false},
 	{"updatable", ForeignTableRelationId, false, false},
 	{"batch_size", ForeignTableRelationId, false, false},
 	{"truncatable", ForeignTableRelationId, false, false},
@@ -150,6 +152,8 @@ static bool validate_statistics_option(DefElem *def);
 static bool read_statistics_option(RestTable *table, DefElem *def);
 static int	parse_lifetime(DefElem *def);
 static RestPagination parse_pagination(DefElem *def);
+static RestNullsOrder parse_nulls_sort(DefElem *def);
+static void read_nulls_sort(RestTable *table, DefElem *def);
 static void validate_declarations(DefElem *def, bool with_lookups);
 static int	parse_lookup(const char *name);
 static void apply_declarations(RestTable *table, const char *option,
@@ -340,6 +344,8 @@ validate_option_value(DefElem *def, const RestOption *opt)
 		validate_field(def);
 	else if (strcmp(name, "pagination") == 0)
 		(void) parse_pagination(def);
+	else if (strcmp(name, "nulls_sort") == 0)
+		(void) parse_nulls_sort(def);
 	else if (strcmp(name, "filters") == 0)
 		validate_declarations(def, true);
 	else if (strcmp(name, "ordering") == 0)
@@ -529,6 +535,41 @@ parse_pagination(DefElem *def)
 			 errmsg("invalid value for option \"pagination\": \"%s\"", value),
 			 errhint("Valid values are: page, limit, cursor, none.")));
 	return REST_PAGES_PAGE;		/* keep compiler quiet */
+}
+
+/*
+ * parse_nulls_sort
+ *		Parse where a service's sorts put NULLs: high (as PostgreSQL, last
+ *		ascending), low (first ascending) or unknown.
+ */
+static RestNullsOrder
+parse_nulls_sort(DefElem *def)
+{
+	const char *value = defGetString(def);
+
+	if (strcmp(value, "high") == 0)
+		return REST_NULLS_HIGH;
+	if (strcmp(value, "low") == 0)
+		return REST_NULLS_LOW;
+	if (strcmp(value, "unknown") == 0)
+		return REST_NULLS_UNKNOWN;
+	ereport(ERROR,
+			(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+			 errmsg("invalid value for option \"nulls_sort\": \"%s\"", value),
+			 errhint("Valid values are: high, low, unknown.")));
+	return REST_NULLS_UNKNOWN;	/* keep compiler quiet */
+}
+
+/*
+ * read_nulls_sort
+ *		Take the option nulls_sort, unless the dialect's requests say where
+ *		NULLs go.
+ */
+static void
+read_nulls_sort(RestTable *table, DefElem *def)
+{
+	if (table->dialect->nulls_order != REST_NULLS_EITHER)
+		table->nulls_order = parse_nulls_sort(def);
 }
 
 /*
@@ -1231,6 +1272,16 @@ read_server_options(RestTable *table, List *options)
 		else if (strcmp(def->defname, "batch_size") == 0)
 			table->batch_size = parse_int_option(def, 1, REST_MAX_BATCH_SIZE);
 	}
+
+	/* with the dialect known, where NULLs sort */
+	table->nulls_order = table->dialect->nulls_order;
+	foreach(cell, options)
+	{
+		DefElem    *def = (DefElem *) lfirst(cell);
+
+		if (strcmp(def->defname, "nulls_sort") == 0)
+			read_nulls_sort(table, def);
+	}
 }
 
 /*
@@ -1291,6 +1342,8 @@ read_table_options(RestTable *table, List *options, char **keyname)
 			table->prefetch = parse_int_option(def, 0, REST_MAX_PREFETCH);
 		else if (strcmp(def->defname, "collation_matches") == 0)
 			table->collation_matches = defGetBoolean(def);
+		else if (strcmp(def->defname, "nulls_sort") == 0)
+			read_nulls_sort(table, def);
 		else if (strcmp(def->defname, "updatable") == 0)
 			table->updatable = defGetBoolean(def);
 		else if (strcmp(def->defname, "truncatable") == 0)
@@ -1401,6 +1454,7 @@ read_columns(RestTable *table, Relation rel, const char *keyname)
 		col->typid = attr->atttypid;
 		col->typmod = attr->atttypmod;
 		col->dropped = attr->attisdropped;
+		col->not_null = attr->attnotnull;
 		col->field = col->attname;
 		if (col->dropped)
 			continue;

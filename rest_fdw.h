@@ -138,6 +138,20 @@ typedef enum RestPagination
 } RestPagination;
 
 /*
+ * Where a service's sorts put NULLs (option nulls_sort, and the dialect's
+ * RestDialectOps.nulls_order).
+ */
+typedef enum RestNullsOrder
+{
+	REST_NULLS_UNKNOWN = 0,		/* not known: no sort on a nullable column */
+	REST_NULLS_HIGH,			/* as PostgreSQL: last ascending, first
+								 * descending */
+	REST_NULLS_LOW,				/* first ascending, last descending (SQLite,
+								 * MySQL) */
+	REST_NULLS_EITHER			/* the request says NULLS FIRST or LAST */
+} RestNullsOrder;
+
+/*
  * Lookups a service may honour on a column, named as django-filter names
  * them; a table declares them in its "filters" option.
  */
@@ -191,6 +205,7 @@ typedef struct RestColumn
 	char	  **pointer;		/* JSON Pointer segments, unescaped */
 	int			npointer;		/* number of segments (0 if field is set) */
 	bool		is_key;			/* the key column */
+	bool		not_null;		/* declared NOT NULL */
 	bool		dropped;		/* dropped column: never read or written */
 	uint32		lookups;		/* bitmask of RestLookup the service honours */
 	bool		sortable;		/* the service can order by this column */
@@ -239,6 +254,7 @@ typedef struct RestTable
 	RestColumn *columns;		/* indexed by attnum - 1 */
 	int			key_index;		/* index of the key column, or -1 */
 	bool		collation_matches;	/* service orders text as we do */
+	RestNullsOrder nulls_order; /* where the service's sorts put NULLs */
 	bool		updatable;		/* INSERT, UPDATE and DELETE allowed */
 	int			batch_size;		/* rows per INSERT request (PostgREST) */
 	bool		truncatable;	/* TRUNCATE deletes every row */
