@@ -13,6 +13,8 @@
  */
 #include "postgres.h"
 
+#include <jansson.h>
+
 #include "commands/defrem.h"
 #include "lib/stringinfo.h"
 
@@ -358,4 +360,143 @@ RestAppendIntParam(StringInfo url, const char *name, int64 value)
 
 	snprintf(num, sizeof(num), INT64_FORMAT, value);
 	RestAppendParam(url, name, num);
+}
+
+/*
+ * RestAppendFirstWindow
+ *		Append the parameters of the first page of a service paging by a
+ *		row count and a first row (limit and offset, $top and $skip): size
+ *		rows (none said if 0) from offset.  Returns the rows asked, or 0.
+ */
+int64
+RestAppendFirstWindow(StringInfo url, const char *limit_name,
+					  const char *offset_name, int64 size, int64 offset)
+{
+	if (size > 0)
+		RestAppendIntParam(url, limit_name, size);
+	if (offset > 0)
+		RestAppendIntParam(url, offset_name, offset);
+	return size > 0 ? size : 0;
+}
+
+/*
+ * RestAppendNthWindow
+ *		Append the parameters of page n (from 0) of such a service, the
+ *		collection read size rows at a time from row offset, at most wanted
+ *		rows in all (-1: no bound).
+ */
+void
+RestAppendNthWindow(StringInfo url, const char *limit_name,
+					const char *offset_name, int64 size, int64 offset,
+					int64 n, int64 wanted)
+{
+	RestAppendIntParam(url, limit_name,
+					   wanted >= 0 ? Min(size, wanted - n * size) : size);
+	RestAppendIntParam(url, offset_name, offset + n * size);
+}
+
+/*
+ * RestAppendFirstNumberedPage
+ *		Append the parameters of the first page of a service numbering its
+ *		pages from 1: pages of size rows, named by size_name (nothing said
+ *		when NULL or size is 0), the one holding row offset.
+ */
+void
+RestAppendFirstNumberedPage(StringInfo url, const char *page_name,
+							const char *size_name, int64 size, int64 offset)
+{
+	if (size_name == NULL || size <= 0)
+		return;
+	RestAppendIntParam(url, size_name, size);
+	if (offset > 0)
+		RestAppendIntParam(url, page_name, offset / size + 1);
+}
+
+/*
+ * RestAppendNthNumberedPage
+ *		Append the parameters of page n (from 0) of such a service read size
+ *		rows at a time from row offset (a multiple of size); the size is
+ *		said when size_name is not NULL.
+ */
+void
+RestAppendNthNumberedPage(StringInfo url, const char *page_name,
+						  const char *size_name, int64 size, int64 offset,
+						  int64 n)
+{
+	if (size_name != NULL)
+		RestAppendIntParam(url, size_name, size);
+	RestAppendIntParam(url, page_name, offset / size + n + 1);
+}
+
+/*
+ * RestReaderTotal
+ *		total_text of a service saying the total in the body (the member of
+ *		page.total_paths the reader found): its text if it is a number.
+ */
+const char *
+RestReaderTotal(const RestTable *table, RestResponse *resp,
+				RestPageReader *reader)
+{
+	if (reader->count.kind == REST_JSON_NUMBER)
+		return RestJsonValueText(&reader->count);
+	return NULL;
+}
+
+/*
+ * RestErrorBodyHolds
+ *		Does the body of an error response parse as JSON (its first
+ *		REST_DIALECT_PARSE_MAX bytes) and pass the test?  For
+ *		is_duplicate_refusal; the test must not raise an error.
+ */
+bool
+RestErrorBodyHolds(RestResponse *resp, bool (*test) (json_t *root))
+{
+	json_t	   *root;
+	bool		result;
+
+	if (resp->body == NULL || resp->body_len == 0)
+		return false;
+	root = json_loadb(resp->body, Min(resp->body_len, REST_DIALECT_PARSE_MAX),
+					  0, NULL);
+	if (root == NULL)
+		return false;
+	result = test(root);
+	json_decref(root);
+	return result;
+}
+
+/*
+ * RestErrorCodeIn
+ *		Is the string at a JSON Pointer of an error body ("/code",
+ *		"/error/code") one of the codes (a NULL-ended list)?
+ */
+bool
+RestErrorCodeIn(RestResponse *resp, const char *pointer,
+				const char *const *codes)
+{
+	json_t	   *root;
+	json_t	   *node;
+	const char *code;
+	bool		result = false;
+
+	if (resp->body == NULL || resp->body_len == 0)
+		return false;
+	root = json_loadb(resp->body, Min(resp->body_len, REST_DIALECT_PARSE_MAX),
+					  0, NULL);
+	if (root == NULL)
+		return false;
+	node = root;
+	while (node != NULL && *pointer == '/')
+	{
+		const char *end = strchr(pointer + 1, '/');
+		size_t		len = end ? (size_t) (end - pointer - 1) : strlen(pointer + 1);
+
+		node = json_object_get(node, pnstrdup(pointer + 1, len));
+		pointer += len + 1;
+	}
+	code = json_string_value(node);
+	for (; code != NULL && *codes != NULL && !result; codes++)
+		result = strcmp(code, *codes) == 0;
+	json_decref(root);
+	return result;
 }

@@ -51,6 +51,9 @@
 #include "nodes/parsenodes.h"
 #include "nodes/primnodes.h"
 
+/* jansson's parsed JSON, for the helpers that take it */
+struct json_t;
+
 /*
  * ---------------------------------------------------------------------
  * What deparse.c hands a dialect
@@ -537,6 +540,24 @@ extern bool RestNever(const RestTable *table);
 extern bool RestAnyWindow(const RestTable *table, int64 limit, int64 offset);
 extern void RestAppendIntParam(StringInfo url, const char *name,
 							   int64 value);
+extern int64 RestAppendFirstWindow(StringInfo url, const char *limit_name,
+								   const char *offset_name, int64 size,
+								   int64 offset);
+extern void RestAppendNthWindow(StringInfo url, const char *limit_name,
+								const char *offset_name, int64 size,
+								int64 offset, int64 n, int64 wanted);
+extern void RestAppendFirstNumberedPage(StringInfo url, const char *page_name,
+										const char *size_name, int64 size,
+										int64 offset);
+extern void RestAppendNthNumberedPage(StringInfo url, const char *page_name,
+									  const char *size_name, int64 size,
+									  int64 offset, int64 n);
+extern const char *RestReaderTotal(const RestTable *table, RestResponse *resp,
+								   RestPageReader *reader);
+extern bool RestErrorBodyHolds(RestResponse *resp,
+							   bool (*test) (struct json_t *root));
+extern bool RestErrorCodeIn(RestResponse *resp, const char *pointer,
+							const char *const *codes);
 
 /* dialect_drf.c: django-filter's rules, for services filtering with it */
 extern List *RestDjangoFilterParams(RestDeparseContext *cxt,
