@@ -204,6 +204,18 @@ RestIsDuplicateRefusal(RestTable *table, RestResponse *resp)
 }
 
 /*
+ * RestDialectErrorDetail
+ *		The dialect's DETAIL of an error response, or NULL.
+ */
+char *
+RestDialectErrorDetail(RestTable *table, RestResponse *resp)
+{
+	if (table->dialect->error_detail == NULL)
+		return NULL;
+	return table->dialect->error_detail(table, resp);
+}
+
+/*
  * RestRequestHeaders
  *		The extra headers the dialect adds to a request for this purpose.
  */

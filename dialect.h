@@ -186,6 +186,51 @@ typedef struct RestPageShape
 
 /*
  * ---------------------------------------------------------------------
+ * What IMPORT FOREIGN SCHEMA hands a dialect (import.c)
+ * ---------------------------------------------------------------------
+ */
+
+/* The state of one import: the OpenAPI document being read. */
+typedef struct RestImport RestImport;
+
+/* A property of an object schema (RestImportProperties). */
+typedef struct RestImportProperty
+{
+	const char *name;			/* the JSON member */
+	struct json_t *schema;
+	bool		required;		/* listed as required */
+} RestImportProperty;
+
+/* A column the dialect makes of a row schema (import_columns). */
+typedef struct RestImportField
+{
+	const char *name;			/* the column's name, made an SQL name */
+	const char *field;			/* its option "field": a member or a JSON
+								 * Pointer */
+	const char *member;			/* the name query parameters and the item
+								 * path give it; NULL: field */
+	struct json_t *schema;		/* the value's schema: type, nullable */
+	const char *sqltype;		/* the SQL type; NULL: the schema's */
+	bool		required;		/* in every row (NOT NULL if never null) */
+} RestImportField;
+
+/*
+ * The query parameters of a list operation that page and sort
+ * (import_query_options); a NULL name: the dialect has none.
+ */
+typedef struct RestImportParamNames
+{
+	const char *page;			/* a page number: "page" */
+	const char *const *page_size;	/* names of its size, NULL-ended, for
+									 * option page_size_param; NULL: none */
+	const char *limit;			/* a window's rows: "limit" */
+	const char *offset;			/* its first row: "offset" */
+	const char *cursor;			/* an opaque position: "cursor" */
+	const char *ordering;		/* the sort: "ordering" */
+} RestImportParamNames;
+
+/*
+ * ---------------------------------------------------------------------
  * The ops
  * ---------------------------------------------------------------------
  */
@@ -215,10 +260,6 @@ typedef struct RestDialectOps
 	void		(*locate_column) (const RestTable *table, RestColumn *col,
 								  bool declared);
 
-	/* IMPORT FOREIGN SCHEMA declares filters, ordering, pagination and
-	 * page_size_param from the list operation's django-filter parameters */
-	bool		import_query_options;
-
 	/* ---- options of its own (option.c) ---- */
 
 	/*
@@ -236,6 +277,40 @@ typedef struct RestDialectOps
 	 * and by the table's own when it is read.
 	 */
 	void		(*validate_option) (DefElem *def, Oid catalog);
+
+	/* ---- IMPORT FOREIGN SCHEMA (import.c) ---- */
+
+	/*
+	 * Declare filters, ordering, pagination and page_size_param from the
+	 * list operation's query parameters, filters named as django-filter
+	 * names them.
+	 */
+	bool		import_query_options;
+
+	/* the names of the paging and sorting parameters; NULL: Django REST
+	 * framework's (page, page_size, limit, offset, cursor, ordering) */
+	const RestImportParamNames *import_params;
+
+	/*
+	 * Members a page envelope of the service's documents has besides the
+	 * rows (page.rows_members) and those of most services (count, next,
+	 * links, meta, ...): OData's "@count".  NULL-ended; NULL: none.
+	 */
+	const char *const *import_envelope_members;
+
+	/*
+	 * The key parameter of path if it is an item path of the collection
+	 * at collection_path (OData's /Books({ID}) of /Books), or NULL.  NULL
+	 * op: collection_path followed by /{param}, with or without a slash.
+	 */
+	char	   *(*import_item_param) (const char *collection_path,
+									  const char *path);
+
+	/*
+	 * The columns of a row schema (List of RestImportField *): JSON:API's
+	 * id, attributes and relationships.  NULL: one per property.
+	 */
+	List	   *(*import_columns) (RestImport *imp, struct json_t *row_schema);
 
 	/* ---- conditions (deparse.c) ---- */
 
@@ -487,6 +562,14 @@ typedef struct RestDialectOps
 	 */
 	bool		(*is_duplicate_refusal) (const RestTable *table,
 										 RestResponse *resp);
+
+	/*
+	 * The DETAIL of an error response, read from the service's own error
+	 * document (JSON:API's errors array, "pointer: detail"), or NULL for
+	 * the rendering of common conventions; the text is cleaned and cut
+	 * before it is shown.  NULL op: always those.
+	 */
+	char	   *(*error_detail) (const RestTable *table, RestResponse *resp);
 } RestDialectOps;
 
 /*
@@ -565,6 +648,12 @@ extern List *RestDjangoFilterParams(RestDeparseContext *cxt,
 									const char *suffix);
 extern bool RestDjangoValueWritable(const RestParamValue *pv, bool list,
 									int flags);
+
+/* import.c: the schemas of a document being imported */
+extern List *RestImportProperties(RestImport *imp, struct json_t *schema);
+extern struct json_t *RestImportArrayItems(RestImport *imp,
+										   struct json_t *schema);
+extern const char *RestImportType(RestImport *imp, struct json_t *schema);
 
 /* Bytes of an error body a dialect parses as JSON, at most. */
 #define REST_DIALECT_PARSE_MAX	(64 * 1024)

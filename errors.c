@@ -468,7 +468,8 @@ RestSetoptFailed(const char *option, CURLcode rc)
  *		Raise the error matching an HTTP error status.
  *
  * The DETAIL renders the service's error body, which is parsed as JSON
- * when it can be; a PostgREST error carrying a SQLSTATE keeps that code.
+ * when it can be (or the dialect renders it); a PostgREST error carrying
+ * a SQLSTATE keeps that code.
  */
 void
 RestReportResponseError(RestTable *table, RestRequest *req,
@@ -479,11 +480,15 @@ RestReportResponseError(RestTable *table, RestRequest *req,
 	int			status_sqlstate;
 	const char *message;
 	char	   *detail;
+	char	   *dialect_detail;
 
 	RestPushRequestContext(&context, req->method, req->url, resp->status,
 						   resp->attempts);
 
 	detail = rest_error_detail(resp, &sqlstate);
+	dialect_detail = RestDialectErrorDetail(table, resp);
+	if (dialect_detail != NULL)
+		detail = rest_clean_text(dialect_detail, REST_DETAIL_MAX);
 	/* a duplicate is a unique violation, which clients (Django) act on */
 	if (sqlstate == 0 && RestIsDuplicateRefusal(table, resp))
 		sqlstate = ERRCODE_UNIQUE_VIOLATION;

@@ -11,20 +11,24 @@
  * the server's base_url or absolute; the document itself in option spec;
  * by default schema/ and then /openapi.json) and creates one foreign table
  * per collection: a path whose GET operation answers with a list of
- * objects, bare or in a results, data, items or value member.
+ * objects, bare or in a results, data, items or value member (the one the
+ * server's dialect reads rows from).
  *
  * For each collection:
  * - the columns are the properties of the row schema ($ref followed, allOf
- *   merged, the branches of a oneOf/anyOf united), typed from type and
- *   format; NOT NULL only for a property that is required and can never be
- *   null;
- * - the key is the parameter of the sibling item path (/books/{id}/);
+ *   merged, the branches of a oneOf/anyOf united), or those the dialect
+ *   makes of it (import_columns: JSON:API's attributes), typed from type
+ *   and format; NOT NULL only for a property that is required and can
+ *   never be null;
+ * - the key is the parameter of the sibling item path (/books/{id}/, or
+ *   the dialect's form: OData's /Books({ID}));
  * - updatable 'false' marks a collection whose path and item path have no
  *   POST, PUT, PATCH or DELETE operation;
  * - for a dialect whose services filter with django-filter (drf),
  *   filters, ordering, pagination and page_size_param declare what the
- *   list operation's query parameters say the service honours, so that a
- *   scan sends only those.
+ *   list operation's query parameters say the service honours (paging
+ *   and sorting named as the dialect names them), so that a scan sends
+ *   only those.
  *
  * Paths are appended to the first server URL of the document at base_url's
  * origin (else the first one, else OpenAPI's default "/"), itself relative
@@ -84,13 +88,14 @@
 /*
  * A parsed document and the state of the import, for messages too.
  */
-typedef struct OpenApiDoc
+typedef struct RestImport
 {
 	json_t	   *root;			/* the document */
 	const char *url;			/* where it was read, NULL if inline */
 	const char *doc_url;		/* what relative server URLs resolve against */
 	char	   *base_url;		/* the server's base_url, normalized */
 	char	   *api_root;		/* URL the paths are appended to */
+	const RestDialectOps *dialect;	/* the server's */
 	bool		query_options;	/* declare filters, ordering, pagination */
 	ImportForeignSchemaStmt *stmt;	/* for LIMIT TO / EXCEPT */
 	List	   *ref_stack;		/* $refs being expanded (char *) */
@@ -107,12 +112,7 @@ typedef struct SchemaType
 } SchemaType;
 
 /* A property of a row schema. */
-typedef struct RowProperty
-{
-	const char *name;			/* JSON member name */
-	json_t	   *schema;
-	bool		required;
-} RowProperty;
+typedef RestImportProperty RowProperty;
 
 /* The properties of a row schema, merged from its parts. */
 typedef struct RowSchema
@@ -124,7 +124,8 @@ typedef struct RowSchema
 /* A column of a generated table. */
 typedef struct ImportColumn
 {
-	const char *field;			/* JSON member name */
+	const char *field;			/* JSON member name, or JSON Pointer */
+	const char *member;			/* its name in parameters and item paths */
 	char	   *name;			/* SQL column name */
 	SchemaType	type;
 	bool		not_null;
@@ -162,11 +163,6 @@ static const char *const filter_lookups[] = {
 	"icontains", NULL
 };
 
-/* Members of an envelope that may hold the rows (as json.c reads them). */
-static const char *const envelope_members[] = {
-	"results", "data", "items", "value", NULL
-};
-
 /*
  * The other members a page envelope may have.  An object with any other
  * member is a row that happens to hold a list (an order and its "items"),
@@ -179,6 +175,16 @@ static const char *const envelope_extras[] = {
 	"next_cursor", "nextCursor", "has_more", "hasMore", "next_page",
 	"nextPage", "previous_page", "previousPage", "@odata.context",
 	"@odata.count", "@odata.nextLink", NULL
+};
+
+/* The paging and sorting parameters of Django REST framework's lists. */
+static const RestImportParamNames default_params = {
+	.page = "page",
+	.page_size = page_size_params,
+	.limit = "limit",
+	.offset = "offset",
+	.cursor = "cursor",
+	.ordering = "ordering",
 };
 
 static void read_import_options(ImportForeignSchemaStmt *stmt,
@@ -203,6 +209,8 @@ static json_t *unwrap(OpenApiDoc *doc, json_t *schema);
 static bool is_null_schema(OpenApiDoc *doc, json_t *schema);
 static char *path_resource(OpenApiDoc *doc, const char *path);
 static void find_item_path(OpenApiDoc *doc, Collection *coll);
+static char *default_item_param(const char *collection_path,
+								const char *path);
 static void skip_notice(OpenApiDoc *doc, const char *path,
 						const char *detail);
 static void name_collections(List *collections);
@@ -212,6 +220,9 @@ static char *make_unique(char *name, List *used);
 static char *build_command(OpenApiDoc *doc, Collection *coll,
 						   const char *servername);
 static List *row_columns(OpenApiDoc *doc, json_t *row);
+static List *property_fields(OpenApiDoc *doc, json_t *row_schema);
+static const RestImportParamNames *param_names(OpenApiDoc *doc);
+static bool is_paging_param(OpenApiDoc *doc, const char *name);
 static void merge_row(OpenApiDoc *doc, json_t *schema, RowSchema *row);
 static void add_property(RowSchema *row, const char *name, json_t *schema);
 static void schema_type(OpenApiDoc *doc, json_t *schema, SchemaType *type);
@@ -232,7 +243,7 @@ static ImportColumn *choose_key(Collection *coll, List *columns);
 static bool collection_writable(Collection *coll);
 static List *query_parameters(OpenApiDoc *doc, Collection *coll);
 static json_t *find_parameter(List *params, const char *name);
-static char *filters_option(List *params, List *columns,
+static char *filters_option(OpenApiDoc *doc, List *params, List *columns,
 							const char *page_size_param);
 static char *ordering_option(json_t *param, List *columns);
 static void add_ordering_field(StringInfo buf, List *columns,
@@ -274,6 +285,7 @@ RestImportForeignSchema(ImportForeignSchemaStmt *stmt, Oid serverOid)
 	memset(&doc, 0, sizeof(doc));
 	doc.stmt = stmt;
 	doc.base_url = RestResolveUrl(table->base_url, table->base_url);
+	doc.dialect = table->dialect;
 	doc.query_options = table->dialect->import_query_options;
 
 	errcallback.callback = import_error_callback;
@@ -761,7 +773,8 @@ envelope_rows(OpenApiDoc *doc, json_t *schema)
 	ListCell   *lc;
 
 	merge_row(doc, schema, &envelope);
-	for (member = envelope_members; *member && rows == NULL; member++)
+	for (member = doc->dialect->page.rows_members; *member && rows == NULL;
+		 member++)
 	{
 		foreach(lc, envelope.props)
 		{
@@ -778,7 +791,9 @@ envelope_rows(OpenApiDoc *doc, json_t *schema)
 	{
 		RowProperty *prop = (RowProperty *) lfirst(lc);
 
-		if (prop != rows && !in_list(envelope_extras, prop->name))
+		if (prop != rows && !in_list(envelope_extras, prop->name) &&
+			(doc->dialect->import_envelope_members == NULL ||
+			 !in_list(doc->dialect->import_envelope_members, prop->name)))
 			return NULL;
 	}
 	return array_items(doc, rows->schema);
@@ -989,39 +1004,54 @@ path_resource(OpenApiDoc *doc, const char *path)
 
 /*
  * find_item_path
- *		Find the sibling item path of a collection: its path followed by one
- *		path parameter, as /books/{id}/ is to /books/.
+ *		Find the sibling item path of a collection, as /books/{id}/ is to
+ *		/books/ (or as the dialect's items are), and its key parameter.
  */
 static void
 find_item_path(OpenApiDoc *doc, Collection *coll)
 {
 	json_t	   *paths = json_object_get(doc->root, "paths");
-	size_t		len = strlen(coll->path);
 	const char *path;
 	json_t	   *item;
 
-	while (len > 0 && coll->path[len - 1] == '/')
-		len--;
-
 	json_object_foreach(paths, path, item)
 	{
-		const char *param;
-		const char *close;
+		char	   *param = doc->dialect->import_item_param != NULL
+			? doc->dialect->import_item_param(coll->path, path)
+			: default_item_param(coll->path, path);
 
-		if (strncmp(path, coll->path, len) != 0 ||
-			strncmp(path + len, "/{", 2) != 0)
+		if (param == NULL)
 			continue;
-		param = path + len + 2;
-		close = strchr(param, '}');
-		if (close == NULL || close == param ||
-			!(close[1] == '\0' || (close[1] == '/' && close[2] == '\0')) ||
-			memchr(param, '/', close - param) != NULL)
-			continue;
-
 		coll->item_path_item = resolve_object(doc, item);
-		coll->item_param = pnstrdup(param, close - param);
+		coll->item_param = param;
 		return;
 	}
+}
+
+/*
+ * default_item_param
+ *		The parameter of path if it is the collection's path followed by one
+ *		path parameter (with or without a trailing slash), else NULL.
+ */
+static char *
+default_item_param(const char *collection_path, const char *path)
+{
+	size_t		len = strlen(collection_path);
+	const char *param;
+	const char *close;
+
+	while (len > 0 && collection_path[len - 1] == '/')
+		len--;
+	if (strncmp(path, collection_path, len) != 0 ||
+		strncmp(path + len, "/{", 2) != 0)
+		return NULL;
+	param = path + len + 2;
+	close = strchr(param, '}');
+	if (close == NULL || close == param ||
+		!(close[1] == '\0' || (close[1] == '/' && close[2] == '\0')) ||
+		memchr(param, '/', close - param) != NULL)
+		return NULL;
+	return pnstrdup(param, close - param);
 }
 
 /*
@@ -1231,8 +1261,10 @@ build_command(OpenApiDoc *doc, Collection *coll, const char *servername)
 		char	   *ordering;
 
 		pagination_options(doc, coll, params, &pagination, &page_size_param);
-		filters = filters_option(params, columns, page_size_param);
-		ordering = ordering_option(find_parameter(params, "ordering"), columns);
+		filters = filters_option(doc, params, columns, page_size_param);
+		ordering = param_names(doc)->ordering == NULL ? NULL :
+			ordering_option(find_parameter(params, param_names(doc)->ordering),
+							columns);
 		if (filters != NULL)
 			appendStringInfo(&buf, ", filters %s", quote_literal_cstr(filters));
 		if (ordering != NULL)
@@ -1254,18 +1286,76 @@ build_command(OpenApiDoc *doc, Collection *coll, const char *servername)
 
 /*
  * row_columns
- *		The columns of a row schema, one per property.
+ *		The columns of a row schema: one per property, or those the dialect
+ *		makes of it.
  */
 static List *
 row_columns(OpenApiDoc *doc, json_t *row_schema)
 {
-	RowSchema	row = {0};
+	List	   *fields = doc->dialect->import_columns != NULL
+		? doc->dialect->import_columns(doc, row_schema)
+		: property_fields(doc, row_schema);
 	List	   *columns = NIL;
 	List	   *used = NIL;
 	ListCell   *lc;
+
+	foreach(lc, fields)
+	{
+		RestImportField *field = (RestImportField *) lfirst(lc);
+		ImportColumn *col = palloc0(sizeof(ImportColumn));
+
+		col->field = field->field;
+		col->member = field->member != NULL ? field->member : field->field;
+		schema_type(doc, field->schema, &col->type);
+		if (field->sqltype != NULL)
+			col->type.sqltype = field->sqltype;
+		col->not_null = field->required && !col->type.nullable &&
+			!col->type.write_only;
+		col->name = make_unique(make_identifier(field->name), used);
+		used = lappend(used, col->name);
+		columns = lappend(columns, col);
+	}
+	return columns;
+}
+
+/*
+ * property_fields
+ *		A column for each property of a row schema, named like it.
+ */
+static List *
+property_fields(OpenApiDoc *doc, json_t *row_schema)
+{
+	List	   *fields = NIL;
+	ListCell   *lc;
+
+	foreach(lc, RestImportProperties(doc, row_schema))
+	{
+		RowProperty *prop = (RowProperty *) lfirst(lc);
+		RestImportField *field = palloc0(sizeof(RestImportField));
+
+		field->name = prop->name;
+		field->field = prop->name;
+		field->schema = prop->schema;
+		field->required = prop->required;
+		fields = lappend(fields, field);
+	}
+	return fields;
+}
+
+/*
+ * RestImportProperties
+ *		The properties of an object schema (List of RestImportProperty *),
+ *		merged from its $ref, allOf, oneOf and anyOf parts, each marked
+ *		required where the schema requires it; NIL if it has none.
+ */
+List *
+RestImportProperties(RestImport *doc, json_t *schema)
+{
+	RowSchema	row = {0};
+	ListCell   *lc;
 	ListCell   *lc2;
 
-	merge_row(doc, row_schema, &row);
+	merge_row(doc, schema, &row);
 	foreach(lc, row.required)
 	{
 		foreach(lc2, row.props)
@@ -1276,21 +1366,30 @@ row_columns(OpenApiDoc *doc, json_t *row_schema)
 				prop->required = true;
 		}
 	}
+	return row.props;
+}
 
-	foreach(lc, row.props)
-	{
-		RowProperty *prop = (RowProperty *) lfirst(lc);
-		ImportColumn *col = palloc0(sizeof(ImportColumn));
+/*
+ * RestImportArrayItems
+ *		The items schema of an array schema, or NULL if it is no array.
+ */
+json_t *
+RestImportArrayItems(RestImport *doc, json_t *schema)
+{
+	return array_items(doc, schema);
+}
 
-		col->field = prop->name;
-		schema_type(doc, prop->schema, &col->type);
-		col->not_null = prop->required && !col->type.nullable &&
-			!col->type.write_only;
-		col->name = make_unique(make_identifier(prop->name), used);
-		used = lappend(used, col->name);
-		columns = lappend(columns, col);
-	}
-	return columns;
+/*
+ * RestImportType
+ *		The SQL type of a value of this schema.
+ */
+const char *
+RestImportType(RestImport *doc, json_t *schema)
+{
+	SchemaType	type = {0};
+
+	schema_type(doc, schema, &type);
+	return type.sqltype;
 }
 
 /*
@@ -1817,10 +1916,11 @@ resolve_object(OpenApiDoc *doc, json_t *node)
 
 /*
  * find_field
- *		The column of a JSON member, or NULL.
+ *		The column of a JSON member (as parameters and item paths name it),
+ *		or NULL.
  */
 static ImportColumn *
-find_field(List *columns, const char *field)
+find_field(List *columns, const char *member)
 {
 	ListCell   *lc;
 
@@ -1828,7 +1928,7 @@ find_field(List *columns, const char *field)
 	{
 		ImportColumn *col = (ImportColumn *) lfirst(lc);
 
-		if (strcmp(col->field, field) == 0)
+		if (strcmp(col->member, member) == 0)
 			return col;
 	}
 	return NULL;
@@ -1943,7 +2043,8 @@ find_parameter(List *params, const char *name)
  *		(django-filter) whose field is a column, as "column[__lookup]".
  */
 static char *
-filters_option(List *params, List *columns, const char *page_size_param)
+filters_option(OpenApiDoc *doc, List *params, List *columns,
+			   const char *page_size_param)
 {
 	StringInfoData buf;
 	ListCell   *lc;
@@ -1957,7 +2058,7 @@ filters_option(List *params, List *columns, const char *page_size_param)
 		const char *lookup = sep ? sep + 2 : NULL;
 		ImportColumn *col;
 
-		if (in_list(reserved_params, name) ||
+		if (in_list(reserved_params, name) || is_paging_param(doc, name) ||
 			(page_size_param != NULL && strcmp(name, page_size_param) == 0) ||
 			(lookup != NULL && !in_list(filter_lookups, lookup)) ||
 			(col = find_field(columns, field)) == NULL)
@@ -2064,17 +2165,18 @@ static void
 pagination_options(OpenApiDoc *doc, Collection *coll, List *params,
 				   const char **pagination, const char **page_size_param)
 {
+	const RestImportParamNames *names = param_names(doc);
 	const char *const *name;
 
 	*pagination = NULL;
 	*page_size_param = NULL;
 
-	if (find_parameter(params, "cursor") != NULL)
+	if (names->cursor != NULL && find_parameter(params, names->cursor) != NULL)
 		*pagination = "cursor";
-	else if (find_parameter(params, "page") != NULL)
+	else if (names->page != NULL && find_parameter(params, names->page) != NULL)
 	{
 		*pagination = "page";
-		for (name = page_size_params; *name; name++)
+		for (name = names->page_size; name != NULL && *name; name++)
 		{
 			if (find_parameter(params, *name) != NULL)
 			{
@@ -2083,8 +2185,9 @@ pagination_options(OpenApiDoc *doc, Collection *coll, List *params,
 			}
 		}
 	}
-	else if (find_parameter(params, "limit") != NULL &&
-			 find_parameter(params, "offset") != NULL)
+	else if (names->limit != NULL && names->offset != NULL &&
+			 find_parameter(params, names->limit) != NULL &&
+			 find_parameter(params, names->offset) != NULL)
 		*pagination = "limit";
 	else if (coll->bare_array)
 	{
@@ -2098,6 +2201,37 @@ pagination_options(OpenApiDoc *doc, Collection *coll, List *params,
 					 errdetail("The list operation of path \"%s\" answers with a bare array and pages with parameters rest_fdw cannot use.",
 							   coll->path)));
 	}
+}
+
+/*
+ * param_names
+ *		The names of the paging and sorting parameters of the dialect's
+ *		lists.
+ */
+static const RestImportParamNames *
+param_names(OpenApiDoc *doc)
+{
+	return doc->dialect->import_params != NULL
+		? doc->dialect->import_params : &default_params;
+}
+
+/*
+ * is_paging_param
+ *		Is a query parameter the dialect's page, window, cursor or sort,
+ *		never a filter?
+ */
+static bool
+is_paging_param(OpenApiDoc *doc, const char *name)
+{
+	const RestImportParamNames *names = param_names(doc);
+	const char *const single[] = {names->page, names->limit, names->offset,
+	names->cursor, names->ordering};
+	size_t		i;
+
+	for (i = 0; i < lengthof(single); i++)
+		if (single[i] != NULL && strcmp(single[i], name) == 0)
+			return true;
+	return false;
 }
 
 /*

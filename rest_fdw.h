@@ -468,6 +468,7 @@ extern char *RestItemUrl(RestTable *table, const char *key_text);
 
 /* dialect.c */
 extern bool RestIsDuplicateRefusal(RestTable *table, RestResponse *resp);
+extern char *RestDialectErrorDetail(RestTable *table, RestResponse *resp);
 
 /* pager.c (the scan's pages themselves: pager.h) */
 extern bool RestPerformOk(RestConnection *conn, RestTable *table,
