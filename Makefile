@@ -14,10 +14,12 @@ OBJS = \
 	hostpolicy.o \
 	import.o \
 	json.o \
+	modify.o \
 	option.o \
 	pager.o \
 	request.o \
 	rest_fdw.o \
+	scan.o \
 	url.o
 PGFILEDESC = "rest_fdw - foreign-data wrapper for REST services"
 

@@ -11,8 +11,9 @@
  * dialect.c.  A foreign server's option "dialect" names one; every
  * RestTable carries it (RestTable.dialect).  No other file tests which
  * dialect a table has: the deparser (deparse.c), the pager (pager.c), the
- * callbacks (rest_fdw.c), ANALYZE (analyze.c), the options (option.c), the
- * JSON reader and writer (json.c) and IMPORT (import.c) ask the ops.
+ * callbacks (rest_fdw.c, modify.c), ANALYZE (analyze.c), the options
+ * (option.c), the JSON reader and writer (json.c) and IMPORT (import.c)
+ * ask the ops.
  *
  * What a dialect decides, and what stays neutral:
  *
@@ -508,7 +509,7 @@ typedef struct RestDialectOps
 	 * (an unpaginated Django REST framework list) */
 	bool		count_rows_without_total;
 
-	/* ---- requests and writes (rest_fdw.c, pager.c) ---- */
+	/* ---- requests and writes (modify.c, pager.c) ---- */
 
 	/*
 	 * Extra headers of a request ("Name: value"): PostgREST's Prefer,

@@ -21,6 +21,7 @@
 #include "postgres.h"
 
 #include "access/tupdesc.h"
+#include "commands/explain.h"
 #include "foreign/fdwapi.h"
 #include "foreign/foreign.h"
 #include "lib/stringinfo.h"
@@ -270,6 +271,98 @@ typedef struct RestTable
 												 * long */
 	int			analyze_max_requests;	/* requests one ANALYZE makes */
 } RestTable;
+
+/*
+ * The plans: rest_fdw.c makes them, scan.c and modify.c execute them.  Only
+ * what these lists hold crosses from planning to execution.
+ */
+
+/* Name of the junk column that carries the key to UPDATE and DELETE. */
+#define REST_KEY_JUNK			"rest_key"
+
+/*
+ * Indexes of the items of a ForeignScan's fdw_private list.
+ */
+enum RestScanPrivate
+{
+	RestScanKindItem,			/* Integer: RestScanKind */
+	RestScanColumns,			/* List of Integer: per scan tuple column,
+								 * the table's attnum (0 for the count) */
+	RestScanExplainUrl,			/* String: URL shown by EXPLAIN */
+	RestScanParams,				/* List: URL parameter templates */
+	RestScanLimitExpr,			/* Integer: index in fdw_exprs, or -1 */
+	RestScanOffsetExpr,			/* Integer: index in fdw_exprs, or -1 */
+	RestScanKeyExpr,			/* Integer: index in fdw_exprs, or -1 */
+	RestScanOrdered,			/* Boolean: the service sorts */
+	RestScanLimitNote,			/* String: why LIMIT stays local, or "" */
+	RestScanCountNote,			/* String: why count(*) stays local, or "" */
+	RestScanRecheckTexts		/* List of String: fdw_recheck_quals as text */
+};
+
+/*
+ * Indexes of the items of a ModifyTable's fdw_private list.
+ */
+enum RestModifyPrivate
+{
+	RestModifyUpdatedAttrs,		/* List of Integer: columns INSERT names or
+								 * UPDATE sets */
+	RestModifyHasReturning,		/* Boolean: RETURNING present */
+	RestModifyCheckOption,		/* Boolean: WITH CHECK OPTION present */
+	RestModifyDoNothing			/* Boolean: INSERT ... ON CONFLICT DO
+								 * NOTHING */
+};
+
+/*
+ * Indexes of the items of the fdw_private list of a ForeignScan that
+ * modifies rows directly.
+ */
+enum RestDirectPrivate
+{
+	RestDirectSetAttrs,			/* List of Integer: columns UPDATE sets */
+	RestDirectHasReturning,		/* Boolean: RETURNING present */
+	RestDirectCanSetTag,		/* Boolean: count rows for the command */
+	RestDirectExplainUrl		/* String: URL shown by EXPLAIN */
+};
+
+/* scan.c: executing a scan */
+extern void RestBeginForeignScan(ForeignScanState *node, int eflags);
+extern TupleTableSlot *RestIterateForeignScan(ForeignScanState *node);
+extern void RestReScanForeignScan(ForeignScanState *node);
+extern void RestEndForeignScan(ForeignScanState *node);
+extern void RestExplainForeignScan(ForeignScanState *node, ExplainState *es);
+
+/* modify.c: executing INSERT, UPDATE and DELETE, direct ones, TRUNCATE */
+extern void RestBeginForeignModify(ModifyTableState *mtstate,
+								   ResultRelInfo *rinfo, List *fdw_private,
+								   int subplan_index, int eflags);
+extern TupleTableSlot *RestExecForeignInsert(EState *estate,
+											 ResultRelInfo *rinfo,
+											 TupleTableSlot *slot,
+											 TupleTableSlot *planSlot);
+extern int	RestGetForeignModifyBatchSize(ResultRelInfo *rinfo);
+extern TupleTableSlot **RestExecForeignBatchInsert(EState *estate,
+												   ResultRelInfo *rinfo,
+												   TupleTableSlot **slots,
+												   TupleTableSlot **planSlots,
+												   int *numSlots);
+extern TupleTableSlot *RestExecForeignUpdate(EState *estate,
+											 ResultRelInfo *rinfo,
+											 TupleTableSlot *slot,
+											 TupleTableSlot *planSlot);
+extern TupleTableSlot *RestExecForeignDelete(EState *estate,
+											 ResultRelInfo *rinfo,
+											 TupleTableSlot *slot,
+											 TupleTableSlot *planSlot);
+extern void RestEndForeignModify(EState *estate, ResultRelInfo *rinfo);
+extern void RestExplainForeignModify(ModifyTableState *mtstate,
+									 ResultRelInfo *rinfo, List *fdw_private,
+									 int subplan_index, ExplainState *es);
+extern void RestBeginDirectModify(ForeignScanState *node, int eflags);
+extern TupleTableSlot *RestIterateDirectModify(ForeignScanState *node);
+extern void RestEndDirectModify(ForeignScanState *node);
+extern void RestExplainDirectModify(ForeignScanState *node, ExplainState *es);
+extern void RestExecForeignTruncate(List *rels, DropBehavior behavior,
+									bool restart_seqs);
 
 /* option.c */
 extern RestTable *RestGetTable(Oid relid, Oid userid);
