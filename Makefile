@@ -14,6 +14,7 @@ OBJS = \
 	hostpolicy.o \
 	import.o \
 	json.o \
+	jsonscan.o \
 	modify.o \
 	option.o \
 	pager.o \

@@ -798,7 +798,8 @@ validate_field(DefElem *def)
 }
 
 /*
- * Retries, redirects and TLS: server options read by http.c.
+ * Retries, redirects and TLS: server options read by request.c and
+ * hostpolicy.c.
  */
 
 /*

@@ -3,15 +3,27 @@
  * rest_fdw.h
  *		  What crosses files in the foreign-data wrapper for REST services.
  *
- * rest_fdw.c holds the FDW callbacks, pager.c the pages of a scan (its
- * state in pager.h), option.c the option validator and the readers of
- * catalog options, http.c the libcurl connection cache and request loop,
- * json.c the streaming page reader and the JSON <-> datum conversions,
- * deparse.c the translation of a scan into a request URL, analyze.c
- * ANALYZE and the row estimates asked of the service; what a kind of
- * service says differently is its dialect (dialect.h, one dialect_*.c
- * each).  Only the types and functions used by more than one
- * of those files are declared here.
+ * The files, by job:
+ * - the callbacks: rest_fdw.c the handler and the planner's, scan.c a
+ *   scan's execution, modify.c the writes (INSERT, UPDATE, DELETE, their
+ *   direct forms, TRUNCATE); pager.c one scan's pages (pager.h);
+ *   analyze.c ANALYZE and the row estimates asked of the service;
+ *   import.c IMPORT FOREIGN SCHEMA from an OpenAPI document;
+ * - the translation of a scan into a request URL: deparse.c;
+ * - JSON: jsonscan.c the streaming scanner and page reader, json.c the
+ *   JSON <-> datum conversions (json_internal.h between them);
+ * - the transport: connection.c the libcurl connection cache and the
+ *   interruptible wait, request.c one request and its retries, errors.c
+ *   the errors of transfers and HTTP statuses, hostpolicy.c the hosts and
+ *   redirects a request may reach, url.c URL origins and encoding
+ *   (http_internal.h between them);
+ * - option.c the option validator and the readers of catalog options;
+ * - what a kind of service says differently is its dialect (dialect.h,
+ *   the registry and shared conventions in dialect.c, one dialect_*.c
+ *   each).
+ *
+ * Only the types and functions used by more than one of those files are
+ * declared here.
  *
  *-------------------------------------------------------------------------
  */
@@ -426,6 +438,11 @@ extern RestConnection *RestGetConnection(RestTable *table);
 extern void RestPerform(RestConnection *conn, RestTable *table,
 						RestRequest *req, RestResponse *resp,
 						RestStats *stats);
+extern bool RestPerformOk(RestConnection *conn, RestTable *table,
+						  RestRequest *req, RestResponse *resp,
+						  RestStats *stats, long tolerated);
+extern bool RestResponseOk(RestTable *table, RestRequest *req,
+						   RestResponse *resp, long tolerated);
 extern RestTransfer *RestStartRequest(RestConnection *conn, RestTable *table,
 									  RestRequest *req);
 extern void RestFinishRequest(RestConnection *conn, RestTable *table,
@@ -434,6 +451,9 @@ extern void RestFinishRequest(RestConnection *conn, RestTable *table,
 extern void RestCancelRequest(RestConnection *conn, RestTransfer *xfer);
 extern void RestReportResponseError(RestTable *table, RestRequest *req,
 									RestResponse *resp);
+extern int	RestRequestErrcontext(const char *method, const char *url,
+								  long status, int attempts);
+extern const char *RestRequestName(const char *what);
 extern char *RestResolveUrl(const char *base, const char *relative);
 extern bool RestSameOrigin(const char *url1, const char *url2);
 extern void RestAppendEncoded(StringInfo buf, const char *value);
@@ -564,11 +584,6 @@ extern bool RestIsDuplicateRefusal(RestTable *table, RestResponse *resp);
 extern char *RestDialectErrorDetail(RestTable *table, RestResponse *resp);
 
 /* pager.c (the scan's pages themselves: pager.h) */
-extern bool RestPerformOk(RestConnection *conn, RestTable *table,
-						  RestRequest *req, RestResponse *resp,
-						  RestStats *stats, long tolerated);
-extern bool RestResponseOk(RestTable *table, RestRequest *req,
-						   RestResponse *resp, long tolerated);
 extern const char *RestResponseTotal(RestTable *table, const char *url,
 									 RestResponse *resp,
 									 RestPageReader *reader,
