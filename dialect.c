@@ -455,21 +455,31 @@ RestReaderTotal(const RestTable *table, RestResponse *resp,
 }
 
 /*
+ * error_body
+ *		The body of an error response parsed as JSON (its first
+ *		REST_DIALECT_PARSE_MAX bytes), or NULL; the caller frees it.
+ */
+static json_t *
+error_body(RestResponse *resp)
+{
+	if (resp->body == NULL || resp->body_len == 0)
+		return NULL;
+	return json_loadb(resp->body, Min(resp->body_len, REST_DIALECT_PARSE_MAX),
+					  0, NULL);
+}
+
+/*
  * RestErrorBodyHolds
- *		Does the body of an error response parse as JSON (its first
- *		REST_DIALECT_PARSE_MAX bytes) and pass the test?  For
- *		is_duplicate_refusal; the test must not raise an error.
+ *		Does the body of an error response parse as JSON (error_body) and
+ *		pass the test?  For is_duplicate_refusal; the test must not raise
+ *		an error.
  */
 bool
 RestErrorBodyHolds(RestResponse *resp, bool (*test) (json_t *root))
 {
-	json_t	   *root;
+	json_t	   *root = error_body(resp);
 	bool		result;
 
-	if (resp->body == NULL || resp->body_len == 0)
-		return false;
-	root = json_loadb(resp->body, Min(resp->body_len, REST_DIALECT_PARSE_MAX),
-					  0, NULL);
 	if (root == NULL)
 		return false;
 	result = test(root);
@@ -486,15 +496,11 @@ bool
 RestErrorCodeIn(RestResponse *resp, const char *pointer,
 				const char *const *codes)
 {
-	json_t	   *root;
+	json_t	   *root = error_body(resp);
 	json_t	   *node;
 	const char *code;
 	bool		result = false;
 
-	if (resp->body == NULL || resp->body_len == 0)
-		return false;
-	root = json_loadb(resp->body, Min(resp->body_len, REST_DIALECT_PARSE_MAX),
-					  0, NULL);
 	if (root == NULL)
 		return false;
 	node = root;

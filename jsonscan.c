@@ -821,6 +821,27 @@ capture_member(JsonCursor *cur, RestFieldNode *node, RestJsonValue *values,
 }
 
 /*
+ * After a member or an element: skip a comma and return false, or the
+ * closing bracket and return true; anything else is an error.
+ */
+static inline bool
+container_end(JsonCursor *cur, char close)
+{
+	cur->p = skip_ws(cur->p);
+	if (*cur->p == ',')
+	{
+		cur->p = skip_ws(cur->p + 1);
+		return false;
+	}
+	if (*cur->p != close)
+		json_syntax_error(cur, cur->p, close == '}' ?
+						  "Expected \",\" or \"}\" at byte %zu." :
+						  "Expected \",\" or \"]\" at byte %zu.");
+	cur->p++;
+	return true;
+}
+
+/*
  * Parse an object (cur->p at its brace), storing the members a level of
  * the matcher wants and validating the others.  depth is its nesting.
  */
@@ -853,16 +874,8 @@ parse_object(JsonCursor *cur, RestFieldLevel *level, RestJsonValue *values,
 		else
 			cur->p = scan_scalar(cur, cur->p, &key);
 
-		cur->p = skip_ws(cur->p);
-		if (*cur->p == ',')
-			cur->p = skip_ws(cur->p + 1);
-		else if (*cur->p == '}')
-		{
-			cur->p++;
+		if (container_end(cur, '}'))
 			return;
-		}
-		else
-			json_syntax_error(cur, cur->p, "Expected \",\" or \"}\" at byte %zu.");
 	}
 }
 
@@ -901,16 +914,8 @@ parse_array(JsonCursor *cur, RestFieldLevel *level, RestJsonValue *values,
 			cur->p = scan_scalar(cur, cur->p, &v);
 		}
 
-		cur->p = skip_ws(cur->p);
-		if (*cur->p == ',')
-			cur->p = skip_ws(cur->p + 1);
-		else if (*cur->p == ']')
-		{
-			cur->p++;
+		if (container_end(cur, ']'))
 			return;
-		}
-		else
-			json_syntax_error(cur, cur->p, "Expected \",\" or \"]\" at byte %zu.");
 	}
 }
 
