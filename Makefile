@@ -5,10 +5,13 @@ OBJS = \
 	$(WIN32RES) \
 	analyze.o \
 	connection.o \
+	context.o \
 	deparse.o \
 	dialect.o \
 	dialect_drf.o \
+	dialect_jsonapi.o \
 	dialect_jsonserver.o \
+	dialect_odata.o \
 	dialect_postgrest.o \
 	errors.o \
 	hostpolicy.o \
@@ -16,6 +19,7 @@ OBJS = \
 	json.o \
 	jsonscan.o \
 	modify.o \
+	oauth.o \
 	option.o \
 	pager.o \
 	request.o \
@@ -38,7 +42,7 @@ SHLIB_LINK = -lcurl -ljansson
 PG_CPPFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
 PG_CPPFLAGS += -DREST_FDW_VERSION='"$(REST_FDW_VERSION)"'
 
-REGRESS = setup types read write pushdown_drf pushdown_postgrest pushdown_jsonserver jsonserver_real move import errors cancel options security retry hardening tls prefetch write_exact limit_exact analyze upgrade deparse_exact exact_more
+REGRESS = setup types read write pushdown_drf pushdown_postgrest pushdown_jsonserver jsonserver_real jsonapi_real odata_real move import errors cancel options security retry hardening tls prefetch write_exact limit_exact analyze upgrade deparse_exact exact_more oauth context reach
 REGRESS_OPTS = --load-extension=rest_fdw
 
 PG_CONFIG ?= pg_config
@@ -86,7 +90,7 @@ fuzz:
 	bash test/fuzz/run.sh --seconds $(FUZZ_SECONDS)
 
 # Differential test of the foreign tables against local tables holding the
-# same rows, for the three dialects (test/difftest); the test command runs
+# same rows, for every dialect (test/difftest); the test command runs
 # 2,000 queries per dialect.
 DIFFTEST_QUERIES ?= 50000
 .PHONY: difftest

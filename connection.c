@@ -29,6 +29,9 @@
  *	 released, or until the (sub)transaction that started it aborts, or
  *	 the transaction ends.
  *
+ * - A user mapping's OAuth access token (oauth.c) is kept with its
+ *	 connection, and forgotten with it.
+ *
  * - Connections opened while rest_fdw.allowed_hosts had another value are
  *	 closed before the next request: the setting is checked only when a
  *	 connection is opened (hostpolicy.c).
@@ -93,6 +96,8 @@ struct RestConnection
 	instr_time	timer_start;	/* when that timeout was set */
 
 	WaitEventSet *wes;			/* only during a request */
+
+	RestTokenCache token;		/* the user mapping's OAuth token */
 };
 
 /* Connection cache, created at first use. */
@@ -146,6 +151,16 @@ RestGetConnection(RestTable *table)
 	RestPrepareConnection(conn, table);
 
 	return conn;
+}
+
+/*
+ * RestConnectionToken
+ *		Where the connection keeps its user mapping's OAuth token.
+ */
+RestTokenCache *
+RestConnectionToken(RestConnection *conn)
+{
+	return &conn->token;
 }
 
 /*
@@ -219,7 +234,11 @@ rest_inval_callback(Datum arg, int cacheid, uint32 hashvalue)
 			 conn->server_hashvalue == hashvalue) ||
 			(cacheid == USERMAPPINGOID &&
 			 conn->mapping_hashvalue == hashvalue))
+		{
 			conn->invalidated = true;
+			/* the token URL, client or secret may be other now */
+			RestForgetToken(&conn->token);
+		}
 	}
 }
 
@@ -336,6 +355,7 @@ rest_disconnect(RestConnection *conn)
 			curl_multi_remove_handle(conn->multi, xfer->easy);
 		xfer->active = false;
 		xfer->in_use = false;
+		RestForgetBearer(xfer);
 		if (xfer->easy != NULL)
 			curl_easy_cleanup(xfer->easy);
 		xfer->easy = NULL;
@@ -348,6 +368,7 @@ rest_disconnect(RestConnection *conn)
 		xfer->body_len = xfer->body_cap = 0;
 	}
 
+	RestForgetToken(&conn->token);
 	if (conn->multi != NULL)
 		curl_multi_cleanup(conn->multi);
 	conn->multi = NULL;
@@ -424,6 +445,7 @@ void
 RestReleaseTransfer(RestConnection *conn, RestTransfer *xfer)
 {
 	RestTransferEnd(conn, xfer);
+	RestForgetBearer(xfer);
 	xfer->in_use = false;
 }
 

@@ -25,6 +25,8 @@ static const RestDialectOps *const dialects[] = {
 	&RestDrfDialect,
 	&RestPostgrestDialect,
 	&RestJsonServerDialect,
+	&RestJsonApiDialect,
+	&RestOdataDialect,
 	NULL
 };
 

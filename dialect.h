@@ -581,6 +581,8 @@ typedef struct RestDialectOps
 extern const RestDialectOps RestDrfDialect;
 extern const RestDialectOps RestPostgrestDialect;
 extern const RestDialectOps RestJsonServerDialect;
+extern const RestDialectOps RestJsonApiDialect;
+extern const RestDialectOps RestOdataDialect;
 
 /* the dialect of a server that names none */
 #define REST_DEFAULT_DIALECT	(&RestDrfDialect)

@@ -25,6 +25,16 @@
  *	 callback refuses the others (RestCheckRedirect) before libcurl
  *	 follows them.
  *
+ * - A URL that a role gives besides base_url (IMPORT's spec_url, a user
+ *	 mapping's oauth_token_url) is fetched only if it is at base_url's
+ *	 origin, or rest_fdw.allowed_hosts is set (and then vets it as every
+ *	 other), or the role is a superuser (RestCheckUrlAllowed): otherwise
+ *	 any role with USAGE on a server could make the backend reach any host.
+ *
+ * - No proxy is used, whatever the environment of the postmaster says
+ *	 (request.c): a proxy's address is all the open-socket callback would
+ *	 see, and allowed_hosts would not bound the real target.
+ *
  * - The callbacks here run inside libcurl: no ereport, no palloc.  What
  *	 they refuse is recorded in the transfer and reported by errors.c once
  *	 libcurl has returned.
@@ -37,6 +47,7 @@
 #include <sys/socket.h>
 
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "utils/guc.h"
 
 #include "http_internal.h"
@@ -127,6 +138,7 @@ _PG_init(void)
 							   rest_check_allowed_hosts,
 							   rest_assign_allowed_hosts,
 							   NULL);
+	RestDefineContextSetting();
 	MarkGUCPrefixReserved("rest_fdw");
 }
 
@@ -381,6 +393,27 @@ rest_valid_host_name(const char *name)
 /*
  * What one request may connect to and follow.
  */
+
+/*
+ * RestCheckUrlAllowed
+ *		Raise an error unless the current user may make the backend fetch
+ *		url, given in option besides the server's base_url.
+ */
+void
+RestCheckUrlAllowed(RestTable *table, const char *url, const char *option)
+{
+	const RestHostList *list = rest_allowed_hosts;
+
+	if (RestSameOrigin(url, table->base_url) ||
+		(list != NULL && list->nentries > 0) || superuser())
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("permission denied to fetch \"%s\"", url),
+			 errdetail("The URL in option \"%s\" is not at the origin of the server's base_url, and rest_fdw.allowed_hosts is empty.",
+					   option),
+			 errhint("A superuser can list the hosts rest_fdw may reach in rest_fdw.allowed_hosts.")));
+}
 
 /*
  * RestSetRedirectPolicy

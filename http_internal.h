@@ -8,7 +8,9 @@
  * request.c makes one request (easy handle options, libcurl callbacks,
  * retries); errors.c turns libcurl and HTTP results into errors;
  * hostpolicy.c enforces rest_fdw.allowed_hosts, CONNECT_TO and the
- * redirect rules; url.c parses, compares and encodes URLs.  They all work
+ * redirect rules; url.c parses, compares and encodes URLs; oauth.c gets
+ * and caches OAuth access tokens; context.c turns the setting
+ * rest_fdw.context into request headers.  They all work
  * on one RestTransfer, declared here.  What the rest of the wrapper calls
  * is declared in rest_fdw.h.
  *
@@ -21,6 +23,7 @@
 
 #include <curl/curl.h>
 
+#include "datatype/timestamp.h"
 #include "portability/instr_time.h"
 
 #include "rest_fdw.h"
@@ -140,6 +143,7 @@ struct RestTransfer
 
 	/* what stays the same across the attempts of one request */
 	char		key_header[128];	/* "Name: key", or "" */
+	char	   *bearer;			/* OAuth access token sent, or NULL */
 	instr_time	started;		/* when the first attempt started */
 
 	char		errbuf[CURL_ERROR_SIZE];
@@ -158,6 +162,17 @@ typedef struct RestRequestContext
 	ErrorContextCallback callback;
 } RestRequestContext;
 
+/*
+ * The OAuth access token of a user mapping, kept with its connection
+ * (oauth.c fills it, connection.c wipes it when the connection goes).
+ */
+typedef struct RestTokenCache
+{
+	char	   *token;			/* in CacheMemoryContext, or NULL */
+	bool		expires;		/* the endpoint announced a lifetime */
+	TimestampTz renew_at;		/* when to fetch a new one, if expires */
+} RestTokenCache;
+
 /* Set a libcurl option; a failure to do so is an error. */
 #define REST_SETOPT(easy, option, value) \
 	do { \
@@ -174,6 +189,11 @@ extern void RestTransferStart(RestConnection *conn, RestTransfer *xfer);
 extern void RestTransfersProgress(RestConnection *conn);
 extern void RestTransferWait(RestConnection *conn, RestTransfer *xfer);
 extern void RestTransferEnd(RestConnection *conn, RestTransfer *xfer);
+extern RestTokenCache *RestConnectionToken(RestConnection *conn);
+
+/* context.c */
+extern void RestDefineContextSetting(void);
+extern List *RestContextHeaderLines(RestTable *table);
 
 /* errors.c */
 extern void RestCheckTransfer(RestTransfer *xfer, RestTable *table);
@@ -190,6 +210,14 @@ extern void RestSetRedirectPolicy(RestTransfer *xfer, RestTable *table,
 								  const char *url);
 extern void RestSetHostPolicy(RestTransfer *xfer, RestTable *table);
 extern bool RestCheckRedirect(RestTransfer *xfer);
+
+/* oauth.c */
+extern const char *RestOAuthToken(RestConnection *conn, RestTable *table,
+								  bool renew);
+extern void RestForgetToken(RestTokenCache *cache);
+
+/* request.c */
+extern void RestForgetBearer(RestTransfer *xfer);
 
 /* url.c */
 extern bool RestUrlOrigin(const char *base, const char *ref,

@@ -51,6 +51,9 @@
  * - Only local $refs ("#/...") are followed.  A $ref cycle the mapping
  *   would have to walk forever is an error; a recursive schema reached only
  *   through properties or items is not walked (it is a jsonb column).
+ *   The walk is bounded in depth and in the $refs it expands, and checks
+ *   for interrupts at each, so that no document makes the import run
+ *   away.
  * - Names depend on the document alone: the same document always gives the
  *   same tables, columns and options.
  *
@@ -82,6 +85,14 @@
 /* The one remote schema name: the service's OpenAPI document. */
 #define REST_REMOTE_SCHEMA		"openapi"
 
+/*
+ * Bounds of the walk through $refs: a document whose $refs share
+ * sub-schemas is walked once per path to each, which grows exponentially
+ * with the depth of the sharing.
+ */
+#define REST_MAX_REF_DEPTH		64
+#define REST_MAX_REF_EXPANSIONS	100000
+
 /* Longest varchar(n) generated from maxLength (PostgreSQL's own limit). */
 #define REST_MAX_VARCHAR		10485760
 
@@ -99,6 +110,7 @@ typedef struct RestImport
 	bool		query_options;	/* declare filters, ordering, pagination */
 	ImportForeignSchemaStmt *stmt;	/* for LIMIT TO / EXCEPT */
 	List	   *ref_stack;		/* $refs being expanded (char *) */
+	int64		ref_expansions; /* $refs expanded so far */
 	const char *path;			/* path being imported, for messages */
 } OpenApiDoc;
 
@@ -401,6 +413,7 @@ fetch_document(OpenApiDoc *doc, RestTable *table, const char *spec_url)
 
 		check_spec_url(ref);
 		check_spec_url(url);
+		RestCheckUrlAllowed(table, url, "spec_url");
 		if (!RestSameOrigin(url, doc->base_url))
 			req_table = without_credentials(table);
 
@@ -442,6 +455,7 @@ without_credentials(RestTable *table)
 	copy->username = NULL;
 	copy->password = NULL;
 	copy->headers = NIL;
+	copy->oauth_token_url = NULL;
 	return copy;
 }
 
@@ -1804,6 +1818,19 @@ static json_t *
 push_ref(OpenApiDoc *doc, const char *ref)
 {
 	ListCell   *lc;
+
+	CHECK_FOR_INTERRUPTS();
+	if (++doc->ref_expansions > REST_MAX_REF_EXPANSIONS ||
+		list_length(doc->ref_stack) >= REST_MAX_REF_DEPTH)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("OpenAPI document is too complex to import"),
+				 list_length(doc->ref_stack) >= REST_MAX_REF_DEPTH
+				 ? errdetail("$refs are nested more than %d deep.",
+							 REST_MAX_REF_DEPTH)
+				 : errdetail("Importing it would expand more than %d $refs.",
+							 REST_MAX_REF_EXPANSIONS),
+				 errhint("Import fewer collections with LIMIT TO, or simplify the schemas.")));
 
 	foreach(lc, doc->ref_stack)
 	{

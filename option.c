@@ -70,11 +70,17 @@ static const RestOption rest_options[] = {
 	{"remote_estimate_lifetime", ForeignServerRelationId, false, false},
 	{"analyze_max_requests", ForeignServerRelationId, false, false},
 	{"nulls_sort", ForeignServerRelationId, false, false},
+	{"context_headers", ForeignServerRelationId, false, false},
 	/* user mapping */
 	{"bearer_token", UserMappingRelationId, false, true},
 	{"username", UserMappingRelationId, false, false},
 	{"password", UserMappingRelationId, false, true},
 	{"headers", UserMappingRelationId, false, true},
+	{"oauth_token_url", UserMappingRelationId, false, false},
+	{"client_id", UserMappingRelationId, false, false},
+	{"client_secret", UserMappingRelationId, false, true},
+	{"scope", UserMappingRelationId, false, false},
+	{"audience", UserMappingRelationId, false, false},
 	/* foreign table */
 	{"resource", ForeignTableRelationId, false, false},
 	{"key", ForeignTableRelationId, false, false},
@@ -135,6 +141,9 @@ static List *read_dialect_options(const RestTable *table, List *options,
 								  Oid catalog, const char *colname);
 static void validate_option_value(DefElem *def, const RestOption *opt);
 static void validate_base_url(DefElem *def);
+static bool validate_identity_option(DefElem *def);
+static void check_oauth_options(List *options);
+static bool read_identity_option(RestTable *table, DefElem *def);
 static long parse_seconds(DefElem *def);
 static int	parse_int_option(DefElem *def, int min, int max);
 static int64 parse_byte_size(DefElem *def);
@@ -201,6 +210,8 @@ rest_fdw_validator(PG_FUNCTION_ARGS)
 			have_base_url = true;
 	}
 
+	if (catalog == UserMappingRelationId)
+		check_oauth_options(options);
 	if (catalog == ForeignServerRelationId && !have_base_url)
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND),
@@ -325,7 +336,8 @@ validate_option_value(DefElem *def, const RestOption *opt)
 {
 	const char *name = def->defname;
 
-	if (validate_connection_option(def) || validate_statistics_option(def))
+	if (validate_connection_option(def) || validate_statistics_option(def) ||
+		validate_identity_option(def))
 		return;
 	if (strcmp(name, "base_url") == 0)
 		validate_base_url(def);
@@ -395,7 +407,8 @@ validate_option_value(DefElem *def, const RestOption *opt)
 
 /*
  * validate_base_url
- *		base_url must be an absolute http or https URL without credentials.
+ *		base_url (or oauth_token_url) must be an absolute http or https URL
+ *		without credentials.
  */
 static void
 validate_base_url(DefElem *def)
@@ -411,24 +424,24 @@ validate_base_url(DefElem *def)
 	else
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-				 errmsg("invalid value for option \"base_url\": \"%s\"", url),
+				 errmsg("invalid value for option \"%s\": \"%s\"", def->defname, url),
 				 errdetail("The URL must start with http:// or https://.")));
 
 	authority_end = rest + strcspn(rest, "/?#");
 	if (authority_end == rest)
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-				 errmsg("invalid value for option \"base_url\": \"%s\"", url),
+				 errmsg("invalid value for option \"%s\": \"%s\"", def->defname, url),
 				 errdetail("The URL has no host.")));
 	if (memchr(rest, '@', authority_end - rest) != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-				 errmsg("option \"base_url\" must not contain credentials"),
+				 errmsg("option \"%s\" must not contain credentials", def->defname),
 				 errhint("Put credentials in the user mapping options \"username\" and \"password\" or \"bearer_token\".")));
 	if (strpbrk(url, "?# \t\r\n") != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-				 errmsg("invalid value for option \"base_url\": \"%s\"", url),
+				 errmsg("invalid value for option \"%s\": \"%s\"", def->defname, url),
 				 errdetail("The URL must not contain a query, a fragment or white space.")));
 }
 
@@ -1011,6 +1024,129 @@ read_connection_option(RestTable *table, DefElem *def)
 }
 
 /*
+ * Who is calling: OAuth client credentials (user mapping options read by
+ * oauth.c) and the headers taken from rest_fdw.context (the server option
+ * read by context.c).
+ */
+
+/*
+ * validate_identity_option
+ *		Check the value of an OAuth or context option; return false if def
+ *		is none of them.
+ */
+static bool
+validate_identity_option(DefElem *def)
+{
+	const char *name = def->defname;
+	const char *value;
+	const char *p;
+
+	if (strcmp(name, "oauth_token_url") == 0)
+	{
+		validate_base_url(def);
+		return true;
+	}
+	if (strcmp(name, "context_headers") == 0)
+	{
+		const char *why;
+
+		if (!RestValidContextHeaders(defGetString(def), &why))
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+					 errmsg("invalid value for option \"context_headers\": \"%s\"",
+							defGetString(def)),
+					 errdetail("%s", why)));
+		return true;
+	}
+	if (strcmp(name, "client_id") != 0 && strcmp(name, "client_secret") != 0 &&
+		strcmp(name, "scope") != 0 && strcmp(name, "audience") != 0)
+		return false;
+
+	/* never printed: client_secret is a secret */
+	value = defGetString(def);
+	for (p = value; *p; p++)
+		if ((unsigned char) *p < 0x20 || *p == 0x7F)
+			break;
+	if (value[0] == '\0' || *p != '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("invalid value for option \"%s\"", name),
+				 errdetail("The value must be non-empty and hold no control characters.")));
+	return true;
+}
+
+/*
+ * check_oauth_options
+ *		A user mapping's OAuth options come together: oauth_token_url,
+ *		client_id and client_secret all or none, scope and audience only
+ *		with them, and no bearer_token besides.
+ */
+static void
+check_oauth_options(List *options)
+{
+	int			given = 0;
+	bool		extras = false;
+	bool		bearer = false;
+	ListCell   *cell;
+
+	foreach(cell, options)
+	{
+		const char *name = ((DefElem *) lfirst(cell))->defname;
+
+		if (strcmp(name, "oauth_token_url") == 0 ||
+			strcmp(name, "client_id") == 0 ||
+			strcmp(name, "client_secret") == 0)
+			given++;
+		else if (strcmp(name, "scope") == 0 || strcmp(name, "audience") == 0)
+			extras = true;
+		else if (strcmp(name, "bearer_token") == 0)
+			bearer = true;
+	}
+	if ((given > 0 && given < 3) || (extras && given == 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND),
+				 errmsg("options \"oauth_token_url\", \"client_id\" and \"client_secret\" must be given together"),
+				 errdetail("Options \"scope\" and \"audience\" need them too.")));
+	if (given > 0 && bearer)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("options \"bearer_token\" and \"oauth_token_url\" cannot be used together")));
+}
+
+/*
+ * read_identity_option
+ *		Fill the OAuth or context part of a RestTable from one option;
+ *		return false if def is none of them.
+ */
+static bool
+read_identity_option(RestTable *table, DefElem *def)
+{
+	const char *name = def->defname;
+	char	   *value;
+
+	if (strcmp(name, "oauth_token_url") != 0 &&
+		strcmp(name, "client_id") != 0 && strcmp(name, "client_secret") != 0 &&
+		strcmp(name, "scope") != 0 && strcmp(name, "audience") != 0 &&
+		strcmp(name, "context_headers") != 0)
+		return false;
+
+	value = pstrdup(defGetString(def));
+	if (strcmp(name, "oauth_token_url") == 0)
+		table->oauth_token_url = value;
+	else if (strcmp(name, "client_id") == 0)
+		table->client_id = value;
+	else if (strcmp(name, "client_secret") == 0)
+		table->client_secret = value;
+	else if (strcmp(name, "scope") == 0)
+		table->oauth_scope = value;
+	else if (strcmp(name, "audience") == 0)
+		table->oauth_audience = value;
+	else
+		table->context_headers = value;
+	return true;
+}
+
+/*
  * Statistics: server and table options read by analyze.c.
  */
 
@@ -1256,7 +1392,8 @@ read_server_options(RestTable *table, List *options)
 			table->max_response_size = parse_byte_size(def);
 		else if (strcmp(def->defname, "connect_to") == 0)
 			table->connect_to = pstrdup(defGetString(def));
-		else if (read_connection_option(table, def) ||
+		else if (read_identity_option(table, def) ||
+				 read_connection_option(table, def) ||
 				 read_statistics_option(table, def))
 			continue;
 		else if (strcmp(def->defname, "pagination") == 0)
@@ -1310,6 +1447,8 @@ read_user_options(RestTable *table, List *options)
 
 			table->headers = split_headers(defGetString(def), &ok);
 		}
+		else
+			(void) read_identity_option(table, def);
 	}
 }
 

@@ -66,6 +66,7 @@ typedef struct RestRetry
 	bool		allowed;		/* the method may be retried at all */
 	int			attempt;		/* the attempt just made, from 1 */
 	instr_time	start;			/* when the first attempt started */
+	bool		token_renewed;	/* an OAuth token was renewed after a 401 */
 } RestRetry;
 
 /*
@@ -115,6 +116,9 @@ StaticAssertDecl(lengthof(rest_captured_headers) == REST_NUM_HEADERS,
 static bool rest_attempt(RestConnection *conn, RestTransfer *xfer,
 						 RestTable *table, RestResponse *resp,
 						 RestRetry *retry, int64 *delay_ms);
+static bool rest_renew_token(RestConnection *conn, RestTable *table,
+							 RestTransfer *xfer, RestResponse *resp,
+							 RestRetry *retry);
 static bool rest_method_retriable(RestTable *table, RestRequest *req);
 static char *rest_idempotency_header(RestTable *table);
 static int64 rest_retry_delay(RestTransfer *xfer, RestTable *table,
@@ -219,12 +223,18 @@ RestTransfer *
 RestStartRequest(RestConnection *conn, RestTable *table, RestRequest *req)
 {
 	RestTransfer *volatile xfer;
+	const char *volatile token = NULL;
 
 	RestPrepareConnection(conn, table);
+	/* an OAuth token, fetched now if there is none, before the transfer */
+	if (table->oauth_token_url != NULL)
+		token = RestOAuthToken(conn, table, false);
 	xfer = RestAcquireTransfer(conn);
 
 	PG_TRY();
 	{
+		if (token != NULL)
+			xfer->bearer = MemoryContextStrdup(CacheMemoryContext, token);
 		/* a POST is retried only with a key that is the same for every try */
 		xfer->key_header[0] = '\0';
 		if (strcmp(req->method, "POST") == 0 &&
@@ -276,6 +286,7 @@ RestFinishRequest(RestConnection *conn, RestTable *table, RestTransfer *xfer,
 
 	retry.allowed = rest_method_retriable(table, req);
 	retry.start = xfer->started;
+	retry.token_renewed = false;
 
 	PG_TRY();
 	{
@@ -293,7 +304,11 @@ RestFinishRequest(RestConnection *conn, RestTable *table, RestTransfer *xfer,
 				RestTransferStart(conn, xfer);
 			}
 			if (rest_attempt(conn, xfer, table, resp, &retry, &delay_ms))
-				break;
+			{
+				if (!rest_renew_token(conn, table, xfer, resp, &retry))
+					break;
+				continue;		/* at once, with the new token */
+			}
 
 			elog(DEBUG1, "rest_fdw: retrying %s %s in " INT64_FORMAT " ms, after attempt %d",
 				 req->method, req->url, delay_ms, retry.attempt);
@@ -324,6 +339,47 @@ RestFinishRequest(RestConnection *conn, RestTable *table, RestTransfer *xfer,
 		 resp->elapsed_ms, resp->attempts);
 
 	RestPopRequestContext(&context);
+}
+
+/*
+ * rest_renew_token
+ *		After a response, get a new OAuth token for the next attempt if the
+ *		service refused the one sent (401) and none was renewed yet for this
+ *		request; return whether the request is to be made again.
+ *
+ * The cached token may have been revoked, or have expired early; a
+ * second 401 is the service's answer, reported by the caller.
+ */
+static bool
+rest_renew_token(RestConnection *conn, RestTable *table, RestTransfer *xfer,
+				 RestResponse *resp, RestRetry *retry)
+{
+	const char *token;
+
+	if (resp->status != 401 || table->oauth_token_url == NULL ||
+		retry->token_renewed)
+		return false;
+	retry->token_renewed = true;
+	elog(DEBUG1, "rest_fdw: the service refused the access token of user mapping %u; renewing it",
+		 table->umid);
+	token = RestOAuthToken(conn, table, true);
+	RestForgetBearer(xfer);
+	xfer->bearer = MemoryContextStrdup(CacheMemoryContext, token);
+	return true;
+}
+
+/*
+ * RestForgetBearer
+ *		Wipe and free the OAuth token a transfer sent.  Never throws.
+ */
+void
+RestForgetBearer(RestTransfer *xfer)
+{
+	if (xfer->bearer == NULL)
+		return;
+	explicit_bzero(xfer->bearer, strlen(xfer->bearer));
+	pfree(xfer->bearer);
+	xfer->bearer = NULL;
 }
 
 /*
@@ -652,7 +708,8 @@ rest_set_method(RestTransfer *xfer, RestRequest *req)
  * rest_set_headers
  *		Set the request headers: defaults the table and request do not
  *		override, the user mapping's headers, the request's, the
- *		idempotency key and the bearer token.
+ *		idempotency key, those of rest_fdw.context the server names, and
+ *		the bearer token (the user mapping's or an OAuth one).
  */
 static void
 rest_set_headers(RestTransfer *xfer, RestTable *table, RestRequest *req,
@@ -685,10 +742,13 @@ rest_set_headers(RestTransfer *xfer, RestTable *table, RestRequest *req,
 		rest_add_header(xfer, (const char *) lfirst(lc));
 	if (key_header != NULL)
 		rest_add_header(xfer, key_header);
-	if (table->bearer_token != NULL)
+	foreach(lc, RestContextHeaderLines(table))
+		rest_add_header(xfer, (const char *) lfirst(lc));
+	if (xfer->bearer != NULL || table->bearer_token != NULL)
 	{
 		char	   *auth = psprintf("Authorization: Bearer %s",
-									table->bearer_token);
+									xfer->bearer != NULL ? xfer->bearer
+									: table->bearer_token);
 
 		rest_add_header(xfer, auth);
 		/* don't leave the token behind in freed memory */
@@ -747,6 +807,8 @@ rest_set_transport(RestTransfer *xfer, RestTable *table)
 	REST_SETOPT(easy, CURLOPT_MAXFILESIZE_LARGE,
 				(curl_off_t) xfer->body_limit);
 	REST_SETOPT(easy, CURLOPT_USERAGENT, REST_USER_AGENT);
+	/* no proxy from the environment: it would bypass allowed_hosts */
+	REST_SETOPT(easy, CURLOPT_PROXY, "");
 #if LIBCURL_VERSION_NUM >= 0x075700
 	/* a cancel must not wait for a DNS lookup thread to finish */
 	REST_SETOPT(easy, CURLOPT_QUICK_EXIT, 1L);

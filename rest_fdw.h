@@ -260,6 +260,14 @@ typedef struct RestTable
 	char	   *username;
 	char	   *password;
 	List	   *headers;		/* char *, "Name: value" */
+	/* user mapping: OAuth 2.0 client credentials (oauth.c) */
+	char	   *oauth_token_url;	/* token endpoint, or NULL for none */
+	char	   *client_id;
+	char	   *client_secret;
+	char	   *oauth_scope;	/* scope asked for, or NULL */
+	char	   *oauth_audience; /* audience asked for, or NULL */
+	/* server: headers taken from rest_fdw.context (context.c) */
+	char	   *context_headers;	/* "Header=key, ...", or NULL */
 	/* table */
 	char	   *resource;		/* collection path relative to base_url */
 	char	   *collection_url; /* base_url + resource */
@@ -457,6 +465,11 @@ extern const char *RestRequestName(const char *what);
 extern char *RestResolveUrl(const char *base, const char *relative);
 extern bool RestSameOrigin(const char *url1, const char *url2);
 extern void RestAppendEncoded(StringInfo buf, const char *value);
+extern void RestCheckUrlAllowed(RestTable *table, const char *url,
+								const char *option);
+
+/* context.c */
+extern bool RestValidContextHeaders(const char *value, const char **why);
 
 /* json.c */
 

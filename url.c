@@ -185,19 +185,23 @@ rest_url_strerror(CURLUcode rc)
  *		Append a value percent-encoded for use in a URL (RFC 3986).
  *
  * Only unreserved characters are kept; everything else, including "+",
- * "/" and spaces, becomes %XX.
+ * "/" and spaces, becomes %XX.  So do the dots of a value that is "." or
+ * ".." alone: as a path segment (an item's key) it would be a dot segment,
+ * which libcurl resolves ("books/../" is the parent of books/).
  */
 void
 RestAppendEncoded(StringInfo buf, const char *value)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *p;
+	bool		dot_segment = (strcmp(value, ".") == 0 ||
+							   strcmp(value, "..") == 0);
 
 	for (p = (const unsigned char *) value; *p != '\0'; p++)
 	{
 		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
 			(*p >= '0' && *p <= '9') ||
-			*p == '-' || *p == '.' || *p == '_' || *p == '~')
+			*p == '-' || (*p == '.' && !dot_segment) || *p == '_' || *p == '~')
 			appendStringInfoChar(buf, (char) *p);
 		else
 		{

@@ -12,24 +12,27 @@ CREATE SERVER svc FOREIGN DATA WRAPPER rest_fdw
            timeout '5');
 CREATE USER MAPPING FOR PUBLIC SERVER svc;
 
--- svc(method, path): call the test service's control API with curl and
--- return its answer, one row per line.  The port is in the setting
--- rest_test.port, set below for the database.
-CREATE FUNCTION svc(method text, path text) RETURNS SETOF text
+-- http_lines(port, method, path): call the control API of a test server
+-- on 127.0.0.1 with curl and return its answer, one row per line.
+CREATE FUNCTION http_lines(port text, method text, path text) RETURNS SETOF text
 LANGUAGE plpgsql AS $$
 BEGIN
-  IF path ~ '[''\\]' OR method !~ '^[A-Z]+$' THEN
+  IF path ~ '[''\\]' OR method !~ '^[A-Z]+$' OR port !~ '^[0-9]+$' THEN
     RAISE EXCEPTION 'unsafe path %', path;
   END IF;
-  IF to_regclass('pg_temp.svc_out') IS NULL THEN
-    CREATE TEMP TABLE svc_out (n serial, line text);
+  IF to_regclass('pg_temp.http_out') IS NULL THEN
+    CREATE TEMP TABLE http_out (n serial, line text);
   END IF;
-  TRUNCATE svc_out;
-  EXECUTE format('COPY svc_out (line) FROM PROGRAM %L WITH (FORMAT csv, DELIMITER E''\x1f'', QUOTE E''\x1e'')',
-                 format('curl -sS -X %s ''http://127.0.0.1:%s%s''', method,
-                        current_setting('rest_test.port'), path));
-  RETURN QUERY SELECT line FROM svc_out ORDER BY n;
+  TRUNCATE http_out;
+  EXECUTE format('COPY http_out (line) FROM PROGRAM %L WITH (FORMAT csv, DELIMITER E''\x1f'', QUOTE E''\x1e'')',
+                 format('curl -sS -X %s ''http://127.0.0.1:%s%s''', method, port, path));
+  RETURN QUERY SELECT line FROM http_out ORDER BY n;
 END $$;
+
+-- svc(method, path): call the test service's control API.  Its port is in
+-- the setting rest_test.port, set below for the database.
+CREATE FUNCTION svc(method text, path text) RETURNS SETOF text
+LANGUAGE sql AS $$ SELECT http_lines(current_setting('rest_test.port'), method, path) $$;
 
 -- requests(): the requests the service received since the last call.
 CREATE FUNCTION requests() RETURNS SETOF text

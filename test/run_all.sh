@@ -37,12 +37,18 @@ cleanup() {
 	cluster_stop "$work"
 	[ -n "${REST_SERVICE_PID:-}" ] && kill "$REST_SERVICE_PID" 2>/dev/null || true
 	[ -n "${JSON_SERVER_PID:-}" ] && kill "$JSON_SERVER_PID" 2>/dev/null || true
+	[ -n "${JSONAPI_PID:-}" ] && kill "$JSONAPI_PID" 2>/dev/null || true
+	[ -n "${OAUTH_SERVER_PID:-}" ] && kill "$OAUTH_SERVER_PID" 2>/dev/null || true
+	[ -n "${ODATA_PID:-}" ] && kill "$ODATA_PID" 2>/dev/null || true
 	rm -rf "$work"
 }
 trap cleanup EXIT
 
 service_start "$work"
 json_server_start "$work"
+jsonapi_start "$work"
+oauth_server_start "$work"
+odata_start "$work"
 cluster_start "$work"
 
 passed=0 failed=0
@@ -90,17 +96,22 @@ echo "($(($(date +%s) - start)) s)"
 
 # The same suite against each other version, built from a copy of the
 # checkout inside its chroot; the services stay here, on the loopback
-# addresses the chroot shares.  json-server starts again on fresh data.
+# addresses the chroot shares.  json-server, the JSON:API and the OData services start
+# again on fresh data.
 for v in $chroot_versions; do
 	echo "== pg_regress suite, PostgreSQL $v (Debian chroot)"
 	start=$(date +%s)
 	kill "$JSON_SERVER_PID" 2>/dev/null || true
 	json_server_run "$work/pg$v"
+	kill "$JSONAPI_PID" 2>/dev/null || true
+	jsonapi_run "$work/pg$v"
+	kill "$ODATA_PID" 2>/dev/null || true
+	odata_run "$work/pg$v"
 	mkdir -p "$work/pg$v/src"
 	git ls-files -co --exclude-standard | grep -v '/node_modules/' |
 		tar -cf - -T - | tar -xf - -C "$work/pg$v/src"
 	status=0
-	REST_FDW_CHROOT_ENV="REST_TEST_PORT=$REST_TEST_PORT REST_TLS_PORT=$REST_TLS_PORT REST_TLS_DIR=$REST_TLS_DIR JSON_SERVER_PORT=$JSON_SERVER_PORT" \
+	REST_FDW_CHROOT_ENV="REST_TEST_PORT=$REST_TEST_PORT REST_TLS_PORT=$REST_TLS_PORT REST_TLS_DIR=$REST_TLS_DIR JSON_SERVER_PORT=$JSON_SERVER_PORT JSONAPI_PORT=$JSONAPI_PORT OAUTH_SERVER_PORT=$OAUTH_SERVER_PORT ODATA_PORT=$ODATA_PORT" \
 		bash tools/chroot.sh run "$v" "$work" \
 		"bash $work/pg$v/src/test/version_regress.sh $v $work/pg$v/src" \
 		2>&1 | tee "$work/regress$v.log" || status=1
@@ -130,7 +141,7 @@ else
 	failed=$((failed + 1))
 fi
 
-echo "== differential test: foreign tables against local tables, three dialects (its own cluster; make difftest runs longer)"
+echo "== differential test: foreign tables against local tables, every dialect (its own cluster; make difftest runs longer)"
 difftest_log=$(mktemp /tmp/rest_fdw_difftest_log.XXXXXX)
 if bash test/difftest/run.sh 2>&1 | tee "$difftest_log" | tail -n 60; then
 	passed=$((passed + 1))

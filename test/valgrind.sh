@@ -52,12 +52,14 @@ cleanup() {
 	[ -d "$work/data" ] && su postgres -c "$PGBIN/pg_ctl -D '$work/data' -m fast -w -t 600 stop" >/dev/null 2>&1 || true
 	[ -n "${REST_SERVICE_PID:-}" ] && kill "$REST_SERVICE_PID" 2>/dev/null || true
 	[ -n "${JSON_SERVER_PID:-}" ] && kill "$JSON_SERVER_PID" 2>/dev/null || true
+	[ -n "${ODATA_PID:-}" ] && kill "$ODATA_PID" 2>/dev/null || true
 	rm -rf "$work"
 }
 trap cleanup EXIT
 
 service_start "$work"
 json_server_start "$work"
+odata_start "$work"
 
 # the cluster: initdb natively, then the postmaster under valgrind
 mkdir -p "$work/valgrind"

@@ -5,7 +5,8 @@
 # the chroot's throwaway overlay), start a throwaway cluster in SRC/cluster
 # and run `make installcheck`.  The test services run outside the chroot, on
 # the loopback addresses it shares; their ports come in the environment
-# (REST_TEST_PORT, REST_TLS_PORT, REST_TLS_DIR, JSON_SERVER_PORT).
+# (REST_TEST_PORT, REST_TLS_PORT, REST_TLS_DIR, JSON_SERVER_PORT, JSONAPI_PORT,
+# OAUTH_SERVER_PORT, ODATA_PORT).
 #
 # Usage: bash test/version_regress.sh VERSION SRC
 set -euo pipefail

@@ -18,9 +18,12 @@ compares with holds exactly what that service holds:
 - json-server: a db.json written at run time (numbers as JavaScript reads
   and prints them: 9.90 becomes 9.9; timestamps as the text stored);
 - drf: rows inserted into the Django service's table (numeric(14,4),
-  timestamptz), which Django REST framework serializes.
+  timestamptz), which Django REST framework serializes;
+- odata: rows the SAP CAP service inserts at start through its own INSERT
+  (test/odata, REST_FDW_ODATA_ITEMS): decimals as the doubles SQLite holds
+  (as JavaScript prints them), instants in UTC truncated to milliseconds.
 
-Usage: data.py --write-fixture PATH | --check-fixture PATH
+Usage: data.py --write-fixture PATH | --check-fixture PATH | --odata-items PATH
 """
 
 import argparse
@@ -149,6 +152,28 @@ def json_server_db():
     return '{"items": ' + dumps_rows(json_server_rows()) + "}\n"
 
 
+# --- odata (SAP CAP over SQLite) ------------------------------------------
+
+def odata_rows():
+    """The rows as the CAP service holds them: numbers as JavaScript's
+    doubles, instants in UTC to the millisecond (it truncates the rest)."""
+    out = []
+    for r in json_server_rows():
+        r = dict(r)
+        if r["at"] is not None:
+            t = datetime.datetime.fromisoformat(r["at"]).astimezone(datetime.timezone.utc)
+            t = t.replace(microsecond=t.microsecond // 1000 * 1000)
+            r["at"] = t.isoformat()
+        out.append(r)
+    return out
+
+
+def odata_items_json():
+    """The JSON rows the CAP service loads into Items at start (decimals
+    as bare JSON numbers, instants as written)."""
+    return dumps_rows(ROWS)
+
+
 def sql_literal(v):
     """A SQL literal for a value (text as standard string, NULL)."""
     if v is None:
@@ -172,7 +197,11 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--write-fixture")
     ap.add_argument("--check-fixture")
+    ap.add_argument("--odata-items")
     args = ap.parse_args()
+    if args.odata_items:
+        with open(args.odata_items, "w", encoding="utf-8") as f:
+            f.write(odata_items_json())
     text = dumps_rows(postgrest_rows())
     if args.write_fixture:
         with open(args.write_fixture, "w", encoding="utf-8") as f:

@@ -3,7 +3,8 @@
 
 For each dialect (drf: a Django REST framework + django-filter service;
 json-server: the real json-server 0.17; postgrest: the PostgREST emulation
-of test/rest_service.py) the same rows (data.py) live in the service and in
+of test/rest_service.py; odata: the real SAP CAP service of test/odata)
+the same rows (data.py) live in the service and in
 a local table.  Queries generated from a seed run on both; their outputs
 must be equal:
 
@@ -37,7 +38,8 @@ failed" (queries); the exit status is non-zero on any mismatch.
 
 The services' URLs and logs come from the environment (run.sh sets them):
 DIFFTEST_DRF_URL, DIFFTEST_DRF_LOG, DIFFTEST_JS_URL, DIFFTEST_JS_LOG,
-DIFFTEST_PG_URL; the cluster from the libpq variables.
+DIFFTEST_PG_URL, DIFFTEST_JSONAPI_URL, DIFFTEST_JSONAPI_LOG,
+DIFFTEST_OD_URL; the cluster from the libpq variables.
 """
 
 import argparse
@@ -129,9 +131,10 @@ def file_log(path):
     return mark, since
 
 
-def service_log(base):
-    """The test service's request log (GET /_log returns and clears it)."""
-    root = re.sub(r"/api/.*$", "", base)
+def service_log(base, root=None):
+    """The test service's request log (GET /_log returns and clears it),
+    or that of another service at root with the same endpoint."""
+    root = root or re.sub(r"/api/.*$", "", base)
 
     def mark():
         http_get(root + "/_log")
@@ -152,7 +155,7 @@ def table_ddl(name, server, num_type, options):
 
 
 def make_dialects():
-    """The three dialects, from the environment run.sh sets."""
+    """The dialects, from the environment run.sh sets."""
     out = {}
     drf = os.environ.get("DIFFTEST_DRF_URL")
     if drf:
@@ -199,7 +202,62 @@ def make_dialects():
         out["postgrest"].servers = [("s_pg", pg, "postgrest", []),
                                     ("s_pg_short", pg, "postgrest",
                                      [("max_url_length", "300")])]
+    ja = os.environ.get("DIFFTEST_JSONAPI_URL")
+    if ja:
+        out["jsonapi"] = jsonapi_dialect(ja)
+    make_odata(out)
     return out
+
+
+# The jsonapi dialect: djangorestframework-jsonapi over SQLite
+# (test/jsonapi), the FilterSet of the DRF service.  SQLite compares and
+# orders text by code point, as the cluster's C.UTF-8 does, but folds case
+# for ASCII only: f_jao vouches for the collation (collation_matches) and
+# so declares no case-insensitive lookup; f_ja declares every lookup and
+# does not vouch.
+JSONAPI_I_LOOKUPS = ("iexact", "istartswith", "iendswith", "icontains")
+
+
+def jsonapi_dialect(url):
+    """The jsonapi Dialect: numbered pages on items/, offsets on
+    items-by-offset/."""
+    exact_filters = [f for f in DRF_FILTERS
+                     if f.rsplit("__", 1)[-1] not in JSONAPI_I_LOOKUPS]
+    d = Dialect(
+        "jsonapi", "l_ja", data.ROWS, "numeric(14,4)", [
+            ("f_ja", table_ddl("f_ja", "s_ja", "numeric(14,4)", [
+                ("resource", "items/"), ("page_size", "7"),
+                ("filters", ", ".join(DRF_FILTERS)), ("ordering", "*")])),
+            ("f_jao", table_ddl("f_jao", "s_ja_short", "numeric(14,4)", [
+                ("resource", "items-by-offset/"), ("pagination", "limit"),
+                ("page_size", "5"), ("filters", ", ".join(exact_filters)),
+                ("ordering", "*"), ("collation_matches", "true")])),
+        ], file_log(os.environ["DIFFTEST_JSONAPI_LOG"]))
+    d.servers = [("s_ja", url, "jsonapi", []),
+                 ("s_ja_short", url, "jsonapi", [("max_url_length", "300")])]
+    return d
+
+
+# --- odata: the real SAP CAP service (test/odata) ----------------------------
+
+def make_odata(out):
+    """The odata dialect, when run.sh started the CAP service: Items (one
+    page) and ItemsPaged (pages of 5), every filter and sort by default;
+    the service compares text by code points, as "C" does."""
+    od = os.environ.get("DIFFTEST_OD_URL")
+    if not od:
+        return
+    root = re.sub(r"/odata/.*$", "", od)
+    out["odata"] = Dialect(
+        "odata", "l_od", data.odata_rows(), "numeric", [
+            ("f_od", table_ddl("f_od", "s_od", "numeric", [
+                ("resource", "Items"), ("collation_matches", "true")])),
+            ("f_ods", table_ddl("f_ods", "s_od_short", "numeric", [
+                ("resource", "ItemsPaged"), ("collation_matches", "true")])),
+        ], service_log(od, root))
+    out["odata"].servers = [("s_od", od, "odata", []),
+                            ("s_od_short", od, "odata",
+                             [("max_url_length", "300")])]
 
 
 # The local table joined with the foreign ones.
@@ -1465,7 +1523,7 @@ def main():
     ap.add_argument("--seed", action="append",
                     help="a seed (repeatable); 'random' picks one (default: 1, 2, random)")
     ap.add_argument("--dialect", action="append",
-                    choices=["drf", "json-server", "postgrest"])
+                    choices=["drf", "json-server", "postgrest", "jsonapi", "odata"])
     ap.add_argument("--only", type=int, help="run only this query number")
     ap.add_argument("--max-shrinks", type=int, default=1000,
                     help="mismatches per dialect to shrink (within --shrink-seconds)")

@@ -2,9 +2,11 @@
 # Differential test of rest_fdw's foreign tables against local tables that
 # hold the same rows (test/difftest/README.md): build the extension, install
 # it into a private copy of PostgreSQL 15, start a throwaway cluster and the
-# three services (a Django REST framework + django-filter service over a
+# services (a Django REST framework + django-filter service over a
 # database of that cluster, the real json-server 0.17, the PostgREST
-# emulation of test/rest_service.py), and run difftest.py against them.
+# emulation of test/rest_service.py, a djangorestframework-jsonapi
+# service over SQLite, test/jsonapi, and the real SAP CAP OData service of
+# test/odata), and run difftest.py against them.
 #
 #   bash test/difftest/run.sh [--queries N] [--seed S ...] [difftest.py options]
 #
@@ -100,6 +102,15 @@ wait_for "http://127.0.0.1:$port/items/1" json-server "$work/json-server.log"
 export DIFFTEST_JS_URL="http://127.0.0.1:$port/" DIFFTEST_JS_LOG="$work/json-server.log"
 echo "difftest: json-server $SECONDS s"
 
+# the real SAP CAP OData service (test/odata) over the oracle's rows, loaded
+# into its Items at start; its request log is GET /_log (odata_start runs
+# npm ci only when node_modules is older than the lock file)
+"$py" "$here/data.py" --odata-items "$work/odata-items.json"
+odata_start "$work" "$work/odata-items.json"
+pids+=("$ODATA_PID")
+export DIFFTEST_OD_URL="http://127.0.0.1:$ODATA_PORT/odata/v4/catalog/"
+echo "difftest: odata $SECONDS s"
+
 # the Django REST framework service over the database drfsvc of the cluster
 su postgres -c "$PGBIN/createdb -h '$PGHOST' -p $PGPORT drfsvc"
 export ORACLE_DB_HOST=127.0.0.1 ORACLE_DB_PORT=$PGPORT ORACLE_DB_USER=postgres ORACLE_DB_NAME=drfsvc
@@ -111,6 +122,22 @@ port=$(free_port)
 pids+=($!)
 wait_for "http://127.0.0.1:$port/api/items/?limit=1" "the DRF service" "$work/drf.log"
 export DIFFTEST_DRF_URL="http://127.0.0.1:$port/api/" DIFFTEST_DRF_LOG="$work/drf-access.log"
+
+# the JSON:API service (djangorestframework-jsonapi, test/jsonapi) over a
+# SQLite file holding the oracle's rows; its request log names each request
+ja_venv=$(bash "$top/test/jsonapi/setup.sh")
+export JSONAPI_DB=$work/jsonapi.sqlite3 JSONAPI_REQUEST_LOG=$work/jsonapi-requests.log
+(cd "$top/test/jsonapi" && "$ja_venv/bin/python" manage.py migrate -v0 &&
+	"$py" -c 'import json, sys; sys.path.insert(0, sys.argv[1]); import data; print(json.dumps(data.ROWS))' \
+		"$here" | "$ja_venv/bin/python" manage.py load_items) >"$work/jsonapi.log" 2>&1 ||
+	{ echo "the JSON:API service's database could not be made:"; cat "$work/jsonapi.log"; exit 1; }
+port=$(free_port)
+(cd "$top/test/jsonapi" && exec "$ja_venv/bin/gunicorn" --workers 2 --no-control-socket \
+	--bind "127.0.0.1:$port" jsonapisvc.wsgi) >>"$work/jsonapi.log" 2>&1 &
+pids+=($!)
+wait_for "http://127.0.0.1:$port/api/items/1/" "the JSON:API service" "$work/jsonapi.log"
+export DIFFTEST_JSONAPI_URL="http://127.0.0.1:$port/api/" DIFFTEST_JSONAPI_LOG="$JSONAPI_REQUEST_LOG"
+echo "difftest: JSON:API service $SECONDS s"
 
 echo "difftest: setup took $SECONDS s"
 status=0
