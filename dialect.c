@@ -233,16 +233,18 @@ RestRequestHeaders(const RestTable *table, RestRequestPurpose purpose,
 /*
  * RestWriteBody
  *		The body of a POST (CMD_INSERT) or PATCH (CMD_UPDATE) of the columns
- *		send says, as the dialect writes it: by default RestBuildBody's
- *		object of the columns' members.
+ *		send says (of the row whose key is key_text, for a PATCH), as the
+ *		dialect writes it: by default RestBuildBody's object of the
+ *		columns' members.
  */
 char *
 RestWriteBody(RestTable *table, CmdType operation, TupleDesc tupdesc,
-			  Datum *values, bool *isnull, bool *send, size_t *len)
+			  Datum *values, bool *isnull, bool *send, const char *key_text,
+			  size_t *len)
 {
 	if (table->dialect->write_body != NULL)
 		return table->dialect->write_body(table, operation, tupdesc, values,
-										  isnull, send, len);
+										  isnull, send, key_text, len);
 	return RestBuildBody(table, tupdesc, values, isnull, send, len);
 }
 

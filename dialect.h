@@ -524,11 +524,14 @@ typedef struct RestDialectOps
 
 	/*
 	 * The body of a POST (operation CMD_INSERT) or PATCH (CMD_UPDATE) of
-	 * the columns send says; NULL: RestBuildBody's object.
+	 * the columns send says; key_text is the key of the row a PATCH
+	 * changes, as its item URL has it (NULL for a POST).  NULL op:
+	 * RestBuildBody's object.
 	 */
 	char	   *(*write_body) (RestTable *table, CmdType operation,
 							   TupleDesc tupdesc, Datum *values, bool *isnull,
-							   bool *send, size_t *len);
+							   bool *send, const char *key_text,
+							   size_t *len);
 
 	/* numbers in request bodies */
 	RestJsonNumbers numbers;
@@ -600,7 +603,7 @@ extern List *RestRequestHeaders(const RestTable *table,
 								RestRequestPurpose purpose, int asks);
 extern char *RestWriteBody(RestTable *table, CmdType operation,
 						   TupleDesc tupdesc, Datum *values, bool *isnull,
-						   bool *send, size_t *len);
+						   bool *send, const char *key_text, size_t *len);
 extern bool RestColumnUpdatable(const RestTable *table,
 								const RestColumn *col);
 

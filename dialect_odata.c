@@ -863,7 +863,8 @@ odata_item_url(const RestTable *table, const char *key_text)
  */
 static char *
 odata_write_body(RestTable *table, CmdType operation, TupleDesc tupdesc,
-				 Datum *values, bool *isnull, bool *send, size_t *len)
+				 Datum *values, bool *isnull, bool *send,
+				 const char *key_text, size_t *len)
 {
 	if (operation == CMD_INSERT && table->key_index >= 0)
 	{

@@ -419,6 +419,8 @@ fetch_document(OpenApiDoc *doc, RestTable *table, const char *spec_url)
 
 		req.method = "GET";
 		req.url = url;
+		/* OpenAPI's own media type first: some services serve only it */
+		req.extra_headers = list_make1("Accept: application/vnd.oai.openapi+json, application/json;q=0.9, */*;q=0.8");
 		RestPerform(conn, req_table, &req, &resp, NULL);
 		tried[i] = url;
 

@@ -221,7 +221,7 @@ insert_row(RestModifyState *st, TupleTableSlot *slot)
 	req.method = "POST";
 	req.url = table->collection_url;
 	req.body = RestWriteBody(table, CMD_INSERT, slot->tts_tupleDescriptor,
-							 slot->tts_values, slot->tts_isnull, send,
+							 slot->tts_values, slot->tts_isnull, send, NULL,
 							 &req.body_len);
 	req.extra_headers = insert_headers(st, true);
 	RestPerform(st->conn, table, &req, &resp, &st->stats);
@@ -352,7 +352,7 @@ insert_rows(RestModifyState *st, TupleTableSlot **slots, bool **columns,
 										slots[i]->tts_tupleDescriptor,
 										slots[i]->tts_values,
 										slots[i]->tts_isnull, columns[i],
-										&len);
+										NULL, &len);
 
 		if (i > 0)
 			appendStringInfoChar(&body, ',');
@@ -485,17 +485,19 @@ RestExecForeignUpdate(EState *estate, ResultRelInfo *rinfo,
 	MemoryContext oldcxt;
 	bool	   *send;
 	bool		found;
+	char	   *key_text;
 
 	MemoryContextReset(st->temp_cxt);
 	oldcxt = MemoryContextSwitchTo(st->temp_cxt);
 
 	slot_getallattrs(slot);
 	send = update_columns(st, slot, planSlot);
+	key_text = key_text_from_plan_slot(st, planSlot);
 	req.method = "PATCH";
-	req.url = RestItemUrl(table, key_text_from_plan_slot(st, planSlot));
+	req.url = RestItemUrl(table, key_text);
 	req.body = RestWriteBody(table, CMD_UPDATE, slot->tts_tupleDescriptor,
 							 slot->tts_values, slot->tts_isnull, send,
-							 &req.body_len);
+							 key_text, &req.body_len);
 	req.extra_headers = returning_extra_headers(table, CMD_UPDATE);
 	found = RestPerformOk(st->conn, table, &req, &resp, &st->stats, 404) &&
 		write_outcome(st, &req, &resp, slot, st->need_row) != REST_WRITE_NONE;
@@ -1013,12 +1015,14 @@ direct_modify_request(ForeignScanState *node, RestDirectState *st)
 	bool		isnull;
 	Datum		key;
 	Oid			keytype;
+	char	   *key_text;
 
 	key = ExecEvalExpr(linitial(st->expr_states), econtext, &isnull);
 	if (isnull)
 		return;					/* key = NULL matches no row */
 	keytype = exprType((Node *) ((ExprState *) linitial(st->expr_states))->expr);
-	st->url = RestItemUrl(table, RestDatumToUrlValue(key, keytype));
+	key_text = RestDatumToUrlValue(key, keytype);
+	st->url = RestItemUrl(table, key_text);
 
 	req.url = st->url;
 	if (operation == CMD_UPDATE)
@@ -1035,7 +1039,7 @@ direct_modify_request(ForeignScanState *node, RestDirectState *st)
 		req.body = RestWriteBody(table, CMD_UPDATE,
 								 RelationGetDescr(node->resultRelInfo->ri_RelationDesc),
 								 st->row_values, st->row_nulls, st->send,
-								 &req.body_len);
+								 key_text, &req.body_len);
 	}
 	else
 		req.method = "DELETE";
