@@ -46,7 +46,6 @@
 
 #include <jansson.h>
 
-#include "access/htup_details.h"
 #include "catalog/pg_attribute.h"
 #include "catalog/pg_foreign_table.h"
 #include "catalog/pg_type.h"
@@ -55,7 +54,6 @@
 #include "nodes/nodeFuncs.h"
 #include "utils/json.h"
 #include "utils/lsyscache.h"
-#include "utils/syscache.h"
 
 #include "dialect.h"
 
