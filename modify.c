@@ -10,8 +10,9 @@
  *		  ExecForeignTruncate.
  *
  * INSERT is a POST of the row to the collection (of an array of rows where
- * the dialect takes batches), UPDATE a PATCH and DELETE a DELETE of the
- * row's item, addressed by the key the scan read (or, for a direct
+ * the dialect takes batches), UPDATE a PATCH (or a PUT of the whole row,
+ * for services that only replace rows) and DELETE a DELETE of the row's
+ * item, addressed by the key the scan read (or, for a direct
  * modification, the key the WHERE clause fixes, without reading the row);
  * a 404 of the item counts no row.  RETURNING, AFTER ROW triggers and
  * WITH CHECK OPTION read the row the service returns.  Kept apart from
@@ -83,6 +84,9 @@ static int	count_returned_rows(RestModifyState *st, RestRequest *req,
 								RestResponse *resp);
 static bool *update_columns(RestModifyState *st, TupleTableSlot *slot,
 							TupleTableSlot *planSlot);
+static bool old_row(RestModifyState *st, TupleTableSlot *planSlot,
+					HeapTupleData *tuple);
+static bool *whole_row_columns(RestTable *table);
 static RestWriteOutcome write_outcome(RestModifyState *st, RestRequest *req,
 									  RestResponse *resp,
 									  TupleTableSlot *slot, bool read_row);
@@ -472,7 +476,8 @@ count_returned_rows(RestModifyState *st, RestRequest *req, RestResponse *resp)
 /*
  * RestExecForeignUpdate
  *		PATCH the row's item with the columns the UPDATE sets or its
- *		triggers change.
+ *		triggers change, or PUT the whole row (update_method 'put': the
+ *		service replaces rows only whole).
  */
 TupleTableSlot *
 RestExecForeignUpdate(EState *estate, ResultRelInfo *rinfo,
@@ -492,8 +497,10 @@ RestExecForeignUpdate(EState *estate, ResultRelInfo *rinfo,
 
 	slot_getallattrs(slot);
 	send = update_columns(st, slot, planSlot);
+	if (table->update_put)
+		send = whole_row_columns(table);
 	key_text = key_text_from_plan_slot(st, planSlot);
-	req.method = "PATCH";
+	req.method = table->update_put ? "PUT" : "PATCH";
 	req.url = RestItemUrl(table, key_text);
 	req.body = RestWriteBody(table, CMD_UPDATE, slot->tts_tupleDescriptor,
 							 slot->tts_values, slot->tts_isnull, send,
@@ -504,6 +511,47 @@ RestExecForeignUpdate(EState *estate, ResultRelInfo *rinfo,
 
 	MemoryContextSwitchTo(oldcxt);
 	return found ? slot : NULL;
+}
+
+/*
+ * whole_row_columns
+ *		The columns a PUT sends: every one, as the slot of an UPDATE holds
+ *		them (the values set, and the others as the scan read them).
+ */
+static bool *
+whole_row_columns(RestTable *table)
+{
+	bool	   *send = palloc0(sizeof(bool) * Max(table->ncolumns, 1));
+
+	for (int i = 0; i < table->ncolumns; i++)
+		send[i] = !table->columns[i].dropped;
+	return send;
+}
+
+/*
+ * old_row
+ *		The row the scan read, which an UPDATE or DELETE carries in its
+ *		whole-row junk column, as a tuple over the junk value; false if it
+ *		has none.
+ */
+static bool
+old_row(RestModifyState *st, TupleTableSlot *planSlot, HeapTupleData *tuple)
+{
+	Datum		row;
+	bool		isnull;
+	HeapTupleHeader td;
+
+	if (!AttributeNumberIsValid(st->wholerow_attno))
+		return false;
+	row = ExecGetJunkAttribute(planSlot, st->wholerow_attno, &isnull);
+	if (isnull)
+		return false;
+	td = DatumGetHeapTupleHeader(row);
+	tuple->t_len = HeapTupleHeaderGetDatumLength(td);
+	ItemPointerSetInvalid(&tuple->t_self);
+	tuple->t_tableOid = InvalidOid;
+	tuple->t_data = td;
+	return true;
 }
 
 /*
@@ -524,26 +572,13 @@ update_columns(RestModifyState *st, TupleTableSlot *slot,
 	Datum	   *old_values = palloc(sizeof(Datum) * Max(tupdesc->natts, 1));
 	bool	   *old_nulls = palloc(sizeof(bool) * Max(tupdesc->natts, 1));
 	bool		have_old = false;
-	bool		isnull;
+	HeapTupleData tuple;
 
 	/* the old row, as the scan read it */
-	if (AttributeNumberIsValid(st->wholerow_attno))
+	if (old_row(st, planSlot, &tuple))
 	{
-		Datum		row = ExecGetJunkAttribute(planSlot, st->wholerow_attno,
-											   &isnull);
-
-		if (!isnull)
-		{
-			HeapTupleHeader td = DatumGetHeapTupleHeader(row);
-			HeapTupleData tuple;
-
-			tuple.t_len = HeapTupleHeaderGetDatumLength(td);
-			ItemPointerSetInvalid(&tuple.t_self);
-			tuple.t_tableOid = InvalidOid;
-			tuple.t_data = td;
-			heap_deform_tuple(&tuple, tupdesc, old_values, old_nulls);
-			have_old = true;
-		}
+		heap_deform_tuple(&tuple, tupdesc, old_values, old_nulls);
+		have_old = true;
 	}
 	/* the old key, which the scan always reads */
 	if (table->key_index >= 0)
@@ -621,19 +656,11 @@ RestExecForeignDelete(EState *estate, ResultRelInfo *rinfo,
 	if (st->has_returning && AttributeNumberIsValid(st->wholerow_attno))
 	{
 		/* the row as the scan read it */
-		bool		isnull;
-		Datum		row = ExecGetJunkAttribute(planSlot, st->wholerow_attno,
-											   &isnull);
+		HeapTupleData tuple;
 
-		if (!isnull)
+		if (old_row(st, planSlot, &tuple))
 		{
-			HeapTupleHeader td = DatumGetHeapTupleHeader(row);
-			HeapTupleData tuple;
-
-			tuple.t_len = HeapTupleHeaderGetDatumLength(td);
-			ItemPointerSetInvalid(&tuple.t_self);
 			tuple.t_tableOid = RelationGetRelid(rinfo->ri_RelationDesc);
-			tuple.t_data = td;
 			ExecForceStoreHeapTuple(&tuple, slot, false);
 			slot_getallattrs(slot);
 		}
@@ -705,7 +732,8 @@ RestExplainForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 			request = psprintf("POST %s", table->collection_url);
 			break;
 		case CMD_UPDATE:
-			request = psprintf("PATCH %s", RestItemUrl(table, NULL));
+			request = psprintf("%s %s", table->update_put ? "PUT" : "PATCH",
+							   RestItemUrl(table, NULL));
 			break;
 		case CMD_DELETE:
 			request = psprintf("DELETE %s", RestItemUrl(table, NULL));

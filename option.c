@@ -70,6 +70,7 @@ static const RestOption rest_options[] = {
 	{"remote_estimate_lifetime", ForeignServerRelationId, false, false},
 	{"analyze_max_requests", ForeignServerRelationId, false, false},
 	{"nulls_sort", ForeignServerRelationId, false, false},
+	{"update_method", ForeignServerRelationId, false, false},
 	{"context_headers", ForeignServerRelationId, false, false},
 	/* user mapping */
 	{"bearer_token", UserMappingRelationId, false, true},
@@ -91,6 +92,7 @@ static const RestOption rest_options[] = {
 	{"ordering", ForeignTableRelationId, false, false},
 	{"collation_matches", ForeignTableRelationId, false, false},
 	{"nulls_sort", ForeignTableRelationId, false, false},
+	{"update_method", ForeignTableRelationId, false, false},
 	{"updatable", ForeignTableRelationId, false, false},
 	{"batch_size", ForeignTableRelationId, false, false},
 	{"truncatable", ForeignTableRelationId, false, false},
@@ -162,6 +164,7 @@ static bool read_statistics_option(RestTable *table, DefElem *def);
 static int	parse_lifetime(DefElem *def);
 static RestPagination parse_pagination(DefElem *def);
 static RestNullsOrder parse_nulls_sort(DefElem *def);
+static bool parse_update_method(DefElem *def);
 static void read_nulls_sort(RestTable *table, DefElem *def);
 static void validate_declarations(DefElem *def, bool with_lookups);
 static int	parse_lookup(const char *name);
@@ -358,6 +361,8 @@ validate_option_value(DefElem *def, const RestOption *opt)
 		(void) parse_pagination(def);
 	else if (strcmp(name, "nulls_sort") == 0)
 		(void) parse_nulls_sort(def);
+	else if (strcmp(name, "update_method") == 0)
+		(void) parse_update_method(def);
 	else if (strcmp(name, "filters") == 0)
 		validate_declarations(def, true);
 	else if (strcmp(name, "ordering") == 0)
@@ -571,6 +576,27 @@ parse_nulls_sort(DefElem *def)
 			 errmsg("invalid value for option \"nulls_sort\": \"%s\"", value),
 			 errhint("Valid values are: high, low, unknown.")));
 	return REST_NULLS_UNKNOWN;	/* keep compiler quiet */
+}
+
+/*
+ * parse_update_method
+ *		Parse the method of an UPDATE's request: true for PUT (the whole
+ *		row), false for PATCH (the columns set).
+ */
+static bool
+parse_update_method(DefElem *def)
+{
+	const char *value = defGetString(def);
+
+	if (pg_strcasecmp(value, "patch") == 0)
+		return false;
+	if (pg_strcasecmp(value, "put") == 0)
+		return true;
+	ereport(ERROR,
+			(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+			 errmsg("invalid value for option \"update_method\": \"%s\"", value),
+			 errhint("Valid values are: patch, put.")));
+	return false;				/* keep compiler quiet */
 }
 
 /*
@@ -1409,6 +1435,8 @@ read_server_options(RestTable *table, List *options)
 			(void) parse_int(defGetString(def), &table->max_url_length, 0, NULL);
 		else if (strcmp(def->defname, "batch_size") == 0)
 			table->batch_size = parse_int_option(def, 1, REST_MAX_BATCH_SIZE);
+		else if (strcmp(def->defname, "update_method") == 0)
+			table->update_put = parse_update_method(def);
 	}
 
 	/* with the dialect known, where NULLs sort */
@@ -1484,6 +1512,8 @@ read_table_options(RestTable *table, List *options, char **keyname)
 			table->collation_matches = defGetBoolean(def);
 		else if (strcmp(def->defname, "nulls_sort") == 0)
 			read_nulls_sort(table, def);
+		else if (strcmp(def->defname, "update_method") == 0)
+			table->update_put = parse_update_method(def);
 		else if (strcmp(def->defname, "updatable") == 0)
 			table->updatable = defGetBoolean(def);
 		else if (strcmp(def->defname, "truncatable") == 0)

@@ -1285,7 +1285,8 @@ restIsForeignRelUpdatable(Relation rel)
  * restPlanDirectModify
  *		Turn "UPDATE t SET col = value... WHERE key = value" and "DELETE FROM
  *		t WHERE key = value" into one PATCH or DELETE of the item, without
- *		reading it first.  The 404 of a missing item counts 0 rows.
+ *		reading it first.  The 404 of a missing item counts 0 rows.  An
+ *		UPDATE that PUTs the whole row (update_method 'put') reads it first.
  */
 static bool
 restPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
@@ -1315,7 +1316,8 @@ restPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
 	/* the key's condition must be the only one */
 	baserel = find_base_rel(root, resultRelation);
 	info = baserel->fdw_private;
-	if (list_length(fscan->scan.plan.qual) != 1)
+	if (list_length(fscan->scan.plan.qual) != 1 ||
+		(operation == CMD_UPDATE && info->table->update_put))
 		return false;
 	key = find_key_value(root, baserel, info->table, fscan->scan.plan.qual);
 	if (key == NULL ||

@@ -277,6 +277,8 @@ typedef struct RestTable
 	bool		collation_matches;	/* service orders text as we do */
 	RestNullsOrder nulls_order; /* where the service's sorts put NULLs */
 	bool		updatable;		/* INSERT, UPDATE and DELETE allowed */
+	bool		update_put;		/* an UPDATE PUTs the whole row (option
+								 * update_method), not a PATCH */
 	int			batch_size;		/* rows per INSERT request (PostgREST) */
 	bool		truncatable;	/* TRUNCATE deletes every row */
 	int			prefetch;		/* pages a scan asks for ahead */
