@@ -660,6 +660,13 @@ extern List *RestImportProperties(RestImport *imp, struct json_t *schema);
 extern struct json_t *RestImportArrayItems(RestImport *imp,
 										   struct json_t *schema);
 extern const char *RestImportType(RestImport *imp, struct json_t *schema);
+extern List *RestImportPropertyFields(RestImport *imp,
+									  struct json_t *row_schema);
+extern RestImportField *RestImportMakeField(const char *name,
+											const char *field,
+											const char *member,
+											struct json_t *schema,
+											bool required);
 
 /* Bytes of an error body a dialect parses as JSON, at most. */
 #define REST_DIALECT_PARSE_MAX	(64 * 1024)

@@ -816,25 +816,6 @@ pointer_segment(const char *name)
 }
 
 /*
- * import_field
- *		A column of an imported table: its name, where it is, the name the
- *		service's filters give it, its schema.
- */
-static RestImportField *
-import_field(const char *name, const char *field, const char *member,
-			 json_t *schema, bool required)
-{
-	RestImportField *f = palloc0(sizeof(RestImportField));
-
-	f->name = name;
-	f->field = field;
-	f->member = member;
-	f->schema = schema;
-	f->required = required;
-	return f;
-}
-
-/*
  * find_property
  *		The property of this name of an object schema, or NULL.
  */
@@ -873,8 +854,8 @@ jsonapi_import_columns(RestImport *imp, json_t *row_schema)
 	ListCell   *lc;
 
 	if (id != NULL)
-		fields = lappend(fields, import_field("id", "id", "id", id->schema,
-											  true));
+		fields = lappend(fields, RestImportMakeField("id", "id", "id",
+													 id->schema, true));
 	foreach(lc, attrs ? RestImportProperties(imp, attrs->schema) : NIL)
 	{
 		RestImportProperty *attr = lfirst(lc);
@@ -883,13 +864,13 @@ jsonapi_import_columns(RestImport *imp, json_t *row_schema)
 			(len > 3 && strcmp(attr->name + len - 3, "_id") == 0);
 
 		fields = lappend(fields,
-						 import_field(attr->name,
-									  ambiguous
-									  ? psprintf("/attributes/%s",
-												 pointer_segment(attr->name))
-									  : attr->name,
-									  attr->name, attr->schema,
-									  attr->required));
+						 RestImportMakeField(attr->name,
+											 ambiguous
+											 ? psprintf("/attributes/%s",
+														pointer_segment(attr->name))
+											 : attr->name,
+											 attr->name, attr->schema,
+											 attr->required));
 	}
 	foreach(lc, rels ? RestImportProperties(imp, rels->schema) : NIL)
 	{
@@ -901,10 +882,11 @@ jsonapi_import_columns(RestImport *imp, json_t *row_schema)
 		if (rel_id == NULL)
 			continue;			/* to-many, or no linkage */
 		fields = lappend(fields,
-						 import_field(psprintf("%s_id", rel->name),
-									  psprintf("/relationships/%s/data/id",
-											   pointer_segment(rel->name)),
-									  rel->name, rel_id->schema, false));
+						 RestImportMakeField(psprintf("%s_id", rel->name),
+											 psprintf("/relationships/%s/data/id",
+													  pointer_segment(rel->name)),
+											 rel->name, rel_id->schema,
+											 false));
 	}
 	return fields;
 }

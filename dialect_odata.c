@@ -939,21 +939,15 @@ odata_import_columns(RestImport *imp, json_t *row_schema)
 	List	   *fields = NIL;
 	ListCell   *lc;
 
-	foreach(lc, RestImportProperties(imp, row_schema))
+	foreach(lc, RestImportPropertyFields(imp, row_schema))
 	{
-		RestImportProperty *prop = lfirst(lc);
-		json_t	   *items = RestImportArrayItems(imp, prop->schema);
-		RestImportField *field;
+		RestImportField *field = lfirst(lc);
+		json_t	   *items = RestImportArrayItems(imp, field->schema);
 
-		if (RestImportProperties(imp, prop->schema) != NIL ||
+		if (RestImportProperties(imp, field->schema) != NIL ||
 			(items != NULL && RestImportProperties(imp, items) != NIL))
 			continue;
-		field = palloc0(sizeof(RestImportField));
-		field->name = prop->name;
-		field->field = prop->name;
-		field->schema = prop->schema;
-		field->sqltype = number_type(imp, prop->schema);
-		field->required = prop->required;
+		field->sqltype = number_type(imp, field->schema);
 		fields = lappend(fields, field);
 	}
 	return fields;

@@ -232,7 +232,6 @@ static char *make_unique(char *name, List *used);
 static char *build_command(OpenApiDoc *doc, Collection *coll,
 						   const char *servername);
 static List *row_columns(OpenApiDoc *doc, json_t *row);
-static List *property_fields(OpenApiDoc *doc, json_t *row_schema);
 static const RestImportParamNames *param_names(OpenApiDoc *doc);
 static bool is_paging_param(OpenApiDoc *doc, const char *name);
 static void merge_row(OpenApiDoc *doc, json_t *schema, RowSchema *row);
@@ -1310,7 +1309,7 @@ row_columns(OpenApiDoc *doc, json_t *row_schema)
 {
 	List	   *fields = doc->dialect->import_columns != NULL
 		? doc->dialect->import_columns(doc, row_schema)
-		: property_fields(doc, row_schema);
+		: RestImportPropertyFields(doc, row_schema);
 	List	   *columns = NIL;
 	List	   *used = NIL;
 	ListCell   *lc;
@@ -1335,11 +1334,12 @@ row_columns(OpenApiDoc *doc, json_t *row_schema)
 }
 
 /*
- * property_fields
- *		A column for each property of a row schema, named like it.
+ * RestImportPropertyFields
+ *		A column for each property of a row schema, named like it: what is
+ *		imported without the dialect's import_columns.
  */
-static List *
-property_fields(OpenApiDoc *doc, json_t *row_schema)
+List *
+RestImportPropertyFields(RestImport *doc, json_t *row_schema)
 {
 	List	   *fields = NIL;
 	ListCell   *lc;
@@ -1347,15 +1347,32 @@ property_fields(OpenApiDoc *doc, json_t *row_schema)
 	foreach(lc, RestImportProperties(doc, row_schema))
 	{
 		RowProperty *prop = (RowProperty *) lfirst(lc);
-		RestImportField *field = palloc0(sizeof(RestImportField));
 
-		field->name = prop->name;
-		field->field = prop->name;
-		field->schema = prop->schema;
-		field->required = prop->required;
-		fields = lappend(fields, field);
+		fields = lappend(fields,
+						 RestImportMakeField(prop->name, prop->name, NULL,
+											 prop->schema, prop->required));
 	}
 	return fields;
+}
+
+/*
+ * RestImportMakeField
+ *		A column to import: its name, its option "field", the name
+ *		parameters give it (NULL: field), its value's schema, whether every
+ *		row has it.
+ */
+RestImportField *
+RestImportMakeField(const char *name, const char *field, const char *member,
+					json_t *schema, bool required)
+{
+	RestImportField *f = palloc0(sizeof(RestImportField));
+
+	f->name = name;
+	f->field = field;
+	f->member = member;
+	f->schema = schema;
+	f->required = required;
+	return f;
 }
 
 /*

@@ -348,14 +348,8 @@ SELECT ja_requests();
 CREATE SCHEMA t_jsonapi_import;
 IMPORT FOREIGN SCHEMA openapi LIMIT TO (books, books_by_offset, authors)
   FROM SERVER ja INTO t_jsonapi_import OPTIONS (spec_url 'openapi.json');
-SELECT c.relname, ft.ftoptions
-  FROM pg_foreign_table ft JOIN pg_class c ON c.oid = ft.ftrelid
-  WHERE c.relnamespace = 't_jsonapi_import'::regnamespace ORDER BY 1;
-SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod) AS type,
-       a.attnotnull, a.attfdwoptions
-  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
-  WHERE c.relnamespace = 't_jsonapi_import'::regnamespace AND a.attnum > 0
-  ORDER BY 1, a.attnum;
+SELECT * FROM imported_tables('t_jsonapi_import');
+SELECT * FROM imported_columns('t_jsonapi_import');
 SELECT ja_requests();
 -- the imported tables read and filter as the hand-written ones
 EXPLAIN (VERBOSE, COSTS OFF)

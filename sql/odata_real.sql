@@ -297,14 +297,8 @@ CREATE SCHEMA t_odata_import;
 IMPORT FOREIGN SCHEMA openapi LIMIT TO (books, genres, items, notes)
   FROM SERVER real_od INTO t_odata_import
   OPTIONS (spec_url '/$api-docs/odata/v4/catalog/openapi.json');
-SELECT c.relname, ft.ftoptions
-  FROM pg_foreign_table ft JOIN pg_class c ON c.oid = ft.ftrelid
-  WHERE c.relnamespace = 't_odata_import'::regnamespace ORDER BY 1;
-SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod) AS type,
-       a.attnotnull, a.attfdwoptions
-  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
-  WHERE c.relnamespace = 't_odata_import'::regnamespace AND a.attnum > 0
-  ORDER BY 1, a.attnum;
+SELECT * FROM imported_tables('t_odata_import');
+SELECT * FROM imported_columns('t_odata_import');
 SELECT * FROM od_log();
 -- the imported tables read, filter and write as the hand-written ones
 EXPLAIN (VERBOSE, COSTS OFF)
