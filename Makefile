@@ -20,6 +20,7 @@ OBJS = \
 	jsonscan.o \
 	modify.o \
 	oauth.o \
+	openapi.o \
 	option.o \
 	pager.o \
 	request.o \

@@ -8,7 +8,8 @@
  *   scan's execution, modify.c the writes (INSERT, UPDATE, DELETE, their
  *   direct forms, TRUNCATE); pager.c one scan's pages (pager.h);
  *   analyze.c ANALYZE and the row estimates asked of the service;
- *   import.c IMPORT FOREIGN SCHEMA from an OpenAPI document;
+ *   import.c IMPORT FOREIGN SCHEMA from an OpenAPI document, whose
+ *   schemas openapi.c reads (import_internal.h between them);
  * - the translation of a scan into a request URL: deparse.c;
  * - JSON: jsonscan.c the streaming scanner and page reader, json.c the
  *   JSON <-> datum conversions (json_internal.h between them);
