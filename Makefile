@@ -22,7 +22,9 @@ OBJS = \
 	oauth.o \
 	openapi.o \
 	option.o \
+	option_groups.o \
 	pager.o \
+	params.o \
 	request.o \
 	rest_fdw.o \
 	scan.o \

@@ -682,6 +682,8 @@ extern bool RestColumnIsText(const RestColumn *col);
 extern bool RestLookupDeclared(const RestCondition *cond);
 extern char *RestLenientFilterName(RestDeparseContext *cxt,
 								   RestCondition *cond);
+
+/* params.c */
 extern void RestAppendParam(StringInfo url, const char *name,
 							const char *value);
 

@@ -8,7 +8,10 @@
  * set it and whether it is a secret.  The validator checks names and values
  * when a server, user mapping, foreign table or column is created or
  * altered; RestGetTable reads them back into one RestTable for the planner
- * and the executor.
+ * and the executor.  The options of the transport (retries, redirects,
+ * TLS), of the identity (OAuth, context headers) and of the statistics
+ * are checked and read by their groups in option_groups.c; the options a
+ * dialect adds, by the dialect.
  *
  * Secrets (tokens, passwords, headers) are accepted only in user mappings,
  * and no message of this file ever prints the value of a secret option.
@@ -33,6 +36,7 @@
 #include "utils/rel.h"
 
 #include "dialect.h"
+#include "option_internal.h"
 
 /* One option: its name, the catalog it belongs to, and how it is guarded. */
 typedef struct RestOption
@@ -120,8 +124,6 @@ static const RestOption rest_options[] = {
 /* Bounds of integer options. */
 #define REST_MAX_PAGE_SIZE				100000
 #define REST_MAX_BATCH_SIZE				10000
-#define REST_MAX_ESTIMATE_LIFETIME_S	3600
-#define REST_MAX_ANALYZE_REQUESTS		1000
 
 const char *const RestLookupNames[REST_NUM_LOOKUPS] = {
 	"exact", "iexact", "ne", "lt", "lte", "gt", "gte", "in", "isnull",
@@ -142,26 +144,10 @@ static pg_noreturn void report_other_dialect_option(DefElem *def,
 static List *read_dialect_options(const RestTable *table, List *options,
 								  Oid catalog, const char *colname);
 static void validate_option_value(DefElem *def, const RestOption *opt);
-static void validate_base_url(DefElem *def);
-static bool validate_identity_option(DefElem *def);
-static void check_oauth_options(List *options);
-static bool read_identity_option(RestTable *table, DefElem *def);
-static long parse_seconds(DefElem *def);
-static int	parse_int_option(DefElem *def, int min, int max);
 static int64 parse_byte_size(DefElem *def);
 static const RestDialectOps *parse_dialect(DefElem *def);
 static void validate_headers(DefElem *def);
 static void validate_field(DefElem *def);
-static bool validate_connection_option(DefElem *def);
-static void require_superuser_value(DefElem *def);
-static int	parse_max_retries(DefElem *def);
-static int	parse_retry_methods(DefElem *def);
-static RestRedirects parse_follow_redirects(DefElem *def);
-static void validate_header_name(DefElem *def);
-static bool read_connection_option(RestTable *table, DefElem *def);
-static bool validate_statistics_option(DefElem *def);
-static bool read_statistics_option(RestTable *table, DefElem *def);
-static int	parse_lifetime(DefElem *def);
 static RestPagination parse_pagination(DefElem *def);
 static RestNullsOrder parse_nulls_sort(DefElem *def);
 static bool parse_update_method(DefElem *def);
@@ -214,7 +200,7 @@ rest_fdw_validator(PG_FUNCTION_ARGS)
 	}
 
 	if (catalog == UserMappingRelationId)
-		check_oauth_options(options);
+		RestCheckOauthOptions(options);
 	if (catalog == ForeignServerRelationId && !have_base_url)
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND),
@@ -339,18 +325,18 @@ validate_option_value(DefElem *def, const RestOption *opt)
 {
 	const char *name = def->defname;
 
-	if (validate_connection_option(def) || validate_statistics_option(def) ||
-		validate_identity_option(def))
+	if (RestValidateConnectionOption(def) || RestValidateStatisticsOption(def) ||
+		RestValidateIdentityOption(def))
 		return;
 	if (strcmp(name, "base_url") == 0)
-		validate_base_url(def);
+		RestValidateBaseUrl(def);
 	else if (strcmp(name, "dialect") == 0)
 		(void) parse_dialect(def);
 	else if (strcmp(name, "connect_timeout") == 0 ||
 			 strcmp(name, "timeout") == 0)
-		(void) parse_seconds(def);
+		(void) RestParseSeconds(def);
 	else if (strcmp(name, "page_size") == 0)
-		(void) parse_int_option(def, 1, REST_MAX_PAGE_SIZE);
+		(void) RestParseIntOption(def, 1, REST_MAX_PAGE_SIZE);
 	else if (strcmp(name, "max_response_size") == 0)
 		(void) parse_byte_size(def);
 	else if (strcmp(name, "headers") == 0)
@@ -372,9 +358,9 @@ validate_option_value(DefElem *def, const RestOption *opt)
 			 strcmp(name, "truncatable") == 0)
 		(void) defGetBoolean(def);
 	else if (strcmp(name, "batch_size") == 0)
-		(void) parse_int_option(def, 1, REST_MAX_BATCH_SIZE);
+		(void) RestParseIntOption(def, 1, REST_MAX_BATCH_SIZE);
 	else if (strcmp(name, "prefetch") == 0)
-		(void) parse_int_option(def, 0, REST_MAX_PREFETCH);
+		(void) RestParseIntOption(def, 0, REST_MAX_PREFETCH);
 	else if (strcmp(name, "max_url_length") == 0)
 	{
 		int			n;
@@ -415,8 +401,8 @@ validate_option_value(DefElem *def, const RestOption *opt)
  *		base_url (or oauth_token_url) must be an absolute http or https URL
  *		without credentials.
  */
-static void
-validate_base_url(DefElem *def)
+void
+RestValidateBaseUrl(DefElem *def)
 {
 	const char *url = defGetString(def);
 	const char *rest;
@@ -454,8 +440,8 @@ validate_base_url(DefElem *def)
  * parse_seconds
  *		Parse a timeout in seconds (fractions allowed) into milliseconds.
  */
-static long
-parse_seconds(DefElem *def)
+long
+RestParseSeconds(DefElem *def)
 {
 	const char *value = defGetString(def);
 	char	   *end;
@@ -477,8 +463,8 @@ parse_seconds(DefElem *def)
  * parse_int_option
  *		Parse an integer option whose value must lie in [min, max].
  */
-static int
-parse_int_option(DefElem *def, int min, int max)
+int
+RestParseIntOption(DefElem *def, int min, int max)
 {
 	const char *value = defGetString(def);
 	int			result;
@@ -837,415 +823,6 @@ validate_field(DefElem *def)
 }
 
 /*
- * Retries, redirects and TLS: server options read by request.c and
- * hostpolicy.c.
- */
-
-/*
- * validate_connection_option
- *		Check the value of a retry, redirect or TLS option, and who may set
- *		it; return false if def is none of them.
- *
- * Values that widen what a request may reach (follow_redirects 'any') or
- * weaken its checks (ssl_verify 'false') are for superusers only.
- */
-static bool
-validate_connection_option(DefElem *def)
-{
-	const char *name = def->defname;
-
-	if (strcmp(name, "max_retries") == 0)
-		(void) parse_max_retries(def);
-	else if (strcmp(name, "retry_max_time") == 0)
-		(void) parse_seconds(def);
-	else if (strcmp(name, "retry_methods") == 0)
-		(void) parse_retry_methods(def);
-	else if (strcmp(name, "idempotency_key_header") == 0)
-		validate_header_name(def);
-	else if (strcmp(name, "follow_redirects") == 0)
-	{
-		if (parse_follow_redirects(def) == REST_REDIRECTS_ANY)
-			require_superuser_value(def);
-	}
-	else if (strcmp(name, "ssl_verify") == 0)
-	{
-		if (!defGetBoolean(def))
-			require_superuser_value(def);
-	}
-	else if (strcmp(name, "ssl_ca_file") == 0 ||
-			 strcmp(name, "ssl_cert_file") == 0 ||
-			 strcmp(name, "ssl_key_file") == 0)
-	{
-		if (!is_absolute_path(defGetString(def)))
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-					 errmsg("invalid value for option \"%s\": \"%s\"",
-							name, defGetString(def)),
-					 errdetail("The value must be an absolute path.")));
-	}
-	else
-		return false;
-	return true;
-}
-
-/*
- * require_superuser_value
- *		Only a superuser may give this option this value.
- */
-static void
-require_superuser_value(DefElem *def)
-{
-	if (!superuser())
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied to set option \"%s\" to \"%s\"",
-						def->defname, defGetString(def)),
-				 errhint("Only superusers may set this value.")));
-}
-
-/*
- * parse_max_retries
- *		Parse the number of retries of a failed request.
- */
-static int
-parse_max_retries(DefElem *def)
-{
-	const char *value = defGetString(def);
-	int			result;
-
-	if (!parse_int(value, &result, 0, NULL) || result < 0 || result > 10)
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-				 errmsg("invalid value for option \"%s\": \"%s\"",
-						def->defname, value),
-				 errdetail("The value must be an integer between 0 and 10.")));
-	return result;
-}
-
-/*
- * parse_retry_methods
- *		Parse the comma-separated methods that may be retried, as
- *		REST_METHOD_* bits.  GET is always retried; POST never is (see
- *		idempotency_key_header).
- */
-static int
-parse_retry_methods(DefElem *def)
-{
-	char	   *copy = pstrdup(defGetString(def));
-	char	   *saveptr = NULL;
-	char	   *method;
-	int			result = 0;
-
-	for (method = strtok_r(copy, ",", &saveptr); method != NULL;
-		 method = strtok_r(NULL, ",", &saveptr))
-	{
-		char	   *end;
-
-		while (isspace((unsigned char) *method))
-			method++;
-		end = method + strlen(method);
-		while (end > method && isspace((unsigned char) end[-1]))
-			*--end = '\0';
-
-		if (pg_strcasecmp(method, "GET") == 0)
-			continue;
-		else if (pg_strcasecmp(method, "PUT") == 0)
-			result |= REST_METHOD_PUT;
-		else if (pg_strcasecmp(method, "PATCH") == 0)
-			result |= REST_METHOD_PATCH;
-		else if (pg_strcasecmp(method, "DELETE") == 0)
-			result |= REST_METHOD_DELETE;
-		else if (pg_strcasecmp(method, "POST") == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-					 errmsg("POST requests cannot be declared safe to retry"),
-					 errhint("Set the server option \"idempotency_key_header\" if the service accepts idempotency keys.")));
-		else
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-					 errmsg("invalid value for option \"%s\": \"%s\"",
-							def->defname, defGetString(def)),
-					 errhint("Valid values are comma-separated lists of: GET, PUT, PATCH, DELETE.")));
-	}
-	return result;
-}
-
-/*
- * parse_follow_redirects
- *		Parse which redirects are followed.
- */
-static RestRedirects
-parse_follow_redirects(DefElem *def)
-{
-	const char *value = defGetString(def);
-
-	if (strcmp(value, "same-origin") == 0)
-		return REST_REDIRECTS_SAME_ORIGIN;
-	if (strcmp(value, "none") == 0)
-		return REST_REDIRECTS_NONE;
-	if (strcmp(value, "any") == 0)
-		return REST_REDIRECTS_ANY;
-	ereport(ERROR,
-			(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-			 errmsg("invalid value for option \"follow_redirects\": \"%s\"",
-					value),
-			 errhint("Valid values are: same-origin, none, any.")));
-	return REST_REDIRECTS_SAME_ORIGIN;	/* keep compiler quiet */
-}
-
-/*
- * validate_header_name
- *		A header name is an RFC 9110 token.
- */
-static void
-validate_header_name(DefElem *def)
-{
-	const char *value = defGetString(def);
-	const char *p;
-
-	for (p = value; *p; p++)
-	{
-		if (!(isalnum((unsigned char) *p) || strchr("!#$%&'*+-.^_`|~", *p)))
-			break;
-	}
-	if (value[0] == '\0' || *p != '\0')
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-				 errmsg("invalid value for option \"%s\": \"%s\"",
-						def->defname, value),
-				 errdetail("The value must be an HTTP header name, such as Idempotency-Key.")));
-}
-
-/*
- * read_connection_option
- *		Fill the retry, redirect and TLS part of a RestTable from one
- *		server option; return false if def is none of them.
- */
-static bool
-read_connection_option(RestTable *table, DefElem *def)
-{
-	const char *name = def->defname;
-
-	if (strcmp(name, "max_retries") == 0)
-		table->max_retries = parse_max_retries(def);
-	else if (strcmp(name, "retry_max_time") == 0)
-		table->retry_max_time_ms = parse_seconds(def);
-	else if (strcmp(name, "retry_methods") == 0)
-		table->retry_methods = parse_retry_methods(def);
-	else if (strcmp(name, "idempotency_key_header") == 0)
-		table->idempotency_key_header = pstrdup(defGetString(def));
-	else if (strcmp(name, "follow_redirects") == 0)
-		table->follow_redirects = parse_follow_redirects(def);
-	else if (strcmp(name, "ssl_verify") == 0)
-		table->ssl_verify = defGetBoolean(def);
-	else if (strcmp(name, "ssl_ca_file") == 0)
-		table->ssl_ca_file = pstrdup(defGetString(def));
-	else if (strcmp(name, "ssl_cert_file") == 0)
-		table->ssl_cert_file = pstrdup(defGetString(def));
-	else if (strcmp(name, "ssl_key_file") == 0)
-		table->ssl_key_file = pstrdup(defGetString(def));
-	else
-		return false;
-	return true;
-}
-
-/*
- * Who is calling: OAuth client credentials (user mapping options read by
- * oauth.c) and the headers taken from rest_fdw.context (the server option
- * read by context.c).
- */
-
-/*
- * validate_identity_option
- *		Check the value of an OAuth or context option; return false if def
- *		is none of them.
- */
-static bool
-validate_identity_option(DefElem *def)
-{
-	const char *name = def->defname;
-	const char *value;
-	const char *p;
-
-	if (strcmp(name, "oauth_token_url") == 0)
-	{
-		validate_base_url(def);
-		return true;
-	}
-	if (strcmp(name, "context_headers") == 0)
-	{
-		const char *why;
-
-		if (!RestValidContextHeaders(defGetString(def), &why))
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-					 errmsg("invalid value for option \"context_headers\": \"%s\"",
-							defGetString(def)),
-					 errdetail("%s", why)));
-		return true;
-	}
-	if (strcmp(name, "client_id") != 0 && strcmp(name, "client_secret") != 0 &&
-		strcmp(name, "scope") != 0 && strcmp(name, "audience") != 0)
-		return false;
-
-	/* never printed: client_secret is a secret */
-	value = defGetString(def);
-	for (p = value; *p; p++)
-		if ((unsigned char) *p < 0x20 || *p == 0x7F)
-			break;
-	if (value[0] == '\0' || *p != '\0')
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-				 errmsg("invalid value for option \"%s\"", name),
-				 errdetail("The value must be non-empty and hold no control characters.")));
-	return true;
-}
-
-/*
- * check_oauth_options
- *		A user mapping's OAuth options come together: oauth_token_url,
- *		client_id and client_secret all or none, scope and audience only
- *		with them, and no bearer_token besides.
- */
-static void
-check_oauth_options(List *options)
-{
-	int			given = 0;
-	bool		extras = false;
-	bool		bearer = false;
-	ListCell   *cell;
-
-	foreach(cell, options)
-	{
-		const char *name = ((DefElem *) lfirst(cell))->defname;
-
-		if (strcmp(name, "oauth_token_url") == 0 ||
-			strcmp(name, "client_id") == 0 ||
-			strcmp(name, "client_secret") == 0)
-			given++;
-		else if (strcmp(name, "scope") == 0 || strcmp(name, "audience") == 0)
-			extras = true;
-		else if (strcmp(name, "bearer_token") == 0)
-			bearer = true;
-	}
-	if ((given > 0 && given < 3) || (extras && given == 0))
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND),
-				 errmsg("options \"oauth_token_url\", \"client_id\" and \"client_secret\" must be given together"),
-				 errdetail("Options \"scope\" and \"audience\" need them too.")));
-	if (given > 0 && bearer)
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-				 errmsg("options \"bearer_token\" and \"oauth_token_url\" cannot be used together")));
-}
-
-/*
- * read_identity_option
- *		Fill the OAuth or context part of a RestTable from one option;
- *		return false if def is none of them.
- */
-static bool
-read_identity_option(RestTable *table, DefElem *def)
-{
-	const char *name = def->defname;
-	char	   *value;
-
-	if (strcmp(name, "oauth_token_url") != 0 &&
-		strcmp(name, "client_id") != 0 && strcmp(name, "client_secret") != 0 &&
-		strcmp(name, "scope") != 0 && strcmp(name, "audience") != 0 &&
-		strcmp(name, "context_headers") != 0)
-		return false;
-
-	value = pstrdup(defGetString(def));
-	if (strcmp(name, "oauth_token_url") == 0)
-		table->oauth_token_url = value;
-	else if (strcmp(name, "client_id") == 0)
-		table->client_id = value;
-	else if (strcmp(name, "client_secret") == 0)
-		table->client_secret = value;
-	else if (strcmp(name, "scope") == 0)
-		table->oauth_scope = value;
-	else if (strcmp(name, "audience") == 0)
-		table->oauth_audience = value;
-	else
-		table->context_headers = value;
-	return true;
-}
-
-/*
- * Statistics: server and table options read by analyze.c.
- */
-
-/*
- * validate_statistics_option
- *		Check the value of an ANALYZE or remote estimate option; return
- *		false if def is none of them.
- */
-static bool
-validate_statistics_option(DefElem *def)
-{
-	const char *name = def->defname;
-
-	if (strcmp(name, "use_remote_estimate") == 0)
-		(void) defGetBoolean(def);
-	else if (strcmp(name, "remote_estimate_lifetime") == 0)
-		(void) parse_lifetime(def);
-	else if (strcmp(name, "analyze_max_requests") == 0)
-		(void) parse_int_option(def, 1, REST_MAX_ANALYZE_REQUESTS);
-	else
-		return false;
-	return true;
-}
-
-/*
- * read_statistics_option
- *		Fill the statistics part of a RestTable from one server or table
- *		option; return false if def is none of them.
- */
-static bool
-read_statistics_option(RestTable *table, DefElem *def)
-{
-	const char *name = def->defname;
-
-	if (strcmp(name, "use_remote_estimate") == 0)
-		table->use_remote_estimate = defGetBoolean(def);
-	else if (strcmp(name, "remote_estimate_lifetime") == 0)
-		table->remote_estimate_lifetime_ms = parse_lifetime(def);
-	else if (strcmp(name, "analyze_max_requests") == 0)
-		table->analyze_max_requests =
-			parse_int_option(def, 1, REST_MAX_ANALYZE_REQUESTS);
-	else
-		return false;
-	return true;
-}
-
-/*
- * parse_lifetime
- *		Parse how long a remote estimate is reused, in seconds (fractions
- *		allowed, 0 for not at all), into milliseconds.
- */
-static int
-parse_lifetime(DefElem *def)
-{
-	const char *value = defGetString(def);
-	char	   *end;
-	double		seconds;
-
-	errno = 0;
-	seconds = strtod(value, &end);
-	if (end == value || *end != '\0' || errno != 0 ||
-		!isfinite(seconds) || seconds < 0 ||
-		seconds > REST_MAX_ESTIMATE_LIFETIME_S)
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-				 errmsg("invalid value for option \"%s\": \"%s\"",
-						def->defname, value),
-				 errdetail("The value must be a number of seconds between 0 and %d.",
-						   REST_MAX_ESTIMATE_LIFETIME_S)));
-	return (int) ceil(seconds * 1000.0);
-}
-
-/*
  * split_pointer
  *		Split a JSON Pointer (RFC 6901) into unescaped segments.
  */
@@ -1409,18 +986,18 @@ read_server_options(RestTable *table, List *options)
 		else if (strcmp(def->defname, "dialect") == 0)
 			table->dialect = parse_dialect(def);
 		else if (strcmp(def->defname, "connect_timeout") == 0)
-			table->connect_timeout_ms = parse_seconds(def);
+			table->connect_timeout_ms = RestParseSeconds(def);
 		else if (strcmp(def->defname, "timeout") == 0)
-			table->timeout_ms = parse_seconds(def);
+			table->timeout_ms = RestParseSeconds(def);
 		else if (strcmp(def->defname, "page_size") == 0)
-			table->page_size = parse_int_option(def, 1, REST_MAX_PAGE_SIZE);
+			table->page_size = RestParseIntOption(def, 1, REST_MAX_PAGE_SIZE);
 		else if (strcmp(def->defname, "max_response_size") == 0)
 			table->max_response_size = parse_byte_size(def);
 		else if (strcmp(def->defname, "connect_to") == 0)
 			table->connect_to = pstrdup(defGetString(def));
-		else if (read_identity_option(table, def) ||
-				 read_connection_option(table, def) ||
-				 read_statistics_option(table, def))
+		else if (RestReadIdentityOption(table, def) ||
+				 RestReadConnectionOption(table, def) ||
+				 RestReadStatisticsOption(table, def))
 			continue;
 		else if (strcmp(def->defname, "pagination") == 0)
 		{
@@ -1430,11 +1007,11 @@ read_server_options(RestTable *table, List *options)
 		else if (strcmp(def->defname, "page_size_param") == 0)
 			table->page_size_param = pstrdup(defGetString(def));
 		else if (strcmp(def->defname, "prefetch") == 0)
-			table->prefetch = parse_int_option(def, 0, REST_MAX_PREFETCH);
+			table->prefetch = RestParseIntOption(def, 0, REST_MAX_PREFETCH);
 		else if (strcmp(def->defname, "max_url_length") == 0)
 			(void) parse_int(defGetString(def), &table->max_url_length, 0, NULL);
 		else if (strcmp(def->defname, "batch_size") == 0)
-			table->batch_size = parse_int_option(def, 1, REST_MAX_BATCH_SIZE);
+			table->batch_size = RestParseIntOption(def, 1, REST_MAX_BATCH_SIZE);
 		else if (strcmp(def->defname, "update_method") == 0)
 			table->update_put = parse_update_method(def);
 	}
@@ -1476,7 +1053,7 @@ read_user_options(RestTable *table, List *options)
 			table->headers = split_headers(defGetString(def), &ok);
 		}
 		else
-			(void) read_identity_option(table, def);
+			(void) RestReadIdentityOption(table, def);
 	}
 }
 
@@ -1498,7 +1075,7 @@ read_table_options(RestTable *table, List *options, char **keyname)
 		else if (strcmp(def->defname, "key") == 0)
 			*keyname = pstrdup(defGetString(def));
 		else if (strcmp(def->defname, "page_size") == 0)
-			table->page_size = parse_int_option(def, 1, REST_MAX_PAGE_SIZE);
+			table->page_size = RestParseIntOption(def, 1, REST_MAX_PAGE_SIZE);
 		else if (strcmp(def->defname, "pagination") == 0)
 		{
 			table->pagination = parse_pagination(def);
@@ -1507,7 +1084,7 @@ read_table_options(RestTable *table, List *options, char **keyname)
 		else if (strcmp(def->defname, "page_size_param") == 0)
 			table->page_size_param = pstrdup(defGetString(def));
 		else if (strcmp(def->defname, "prefetch") == 0)
-			table->prefetch = parse_int_option(def, 0, REST_MAX_PREFETCH);
+			table->prefetch = RestParseIntOption(def, 0, REST_MAX_PREFETCH);
 		else if (strcmp(def->defname, "collation_matches") == 0)
 			table->collation_matches = defGetBoolean(def);
 		else if (strcmp(def->defname, "nulls_sort") == 0)
@@ -1519,9 +1096,9 @@ read_table_options(RestTable *table, List *options, char **keyname)
 		else if (strcmp(def->defname, "truncatable") == 0)
 			table->truncatable = defGetBoolean(def);
 		else if (strcmp(def->defname, "batch_size") == 0)
-			table->batch_size = parse_int_option(def, 1, REST_MAX_BATCH_SIZE);
+			table->batch_size = RestParseIntOption(def, 1, REST_MAX_BATCH_SIZE);
 		else
-			(void) read_statistics_option(table, def);
+			(void) RestReadStatisticsOption(table, def);
 	}
 }
 

@@ -10,7 +10,8 @@
  *   analyze.c ANALYZE and the row estimates asked of the service;
  *   import.c IMPORT FOREIGN SCHEMA from an OpenAPI document, whose
  *   schemas openapi.c reads (import_internal.h between them);
- * - the translation of a scan into a request URL: deparse.c;
+ * - the translation of a scan into a request URL: deparse.c (what is
+ *   sent, as parameter templates), params.c (the URL from them);
  * - JSON: jsonscan.c the streaming scanner and page reader, json.c the
  *   JSON <-> datum conversions (json_internal.h between them);
  * - the transport: connection.c the libcurl connection cache and the
@@ -18,7 +19,9 @@
  *   the errors of transfers and HTTP statuses, hostpolicy.c the hosts and
  *   redirects a request may reach, url.c URL origins and encoding
  *   (http_internal.h between them);
- * - option.c the option validator and the readers of catalog options;
+ * - option.c the option validator and the readers of catalog options,
+ *   option_groups.c those of the transport, identity and statistics
+ *   (option_internal.h between them);
  * - what a kind of service says differently is its dialect (dialect.h,
  *   the registry and shared conventions in dialect.c, one dialect_*.c
  *   each).
@@ -585,6 +588,9 @@ extern int64 RestAppendPageParams(StringInfo url, RestTable *table,
 extern void RestAppendNthPageParams(StringInfo url, RestTable *table,
 									int64 size, int64 offset, int64 n,
 									int64 wanted);
+extern int	RestSegmentFlags(List *seg);
+
+/* params.c */
 extern void RestPrepareValue(RestParamValue *pv);
 extern char *RestBuildUrl(RestTable *table, List *params,
 						  RestParamValue *values, int split_param,
