@@ -376,18 +376,9 @@ drf_first_page_params(StringInfo url, const RestTable *table, int64 limit,
 		size = RestPageRows(table, limit);
 
 	if (table->pagination == REST_PAGES_LIMIT)
-	{
-		if (size > 0)
-			RestAppendIntParam(url, "limit", size);
-		if (offset > 0)
-			RestAppendIntParam(url, "offset", offset);
-	}
-	else if (table->page_size_param != NULL && size > 0)
-	{
-		RestAppendIntParam(url, table->page_size_param, size);
-		if (offset > 0)
-			RestAppendIntParam(url, "page", offset / size + 1);
-	}
+		return RestAppendFirstWindow(url, "limit", "offset", size, offset);
+	RestAppendFirstNumberedPage(url, "page", table->page_size_param, size,
+								offset);
 	return size > 0 ? size : 0;
 }
 
@@ -401,15 +392,10 @@ drf_nth_page_params(StringInfo url, const RestTable *table, int64 size,
 					int64 offset, int64 n, int64 wanted)
 {
 	if (table->pagination == REST_PAGES_LIMIT)
-	{
-		RestAppendIntParam(url, "limit",
-						   wanted >= 0 ? Min(size, wanted - n * size) : size);
-		RestAppendIntParam(url, "offset", offset + n * size);
-		return;
-	}
-	if (table->page_size_param != NULL)
-		RestAppendIntParam(url, table->page_size_param, size);
-	RestAppendIntParam(url, "page", offset / size + n + 1);
+		RestAppendNthWindow(url, "limit", "offset", size, offset, n, wanted);
+	else
+		RestAppendNthNumberedPage(url, "page", table->page_size_param, size,
+								  offset, n);
 }
 
 /*
@@ -473,19 +459,6 @@ drf_reports_total(const RestTable *table)
 }
 
 /*
- * drf_total_text
- *		The envelope's "count".
- */
-static const char *
-drf_total_text(const RestTable *table, RestResponse *resp,
-			   RestPageReader *reader)
-{
-	if (reader->count.kind == REST_JSON_NUMBER)
-		return RestJsonValueText(&reader->count);
-	return NULL;
-}
-
-/*
  * drf_is_duplicate_refusal
  *		A 409, or the 400 of Django REST framework's uniqueness validators
  *		when no other error comes with it.
@@ -493,20 +466,9 @@ drf_total_text(const RestTable *table, RestResponse *resp,
 static bool
 drf_is_duplicate_refusal(const RestTable *table, RestResponse *resp)
 {
-	json_t	   *root;
-	bool		result;
-
 	if (resp->status == 409)
 		return true;
-	if (resp->status != 400 || resp->body == NULL || resp->body_len == 0)
-		return false;
-	root = json_loadb(resp->body, Min(resp->body_len, REST_DIALECT_PARSE_MAX),
-					  0, NULL);
-	if (root == NULL)
-		return false;
-	result = unique_errors(root);
-	json_decref(root);
-	return result;
+	return resp->status == 400 && RestErrorBodyHolds(resp, unique_errors);
 }
 
 /*
@@ -589,6 +551,8 @@ const RestDialectOps RestDrfDialect = {
 	.condition_params = drf_condition_params,
 	.value_writable = RestDjangoValueWritable,
 
+	/* Django on PostgreSQL; on SQLite or MySQL, nulls_sort 'low' */
+	.nulls_order = REST_NULLS_HIGH,
 	.sort_stable_without_key = drf_sort_stable_without_key,
 	.sort_params = drf_sort_params,
 
@@ -608,7 +572,7 @@ const RestDialectOps RestDrfDialect = {
 	},
 
 	.reports_total = drf_reports_total,
-	.total_text = drf_total_text,
+	.total_text = RestReaderTotal,
 	.total_description = "\"count\" member",
 	.count_rows_without_total = true,
 

@@ -18,8 +18,6 @@
  */
 #include "postgres.h"
 
-#include <jansson.h>
-
 #include "catalog/pg_collation.h"
 #include "catalog/pg_database.h"
 #include "miscadmin.h"
@@ -509,13 +507,8 @@ static int64
 postgrest_first_page_params(StringInfo url, const RestTable *table,
 							int64 limit, int64 offset)
 {
-	int64		size = RestPageRows(table, limit);
-
-	if (size > 0)
-		RestAppendIntParam(url, "limit", size);
-	if (offset > 0)
-		RestAppendIntParam(url, "offset", offset);
-	return size > 0 ? size : 0;
+	return RestAppendFirstWindow(url, "limit", "offset",
+								 RestPageRows(table, limit), offset);
 }
 
 /*
@@ -526,9 +519,7 @@ static void
 postgrest_nth_page_params(StringInfo url, const RestTable *table, int64 size,
 						  int64 offset, int64 n, int64 wanted)
 {
-	RestAppendIntParam(url, "limit",
-					   wanted >= 0 ? Min(size, wanted - n * size) : size);
-	RestAppendIntParam(url, "offset", offset + n * size);
+	RestAppendNthWindow(url, "limit", "offset", size, offset, n, wanted);
 }
 
 /*
@@ -641,21 +632,9 @@ postgrest_delete_all_url(const RestTable *table)
 static bool
 postgrest_is_duplicate_refusal(const RestTable *table, RestResponse *resp)
 {
-	json_t	   *root;
-	const char *code;
-	bool		result;
+	static const char *const codes[] = {"23505", "23P01", NULL};
 
-	if (resp->status != 409 || resp->body == NULL || resp->body_len == 0)
-		return false;
-	root = json_loadb(resp->body, Min(resp->body_len, REST_DIALECT_PARSE_MAX),
-					  0, NULL);
-	if (root == NULL)
-		return false;
-	code = json_string_value(json_object_get(root, "code"));
-	result = code != NULL &&
-		(strcmp(code, "23505") == 0 || strcmp(code, "23P01") == 0);
-	json_decref(root);
-	return result;
+	return resp->status == 409 && RestErrorCodeIn(resp, "/code", codes);
 }
 
 /* The fields not set are NULL, false or 0: what the dialect lacks. */
@@ -674,7 +653,7 @@ const RestDialectOps RestPostgrestDialect = {
 	.repeat_is_and = postgrest_repeat_is_and,
 	.append_value = postgrest_append_value,
 
-	.sorts_nulls_either_way = true,
+	.nulls_order = REST_NULLS_EITHER,
 	.sort_stable_without_key = RestNever,
 	.sort_params = postgrest_sort_params,
 	.projection_params = postgrest_projection_params,

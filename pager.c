@@ -26,10 +26,8 @@
  *
  * A page is held in the page context, read in place by json.c's reader;
  * a row's values live in the row context, which the caller resets per
- * row.  An HTTP error or a broken page is an error, never a short result.
- *
- * The requests of scans, writes and ANALYZE check their status with
- * RestPerformOk and RestResponseOk.
+ * row.  An HTTP error or a broken page is an error, never a short result
+ * (RestPerformOk, request.c).
  *
  *-------------------------------------------------------------------------
  */
@@ -907,7 +905,7 @@ RestPagerCount(RestPager *pager)
 				 errdetail("The response has no usable %s.",
 						   table->dialect->total_description),
 				 errhint("Set the table option \"pagination\" to match the service, or \"cursor\" to count rows locally."),
-				 errcontext("remote request GET %s", pager->page_url)));
+				 RestRequestErrcontext("GET", pager->page_url, -1, 1)));
 	MemoryContextSwitchTo(oldcxt);
 	return count;
 }
@@ -1118,7 +1116,7 @@ RestNextLink(const char *url, RestResponse *resp, RestPageReader *reader)
 				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
 				 errmsg("invalid \"next\" link in response from service"),
 				 errdetail("The member \"next\" must be a string or null."),
-				 errcontext("remote request GET %s", url)));
+				 RestRequestErrcontext("GET", url, -1, 1)));
 	return RestResolveUrl(url, RestJsonValueText(&reader->next));
 }
 
@@ -1138,42 +1136,11 @@ RestCheckNextPage(RestTable *table, const char *url, const char *next,
 				 errmsg("next page link points to another origin"),
 				 errdetail("The service sent \"%s\" while the server's base_url is \"%s\".",
 						   next, table->base_url),
-				 errcontext("remote request GET %s", url)));
+				 RestRequestErrcontext("GET", url, -1, 1)));
 	if (seen)
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_ERROR),
 				 errmsg("next page link leads back to a page already read"),
 				 errdetail("The service sent \"%s\" again.", next),
-				 errcontext("remote request GET %s", url)));
-}
-
-/*
- * RestResponseOk
- *		Is a response's status 2xx?  false for the status tolerated (0:
- *		none), which the caller handles; any other is reported as the
- *		error it maps to.
- */
-bool
-RestResponseOk(RestTable *table, RestRequest *req, RestResponse *resp,
-			   long tolerated)
-{
-	if (resp->status >= 200 && resp->status <= 299)
-		return true;
-	if (tolerated != 0 && resp->status == tolerated)
-		return false;
-	RestReportResponseError(table, req, resp);
-	return false;				/* keep compiler quiet */
-}
-
-/*
- * RestPerformOk
- *		Make a request and check its status (RestResponseOk): the one way
- *		scans, writes and ANALYZE perform, check 2xx and report.
- */
-bool
-RestPerformOk(RestConnection *conn, RestTable *table, RestRequest *req,
-			  RestResponse *resp, RestStats *stats, long tolerated)
-{
-	RestPerform(conn, table, req, resp, stats);
-	return RestResponseOk(table, req, resp, tolerated);
+				 RestRequestErrcontext("GET", url, -1, 1)));
 }

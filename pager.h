@@ -2,8 +2,8 @@
  *
  * pager.h
  *		  One scan's pages: the state of the requests a foreign scan makes
- *		  and the rows they return (pager.c), shared with the callbacks of
- *		  rest_fdw.c.
+ *		  and the rows they return (pager.c), shared with the callbacks that
+ *		  read rows: scan.c's, and modify.c's TRUNCATE.
  *
  *-------------------------------------------------------------------------
  */
