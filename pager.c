@@ -36,6 +36,7 @@
 #include "postgres.h"
 
 #include "common/hashfn.h"
+#include "miscadmin.h"
 #include "utils/memutils.h"
 
 #include "dialect.h"
@@ -50,6 +51,9 @@ typedef struct RestReadPage
 } RestReadPage;
 
 static void set_first_url(RestPager *pager);
+static char *split_chunk_url(RestPager *pager);
+static char *split_part_url(RestPager *pager, int count);
+static bool url_fits(RestPager *pager, const char *url);
 static bool next_split_chunk(RestPager *pager);
 static void read_all_pages(RestPager *pager);
 static bool perform_get(RestPager *pager, char *url, List *headers,
@@ -97,6 +101,8 @@ RestPagerInit(RestPager *pager, RestTable *table, RestScanKind kind,
 										   ALLOCSET_DEFAULT_SIZES);
 	pager->scan_cxt = AllocSetContextCreate(parent, "rest_fdw scan",
 											ALLOCSET_SMALL_SIZES);
+	pager->chunk_cxt = AllocSetContextCreate(parent, "rest_fdw IN list part",
+											 ALLOCSET_SMALL_SIZES);
 }
 
 /*
@@ -123,6 +129,7 @@ RestPagerReset(RestPager *pager)
 	MemoryContextReset(pager->page_cxt);
 	MemoryContextReset(pager->row_cxt);
 	MemoryContextReset(pager->scan_cxt);
+	MemoryContextReset(pager->chunk_cxt);
 	/* the URL buffer lives with the pager, not in its contexts */
 	resetStringInfo(&pager->next_url);
 }
@@ -305,6 +312,7 @@ RestCollectKeys(RestTable *table, MemoryContext cxt)
 	MemoryContextDelete(pager->page_cxt);
 	MemoryContextDelete(pager->row_cxt);
 	MemoryContextDelete(pager->scan_cxt);
+	MemoryContextDelete(pager->chunk_cxt);
 	return keys;
 }
 
@@ -357,8 +365,7 @@ set_first_url(RestPager *pager)
 												   &max_chunk);
 
 			if (param >= 0 && nelems > 1 &&
-				((int) strlen(base) > table->max_url_length ||
-				 nelems > max_chunk))
+				(!url_fits(pager, base) || nelems > max_chunk))
 			{
 				pager->split_param = param;
 				pager->split_nelems = nelems;
@@ -369,20 +376,7 @@ set_first_url(RestPager *pager)
 		}
 	}
 	if (pager->split_param >= 0)
-	{
-		/* halve the part until its URL fits */
-		pager->split_count = Min(pager->split_count, pager->split_max_chunk);
-		for (;;)
-		{
-			base = RestBuildUrl(table, pager->params, pager->values,
-								pager->split_param, pager->split_from,
-								pager->split_count);
-			if (base == NULL || (int) strlen(base) <= table->max_url_length ||
-				pager->split_count <= 1)
-				break;
-			pager->split_count = (pager->split_count + 1) / 2;
-		}
-	}
+		base = split_chunk_url(pager);
 	if (base == NULL)
 	{
 		pager->finished = true;	/* a NULL value or an empty IN list */
@@ -403,21 +397,107 @@ set_first_url(RestPager *pager)
 }
 
 /*
+ * split_chunk_url
+ *		The URL of the part of a split IN list from split_from, with as many
+ *		elements as fit (at most split_count), setting split_count.
+ *
+ * The count is found by bisection, its URL built at each step.  A part
+ * after the first starts from twice the size of the one before
+ * (split_count), not from all the elements left: each part then costs
+ * about its own length times a logarithm, and a list of n elements is
+ * split in O(n log n), not O(n^2).
+ */
+static char *
+split_chunk_url(RestPager *pager)
+{
+	int			count = Min(pager->split_count, pager->split_max_chunk);
+	int			fits = 1;		/* taken even if too long */
+	int			too_many;
+	char	   *url = split_part_url(pager, count);
+	char	   *best = NULL;
+
+	if (url == NULL || count == 1 || url_fits(pager, url))
+	{
+		pager->split_count = count;
+		return url;				/* NULL: no request, whatever the count */
+	}
+	pfree(url);
+	too_many = count;
+	while (too_many - fits > 1)
+	{
+		count = fits + (too_many - fits) / 2;
+		url = split_part_url(pager, count);
+		if (url_fits(pager, url))
+		{
+			if (best != NULL)
+				pfree(best);
+			best = url;
+			fits = count;
+		}
+		else
+		{
+			pfree(url);
+			too_many = count;
+		}
+	}
+	pager->split_count = fits;
+	return best != NULL ? best : split_part_url(pager, fits);
+}
+
+/*
+ * split_part_url
+ *		The URL of count elements of the split IN list from split_from.
+ */
+static char *
+split_part_url(RestPager *pager, int count)
+{
+	CHECK_FOR_INTERRUPTS();
+	return RestBuildUrl(pager->table, pager->params, pager->values,
+						pager->split_param, pager->split_from, count);
+}
+
+/*
+ * url_fits
+ *		Is a collection URL, with the page parameters still to be added,
+ *		no longer than the server's max_url_length?
+ */
+static bool
+url_fits(RestPager *pager, const char *url)
+{
+	StringInfoData params;
+	int			len;
+
+	/* the page parameters' length, after the '?' an IN list brought */
+	initStringInfo(&params);
+	appendStringInfoChar(&params, '?');
+	(void) RestAppendPageParams(&params, pager->table, pager->limit_rows,
+								pager->offset, pager->kind == REST_SCAN_COUNT);
+	len = (int) strlen(url) + params.len - 1;
+	pfree(params.data);
+	return len <= pager->table->max_url_length;
+}
+
+/*
  * next_split_chunk
- *		Move on to the next part of a split IN list, if any.
+ *		Move on to the next part of a split IN list, if any.  The URLs of
+ *		the part before are freed (chunk_cxt).
  */
 static bool
 next_split_chunk(RestPager *pager)
 {
 	MemoryContext oldcxt;
+	int			left;
 
 	if (pager->split_param < 0 ||
 		pager->split_from + pager->split_count >= pager->split_nelems)
 		return false;
 	pager->split_from += pager->split_count;
-	pager->split_count = pager->split_nelems - pager->split_from;
+	left = pager->split_nelems - pager->split_from;
+	pager->split_count = pager->split_count > left / 2 ? left :
+		pager->split_count * 2;
 	resetStringInfo(&pager->next_url);
-	oldcxt = MemoryContextSwitchTo(pager->scan_cxt);
+	MemoryContextReset(pager->chunk_cxt);
+	oldcxt = MemoryContextSwitchTo(pager->chunk_cxt);
 	set_first_url(pager);
 	MemoryContextSwitchTo(oldcxt);
 	return pager->have_next;

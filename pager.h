@@ -121,6 +121,7 @@ typedef struct RestPager
 	MemoryContext page_cxt;		/* holds the current page */
 	MemoryContext row_cxt;		/* holds the current row's values */
 	MemoryContext scan_cxt;		/* holds a (re)scan's URLs */
+	MemoryContext chunk_cxt;	/* holds the URLs of a split IN list's part */
 	RestStats	stats;
 } RestPager;
 

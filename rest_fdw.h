@@ -431,6 +431,9 @@ typedef struct RestParamValue
 	char	  **elems;			/* an array's distinct non-NULL elements */
 	int			nelems;
 	bool		has_nulls;		/* the array has NULL elements */
+	int			writable_key;	/* the dialect's value_writable answer for
+								 * this key (see value_outcome), 0: none */
+	bool		writable;
 } RestParamValue;
 
 extern void RestClassifyConditions(PlannerInfo *root, RelOptInfo *baserel,
