@@ -42,6 +42,12 @@
 #include "dialect.h"
 #include "pager.h"
 
+/*
+ * Transfers of the connection that pages asked for ahead leave free, for
+ * the requests waited for at once.
+ */
+#define REST_TRANSFERS_KEPT_FREE	1
+
 /* A page read ahead by a scan that reads every page first. */
 typedef struct RestReadPage
 {
@@ -70,9 +76,11 @@ static void forget_pages(RestPager *pager);
 static void open_page(RestPager *pager, RestResponse *resp);
 static bool prefetch_possible(RestPager *pager);
 static void start_prefetch(RestPager *pager, RestResponse *resp);
-static void ask_ahead(RestPager *pager);
+static void ask_ahead(RestPager *pager, bool need_one);
 static bool next_ahead_page(RestPager *pager);
 static void cancel_ahead(RestPager *pager);
+static void unpark(RestPager *pager);
+static void check_ahead(RestPager *pager);
 static int64 count_rows(RestPager *pager, RestResponse *first);
 static void find_next_page(RestPager *pager, RestResponse *resp);
 static bool remember_page(RestPager *pager, const char *url);
@@ -93,6 +101,9 @@ RestPagerInit(RestPager *pager, RestTable *table, RestScanKind kind,
 	pager->split_param = -1;
 	pager->rows_wanted = -1;
 	pager->limit_rows = -1;
+	pager->nahead = 0;
+	pager->ahead_short = false;
+	pager->parked = false;
 	pager->row = palloc0(sizeof(RestJsonValue) * Max(table->ncolumns, 1));
 	initStringInfo(&pager->next_url);
 	pager->page_cxt = AllocSetContextCreate(parent, "rest_fdw page",
@@ -116,6 +127,8 @@ RestPagerReset(RestPager *pager)
 {
 	cancel_ahead(pager);
 	pager->prefetching = false;
+	pager->ahead_short = false;
+	pager->parked = false;
 	pager->finished = false;
 	pager->page_open = false;
 	pager->single_row = false;
@@ -191,6 +204,8 @@ RestPagerStart(RestPager *pager, List *params, RestParamValue *values,
 bool
 RestPagerNextRow(RestPager *pager, bool *skip)
 {
+	if (pager->parked)
+		unpark(pager);
 	if (pager->read_all_first && !pager->pages_read)
 	{
 		pager->pages_read = true;
@@ -275,6 +290,61 @@ RestPagerStop(RestPager *pager)
 {
 	if (pager->conn != NULL)
 		cancel_ahead(pager);
+}
+
+/*
+ * RestPagerPark
+ *		The executor shut the scan down: it may return no more rows (a
+ *		LIMIT above it is reached), or go on (the next FETCH of a cursor).
+ *		Let other requests take the transfers of the pages asked for ahead
+ *		if they need them; the scan asks again for any taken when it goes
+ *		on.  Never throws.
+ */
+void
+RestPagerPark(RestPager *pager)
+{
+	int			i;
+
+	for (i = 0; i < pager->nahead; i++)
+		if (RestTransferOwned(pager->ahead[i].xfer, pager->ahead[i].ticket))
+			RestParkTransfer(pager->ahead[i].xfer, true);
+	pager->parked = true;
+}
+
+/*
+ * unpark
+ *		Take back the transfers of the pages asked for ahead, when the scan
+ *		goes on after RestPagerPark.
+ */
+static void
+unpark(RestPager *pager)
+{
+	int			i;
+
+	pager->parked = false;
+	for (i = 0; i < pager->nahead; i++)
+		if (RestTransferOwned(pager->ahead[i].xfer, pager->ahead[i].ticket))
+			RestParkTransfer(pager->ahead[i].xfer, false);
+	check_ahead(pager);
+}
+
+/*
+ * check_ahead
+ *		If another request took the transfer of a page asked for ahead, or
+ *		the abort of a subtransaction released it, give up the pages asked
+ *		for ahead: they are asked for again, in order.
+ */
+static void
+check_ahead(RestPager *pager)
+{
+	int			i;
+
+	for (i = 0; i < pager->nahead; i++)
+		if (!RestTransferOwned(pager->ahead[i].xfer, pager->ahead[i].ticket))
+		{
+			cancel_ahead(pager);
+			return;
+		}
 }
 
 /*
@@ -847,15 +917,18 @@ start_prefetch(RestPager *pager, RestResponse *resp)
 	pager->prefetching = true;
 	pager->have_next = false;
 	pager->next_ahead = 1;
-	ask_ahead(pager);
+	ask_ahead(pager, false);
 }
 
 /*
  * ask_ahead
- *		Ask for the pages after the current one, up to the table's number.
+ *		Ask for the pages after the current one, up to the table's number,
+ *		while the connection keeps a transfer free for the requests waited
+ *		for at once (other scans, open cursors, may hold the others); with
+ *		need_one, at least the next page, on that transfer if need be.
  */
 static void
-ask_ahead(RestPager *pager)
+ask_ahead(RestPager *pager, bool need_one)
 {
 	RestTable  *table = pager->table;
 
@@ -863,7 +936,15 @@ ask_ahead(RestPager *pager)
 	{
 		RestAhead  *ahead = &pager->ahead[pager->nahead];
 		StringInfoData url;
-		MemoryContext oldcxt = MemoryContextSwitchTo(pager->scan_cxt);
+		MemoryContext oldcxt;
+
+		if (RestFreeTransfers(pager->conn) <= REST_TRANSFERS_KEPT_FREE &&
+			!(need_one && pager->nahead == 0))
+		{
+			pager->ahead_short = true;
+			break;
+		}
+		oldcxt = MemoryContextSwitchTo(pager->scan_cxt);
 
 		initStringInfo(&url);
 		appendStringInfoString(&url, pager->range_base);
@@ -878,6 +959,7 @@ ask_ahead(RestPager *pager)
 		MemoryContextSwitchTo(oldcxt);
 
 		ahead->xfer = RestStartRequest(pager->conn, table, &ahead->req);
+		ahead->ticket = RestTransferTicket(ahead->xfer);
 		pager->nahead++;
 		pager->next_ahead++;
 	}
@@ -899,6 +981,10 @@ next_ahead_page(RestPager *pager)
 
 	if (pager->page_index + 1 >= pager->pages_total)
 		return false;
+	check_ahead(pager);
+	/* none asked yet: other scans held the transfers, or the scan stopped */
+	if (pager->page_rows == pager->page_size_asked && pager->nahead == 0)
+		ask_ahead(pager, true);
 	if (pager->page_rows != pager->page_size_asked || pager->nahead == 0)
 	{
 		cancel_ahead(pager);
@@ -934,13 +1020,15 @@ next_ahead_page(RestPager *pager)
 	PG_END_TRY();
 	open_page(pager, &resp);
 	MemoryContextSwitchTo(oldcxt);
-	ask_ahead(pager);
+	ask_ahead(pager, false);
 	return true;
 }
 
 /*
  * cancel_ahead
- *		Give up the pages asked for ahead.  Never throws.
+ *		Give up the pages asked for ahead (the transfers still theirs), to
+ *		ask for them again from the page after the current one if the scan
+ *		goes on.  Never throws.
  */
 static void
 cancel_ahead(RestPager *pager)
@@ -948,8 +1036,10 @@ cancel_ahead(RestPager *pager)
 	int			i;
 
 	for (i = 0; i < pager->nahead; i++)
-		RestCancelRequest(pager->conn, pager->ahead[i].xfer);
+		if (RestTransferOwned(pager->ahead[i].xfer, pager->ahead[i].ticket))
+			RestCancelRequest(pager->conn, pager->ahead[i].xfer);
 	pager->nahead = 0;
+	pager->next_ahead = pager->page_index + 1;
 }
 
 /*

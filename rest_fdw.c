@@ -274,6 +274,7 @@ static void restBeginForeignScan(ForeignScanState *node, int eflags);
 static TupleTableSlot *restIterateForeignScan(ForeignScanState *node);
 static void restReScanForeignScan(ForeignScanState *node);
 static void restEndForeignScan(ForeignScanState *node);
+static void restShutdownForeignScan(ForeignScanState *node);
 static void restExplainForeignScan(ForeignScanState *node, ExplainState *es);
 
 /* executor: modifications */
@@ -400,6 +401,7 @@ rest_fdw_handler(PG_FUNCTION_ARGS)
 	routine->IterateForeignScan = restIterateForeignScan;
 	routine->ReScanForeignScan = restReScanForeignScan;
 	routine->EndForeignScan = restEndForeignScan;
+	routine->ShutdownForeignScan = restShutdownForeignScan;
 	routine->ExplainForeignScan = restExplainForeignScan;
 
 	routine->AddForeignUpdateTargets = restAddForeignUpdateTargets;
@@ -1956,6 +1958,22 @@ restEndForeignScan(ForeignScanState *node)
 }
 
 /*
+ * restShutdownForeignScan
+ *		The scan may return no more rows (a LIMIT above it is reached), or
+ *		go on (a cursor's next FETCH): other scans may take the transfers
+ *		of its pages asked for ahead meanwhile.
+ */
+static void
+restShutdownForeignScan(ForeignScanState *node)
+{
+	RestScanState *st = node->fdw_state;
+
+	/* a direct modification's node has other state, and no pages ahead */
+	if (st != NULL && ((ForeignScan *) node->ss.ps.plan)->operation == CMD_SELECT)
+		RestPagerPark(&st->pager);
+}
+
+/*
  * restExplainForeignScan
  *		Show the request, and with ANALYZE what it cost.
  */
@@ -2008,6 +2026,10 @@ restExplainForeignScan(ForeignScanState *node, ExplainState *es)
 		if (es->timing)
 			ExplainPropertyFloat("Remote wait time", "ms", st->pager.stats.wait_ms,
 								 3, es);
+		if (st->pager.ahead_short)
+			ExplainPropertyText("Remote look-ahead",
+								"fewer pages, the connection's transfers were in use",
+								es);
 	}
 }
 

@@ -326,6 +326,11 @@ extern void RestFinishRequest(RestConnection *conn, RestTable *table,
 							  RestTransfer *xfer, RestRequest *req,
 							  RestResponse *resp, RestStats *stats);
 extern void RestCancelRequest(RestConnection *conn, RestTransfer *xfer);
+extern int	RestFreeTransfers(RestConnection *conn);
+extern uint64 RestTransferTicket(RestTransfer *xfer);
+extern bool RestTransferOwned(RestTransfer *xfer, uint64 ticket);
+extern void RestParkTransfer(RestTransfer *xfer, bool reclaimable);
+extern void RestTransferOwner(RestTransfer *xfer, SubTransactionId subid);
 extern void RestReportResponseError(RestTable *table, RestRequest *req,
 									RestResponse *resp);
 extern char *RestResolveUrl(const char *base, const char *relative);
