@@ -557,9 +557,12 @@ rest_xact_callback(XactEvent event, void *arg)
 
 /*
  * rest_subxact_callback
- *		When a subtransaction aborts, release the transfers it started: the
- *		scans that owned them are gone.  Those of a committed one now belong
- *		to its parent (a cursor's scan may still read them).
+ *		When a subtransaction aborts, release the transfers of its owners
+ *		(RestTransferOwner), and of the subtransactions it held: those
+ *		scans are gone.  Subtransaction IDs grow, so every live owner with
+ *		an ID from mySubid up is inside it, committed into it or not.  A
+ *		cursor opened outside it keeps its transfers.  Those of a committed
+ *		one now belong to its parent.
  */
 static void
 rest_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
@@ -580,11 +583,11 @@ rest_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 		{
 			RestTransfer *xfer = conn->xfers[i];
 
-			if (xfer == NULL || !xfer->in_use || xfer->subid != mySubid)
+			if (xfer == NULL || !xfer->in_use || xfer->subid < mySubid)
 				continue;
 			if (event == SUBXACT_EVENT_ABORT_SUB)
 				RestReleaseTransfer(conn, xfer);
-			else
+			else if (xfer->subid == mySubid)
 				xfer->subid = parentSubid;
 		}
 	}

@@ -35,6 +35,7 @@
  */
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "common/hashfn.h"
 #include "miscadmin.h"
 #include "utils/memutils.h"
@@ -104,6 +105,7 @@ RestPagerInit(RestPager *pager, RestTable *table, RestScanKind kind,
 	pager->nahead = 0;
 	pager->ahead_short = false;
 	pager->parked = false;
+	pager->owner_subid = GetCurrentSubTransactionId();
 	pager->row = palloc0(sizeof(RestJsonValue) * Max(table->ncolumns, 1));
 	initStringInfo(&pager->next_url);
 	pager->page_cxt = AllocSetContextCreate(parent, "rest_fdw page",
@@ -960,6 +962,7 @@ ask_ahead(RestPager *pager, bool need_one)
 
 		ahead->xfer = RestStartRequest(pager->conn, table, &ahead->req);
 		ahead->ticket = RestTransferTicket(ahead->xfer);
+		RestTransferOwner(ahead->xfer, pager->owner_subid);
 		pager->nahead++;
 		pager->next_ahead++;
 	}

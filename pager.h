@@ -112,6 +112,9 @@ typedef struct RestPager
 								 * were in use */
 	bool		parked;			/* shut down: another request may take the
 								 * transfers of the pages asked for ahead */
+	SubTransactionId owner_subid;	/* where the scan began: a cursor's
+									 * pages asked for ahead in a later
+									 * subtransaction outlive its abort */
 
 	/* hashes of the page URLs followed, against link cycles */
 	HTAB	   *pages_seen;

@@ -76,3 +76,37 @@ BEGIN
 END $$;
 SELECT * FROM read_in_turn();
 SELECT count(*) FROM requests();
+
+-- a cursor opened before a savepoint asks for pages ahead after it; the
+-- rollback to the savepoint, after an error, keeps them: the cursor goes on
+-- with the right rows, and no page is asked for twice
+BEGIN;
+DECLARE c CURSOR FOR SELECT id, label FROM items;
+FETCH 2 FROM c;
+SAVEPOINT s;
+MOVE 40 IN c;
+FETCH 1 FROM c;
+SELECT 1 / 0;
+ROLLBACK TO s;
+FETCH 2 FROM c;
+SAVEPOINT s2;
+MOVE 100 IN c;
+SELECT svc('POST', '/_fault?path=/api/plain/books/&status=500');
+CREATE FOREIGN TABLE broken (id bigint) SERVER svc OPTIONS (resource 'plain/books/');
+SELECT * FROM broken;
+ROLLBACK TO s2;
+FETCH 1 FROM c;
+MOVE FORWARD ALL IN c;
+COMMIT;
+SELECT count(*) AS requests, count(DISTINCT r) AS pages FROM requests() r;
+-- a cursor opened after the savepoint goes with it
+BEGIN;
+SAVEPOINT s;
+DECLARE d CURSOR FOR SELECT id FROM items;
+FETCH 1 FROM d;
+ROLLBACK TO s;
+FETCH 1 FROM d;
+ROLLBACK;
+SELECT explain_lines('ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF',
+                     'SELECT * FROM items') AS "QUERY PLAN";
+SELECT svc('POST', '/_reset');
