@@ -118,6 +118,8 @@
 	ExecGetResultRelCheckAsUser(rinfo, estate)
 #define RestInsertedCols(root, rte) \
 	(getRTEPermissionInfo((root)->parse->rteperminfos, (rte))->insertedCols)
+#define RestTargetCheckAsUser(root, rte) \
+	(getRTEPermissionInfo((root)->parse->rteperminfos, (rte))->checkAsUser)
 #else
 #define RestRelCheckAsUser(root, rel) \
 	(planner_rt_fetch((rel)->relid, root)->checkAsUser)
@@ -126,6 +128,7 @@
 #define RestResultRelCheckAsUser(rinfo, estate) \
 	(exec_rt_fetch((rinfo)->ri_RangeTableIndex, estate)->checkAsUser)
 #define RestInsertedCols(root, rte) ((rte)->insertedCols)
+#define RestTargetCheckAsUser(root, rte) ((rte)->checkAsUser)
 #endif
 
 /* How a collection is split into pages. */
