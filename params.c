@@ -21,6 +21,7 @@
 
 #include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -58,6 +59,8 @@ static RestParamOutcome param_value(RestTable *table, StringInfo value,
 static bool build_joined(RestTable *table, StringInfo url, List *params,
 						 RestParamValue *values, int split_param,
 						 int split_from, int split_count);
+static bool value_writable(RestTable *table, RestParamValue *pv, bool list,
+						   int flags);
 static RestParamOutcome value_outcome(RestTable *table, RestParamValue *pv,
 									  int format, int flags);
 static void append_value(RestTable *table, StringInfo buf,
@@ -88,6 +91,7 @@ RestPrepareValue(RestParamValue *pv)
 	pv->elems = NULL;
 	pv->nelems = 0;
 	pv->has_nulls = false;
+	pv->writable_key = 0;
 	if (pv->isnull || !OidIsValid(get_element_type(pv->typid)))
 		return;
 
@@ -102,25 +106,39 @@ RestPrepareValue(RestParamValue *pv)
 /* Sort state of dedupe_elements. */
 typedef struct ElementSort
 {
-	FmgrInfo   *cmp;
+	FmgrInfo   *cmp;			/* the type's comparison, or NULL: texts */
 	Oid			collation;
 	Datum	   *elems;
+	char	  **texts;
 } ElementSort;
+
+/*
+ * compare_values
+ *		Compare elements i and j: by the type's order, or by text.
+ */
+static int
+compare_values(ElementSort *sort, int i, int j)
+{
+	if (sort->cmp == NULL)
+		return strcmp(sort->texts[i], sort->texts[j]);
+	return DatumGetInt32(FunctionCall2Coll(sort->cmp, sort->collation,
+										   sort->elems[i], sort->elems[j]));
+}
 
 /*
  * compare_elements
  *		qsort_arg comparator of element indexes: by value, then by index.
+ *		A long list takes a while: the sort may be cancelled.
  */
 static int
 compare_elements(const void *a, const void *b, void *arg)
 {
-	ElementSort *sort = arg;
 	int			i = *(const int *) a;
 	int			j = *(const int *) b;
-	int			c = DatumGetInt32(FunctionCall2Coll(sort->cmp, sort->collation,
-													sort->elems[i],
-													sort->elems[j]));
+	int			c;
 
+	CHECK_FOR_INTERRUPTS();
+	c = compare_values((ElementSort *) arg, i, j);
 	if (c != 0)
 		return c;
 	return i < j ? -1 : i > j;
@@ -131,6 +149,8 @@ compare_elements(const void *a, const void *b, void *arg)
  *		Set pv's elements to the texts of the non-NULL elements, in their
  *		order, once per value: equal values written differently (1.0 and
  *		1.00) would make the parts of a split list match the same rows.
+ *		The elements are sorted by the type's order (by their texts if it
+ *		has none), so that a long list costs n log n.
  */
 static void
 dedupe_elements(RestParamValue *pv, Oid elemtype, Datum *elems, bool *nulls,
@@ -139,58 +159,41 @@ dedupe_elements(RestParamValue *pv, Oid elemtype, Datum *elems, bool *nulls,
 	TypeCacheEntry *tc = lookup_type_cache(elemtype, TYPECACHE_CMP_PROC_FINFO);
 	bool	   *keep = palloc0(sizeof(bool) * Max(nelems, 1));
 	int		   *order = palloc(sizeof(int) * Max(nelems, 1));
+	char	  **texts = palloc(sizeof(char *) * Max(nelems, 1));
+	ElementSort sort;
 	int			n = 0;
 	int			i;
-	int			j;
 
 	for (i = 0; i < nelems; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
+		texts[i] = NULL;
 		if (nulls[i])
 			pv->has_nulls = true;	/* NULL never equals anything */
 		else
+		{
 			order[n++] = i;
+			texts[i] = RestDatumToUrlValue(elems[i], elemtype);
+		}
 	}
 
-	if (OidIsValid(tc->cmp_proc_finfo.fn_oid))
-	{
-		ElementSort sort;
-
-		sort.cmp = &tc->cmp_proc_finfo;
-		/* equality is bytes in any deterministic collation: take C's */
-		sort.collation = C_COLLATION_OID;
-		sort.elems = elems;
-		qsort_arg(order, n, sizeof(int), compare_elements, &sort);
-		for (i = 0; i < n; i++)
-			keep[order[i]] = i == 0 ||
-				DatumGetInt32(FunctionCall2Coll(sort.cmp, sort.collation,
-												elems[order[i - 1]],
-												elems[order[i]])) != 0;
-	}
-	else
-		for (i = 0; i < n; i++)
-			keep[order[i]] = true;
+	sort.cmp = OidIsValid(tc->cmp_proc_finfo.fn_oid) ? &tc->cmp_proc_finfo : NULL;
+	/* equality is bytes in any deterministic collation: take C's */
+	sort.collation = C_COLLATION_OID;
+	sort.elems = elems;
+	sort.texts = texts;
+	qsort_arg(order, n, sizeof(int), compare_elements, &sort);
+	for (i = 0; i < n; i++)
+		keep[order[i]] = i == 0 ||
+			compare_values(&sort, order[i - 1], order[i]) != 0;
 
 	pv->elems = palloc(sizeof(char *) * Max(nelems, 1));
 	for (i = 0; i < nelems; i++)
-	{
-		char	   *text;
-
-		if (!keep[i])
-			continue;
-		text = RestDatumToUrlValue(elems[i], elemtype);
-		if (!OidIsValid(tc->cmp_proc_finfo.fn_oid))
-		{
-			/* no order: at least no text twice */
-			for (j = 0; j < pv->nelems; j++)
-				if (strcmp(pv->elems[j], text) == 0)
-					break;
-			if (j < pv->nelems)
-				continue;
-		}
-		pv->elems[pv->nelems++] = text;
-	}
+		if (keep[i])
+			pv->elems[pv->nelems++] = texts[i];
 	pfree(keep);
 	pfree(order);
+	pfree(texts);
 }
 
 /*
@@ -458,9 +461,28 @@ value_outcome(RestTable *table, RestParamValue *pv, int format, int flags)
 				? REST_PARAM_OMITTED : REST_PARAM_NO_ROWS;
 	}
 	if (table->dialect->value_writable != NULL &&
-		!table->dialect->value_writable(pv, list, flags))
+		!value_writable(table, pv, list, flags))
 		return REST_PARAM_OMITTED;
 	return REST_PARAM_WRITTEN;
+}
+
+/*
+ * value_writable
+ *		The dialect's value_writable for a value, computed once per value
+ *		and segment kind: the parts of a split list ask for it again and
+ *		again, and it reads every element.
+ */
+static bool
+value_writable(RestTable *table, RestParamValue *pv, bool list, int flags)
+{
+	int			key = ((flags << 1) | (list ? 1 : 0)) + 1;
+
+	if (pv->writable_key != key)
+	{
+		pv->writable = table->dialect->value_writable(pv, list, flags);
+		pv->writable_key = key;
+	}
+	return pv->writable;
 }
 
 /*

@@ -242,7 +242,6 @@ RestStartRequest(RestConnection *conn, RestTable *table, RestRequest *req)
 			strlcpy(xfer->key_header, rest_idempotency_header(table),
 					sizeof(xfer->key_header));
 		INSTR_TIME_SET_CURRENT(xfer->started);
-		xfer->subid = GetCurrentSubTransactionId();
 		rest_transfer_setup(xfer, table, req,
 							xfer->key_header[0] ? xfer->key_header : NULL);
 		RestTransferStart(conn, xfer);

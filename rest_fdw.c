@@ -201,6 +201,7 @@ rest_fdw_handler(PG_FUNCTION_ARGS)
 	routine->IterateForeignScan = RestIterateForeignScan;
 	routine->ReScanForeignScan = RestReScanForeignScan;
 	routine->EndForeignScan = RestEndForeignScan;
+	routine->ShutdownForeignScan = RestShutdownForeignScan;
 	routine->ExplainForeignScan = RestExplainForeignScan;
 
 	routine->AddForeignUpdateTargets = restAddForeignUpdateTargets;
@@ -1166,10 +1167,14 @@ restAddForeignUpdateTargets(PlannerInfo *root, Index rtindex,
 							RangeTblEntry *target_rte,
 							Relation target_relation)
 {
-	RestTable  *table = RestGetTable(RelationGetRelid(target_relation),
-									 GetUserId());
+	Oid			userid = RestTargetCheckAsUser(root, target_rte);
+	RestTable  *table;
 	RestColumn *key;
 	Var		   *var;
+
+	/* a view's owner, as the scan's (rest_user_for_rel) */
+	table = RestGetTable(RelationGetRelid(target_relation),
+						 OidIsValid(userid) ? userid : GetUserId());
 
 	if (table->key_index < 0)
 		ereport(ERROR,

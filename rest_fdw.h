@@ -135,6 +135,8 @@
 	ExecGetResultRelCheckAsUser(rinfo, estate)
 #define RestInsertedCols(root, rte) \
 	(getRTEPermissionInfo((root)->parse->rteperminfos, (rte))->insertedCols)
+#define RestTargetCheckAsUser(root, rte) \
+	(getRTEPermissionInfo((root)->parse->rteperminfos, (rte))->checkAsUser)
 #else
 #define RestRelCheckAsUser(root, rel) \
 	(planner_rt_fetch((rel)->relid, root)->checkAsUser)
@@ -143,6 +145,7 @@
 #define RestResultRelCheckAsUser(rinfo, estate) \
 	(exec_rt_fetch((rinfo)->ri_RangeTableIndex, estate)->checkAsUser)
 #define RestInsertedCols(root, rte) ((rte)->insertedCols)
+#define RestTargetCheckAsUser(root, rte) ((rte)->checkAsUser)
 #endif
 
 /* How a collection is split into pages. */
@@ -355,6 +358,7 @@ extern void RestBeginForeignScan(ForeignScanState *node, int eflags);
 extern TupleTableSlot *RestIterateForeignScan(ForeignScanState *node);
 extern void RestReScanForeignScan(ForeignScanState *node);
 extern void RestEndForeignScan(ForeignScanState *node);
+extern void RestShutdownForeignScan(ForeignScanState *node);
 extern void RestExplainForeignScan(ForeignScanState *node, ExplainState *es);
 
 /* modify.c: executing INSERT, UPDATE and DELETE, direct ones, TRUNCATE */
@@ -463,6 +467,11 @@ extern void RestFinishRequest(RestConnection *conn, RestTable *table,
 							  RestTransfer *xfer, RestRequest *req,
 							  RestResponse *resp, RestStats *stats);
 extern void RestCancelRequest(RestConnection *conn, RestTransfer *xfer);
+extern int	RestFreeTransfers(RestConnection *conn);
+extern uint64 RestTransferTicket(RestTransfer *xfer);
+extern bool RestTransferOwned(RestTransfer *xfer, uint64 ticket);
+extern void RestParkTransfer(RestTransfer *xfer, bool reclaimable);
+extern void RestTransferOwner(RestTransfer *xfer, SubTransactionId subid);
 extern void RestReportResponseError(RestTable *table, RestRequest *req,
 									RestResponse *resp);
 extern int	RestRequestErrcontext(const char *method, const char *url,
@@ -571,6 +580,9 @@ typedef struct RestParamValue
 	char	  **elems;			/* an array's distinct non-NULL elements */
 	int			nelems;
 	bool		has_nulls;		/* the array has NULL elements */
+	int			writable_key;	/* the dialect's value_writable answer for
+								 * this key (see value_outcome), 0: none */
+	bool		writable;
 } RestParamValue;
 
 extern void RestClassifyConditions(PlannerInfo *root, RelOptInfo *baserel,

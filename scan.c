@@ -457,6 +457,22 @@ RestEndForeignScan(ForeignScanState *node)
 }
 
 /*
+ * RestShutdownForeignScan
+ *		The scan may return no more rows (a LIMIT above it is reached), or
+ *		go on (a cursor's next FETCH): other scans may take the transfers
+ *		of its pages asked for ahead meanwhile.
+ */
+void
+RestShutdownForeignScan(ForeignScanState *node)
+{
+	RestScanState *st = node->fdw_state;
+
+	/* a direct modification's node has other state, and no pages ahead */
+	if (st != NULL && ((ForeignScan *) node->ss.ps.plan)->operation == CMD_SELECT)
+		RestPagerPark(&st->pager);
+}
+
+/*
  * RestExplainForeignScan
  *		Show the request, and with ANALYZE what it cost.
  */
@@ -509,5 +525,9 @@ RestExplainForeignScan(ForeignScanState *node, ExplainState *es)
 		if (es->timing)
 			ExplainPropertyFloat("Remote wait time", "ms", st->pager.stats.wait_ms,
 								 3, es);
+		if (st->pager.ahead_short)
+			ExplainPropertyText("Remote look-ahead",
+								"fewer pages, the connection's transfers were in use",
+								es);
 	}
 }
