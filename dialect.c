@@ -522,3 +522,70 @@ RestErrorCodeIn(RestResponse *resp, const char *pointer,
 	json_decref(root);
 	return result;
 }
+
+/*
+ * RestUnpagedStable
+ *		sort_stable_without_key of a service whose pages are sorted each by
+ *		its own request: ties keep their order only when one response holds
+ *		every row (pagination none).
+ */
+bool
+RestUnpagedStable(const RestTable *table)
+{
+	return table->pagination == REST_PAGES_NONE;
+}
+
+/*
+ * RestPagedTotal
+ *		reports_total (and pages_addressable) of a service that says the
+ *		total with numbered and offset pages (Django REST framework's).
+ */
+bool
+RestPagedTotal(const RestTable *table)
+{
+	return table->pagination == REST_PAGES_PAGE ||
+		table->pagination == REST_PAGES_LIMIT;
+}
+
+/*
+ * RestNumberedPages
+ *		offset_by_page_number of a service with page pagination.
+ */
+bool
+RestNumberedPages(const RestTable *table)
+{
+	return table->pagination == REST_PAGES_PAGE;
+}
+
+/*
+ * RestWholePages
+ *		Is LIMIT n OFFSET k*n, both known at planning, page k+1 of size n?
+ */
+bool
+RestWholePages(int64 limit, int64 offset)
+{
+	return limit > 0 && offset != REST_LIMIT_UNKNOWN && offset % limit == 0;
+}
+
+/*
+ * RestSignedSortParams
+ *		name=-a,b: the sort keys separated by commas, a descending one after
+ *		a minus sign (Django REST framework's ordering, JSON:API's sort).
+ */
+List *
+RestSignedSortParams(const char *name, List *keys)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+
+	initStringInfo(&buf);
+	foreach(lc, keys)
+	{
+		RestSortKey *key = lfirst(lc);
+
+		if (buf.len > 0)
+			appendStringInfoChar(&buf, ',');
+		appendStringInfo(&buf, "%s%s", key->descending ? "-" : "", key->name);
+	}
+	return list_make1(RestMakeParam(name, list_make1(makeString(buf.data))));
+}
