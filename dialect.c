@@ -568,12 +568,12 @@ RestWholePages(int64 limit, int64 offset)
 }
 
 /*
- * RestSignedSortParams
- *		name=-a,b: the sort keys separated by commas, a descending one after
- *		a minus sign (Django REST framework's ordering, JSON:API's sort).
+ * RestSortParam
+ *		The parameter name=k1,k2 of a sort, each key written by append_key.
  */
 List *
-RestSignedSortParams(const char *name, List *keys)
+RestSortParam(const char *name, List *keys,
+			  void (*append_key) (StringInfo buf, const RestSortKey *key))
 {
 	StringInfoData buf;
 	ListCell   *lc;
@@ -581,11 +581,30 @@ RestSignedSortParams(const char *name, List *keys)
 	initStringInfo(&buf);
 	foreach(lc, keys)
 	{
-		RestSortKey *key = lfirst(lc);
-
 		if (buf.len > 0)
 			appendStringInfoChar(&buf, ',');
-		appendStringInfo(&buf, "%s%s", key->descending ? "-" : "", key->name);
+		append_key(&buf, (RestSortKey *) lfirst(lc));
 	}
 	return list_make1(RestMakeParam(name, list_make1(makeString(buf.data))));
+}
+
+/*
+ * append_signed_key
+ *		A sort key, after a minus sign if descending.
+ */
+static void
+append_signed_key(StringInfo buf, const RestSortKey *key)
+{
+	appendStringInfo(buf, "%s%s", key->descending ? "-" : "", key->name);
+}
+
+/*
+ * RestSignedSortParams
+ *		name=-a,b: a descending key after a minus sign (Django REST
+ *		framework's ordering, JSON:API's sort).
+ */
+List *
+RestSignedSortParams(const char *name, List *keys)
+{
+	return RestSortParam(name, keys, append_signed_key);
 }

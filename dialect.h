@@ -631,6 +631,9 @@ extern bool RestUnpagedStable(const RestTable *table);
 extern bool RestPagedTotal(const RestTable *table);
 extern bool RestNumberedPages(const RestTable *table);
 extern bool RestWholePages(int64 limit, int64 offset);
+extern List *RestSortParam(const char *name, List *keys,
+						   void (*append_key) (StringInfo buf,
+											   const RestSortKey *key));
 extern List *RestSignedSortParams(const char *name, List *keys);
 extern void RestAppendIntParam(StringInfo url, const char *name,
 							   int64 value);
