@@ -522,3 +522,89 @@ RestErrorCodeIn(RestResponse *resp, const char *pointer,
 	json_decref(root);
 	return result;
 }
+
+/*
+ * RestUnpagedStable
+ *		sort_stable_without_key of a service whose pages are sorted each by
+ *		its own request: ties keep their order only when one response holds
+ *		every row (pagination none).
+ */
+bool
+RestUnpagedStable(const RestTable *table)
+{
+	return table->pagination == REST_PAGES_NONE;
+}
+
+/*
+ * RestPagedTotal
+ *		reports_total (and pages_addressable) of a service that says the
+ *		total with numbered and offset pages (Django REST framework's).
+ */
+bool
+RestPagedTotal(const RestTable *table)
+{
+	return table->pagination == REST_PAGES_PAGE ||
+		table->pagination == REST_PAGES_LIMIT;
+}
+
+/*
+ * RestNumberedPages
+ *		offset_by_page_number of a service with page pagination.
+ */
+bool
+RestNumberedPages(const RestTable *table)
+{
+	return table->pagination == REST_PAGES_PAGE;
+}
+
+/*
+ * RestWholePages
+ *		Is LIMIT n OFFSET k*n, both known at planning, page k+1 of size n?
+ */
+bool
+RestWholePages(int64 limit, int64 offset)
+{
+	return limit > 0 && offset != REST_LIMIT_UNKNOWN && offset % limit == 0;
+}
+
+/*
+ * RestSortParam
+ *		The parameter name=k1,k2 of a sort, each key written by append_key.
+ */
+List *
+RestSortParam(const char *name, List *keys,
+			  void (*append_key) (StringInfo buf, const RestSortKey *key))
+{
+	StringInfoData buf;
+	ListCell   *lc;
+
+	initStringInfo(&buf);
+	foreach(lc, keys)
+	{
+		if (buf.len > 0)
+			appendStringInfoChar(&buf, ',');
+		append_key(&buf, (RestSortKey *) lfirst(lc));
+	}
+	return list_make1(RestMakeParam(name, list_make1(makeString(buf.data))));
+}
+
+/*
+ * append_signed_key
+ *		A sort key, after a minus sign if descending.
+ */
+static void
+append_signed_key(StringInfo buf, const RestSortKey *key)
+{
+	appendStringInfo(buf, "%s%s", key->descending ? "-" : "", key->name);
+}
+
+/*
+ * RestSignedSortParams
+ *		name=-a,b: a descending key after a minus sign (Django REST
+ *		framework's ordering, JSON:API's sort).
+ */
+List *
+RestSignedSortParams(const char *name, List *keys)
+{
+	return RestSortParam(name, keys, append_signed_key);
+}

@@ -627,6 +627,14 @@ extern int64 RestPageRows(const RestTable *table, int64 limit);
 extern bool RestAlways(const RestTable *table);
 extern bool RestNever(const RestTable *table);
 extern bool RestAnyWindow(const RestTable *table, int64 limit, int64 offset);
+extern bool RestUnpagedStable(const RestTable *table);
+extern bool RestPagedTotal(const RestTable *table);
+extern bool RestNumberedPages(const RestTable *table);
+extern bool RestWholePages(int64 limit, int64 offset);
+extern List *RestSortParam(const char *name, List *keys,
+						   void (*append_key) (StringInfo buf,
+											   const RestSortKey *key));
+extern List *RestSignedSortParams(const char *name, List *keys);
 extern void RestAppendIntParam(StringInfo url, const char *name,
 							   int64 value);
 extern int64 RestAppendFirstWindow(StringInfo url, const char *limit_name,

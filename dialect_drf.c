@@ -296,36 +296,13 @@ type_has_infinities(Oid typid)
 }
 
 /*
- * drf_sort_stable_without_key
- *		Without pagination one response holds every row: ties need no key.
- */
-static bool
-drf_sort_stable_without_key(const RestTable *table)
-{
-	return table->pagination == REST_PAGES_NONE;
-}
-
-/*
  * drf_sort_params
  *		ordering=-a,b.
  */
 static List *
 drf_sort_params(const RestTable *table, List *keys)
 {
-	StringInfoData buf;
-	ListCell   *lc;
-
-	initStringInfo(&buf);
-	foreach(lc, keys)
-	{
-		RestSortKey *key = lfirst(lc);
-
-		if (buf.len > 0)
-			appendStringInfoChar(&buf, ',');
-		appendStringInfo(&buf, "%s%s", key->descending ? "-" : "", key->name);
-	}
-	return list_make1(RestMakeParam("ordering",
-									list_make1(makeString(buf.data))));
+	return RestSignedSortParams("ordering", keys);
 }
 
 /*
@@ -339,13 +316,8 @@ drf_pages_fit_limit(const RestTable *table, int64 limit, int64 offset)
 {
 	if (table->pagination == REST_PAGES_LIMIT)
 		return true;
-	if (table->pagination == REST_PAGES_PAGE && table->page_size_param != NULL)
-	{
-		if (limit < 0 || offset == REST_LIMIT_UNKNOWN)
-			return false;
-		return limit > 0 && offset % limit == 0;
-	}
-	return false;
+	return table->pagination == REST_PAGES_PAGE &&
+		table->page_size_param != NULL && RestWholePages(limit, offset);
 }
 
 /*
@@ -412,16 +384,6 @@ drf_count_params(StringInfo url, const RestTable *table)
 }
 
 /*
- * drf_offset_by_page_number
- *		PageNumberPagination: an OFFSET is a page number.
- */
-static bool
-drf_offset_by_page_number(const RestTable *table)
-{
-	return table->pagination == REST_PAGES_PAGE;
-}
-
-/*
  * drf_pages_addressable
  *		Numbered and offset pages, when the table declares them.
  */
@@ -445,17 +407,6 @@ drf_can_prefetch(const RestTable *table, int64 limit)
 		(table->pagination == REST_PAGES_LIMIT ||
 		 (table->pagination == REST_PAGES_PAGE &&
 		  table->page_size_param != NULL));
-}
-
-/*
- * drf_reports_total
- *		Numbered and offset pagination report a count.
- */
-static bool
-drf_reports_total(const RestTable *table)
-{
-	return table->pagination == REST_PAGES_PAGE ||
-		table->pagination == REST_PAGES_LIMIT;
 }
 
 /*
@@ -553,7 +504,7 @@ const RestDialectOps RestDrfDialect = {
 
 	/* Django on PostgreSQL; on SQLite or MySQL, nulls_sort 'low' */
 	.nulls_order = REST_NULLS_HIGH,
-	.sort_stable_without_key = drf_sort_stable_without_key,
+	.sort_stable_without_key = RestUnpagedStable,
 	.sort_params = drf_sort_params,
 
 	.pages_fit_limit = drf_pages_fit_limit,
@@ -561,7 +512,7 @@ const RestDialectOps RestDrfDialect = {
 	.first_page_params = drf_first_page_params,
 	.nth_page_params = drf_nth_page_params,
 	.count_params = drf_count_params,
-	.offset_by_page_number = drf_offset_by_page_number,
+	.offset_by_page_number = RestNumberedPages,
 	.pages_addressable = drf_pages_addressable,
 	.can_prefetch = drf_can_prefetch,
 	.names_every_next_page = true,
@@ -571,7 +522,7 @@ const RestDialectOps RestDrfDialect = {
 		.total_paths = drf_total_paths,
 	},
 
-	.reports_total = drf_reports_total,
+	.reports_total = RestPagedTotal,
 	.total_text = RestReaderTotal,
 	.total_description = "\"count\" member",
 	.count_rows_without_total = true,

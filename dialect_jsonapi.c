@@ -322,36 +322,13 @@ decimal_text_fits(const char *text, int32 typmod)
 }
 
 /*
- * jsonapi_sort_stable_without_key
- *		Without pagination one response holds every row.
- */
-static bool
-jsonapi_sort_stable_without_key(const RestTable *table)
-{
-	return table->pagination == REST_PAGES_NONE;
-}
-
-/*
  * jsonapi_sort_params
  *		sort=-a,b.
  */
 static List *
 jsonapi_sort_params(const RestTable *table, List *keys)
 {
-	StringInfoData buf;
-	ListCell   *lc;
-
-	initStringInfo(&buf);
-	foreach(lc, keys)
-	{
-		RestSortKey *key = lfirst(lc);
-
-		if (buf.len > 0)
-			appendStringInfoChar(&buf, ',');
-		appendStringInfo(&buf, "%s%s", key->descending ? "-" : "", key->name);
-	}
-	return list_make1(RestMakeParam("sort",
-									list_make1(makeString(buf.data))));
+	return RestSignedSortParams("sort", keys);
 }
 
 /*
@@ -403,10 +380,8 @@ jsonapi_pages_fit_limit(const RestTable *table, int64 limit, int64 offset)
 {
 	if (table->pagination == REST_PAGES_LIMIT)
 		return true;
-	if (table->pagination != REST_PAGES_PAGE ||
-		limit <= 0 || offset == REST_LIMIT_UNKNOWN)
-		return false;
-	return offset % limit == 0;
+	return table->pagination == REST_PAGES_PAGE &&
+		RestWholePages(limit, offset);
 }
 
 /*
@@ -472,27 +447,6 @@ jsonapi_count_params(StringInfo url, const RestTable *table)
 }
 
 /*
- * jsonapi_offset_by_page_number
- *		Numbered pages: an OFFSET is a page number.
- */
-static bool
-jsonapi_offset_by_page_number(const RestTable *table)
-{
-	return table->pagination == REST_PAGES_PAGE;
-}
-
-/*
- * jsonapi_pages_addressable
- *		Numbered and offset pages: the request names their size.
- */
-static bool
-jsonapi_pages_addressable(const RestTable *table)
-{
-	return table->pagination == REST_PAGES_LIMIT ||
-		table->pagination == REST_PAGES_PAGE;
-}
-
-/*
  * jsonapi_can_prefetch
  *		When the pages are addressable (a service that cuts their size
  *		makes the scan fall back to its links).
@@ -500,18 +454,7 @@ jsonapi_pages_addressable(const RestTable *table)
 static bool
 jsonapi_can_prefetch(const RestTable *table, int64 limit)
 {
-	return jsonapi_pages_addressable(table);
-}
-
-/*
- * jsonapi_reports_total
- *		Both paginations say meta.pagination.count.
- */
-static bool
-jsonapi_reports_total(const RestTable *table)
-{
-	return table->pagination == REST_PAGES_PAGE ||
-		table->pagination == REST_PAGES_LIMIT;
+	return RestPagedTotal(table);
 }
 
 /*
@@ -965,7 +908,7 @@ const RestDialectOps RestJsonApiDialect = {
 	.max_repeated_params = 0,
 
 	.nulls_order = REST_NULLS_UNKNOWN,
-	.sort_stable_without_key = jsonapi_sort_stable_without_key,
+	.sort_stable_without_key = RestUnpagedStable,
 	.sort_params = jsonapi_sort_params,
 	.projection_params = jsonapi_projection_params,
 
@@ -974,8 +917,8 @@ const RestDialectOps RestJsonApiDialect = {
 	.first_page_params = jsonapi_first_page_params,
 	.nth_page_params = jsonapi_nth_page_params,
 	.count_params = jsonapi_count_params,
-	.offset_by_page_number = jsonapi_offset_by_page_number,
-	.pages_addressable = jsonapi_pages_addressable,
+	.offset_by_page_number = RestNumberedPages,
+	.pages_addressable = RestPagedTotal,
 	.can_prefetch = jsonapi_can_prefetch,
 	.names_every_next_page = true,
 	.past_end_status = 0,
@@ -987,7 +930,7 @@ const RestDialectOps RestJsonApiDialect = {
 	},
 	.more_after_range = NULL,
 
-	.reports_total = jsonapi_reports_total,
+	.reports_total = RestPagedTotal,
 	.total_params = NULL,
 	.total_text = RestReaderTotal,
 	.total_description = "\"meta.pagination.count\" member",

@@ -115,6 +115,7 @@ static Datum numeric_of(const char *text);
 static bool is_plain_date(const char *text);
 static bool is_millisecond_instant(const char *text);
 static void append_string_literal(StringInfo buf, const char *text);
+static void append_sort_key(StringInfo buf, const RestSortKey *key);
 
 /*
  * type_kind
@@ -671,21 +672,17 @@ append_string_literal(StringInfo buf, const char *text)
 static List *
 odata_sort_params(const RestTable *table, List *keys)
 {
-	StringInfoData buf;
-	ListCell   *lc;
+	return RestSortParam("$orderby", keys, append_sort_key);
+}
 
-	initStringInfo(&buf);
-	foreach(lc, keys)
-	{
-		RestSortKey *key = lfirst(lc);
-
-		if (buf.len > 0)
-			appendStringInfoChar(&buf, ',');
-		appendStringInfo(&buf, "%s%s", key->name,
-						 key->descending ? " desc" : "");
-	}
-	return list_make1(RestMakeParam("$orderby",
-									list_make1(makeString(buf.data))));
+/*
+ * append_sort_key
+ *		A key of $orderby: the property, " desc" if descending.
+ */
+static void
+append_sort_key(StringInfo buf, const RestSortKey *key)
+{
+	appendStringInfo(buf, "%s%s", key->name, key->descending ? " desc" : "");
 }
 
 /*

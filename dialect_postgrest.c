@@ -40,6 +40,7 @@ static bool tree_value_fits(RestDeparseContext *cxt, RestCondition *cond);
 static bool upper_pattern_fits_ilike(const char *literal, Oid collation);
 static bool upper_maps_fully(Oid collation);
 static void append_quoted(StringInfo buf, const char *text);
+static void append_sort_key(StringInfo buf, const RestSortKey *key);
 
 /*
  * postgrest_filter_name
@@ -459,21 +460,19 @@ append_quoted(StringInfo buf, const char *text)
 static List *
 postgrest_sort_params(const RestTable *table, List *keys)
 {
-	StringInfoData buf;
-	ListCell   *lc;
+	return RestSortParam("order", keys, append_sort_key);
+}
 
-	initStringInfo(&buf);
-	foreach(lc, keys)
-	{
-		RestSortKey *key = lfirst(lc);
-
-		if (buf.len > 0)
-			appendStringInfoChar(&buf, ',');
-		appendStringInfo(&buf, "%s.%s.%s", key->name,
-						 key->descending ? "desc" : "asc",
-						 key->nulls_first ? "nullsfirst" : "nullslast");
-	}
-	return list_make1(RestMakeParam("order", list_make1(makeString(buf.data))));
+/*
+ * append_sort_key
+ *		A key of order=: column.asc|desc.nullsfirst|nullslast.
+ */
+static void
+append_sort_key(StringInfo buf, const RestSortKey *key)
+{
+	appendStringInfo(buf, "%s.%s.%s", key->name,
+					 key->descending ? "desc" : "asc",
+					 key->nulls_first ? "nullsfirst" : "nullslast");
 }
 
 /*

@@ -131,6 +131,19 @@ const char *const RestLookupNames[REST_NUM_LOOKUPS] = {
 	"icontains"
 };
 
+/* The names of the values of the options that name one of a few. */
+static const RestKeyword pagination_names[] = {
+	{"page", REST_PAGES_PAGE}, {"limit", REST_PAGES_LIMIT},
+	{"cursor", REST_PAGES_CURSOR}, {"none", REST_PAGES_NONE}, {NULL, 0}
+};
+static const RestKeyword nulls_sort_names[] = {
+	{"high", REST_NULLS_HIGH}, {"low", REST_NULLS_LOW},
+	{"unknown", REST_NULLS_UNKNOWN}, {NULL, 0}
+};
+static const RestKeyword update_method_names[] = {
+	{"patch", false}, {"put", true}, {NULL, 0}
+};
+
 PG_FUNCTION_INFO_V1(rest_fdw_validator);
 
 static const RestOption *find_option(const char *name, Oid context);
@@ -148,9 +161,6 @@ static int64 parse_byte_size(DefElem *def);
 static const RestDialectOps *parse_dialect(DefElem *def);
 static void validate_headers(DefElem *def);
 static void validate_field(DefElem *def);
-static RestPagination parse_pagination(DefElem *def);
-static RestNullsOrder parse_nulls_sort(DefElem *def);
-static bool parse_update_method(DefElem *def);
 static void read_nulls_sort(RestTable *table, DefElem *def);
 static void validate_declarations(DefElem *def, bool with_lookups);
 static int	parse_lookup(const char *name);
@@ -344,11 +354,11 @@ validate_option_value(DefElem *def, const RestOption *opt)
 	else if (strcmp(name, "field") == 0)
 		validate_field(def);
 	else if (strcmp(name, "pagination") == 0)
-		(void) parse_pagination(def);
+		(void) RestParseKeyword(def, pagination_names);
 	else if (strcmp(name, "nulls_sort") == 0)
-		(void) parse_nulls_sort(def);
+		(void) RestParseKeyword(def, nulls_sort_names);
 	else if (strcmp(name, "update_method") == 0)
-		(void) parse_update_method(def);
+		(void) RestParseKeyword(def, update_method_names);
 	else if (strcmp(name, "filters") == 0)
 		validate_declarations(def, true);
 	else if (strcmp(name, "ordering") == 0)
@@ -518,71 +528,29 @@ parse_dialect(DefElem *def)
 }
 
 /*
- * parse_pagination
- *		Parse the name of a pagination style.
+ * RestParseKeyword
+ *		The value of an option that names one of the keywords.
  */
-static RestPagination
-parse_pagination(DefElem *def)
+int
+RestParseKeyword(DefElem *def, const RestKeyword *keywords)
 {
 	const char *value = defGetString(def);
+	const RestKeyword *k;
+	StringInfoData names;
 
-	if (strcmp(value, "page") == 0)
-		return REST_PAGES_PAGE;
-	if (strcmp(value, "limit") == 0)
-		return REST_PAGES_LIMIT;
-	if (strcmp(value, "cursor") == 0)
-		return REST_PAGES_CURSOR;
-	if (strcmp(value, "none") == 0)
-		return REST_PAGES_NONE;
+	initStringInfo(&names);
+	for (k = keywords; k->name != NULL; k++)
+	{
+		if (strcmp(value, k->name) == 0)
+			return k->value;
+		appendStringInfo(&names, "%s%s", k == keywords ? "" : ", ", k->name);
+	}
 	ereport(ERROR,
 			(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-			 errmsg("invalid value for option \"pagination\": \"%s\"", value),
-			 errhint("Valid values are: page, limit, cursor, none.")));
-	return REST_PAGES_PAGE;		/* keep compiler quiet */
-}
-
-/*
- * parse_nulls_sort
- *		Parse where a service's sorts put NULLs: high (as PostgreSQL, last
- *		ascending), low (first ascending) or unknown.
- */
-static RestNullsOrder
-parse_nulls_sort(DefElem *def)
-{
-	const char *value = defGetString(def);
-
-	if (strcmp(value, "high") == 0)
-		return REST_NULLS_HIGH;
-	if (strcmp(value, "low") == 0)
-		return REST_NULLS_LOW;
-	if (strcmp(value, "unknown") == 0)
-		return REST_NULLS_UNKNOWN;
-	ereport(ERROR,
-			(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-			 errmsg("invalid value for option \"nulls_sort\": \"%s\"", value),
-			 errhint("Valid values are: high, low, unknown.")));
-	return REST_NULLS_UNKNOWN;	/* keep compiler quiet */
-}
-
-/*
- * parse_update_method
- *		Parse the method of an UPDATE's request: true for PUT (the whole
- *		row), false for PATCH (the columns set).
- */
-static bool
-parse_update_method(DefElem *def)
-{
-	const char *value = defGetString(def);
-
-	if (pg_strcasecmp(value, "patch") == 0)
-		return false;
-	if (pg_strcasecmp(value, "put") == 0)
-		return true;
-	ereport(ERROR,
-			(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-			 errmsg("invalid value for option \"update_method\": \"%s\"", value),
-			 errhint("Valid values are: patch, put.")));
-	return false;				/* keep compiler quiet */
+			 errmsg("invalid value for option \"%s\": \"%s\"",
+					def->defname, value),
+			 errhint("Valid values are: %s.", names.data)));
+	return 0;					/* keep compiler quiet */
 }
 
 /*
@@ -594,7 +562,8 @@ static void
 read_nulls_sort(RestTable *table, DefElem *def)
 {
 	if (table->dialect->nulls_order != REST_NULLS_EITHER)
-		table->nulls_order = parse_nulls_sort(def);
+		table->nulls_order = (RestNullsOrder)
+			RestParseKeyword(def, nulls_sort_names);
 }
 
 /*
@@ -1001,7 +970,8 @@ read_server_options(RestTable *table, List *options)
 			continue;
 		else if (strcmp(def->defname, "pagination") == 0)
 		{
-			table->pagination = parse_pagination(def);
+			table->pagination = (RestPagination)
+				RestParseKeyword(def, pagination_names);
 			table->pagination_declared = true;
 		}
 		else if (strcmp(def->defname, "page_size_param") == 0)
@@ -1013,7 +983,7 @@ read_server_options(RestTable *table, List *options)
 		else if (strcmp(def->defname, "batch_size") == 0)
 			table->batch_size = RestParseIntOption(def, 1, REST_MAX_BATCH_SIZE);
 		else if (strcmp(def->defname, "update_method") == 0)
-			table->update_put = parse_update_method(def);
+			table->update_put = RestParseKeyword(def, update_method_names);
 	}
 
 	/* with the dialect known, where NULLs sort */
@@ -1078,7 +1048,8 @@ read_table_options(RestTable *table, List *options, char **keyname)
 			table->page_size = RestParseIntOption(def, 1, REST_MAX_PAGE_SIZE);
 		else if (strcmp(def->defname, "pagination") == 0)
 		{
-			table->pagination = parse_pagination(def);
+			table->pagination = (RestPagination)
+				RestParseKeyword(def, pagination_names);
 			table->pagination_declared = true;
 		}
 		else if (strcmp(def->defname, "page_size_param") == 0)
@@ -1090,7 +1061,7 @@ read_table_options(RestTable *table, List *options, char **keyname)
 		else if (strcmp(def->defname, "nulls_sort") == 0)
 			read_nulls_sort(table, def);
 		else if (strcmp(def->defname, "update_method") == 0)
-			table->update_put = parse_update_method(def);
+			table->update_put = RestParseKeyword(def, update_method_names);
 		else if (strcmp(def->defname, "updatable") == 0)
 			table->updatable = defGetBoolean(def);
 		else if (strcmp(def->defname, "truncatable") == 0)

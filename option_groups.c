@@ -29,10 +29,15 @@
 #define REST_MAX_ESTIMATE_LIFETIME_S	3600
 #define REST_MAX_ANALYZE_REQUESTS		1000
 
+/* The values of follow_redirects. */
+static const RestKeyword redirect_names[] = {
+	{"same-origin", REST_REDIRECTS_SAME_ORIGIN}, {"none", REST_REDIRECTS_NONE},
+	{"any", REST_REDIRECTS_ANY}, {NULL, 0}
+};
+
 static void require_superuser_value(DefElem *def);
 static int	parse_max_retries(DefElem *def);
 static int	parse_retry_methods(DefElem *def);
-static RestRedirects parse_follow_redirects(DefElem *def);
 static void validate_header_name(DefElem *def);
 static int	parse_lifetime(DefElem *def);
 
@@ -64,7 +69,7 @@ RestValidateConnectionOption(DefElem *def)
 		validate_header_name(def);
 	else if (strcmp(name, "follow_redirects") == 0)
 	{
-		if (parse_follow_redirects(def) == REST_REDIRECTS_ANY)
+		if (RestParseKeyword(def, redirect_names) == REST_REDIRECTS_ANY)
 			require_superuser_value(def);
 	}
 	else if (strcmp(name, "ssl_verify") == 0)
@@ -171,29 +176,6 @@ parse_retry_methods(DefElem *def)
 }
 
 /*
- * parse_follow_redirects
- *		Parse which redirects are followed.
- */
-static RestRedirects
-parse_follow_redirects(DefElem *def)
-{
-	const char *value = defGetString(def);
-
-	if (strcmp(value, "same-origin") == 0)
-		return REST_REDIRECTS_SAME_ORIGIN;
-	if (strcmp(value, "none") == 0)
-		return REST_REDIRECTS_NONE;
-	if (strcmp(value, "any") == 0)
-		return REST_REDIRECTS_ANY;
-	ereport(ERROR,
-			(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-			 errmsg("invalid value for option \"follow_redirects\": \"%s\"",
-					value),
-			 errhint("Valid values are: same-origin, none, any.")));
-	return REST_REDIRECTS_SAME_ORIGIN;	/* keep compiler quiet */
-}
-
-/*
  * validate_header_name
  *		A header name is an RFC 9110 token.
  */
@@ -235,7 +217,8 @@ RestReadConnectionOption(RestTable *table, DefElem *def)
 	else if (strcmp(name, "idempotency_key_header") == 0)
 		table->idempotency_key_header = pstrdup(defGetString(def));
 	else if (strcmp(name, "follow_redirects") == 0)
-		table->follow_redirects = parse_follow_redirects(def);
+		table->follow_redirects = (RestRedirects)
+			RestParseKeyword(def, redirect_names);
 	else if (strcmp(name, "ssl_verify") == 0)
 		table->ssl_verify = defGetBoolean(def);
 	else if (strcmp(name, "ssl_ca_file") == 0)

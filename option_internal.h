@@ -12,7 +12,15 @@
 
 #include "rest_fdw.h"
 
+/* An option's value that is one of a few names. */
+typedef struct RestKeyword
+{
+	const char *name;
+	int			value;
+} RestKeyword;
+
 /* option.c: value parsers */
+extern int	RestParseKeyword(DefElem *def, const RestKeyword *keywords);
 extern int	RestParseIntOption(DefElem *def, int min, int max);
 extern long RestParseSeconds(DefElem *def);
 extern void RestValidateBaseUrl(DefElem *def);

@@ -69,7 +69,7 @@ EXPLAIN (VERBOSE, COSTS OFF) UPDATE books SET price = 13.00 WHERE id = 1;
 
 -- the server's option, overridden by the table's
 CREATE SERVER put_svc FOREIGN DATA WRAPPER rest_fdw
-  OPTIONS (base_url 'http://svc.test/api/', update_method 'PUT');
+  OPTIONS (base_url 'http://svc.test/api/', update_method 'put');
 CREATE USER MAPPING FOR PUBLIC SERVER put_svc;
 CREATE FOREIGN TABLE put_books (id bigint, title text) SERVER put_svc
   OPTIONS (resource 'books/');
