@@ -8,6 +8,13 @@
 CREATE SCHEMA t_odata;
 CREATE SCHEMA t_odata_local;
 SET search_path = t_odata, public;
+-- 16 and later feed an ordered aggregate presorted input, which a scan
+-- would then ask the service for: plan them as 15 does
+DO $$BEGIN
+  IF current_setting('server_version_num')::int >= 160000 THEN
+    SET enable_presorted_aggregate = off;
+  END IF;
+END$$;
 \getenv odport ODATA_PORT
 \getenv abs_srcdir PG_ABS_SRCDIR
 \set od_connect_to '::127.0.0.1:' :odport
