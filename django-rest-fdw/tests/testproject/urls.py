@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from rest_fdw_django.kit import service_viewset
 from svcapp.models import Author, Book
+from testproject import web
 
 
 router = DefaultRouter()
@@ -15,4 +16,6 @@ router.register("books", service_viewset(Book))
 urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view()),
     path("api/", include(router.urls)),
+    path("web/books/", web.books),
+    path("web/fails/", web.fails),
 ]
