@@ -27,7 +27,10 @@
  *	 collects them in order (RestFinishRequest).  Each cache entry keeps a
  *	 small pool of transfers; one in use is owned by its caller until
  *	 released, or until the (sub)transaction that started it aborts, or
- *	 the transaction ends.
+ *	 the transaction ends.  Pages asked for ahead take transfers only while
+ *	 one is left for a request that is waited for at once
+ *	 (RestFreeTransfers): several open cursors share the pool, asking for
+ *	 fewer pages ahead, and never use it up.
  *
  * - A user mapping's OAuth access token (oauth.c) is kept with its
  *	 connection, and forgotten with it.
@@ -400,22 +403,30 @@ rest_any_in_use(RestConnection *conn)
 /*
  * RestAcquireTransfer
  *		Take a free transfer of the connection's pool, creating it (and its
- *		easy handle) if needed.
+ *		easy handle) if needed; if none is free, one a shut-down scan left
+ *		(its owner notices, see RestTransferOwned).
  */
 RestTransfer *
 RestAcquireTransfer(RestConnection *conn)
 {
+	static uint64 tickets = 0;
 	int			i;
 
-	for (i = 0; i < REST_MAX_TRANSFERS; i++)
+	for (i = 0; i < 2 * REST_MAX_TRANSFERS; i++)
 	{
-		RestTransfer *xfer = conn->xfers[i];
+		RestTransfer *xfer = conn->xfers[i % REST_MAX_TRANSFERS];
+		bool		reclaim = i >= REST_MAX_TRANSFERS;
 
-		if (xfer != NULL && xfer->in_use)
+		if (xfer != NULL && xfer->in_use && !(reclaim && xfer->reclaimable))
 			continue;
+		if (reclaim)
+			RestReleaseTransfer(conn, xfer);
 		if (xfer == NULL)
 			xfer = conn->xfers[i] =
 				MemoryContextAllocZero(CacheMemoryContext, sizeof(RestTransfer));
+		xfer->ticket = ++tickets;
+		xfer->reclaimable = false;
+		xfer->subid = GetCurrentSubTransactionId();
 		if (xfer->easy == NULL)
 		{
 			xfer->easy = curl_easy_init();
@@ -434,6 +445,71 @@ RestAcquireTransfer(RestConnection *conn)
 			 errdetail("At most %d requests per user mapping may be under way at once.",
 					   REST_MAX_TRANSFERS)));
 	return NULL;				/* keep compiler quiet */
+}
+
+/*
+ * RestFreeTransfers
+ *		How many transfers of the connection's pool no one holds now.  Those
+ *		of shut-down scans are not counted: the pages they asked for ahead
+ *		are taken from them only when no transfer is free, not to ask for
+ *		more pages ahead (two cursors read in turn would take them from
+ *		each other at every FETCH).
+ */
+int
+RestFreeTransfers(RestConnection *conn)
+{
+	int			n = 0;
+	int			i;
+
+	for (i = 0; i < REST_MAX_TRANSFERS; i++)
+		if (conn->xfers[i] == NULL || !conn->xfers[i]->in_use)
+			n++;
+	return n;
+}
+
+/*
+ * RestTransferTicket
+ *		What tells this use of a transfer from its next ones.
+ */
+uint64
+RestTransferTicket(RestTransfer *xfer)
+{
+	return xfer->ticket;
+}
+
+/*
+ * RestTransferOwned
+ *		Is the transfer still in the use the ticket was given for?  It is
+ *		not when it was reclaimed, or released by the abort of a
+ *		subtransaction.
+ */
+bool
+RestTransferOwned(RestTransfer *xfer, uint64 ticket)
+{
+	return xfer->in_use && xfer->ticket == ticket;
+}
+
+/*
+ * RestParkTransfer
+ *		Let another request take the transfer (reclaimable), or take that
+ *		back.  Its owner checks RestTransferOwned before it does.
+ */
+void
+RestParkTransfer(RestTransfer *xfer, bool reclaimable)
+{
+	xfer->reclaimable = reclaimable;
+}
+
+/*
+ * RestTransferOwner
+ *		Make the transfer belong to the subtransaction subid (that of the
+ *		scan asking for pages ahead, which a cursor may read in later
+ *		subtransactions): it is released when that one aborts.
+ */
+void
+RestTransferOwner(RestTransfer *xfer, SubTransactionId subid)
+{
+	xfer->subid = subid;
 }
 
 /*
@@ -481,9 +557,12 @@ rest_xact_callback(XactEvent event, void *arg)
 
 /*
  * rest_subxact_callback
- *		When a subtransaction aborts, release the transfers it started: the
- *		scans that owned them are gone.  Those of a committed one now belong
- *		to its parent (a cursor's scan may still read them).
+ *		When a subtransaction aborts, release the transfers of its owners
+ *		(RestTransferOwner), and of the subtransactions it held: those
+ *		scans are gone.  Subtransaction IDs grow, so every live owner with
+ *		an ID from mySubid up is inside it, committed into it or not.  A
+ *		cursor opened outside it keeps its transfers.  Those of a committed
+ *		one now belong to its parent.
  */
 static void
 rest_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
@@ -504,11 +583,11 @@ rest_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 		{
 			RestTransfer *xfer = conn->xfers[i];
 
-			if (xfer == NULL || !xfer->in_use || xfer->subid != mySubid)
+			if (xfer == NULL || !xfer->in_use || xfer->subid < mySubid)
 				continue;
 			if (event == SUBXACT_EVENT_ABORT_SUB)
 				RestReleaseTransfer(conn, xfer);
-			else
+			else if (xfer->subid == mySubid)
 				xfer->subid = parentSubid;
 		}
 	}

@@ -11,8 +11,9 @@
  * dialect.c.  A foreign server's option "dialect" names one; every
  * RestTable carries it (RestTable.dialect).  No other file tests which
  * dialect a table has: the deparser (deparse.c), the pager (pager.c), the
- * callbacks (rest_fdw.c), ANALYZE (analyze.c), the options (option.c), the
- * JSON reader and writer (json.c) and IMPORT (import.c) ask the ops.
+ * callbacks (rest_fdw.c, modify.c), ANALYZE (analyze.c), the options
+ * (option.c), the JSON reader and writer (json.c) and IMPORT (import.c)
+ * ask the ops.
  *
  * What a dialect decides, and what stays neutral:
  *
@@ -48,7 +49,11 @@
 
 #include "rest_fdw.h"
 
+#include "nodes/parsenodes.h"
 #include "nodes/primnodes.h"
+
+/* jansson's parsed JSON, for the helpers that take it */
+struct json_t;
 
 /*
  * ---------------------------------------------------------------------
@@ -139,6 +144,18 @@ typedef enum RestRequestPurpose
 #define REST_ASK_SKIP_DUPLICATES 0x04	/* skip rows duplicating a key held
 										 * (ON CONFLICT DO NOTHING) */
 
+/*
+ * An option a dialect adds to a catalog (RestDialectOps.options): the
+ * name, and ForeignServerRelationId, ForeignTableRelationId or
+ * AttributeRelationId.  A name the wrapper itself has in that catalog is
+ * never a dialect's.
+ */
+typedef struct RestDialectOption
+{
+	const char *name;
+	Oid			catalog;
+} RestDialectOption;
+
 /* How a dialect's service reads the numbers of a request body. */
 typedef enum RestJsonNumbers
 {
@@ -167,6 +184,51 @@ typedef struct RestPageShape
 								 * "data"); NULL: the row object itself,
 								 * or an array holding it */
 } RestPageShape;
+
+/*
+ * ---------------------------------------------------------------------
+ * What IMPORT FOREIGN SCHEMA hands a dialect (import.c)
+ * ---------------------------------------------------------------------
+ */
+
+/* The state of one import: the OpenAPI document being read. */
+typedef struct RestImport RestImport;
+
+/* A property of an object schema (RestImportProperties). */
+typedef struct RestImportProperty
+{
+	const char *name;			/* the JSON member */
+	struct json_t *schema;
+	bool		required;		/* listed as required */
+} RestImportProperty;
+
+/* A column the dialect makes of a row schema (import_columns). */
+typedef struct RestImportField
+{
+	const char *name;			/* the column's name, made an SQL name */
+	const char *field;			/* its option "field": a member or a JSON
+								 * Pointer */
+	const char *member;			/* the name query parameters and the item
+								 * path give it; NULL: field */
+	struct json_t *schema;		/* the value's schema: type, nullable */
+	const char *sqltype;		/* the SQL type; NULL: the schema's */
+	bool		required;		/* in every row (NOT NULL if never null) */
+} RestImportField;
+
+/*
+ * The query parameters of a list operation that page and sort
+ * (import_query_options); a NULL name: the dialect has none.
+ */
+typedef struct RestImportParamNames
+{
+	const char *page;			/* a page number: "page" */
+	const char *const *page_size;	/* names of its size, NULL-ended, for
+									 * option page_size_param; NULL: none */
+	const char *limit;			/* a window's rows: "limit" */
+	const char *offset;			/* its first row: "offset" */
+	const char *cursor;			/* an opaque position: "cursor" */
+	const char *ordering;		/* the sort: "ordering" */
+} RestImportParamNames;
 
 /*
  * ---------------------------------------------------------------------
@@ -199,9 +261,57 @@ typedef struct RestDialectOps
 	void		(*locate_column) (const RestTable *table, RestColumn *col,
 								  bool declared);
 
-	/* IMPORT FOREIGN SCHEMA declares filters, ordering, pagination and
-	 * page_size_param from the list operation's django-filter parameters */
+	/* ---- options of its own (option.c) ---- */
+
+	/*
+	 * The options the dialect adds to servers, foreign tables and columns,
+	 * ended by a NULL name; NULL: none.  Their values reach the ops through
+	 * RestTableOption and RestColumnOption.
+	 */
+	const RestDialectOption *options;
+
+	/*
+	 * Check the value of one of those options (ereport on a bad one);
+	 * NULL: any value but the empty string.  A server's options are
+	 * checked by its dialect; a table's and a column's, whose server the
+	 * validator does not know, by the first dialect declaring the name,
+	 * and by the table's own when it is read.
+	 */
+	void		(*validate_option) (DefElem *def, Oid catalog);
+
+	/* ---- IMPORT FOREIGN SCHEMA (import.c) ---- */
+
+	/*
+	 * Declare filters, ordering, pagination and page_size_param from the
+	 * list operation's query parameters, filters named as django-filter
+	 * names them.
+	 */
 	bool		import_query_options;
+
+	/* the names of the paging and sorting parameters; NULL: Django REST
+	 * framework's (page, page_size, limit, offset, cursor, ordering) */
+	const RestImportParamNames *import_params;
+
+	/*
+	 * Members a page envelope of the service's documents has besides the
+	 * rows (page.rows_members) and those of most services (count, next,
+	 * links, meta, ...): OData's "@count".  NULL-ended; NULL: none.
+	 */
+	const char *const *import_envelope_members;
+
+	/*
+	 * The key parameter of path if it is an item path of the collection
+	 * at collection_path (OData's /Books({ID}) of /Books), or NULL.  NULL
+	 * op: collection_path followed by /{param}, with or without a slash.
+	 */
+	char	   *(*import_item_param) (const char *collection_path,
+									  const char *path);
+
+	/*
+	 * The columns of a row schema (List of RestImportField *): JSON:API's
+	 * id, attributes and relationships.  NULL: one per property.
+	 */
+	List	   *(*import_columns) (RestImport *imp, struct json_t *row_schema);
 
 	/* ---- conditions (deparse.c) ---- */
 
@@ -282,9 +392,14 @@ typedef struct RestDialectOps
 
 	/* ---- sorts and projections (deparse.c) ---- */
 
-	/* NULLS FIRST/LAST can be said; false: only PostgreSQL's default
-	 * (NULLs last ascending, first descending) is the service's order */
-	bool		sorts_nulls_either_way;
+	/*
+	 * Where the service's sorts put NULLs, unless the option nulls_sort
+	 * says it (REST_NULLS_EITHER: the request says NULLS FIRST or LAST,
+	 * whatever the option).  A sort on a column that may hold NULLs is
+	 * sent only when the order asked puts them there; on the key and NOT
+	 * NULL columns, always.  sort_params need not check it.
+	 */
+	RestNullsOrder nulls_order;
 
 	/*
 	 * Are rows that tie under a sort without the key still in the same
@@ -402,7 +517,7 @@ typedef struct RestDialectOps
 	 * (an unpaginated Django REST framework list) */
 	bool		count_rows_without_total;
 
-	/* ---- requests and writes (rest_fdw.c, pager.c) ---- */
+	/* ---- requests and writes (modify.c, pager.c) ---- */
 
 	/*
 	 * Extra headers of a request ("Name: value"): PostgREST's Prefer,
@@ -417,11 +532,14 @@ typedef struct RestDialectOps
 
 	/*
 	 * The body of a POST (operation CMD_INSERT) or PATCH (CMD_UPDATE) of
-	 * the columns send says; NULL: RestBuildBody's object.
+	 * the columns send says; key_text is the key of the row a PATCH
+	 * changes, as its item URL has it (NULL for a POST).  NULL op:
+	 * RestBuildBody's object.
 	 */
 	char	   *(*write_body) (RestTable *table, CmdType operation,
 							   TupleDesc tupdesc, Datum *values, bool *isnull,
-							   bool *send, size_t *len);
+							   bool *send, const char *key_text,
+							   size_t *len);
 
 	/* numbers in request bodies */
 	RestJsonNumbers numbers;
@@ -431,6 +549,17 @@ typedef struct RestDialectOps
 
 	/* a PATCH may change the key (the row is addressed by a filter) */
 	bool		can_change_key;
+
+	/*
+	 * May an UPDATE change a column nested in another member (a JSON
+	 * Pointer of more than one segment)?  A PATCH of {"a": {"b": v}}
+	 * replaces member a as a whole, losing the members no column holds,
+	 * unless the service merges the members a PATCH names, also inside
+	 * objects (JSON:API's attributes and relationships), and write_body
+	 * writes them so.  NULL: never.
+	 */
+	bool		(*column_updatable) (const RestTable *table,
+									 const RestColumn *col);
 
 	/* a DELETE returns the row deleted (with REST_ASK_ROWS) */
 	bool		delete_returns_row;
@@ -445,6 +574,14 @@ typedef struct RestDialectOps
 	 */
 	bool		(*is_duplicate_refusal) (const RestTable *table,
 										 RestResponse *resp);
+
+	/*
+	 * The DETAIL of an error response, read from the service's own error
+	 * document (JSON:API's errors array, "pointer: detail"), or NULL for
+	 * the rendering of common conventions; the text is cleaned and cut
+	 * before it is shown.  NULL op: always those.
+	 */
+	char	   *(*error_detail) (const RestTable *table, RestResponse *resp);
 } RestDialectOps;
 
 /*
@@ -463,17 +600,30 @@ extern const RestDialectOps RestOdataDialect;
 
 extern const RestDialectOps *RestFindDialect(const char *name);
 extern char *RestDialectNames(void);
+extern const RestDialectOps *RestDialectDeclaring(const char *name,
+												  Oid catalog);
+extern bool RestDialectDeclares(const RestDialectOps *dialect,
+								const char *name, Oid catalog);
+extern void RestAppendDialectOptionNames(StringInfo buf, Oid catalog);
+extern void RestValidateDialectOption(const RestDialectOps *dialect,
+									  DefElem *def, Oid catalog);
 extern List *RestRequestHeaders(const RestTable *table,
 								RestRequestPurpose purpose, int asks);
 extern char *RestWriteBody(RestTable *table, CmdType operation,
 						   TupleDesc tupdesc, Datum *values, bool *isnull,
-						   bool *send, size_t *len);
+						   bool *send, const char *key_text, size_t *len);
+extern bool RestColumnUpdatable(const RestTable *table,
+								const RestColumn *col);
 
 /*
  * ---------------------------------------------------------------------
  * Helpers for dialects
  * ---------------------------------------------------------------------
  */
+
+/* dialect.c: the values of the dialect's own options, or NULL */
+extern const char *RestTableOption(const RestTable *table, const char *name);
+extern const char *RestColumnOption(const RestColumn *col, const char *name);
 
 /* dialect.c: shared conventions */
 extern const char *const RestEnvelopeRows[];
@@ -485,8 +635,34 @@ extern int64 RestPageRows(const RestTable *table, int64 limit);
 extern bool RestAlways(const RestTable *table);
 extern bool RestNever(const RestTable *table);
 extern bool RestAnyWindow(const RestTable *table, int64 limit, int64 offset);
+extern bool RestUnpagedStable(const RestTable *table);
+extern bool RestPagedTotal(const RestTable *table);
+extern bool RestNumberedPages(const RestTable *table);
+extern bool RestWholePages(int64 limit, int64 offset);
+extern List *RestSortParam(const char *name, List *keys,
+						   void (*append_key) (StringInfo buf,
+											   const RestSortKey *key));
+extern List *RestSignedSortParams(const char *name, List *keys);
 extern void RestAppendIntParam(StringInfo url, const char *name,
 							   int64 value);
+extern int64 RestAppendFirstWindow(StringInfo url, const char *limit_name,
+								   const char *offset_name, int64 size,
+								   int64 offset);
+extern void RestAppendNthWindow(StringInfo url, const char *limit_name,
+								const char *offset_name, int64 size,
+								int64 offset, int64 n, int64 wanted);
+extern void RestAppendFirstNumberedPage(StringInfo url, const char *page_name,
+										const char *size_name, int64 size,
+										int64 offset);
+extern void RestAppendNthNumberedPage(StringInfo url, const char *page_name,
+									  const char *size_name, int64 size,
+									  int64 offset, int64 n);
+extern const char *RestReaderTotal(const RestTable *table, RestResponse *resp,
+								   RestPageReader *reader);
+extern bool RestErrorBodyHolds(RestResponse *resp,
+							   bool (*test) (struct json_t *root));
+extern bool RestErrorCodeIn(RestResponse *resp, const char *pointer,
+							const char *const *codes);
 
 /* dialect_drf.c: django-filter's rules, for services filtering with it */
 extern List *RestDjangoFilterParams(RestDeparseContext *cxt,
@@ -494,6 +670,19 @@ extern List *RestDjangoFilterParams(RestDeparseContext *cxt,
 									const char *suffix);
 extern bool RestDjangoValueWritable(const RestParamValue *pv, bool list,
 									int flags);
+
+/* import.c: the schemas of a document being imported */
+extern List *RestImportProperties(RestImport *imp, struct json_t *schema);
+extern struct json_t *RestImportArrayItems(RestImport *imp,
+										   struct json_t *schema);
+extern const char *RestImportType(RestImport *imp, struct json_t *schema);
+extern List *RestImportPropertyFields(RestImport *imp,
+									  struct json_t *row_schema);
+extern RestImportField *RestImportMakeField(const char *name,
+											const char *field,
+											const char *member,
+											struct json_t *schema,
+											bool required);
 
 /* Bytes of an error body a dialect parses as JSON, at most. */
 #define REST_DIALECT_PARSE_MAX	(64 * 1024)
@@ -509,6 +698,8 @@ extern bool RestColumnIsText(const RestColumn *col);
 extern bool RestLookupDeclared(const RestCondition *cond);
 extern char *RestLenientFilterName(RestDeparseContext *cxt,
 								   RestCondition *cond);
+
+/* params.c */
 extern void RestAppendParam(StringInfo url, const char *name,
 							const char *value);
 

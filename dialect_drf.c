@@ -296,36 +296,13 @@ type_has_infinities(Oid typid)
 }
 
 /*
- * drf_sort_stable_without_key
- *		Without pagination one response holds every row: ties need no key.
- */
-static bool
-drf_sort_stable_without_key(const RestTable *table)
-{
-	return table->pagination == REST_PAGES_NONE;
-}
-
-/*
  * drf_sort_params
  *		ordering=-a,b.
  */
 static List *
 drf_sort_params(const RestTable *table, List *keys)
 {
-	StringInfoData buf;
-	ListCell   *lc;
-
-	initStringInfo(&buf);
-	foreach(lc, keys)
-	{
-		RestSortKey *key = lfirst(lc);
-
-		if (buf.len > 0)
-			appendStringInfoChar(&buf, ',');
-		appendStringInfo(&buf, "%s%s", key->descending ? "-" : "", key->name);
-	}
-	return list_make1(RestMakeParam("ordering",
-									list_make1(makeString(buf.data))));
+	return RestSignedSortParams("ordering", keys);
 }
 
 /*
@@ -339,13 +316,8 @@ drf_pages_fit_limit(const RestTable *table, int64 limit, int64 offset)
 {
 	if (table->pagination == REST_PAGES_LIMIT)
 		return true;
-	if (table->pagination == REST_PAGES_PAGE && table->page_size_param != NULL)
-	{
-		if (limit < 0 || offset == REST_LIMIT_UNKNOWN)
-			return false;
-		return limit > 0 && offset % limit == 0;
-	}
-	return false;
+	return table->pagination == REST_PAGES_PAGE &&
+		table->page_size_param != NULL && RestWholePages(limit, offset);
 }
 
 /*
@@ -388,18 +360,9 @@ drf_first_page_params(StringInfo url, const RestTable *table, int64 limit,
 		size = RestPageRows(table, limit);
 
 	if (table->pagination == REST_PAGES_LIMIT)
-	{
-		if (size > 0)
-			RestAppendIntParam(url, "limit", size);
-		if (offset > 0)
-			RestAppendIntParam(url, "offset", offset);
-	}
-	else if (table->page_size_param != NULL && size > 0)
-	{
-		RestAppendIntParam(url, table->page_size_param, size);
-		if (offset > 0)
-			RestAppendIntParam(url, "page", offset / size + 1);
-	}
+		return RestAppendFirstWindow(url, "limit", "offset", size, offset);
+	RestAppendFirstNumberedPage(url, "page", table->page_size_param, size,
+								offset);
 	return size > 0 ? size : 0;
 }
 
@@ -413,15 +376,10 @@ drf_nth_page_params(StringInfo url, const RestTable *table, int64 size,
 					int64 offset, int64 n, int64 wanted)
 {
 	if (table->pagination == REST_PAGES_LIMIT)
-	{
-		RestAppendIntParam(url, "limit",
-						   wanted >= 0 ? Min(size, wanted - n * size) : size);
-		RestAppendIntParam(url, "offset", offset + n * size);
-		return;
-	}
-	if (table->page_size_param != NULL)
-		RestAppendIntParam(url, table->page_size_param, size);
-	RestAppendIntParam(url, "page", offset / size + n + 1);
+		RestAppendNthWindow(url, "limit", "offset", size, offset, n, wanted);
+	else
+		RestAppendNthNumberedPage(url, "page", table->page_size_param, size,
+								  offset, n);
 }
 
 /*
@@ -435,16 +393,6 @@ drf_count_params(StringInfo url, const RestTable *table)
 		RestAppendParam(url, "limit", "1");
 	else if (table->page_size_param != NULL)
 		RestAppendParam(url, table->page_size_param, "1");
-}
-
-/*
- * drf_offset_by_page_number
- *		PageNumberPagination: an OFFSET is a page number.
- */
-static bool
-drf_offset_by_page_number(const RestTable *table)
-{
-	return table->pagination == REST_PAGES_PAGE;
 }
 
 /*
@@ -474,30 +422,6 @@ drf_can_prefetch(const RestTable *table, int64 limit)
 }
 
 /*
- * drf_reports_total
- *		Numbered and offset pagination report a count.
- */
-static bool
-drf_reports_total(const RestTable *table)
-{
-	return table->pagination == REST_PAGES_PAGE ||
-		table->pagination == REST_PAGES_LIMIT;
-}
-
-/*
- * drf_total_text
- *		The envelope's "count".
- */
-static const char *
-drf_total_text(const RestTable *table, RestResponse *resp,
-			   RestPageReader *reader)
-{
-	if (reader->count.kind == REST_JSON_NUMBER)
-		return RestJsonValueText(&reader->count);
-	return NULL;
-}
-
-/*
  * drf_is_duplicate_refusal
  *		A 409, or the 400 of Django REST framework's uniqueness validators
  *		when no other error comes with it.
@@ -505,20 +429,9 @@ drf_total_text(const RestTable *table, RestResponse *resp,
 static bool
 drf_is_duplicate_refusal(const RestTable *table, RestResponse *resp)
 {
-	json_t	   *root;
-	bool		result;
-
 	if (resp->status == 409)
 		return true;
-	if (resp->status != 400 || resp->body == NULL || resp->body_len == 0)
-		return false;
-	root = json_loadb(resp->body, Min(resp->body_len, REST_DIALECT_PARSE_MAX),
-					  0, NULL);
-	if (root == NULL)
-		return false;
-	result = unique_errors(root);
-	json_decref(root);
-	return result;
+	return resp->status == 400 && RestErrorBodyHolds(resp, unique_errors);
 }
 
 /*
@@ -601,7 +514,9 @@ const RestDialectOps RestDrfDialect = {
 	.condition_params = drf_condition_params,
 	.value_writable = RestDjangoValueWritable,
 
-	.sort_stable_without_key = drf_sort_stable_without_key,
+	/* Django on PostgreSQL; on SQLite or MySQL, nulls_sort 'low' */
+	.nulls_order = REST_NULLS_HIGH,
+	.sort_stable_without_key = RestUnpagedStable,
 	.sort_params = drf_sort_params,
 
 	.pages_fit_limit = drf_pages_fit_limit,
@@ -610,7 +525,7 @@ const RestDialectOps RestDrfDialect = {
 	.first_page_params = drf_first_page_params,
 	.nth_page_params = drf_nth_page_params,
 	.count_params = drf_count_params,
-	.offset_by_page_number = drf_offset_by_page_number,
+	.offset_by_page_number = RestNumberedPages,
 	.pages_addressable = drf_pages_addressable,
 	.can_prefetch = drf_can_prefetch,
 	.names_every_next_page = true,
@@ -620,8 +535,8 @@ const RestDialectOps RestDrfDialect = {
 		.total_paths = drf_total_paths,
 	},
 
-	.reports_total = drf_reports_total,
-	.total_text = drf_total_text,
+	.reports_total = RestPagedTotal,
+	.total_text = RestReaderTotal,
 	.total_description = "\"count\" member",
 	.count_rows_without_total = true,
 

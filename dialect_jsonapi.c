@@ -28,9 +28,17 @@
  * accepts only that media type (the service answers 406 to
  * application/json).
  *
- * The resource type of the table is the last segment of its resource path,
- * and that of a relationship its name followed by "s": the types the
- * library's JSON_API_PLURALIZE_TYPES gives regular English names.
+ * The resource type of the table is its option "type", else the last
+ * segment of its resource path; that of a relationship the option "type"
+ * of its column, else the relationship's name followed by "s" (the types
+ * the library's JSON_API_PLURALIZE_TYPES gives regular English names).
+ * A PATCH changes only the attributes and relationships it names, so an
+ * UPDATE may set any of them.  Where the service's database puts NULLs
+ * in a sort is not known (first ascending on SQLite and MySQL, last on
+ * PostgreSQL): the option nulls_sort says it.  IMPORT FOREIGN SCHEMA reads
+ * the library's OpenAPI document: the id, the attributes and the to-one
+ * relationships of each resource, its django-filter parameters and its
+ * page parameters.
  *
  *-------------------------------------------------------------------------
  */
@@ -38,14 +46,14 @@
 
 #include <jansson.h>
 
-#include "access/htup_details.h"
 #include "catalog/pg_attribute.h"
+#include "catalog/pg_foreign_table.h"
 #include "catalog/pg_type.h"
+#include "commands/defrem.h"
 #include "mb/pg_wchar.h"
 #include "nodes/nodeFuncs.h"
 #include "utils/json.h"
 #include "utils/lsyscache.h"
-#include "utils/syscache.h"
 
 #include "dialect.h"
 
@@ -67,15 +75,14 @@ static void set_pointer(RestColumn *col, const char *first,
 						const char *last2);
 static char *table_type(const RestTable *table);
 static void append_json_string(StringInfo buf, const char *text);
-static void append_relationship(StringInfo buf, const char *name,
-								const char *key_text);
+static void append_relationship(StringInfo buf, const RestColumn *col,
+								const char *name, const char *key_text);
 static bool all_errors_unique(json_t *root);
+static char *pointer_segment(const char *name);
 static bool folds_case(RestLookup lookup);
 static bool is_pattern(RestLookup lookup);
-static bool column_not_null(Oid relid, AttrNumber attnum);
 static bool decimals_fit(Expr *value, int32 typmod);
 static bool decimal_text_fits(const char *text, int32 typmod);
-static bool sort_key_never_null(const RestTable *table, const char *name);
 static char *jsonapi_filter_name(const RestTable *table,
 								 const RestColumn *col);
 
@@ -315,67 +322,13 @@ decimal_text_fits(const char *text, int32 typmod)
 }
 
 /*
- * jsonapi_sort_stable_without_key
- *		Without pagination one response holds every row.
- */
-static bool
-jsonapi_sort_stable_without_key(const RestTable *table)
-{
-	return table->pagination == REST_PAGES_NONE;
-}
-
-/*
  * jsonapi_sort_params
- *		sort=-a,b, by columns that hold no NULLs only: where the service
- *		puts NULLs is its database's choice (first ascending on SQLite and
- *		MySQL, last on PostgreSQL).  The key never is NULL; another column
- *		must be declared NOT NULL.
+ *		sort=-a,b.
  */
 static List *
 jsonapi_sort_params(const RestTable *table, List *keys)
 {
-	StringInfoData buf;
-	ListCell   *lc;
-
-	initStringInfo(&buf);
-	foreach(lc, keys)
-	{
-		RestSortKey *key = lfirst(lc);
-
-		if (!sort_key_never_null(table, key->name))
-			return NIL;
-		if (buf.len > 0)
-			appendStringInfoChar(&buf, ',');
-		appendStringInfo(&buf, "%s%s", key->descending ? "-" : "", key->name);
-	}
-	return list_make1(RestMakeParam("sort",
-									list_make1(makeString(buf.data))));
-}
-
-/*
- * sort_key_never_null
- *		Is the column a sort key names (by its filter name) the key, or
- *		declared NOT NULL?
- */
-static bool
-sort_key_never_null(const RestTable *table, const char *name)
-{
-	int			i;
-
-	for (i = 0; i < table->ncolumns; i++)
-	{
-		RestColumn *col = &table->columns[i];
-		char	   *colname;
-
-		if (col->dropped)
-			continue;
-		colname = jsonapi_filter_name(table, col);
-		if (colname == NULL || strcmp(colname, name) != 0)
-			continue;
-		if (!col->is_key && !column_not_null(table->relid, col->attnum))
-			return false;
-	}
-	return true;
+	return RestSignedSortParams("sort", keys);
 }
 
 /*
@@ -418,25 +371,6 @@ jsonapi_projection_params(const RestTable *table, List *columns)
 }
 
 /*
- * column_not_null
- *		Is a column of the foreign table declared NOT NULL?
- */
-static bool
-column_not_null(Oid relid, AttrNumber attnum)
-{
-	HeapTuple	tuple;
-	bool		result;
-
-	tuple = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid),
-							Int16GetDatum(attnum));
-	if (!HeapTupleIsValid(tuple))
-		return false;
-	result = ((Form_pg_attribute) GETSTRUCT(tuple))->attnotnull;
-	ReleaseSysCache(tuple);
-	return result;
-}
-
-/*
  * jsonapi_pages_fit_limit
  *		Offset pages say any window; numbered pages LIMIT n OFFSET k*n
  *		(page k+1 of size n), when both are known at planning.
@@ -446,10 +380,8 @@ jsonapi_pages_fit_limit(const RestTable *table, int64 limit, int64 offset)
 {
 	if (table->pagination == REST_PAGES_LIMIT)
 		return true;
-	if (table->pagination != REST_PAGES_PAGE ||
-		limit <= 0 || offset == REST_LIMIT_UNKNOWN)
-		return false;
-	return offset % limit == 0;
+	return table->pagination == REST_PAGES_PAGE &&
+		RestWholePages(limit, offset);
 }
 
 /*
@@ -484,25 +416,15 @@ jsonapi_first_page_params(StringInfo url, const RestTable *table,
 	int64		size;
 
 	if (table->pagination == REST_PAGES_LIMIT)
-	{
-		size = RestPageRows(table, limit);
-		if (size > 0)
-			RestAppendIntParam(url, "page[limit]", size);
-		if (offset > 0)
-			RestAppendIntParam(url, "page[offset]", offset);
-		return size;
-	}
+		return RestAppendFirstWindow(url, "page[limit]", "page[offset]",
+									 RestPageRows(table, limit), offset);
 	if (table->pagination != REST_PAGES_PAGE)
 		return 0;
 
 	/* numbered pages are asked whole: the scan checks their window */
 	size = limit >= 0 ? limit : table->page_size;
-	if (size > 0)
-	{
-		RestAppendIntParam(url, "page[size]", size);
-		if (offset > 0)
-			RestAppendIntParam(url, "page[number]", offset / size + 1);
-	}
+	RestAppendFirstNumberedPage(url, "page[number]", "page[size]", size,
+								offset);
 	return size;
 }
 
@@ -515,14 +437,11 @@ jsonapi_nth_page_params(StringInfo url, const RestTable *table, int64 size,
 						int64 offset, int64 n, int64 wanted)
 {
 	if (table->pagination == REST_PAGES_LIMIT)
-	{
-		RestAppendIntParam(url, "page[limit]",
-						   wanted >= 0 ? Min(size, wanted - n * size) : size);
-		RestAppendIntParam(url, "page[offset]", offset + n * size);
-		return;
-	}
-	RestAppendIntParam(url, "page[size]", size);
-	RestAppendIntParam(url, "page[number]", offset / size + n + 1);
+		RestAppendNthWindow(url, "page[limit]", "page[offset]", size, offset,
+							n, wanted);
+	else
+		RestAppendNthNumberedPage(url, "page[number]", "page[size]", size,
+								  offset, n);
 }
 
 /*
@@ -539,27 +458,6 @@ jsonapi_count_params(StringInfo url, const RestTable *table)
 }
 
 /*
- * jsonapi_offset_by_page_number
- *		Numbered pages: an OFFSET is a page number.
- */
-static bool
-jsonapi_offset_by_page_number(const RestTable *table)
-{
-	return table->pagination == REST_PAGES_PAGE;
-}
-
-/*
- * jsonapi_pages_addressable
- *		Numbered and offset pages: the request names their size.
- */
-static bool
-jsonapi_pages_addressable(const RestTable *table)
-{
-	return table->pagination == REST_PAGES_LIMIT ||
-		table->pagination == REST_PAGES_PAGE;
-}
-
-/*
  * jsonapi_can_prefetch
  *		When the pages are addressable (a service that cuts their size
  *		makes the scan fall back to its links).
@@ -567,31 +465,7 @@ jsonapi_pages_addressable(const RestTable *table)
 static bool
 jsonapi_can_prefetch(const RestTable *table, int64 limit)
 {
-	return jsonapi_pages_addressable(table);
-}
-
-/*
- * jsonapi_reports_total
- *		Both paginations say meta.pagination.count.
- */
-static bool
-jsonapi_reports_total(const RestTable *table)
-{
-	return table->pagination == REST_PAGES_PAGE ||
-		table->pagination == REST_PAGES_LIMIT;
-}
-
-/*
- * jsonapi_total_text
- *		meta.pagination.count.
- */
-static const char *
-jsonapi_total_text(const RestTable *table, RestResponse *resp,
-				   RestPageReader *reader)
-{
-	if (reader->count.kind == REST_JSON_NUMBER)
-		return RestJsonValueText(&reader->count);
-	return NULL;
+	return RestPagedTotal(table);
 }
 
 /*
@@ -613,8 +487,8 @@ jsonapi_request_headers(const RestTable *table, RestRequestPurpose purpose,
 
 /*
  * table_type
- *		The resource type of the table: the last segment of its resource
- *		path.
+ *		The resource type of the table: its option "type", else the last
+ *		segment of its resource path.
  */
 static char *
 table_type(const RestTable *table)
@@ -622,6 +496,9 @@ table_type(const RestTable *table)
 	const char *path = table->resource;
 	size_t		len = strlen(path);
 	const char *start;
+
+	if (RestTableOption(table, "type") != NULL)
+		return pstrdup(RestTableOption(table, "type"));
 
 	while (len > 0 && path[len - 1] == '/')
 		len--;
@@ -643,12 +520,15 @@ append_json_string(StringInfo buf, const char *text)
 
 /*
  * append_relationship
- *		"name": {"data": {"type": "<name>s", "id": "<key>"}}, or {"data":
- *		null}.
+ *		"name": {"data": {"type": T, "id": "<key>"}}, or {"data": null}: T
+ *		the column's option "type", else "<name>s".
  */
 static void
-append_relationship(StringInfo buf, const char *name, const char *key_text)
+append_relationship(StringInfo buf, const RestColumn *col, const char *name,
+					const char *key_text)
 {
+	const char *type = RestColumnOption(col, "type");
+
 	append_json_string(buf, name);
 	appendStringInfoString(buf, ":{\"data\":");
 	if (key_text == NULL)
@@ -656,7 +536,7 @@ append_relationship(StringInfo buf, const char *name, const char *key_text)
 	else
 	{
 		appendStringInfoString(buf, "{\"type\":");
-		append_json_string(buf, psprintf("%ss", name));
+		append_json_string(buf, type != NULL ? type : psprintf("%ss", name));
 		appendStringInfoString(buf, ",\"id\":");
 		append_json_string(buf, key_text);
 		appendStringInfoChar(buf, '}');
@@ -674,7 +554,8 @@ append_relationship(StringInfo buf, const char *name, const char *key_text)
  */
 static char *
 jsonapi_write_body(RestTable *table, CmdType operation, TupleDesc tupdesc,
-				   Datum *values, bool *isnull, bool *send, size_t *len)
+				   Datum *values, bool *isnull, bool *send,
+				   const char *key_text, size_t *len)
 {
 	StringInfoData buf;
 	bool	   *attr_send = palloc0(tupdesc->natts * sizeof(bool));
@@ -689,13 +570,10 @@ jsonapi_write_body(RestTable *table, CmdType operation, TupleDesc tupdesc,
 	append_json_string(&buf, table_type(table));
 
 	/* a PATCH names the row it changes, which keeps its key */
-	if (operation == CMD_UPDATE && table->key_index >= 0 &&
-		!isnull[table->key_index])
+	if (operation == CMD_UPDATE && key_text != NULL)
 	{
 		appendStringInfoString(&buf, ",\"id\":");
-		append_json_string(&buf,
-						   RestDatumToUrlValue(values[table->key_index],
-											   table->columns[table->key_index].typid));
+		append_json_string(&buf, key_text);
 	}
 
 	for (i = 0; i < tupdesc->natts; i++)
@@ -747,7 +625,7 @@ jsonapi_write_body(RestTable *table, CmdType operation, TupleDesc tupdesc,
 			if (!first)
 				appendStringInfoChar(&buf, ',');
 			first = false;
-			append_relationship(&buf, name, isnull[i] ? NULL :
+			append_relationship(&buf, col, name, isnull[i] ? NULL :
 								RestDatumToUrlValue(values[i], col->typid));
 		}
 		appendStringInfoChar(&buf, '}');
@@ -767,19 +645,8 @@ jsonapi_write_body(RestTable *table, CmdType operation, TupleDesc tupdesc,
 static bool
 jsonapi_is_duplicate_refusal(const RestTable *table, RestResponse *resp)
 {
-	json_t	   *root;
-	bool		result;
-
-	if ((resp->status != 400 && resp->status != 409) ||
-		resp->body == NULL || resp->body_len == 0)
-		return false;
-	root = json_loadb(resp->body, Min(resp->body_len, REST_DIALECT_PARSE_MAX),
-					  0, NULL);
-	if (root == NULL)
-		return false;
-	result = all_errors_unique(root);
-	json_decref(root);
-	return result;
+	return (resp->status == 400 || resp->status == 409) &&
+		RestErrorBodyHolds(resp, all_errors_unique);
 }
 
 /*
@@ -806,6 +673,220 @@ all_errors_unique(json_t *root)
 	return true;
 }
 
+/*
+ * jsonapi_column_updatable
+ *		An attribute or a relationship: a PATCH changes only the members it
+ *		names.
+ */
+static bool
+jsonapi_column_updatable(const RestTable *table, const RestColumn *col)
+{
+	const char *name;
+	JsonApiPlace place = column_place(col, &name);
+
+	return place == JSONAPI_ATTRIBUTE || place == JSONAPI_RELATIONSHIP;
+}
+
+/*
+ * error_text
+ *		Append one error of a JSON:API errors array as "pointer: detail"
+ *		(the detail alone without a source pointer, the title without a
+ *		detail).
+ */
+static void
+error_text(StringInfo buf, json_t *error)
+{
+	const char *detail = json_string_value(json_object_get(error, "detail"));
+	const char *pointer = json_string_value(
+		json_object_get(json_object_get(error, "source"), "pointer"));
+
+	if (detail == NULL)
+		detail = json_string_value(json_object_get(error, "title"));
+	if (detail == NULL)
+		return;
+	if (buf->len > 0)
+		appendStringInfoString(buf, "; ");
+	if (pointer != NULL && pointer[0] != '\0')
+		appendStringInfo(buf, "%s: ", pointer);
+	appendStringInfoString(buf, detail);
+}
+
+/*
+ * jsonapi_error_detail
+ *		The errors of a JSON:API error document, "pointer: detail; ...", or
+ *		NULL for another body.
+ */
+static char *
+jsonapi_error_detail(const RestTable *table, RestResponse *resp)
+{
+	json_t	   *volatile root;
+	StringInfoData buf;
+
+	if (resp->body == NULL || resp->body_len == 0)
+		return NULL;
+	root = json_loadb(resp->body, Min(resp->body_len, REST_DIALECT_PARSE_MAX),
+					  0, NULL);
+	if (root == NULL)
+		return NULL;
+	initStringInfo(&buf);
+	PG_TRY();
+	{
+		size_t		index;
+		json_t	   *error;
+
+		json_array_foreach(json_object_get(root, "errors"), index, error)
+			error_text(&buf, error);
+	}
+	PG_FINALLY();
+	{
+		json_decref(root);
+	}
+	PG_END_TRY();
+	return buf.len > 0 ? buf.data : NULL;
+}
+
+/*
+ * pointer_segment
+ *		A member name as a segment of a JSON Pointer ("~" as "~0", "/" as
+ *		"~1").
+ */
+static char *
+pointer_segment(const char *name)
+{
+	StringInfoData buf;
+	const char *c;
+
+	initStringInfo(&buf);
+	for (c = name; *c; c++)
+	{
+		if (*c == '~')
+			appendStringInfoString(&buf, "~0");
+		else if (*c == '/')
+			appendStringInfoString(&buf, "~1");
+		else
+			appendStringInfoChar(&buf, *c);
+	}
+	return buf.data;
+}
+
+/*
+ * find_property
+ *		The property of this name of an object schema, or NULL.
+ */
+static RestImportProperty *
+find_property(RestImport *imp, json_t *schema, const char *name)
+{
+	ListCell   *lc;
+
+	foreach(lc, RestImportProperties(imp, schema))
+	{
+		RestImportProperty *prop = lfirst(lc);
+
+		if (strcmp(prop->name, name) == 0)
+			return prop;
+	}
+	return NULL;
+}
+
+/*
+ * jsonapi_import_columns
+ *		The columns of a resource object's schema: the id; each attribute,
+ *		named like it (at its JSON Pointer if the name would read as the id
+ *		or a relationship's); each to-one relationship (a "data" with an
+ *		"id"), as <name>_id.  Filters name them by the attribute's and the
+ *		relationship's name.  To-many relationships, links and meta are
+ *		left out.
+ */
+static List *
+jsonapi_import_columns(RestImport *imp, json_t *row_schema)
+{
+	RestImportProperty *id = find_property(imp, row_schema, "id");
+	RestImportProperty *attrs = find_property(imp, row_schema, "attributes");
+	RestImportProperty *rels = find_property(imp, row_schema,
+											 "relationships");
+	List	   *fields = NIL;
+	ListCell   *lc;
+
+	if (id != NULL)
+		fields = lappend(fields, RestImportMakeField("id", "id", "id",
+													 id->schema, true));
+	foreach(lc, attrs ? RestImportProperties(imp, attrs->schema) : NIL)
+	{
+		RestImportProperty *attr = lfirst(lc);
+		size_t		len = strlen(attr->name);
+		bool		ambiguous = strcmp(attr->name, "id") == 0 ||
+			(len > 3 && strcmp(attr->name + len - 3, "_id") == 0);
+
+		fields = lappend(fields,
+						 RestImportMakeField(attr->name,
+											 ambiguous
+											 ? psprintf("/attributes/%s",
+														pointer_segment(attr->name))
+											 : attr->name,
+											 attr->name, attr->schema,
+											 attr->required));
+	}
+	foreach(lc, rels ? RestImportProperties(imp, rels->schema) : NIL)
+	{
+		RestImportProperty *rel = lfirst(lc);
+		RestImportProperty *data = find_property(imp, rel->schema, "data");
+		RestImportProperty *rel_id = data != NULL
+			? find_property(imp, data->schema, "id") : NULL;
+
+		if (rel_id == NULL)
+			continue;			/* to-many, or no linkage */
+		fields = lappend(fields,
+						 RestImportMakeField(psprintf("%s_id", rel->name),
+											 psprintf("/relationships/%s/data/id",
+													  pointer_segment(rel->name)),
+											 rel->name, rel_id->schema,
+											 false));
+	}
+	return fields;
+}
+
+/*
+ * jsonapi_validate_option
+ *		The options "type" of a table and of a relationship's column: a
+ *		resource type, which JSON:API spells without white space or
+ *		reserved characters.
+ */
+static void
+jsonapi_validate_option(DefElem *def, Oid catalog)
+{
+	const char *value = defGetString(def);
+	const char *c;
+
+	for (c = value; *c; c++)
+		if (isspace((unsigned char) *c) || strchr("\"\\/,[]{}()", *c) != NULL)
+			break;
+	if (value[0] == '\0' || *c != '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("invalid value for option \"%s\": \"%s\"",
+						def->defname, value),
+				 errdetail("A JSON:API resource type is a name without white space, quotes, slashes, commas or brackets.")));
+}
+
+/* The options this dialect adds: resource types. */
+static const RestDialectOption jsonapi_options[] = {
+	{"type", ForeignTableRelationId},
+	{"type", AttributeRelationId},
+	{NULL, InvalidOid}
+};
+
+/* The page and sort parameters of the library's lists. */
+static const RestImportParamNames jsonapi_params = {
+	.page = "page[number]",
+	.limit = "page[limit]",
+	.offset = "page[offset]",
+	.cursor = "page[cursor]",
+	.ordering = "sort",
+};
+
+/* The members of a list document besides data, links and meta. */
+static const char *const jsonapi_envelope[] = {"included", "jsonapi", NULL};
+
 static const char *const jsonapi_rows[] = {"data", NULL};
 static const char *const jsonapi_next[] = {"/links/next", NULL};
 static const char *const jsonapi_total[] = {"/meta/pagination/count", NULL};
@@ -819,7 +900,12 @@ const RestDialectOps RestJsonApiDialect = {
 	.default_filters = NULL,
 	.default_ordering = NULL,
 	.locate_column = jsonapi_locate_column,
-	.import_query_options = false,
+	.options = jsonapi_options,
+	.validate_option = jsonapi_validate_option,
+	.import_query_options = true,
+	.import_params = &jsonapi_params,
+	.import_envelope_members = jsonapi_envelope,
+	.import_columns = jsonapi_import_columns,
 
 	.strict_filters = true,
 	.filter_name = jsonapi_filter_name,
@@ -832,8 +918,8 @@ const RestDialectOps RestJsonApiDialect = {
 	.param_written = NULL,
 	.max_repeated_params = 0,
 
-	.sorts_nulls_either_way = false,
-	.sort_stable_without_key = jsonapi_sort_stable_without_key,
+	.nulls_order = REST_NULLS_UNKNOWN,
+	.sort_stable_without_key = RestUnpagedStable,
 	.sort_params = jsonapi_sort_params,
 	.projection_params = jsonapi_projection_params,
 
@@ -843,8 +929,8 @@ const RestDialectOps RestJsonApiDialect = {
 	.first_page_params = jsonapi_first_page_params,
 	.nth_page_params = jsonapi_nth_page_params,
 	.count_params = jsonapi_count_params,
-	.offset_by_page_number = jsonapi_offset_by_page_number,
-	.pages_addressable = jsonapi_pages_addressable,
+	.offset_by_page_number = RestNumberedPages,
+	.pages_addressable = RestPagedTotal,
 	.can_prefetch = jsonapi_can_prefetch,
 	.names_every_next_page = true,
 	.past_end_status = 0,
@@ -856,9 +942,9 @@ const RestDialectOps RestJsonApiDialect = {
 	},
 	.more_after_range = NULL,
 
-	.reports_total = jsonapi_reports_total,
+	.reports_total = RestPagedTotal,
 	.total_params = NULL,
-	.total_text = jsonapi_total_text,
+	.total_text = RestReaderTotal,
 	.total_description = "\"meta.pagination.count\" member",
 	.count_rows_without_total = true,
 
@@ -868,7 +954,9 @@ const RestDialectOps RestJsonApiDialect = {
 	.numbers = REST_NUMBERS_DECIMAL_STRINGS,
 	.batch_insert = false,
 	.can_change_key = false,
+	.column_updatable = jsonapi_column_updatable,
 	.delete_returns_row = false,
 	.delete_all_url = NULL,
 	.is_duplicate_refusal = jsonapi_is_duplicate_refusal,
+	.error_detail = jsonapi_error_detail,
 };

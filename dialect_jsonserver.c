@@ -535,6 +535,8 @@ const RestDialectOps RestJsonServerDialect = {
 	.param_written = jsonserver_param_written,
 	.max_repeated_params = JS_MAX_PARAMS,
 
+	/* lodash's orderBy: NULLs after every value, reversed descending */
+	.nulls_order = REST_NULLS_HIGH,
 	.sort_stable_without_key = RestAlways,
 	.sort_params = jsonserver_sort_params,
 

@@ -36,13 +36,21 @@
  * - Instants are compared as text in UTC with milliseconds: a value with
  *   more precision would be truncated, and stays here; so do dates and
  *   instants outside years 0002 to 9998, infinities and NaN.
- * - NULLs sort first ascending, last descending, and OData cannot say
- *   otherwise: other sorts stay here, but for the key and NOT NULL columns.
+ * - NULLs sort first ascending, last descending (nulls_order, SQLite's;
+ *   the option nulls_sort says another database's), and OData cannot say
+ *   otherwise: other sorts stay here, but for the key and NOT NULL
+ *   columns.
  *
  * The service pages by itself (page_size is not asked: $top is a bound on
  * the rows, not a page), so pages are not asked for ahead.  A POST must
  * hold the key unless it is a uuid, which CAP generates: for any other key
  * CAP answers with a row it did not create.
+ *
+ * IMPORT FOREIGN SCHEMA reads the OpenAPI document @cap-js/openapi
+ * compiles from the model (CAP serves none itself): entity sets in
+ * {"@count", "value": [...]}, items at Books({ID}) or Genres('{code}'),
+ * and of each entity type its structural properties, not its navigation
+ * properties.
  *
  *-------------------------------------------------------------------------
  */
@@ -51,14 +59,11 @@
 #include <jansson.h>
 #include <math.h>
 
-#include "access/htup_details.h"
-#include "catalog/pg_attribute.h"
 #include "catalog/pg_type.h"
 #include "common/shortest_dec.h"
 #include "nodes/nodeFuncs.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
-#include "utils/syscache.h"
 
 #include "dialect.h"
 
@@ -110,8 +115,7 @@ static Datum numeric_of(const char *text);
 static bool is_plain_date(const char *text);
 static bool is_millisecond_instant(const char *text);
 static void append_string_literal(StringInfo buf, const char *text);
-static bool column_not_null(const RestTable *table, const char *name);
-static bool attribute_not_null(Oid relid, AttrNumber attnum);
+static void append_sort_key(StringInfo buf, const RestSortKey *key);
 
 /*
  * type_kind
@@ -663,69 +667,22 @@ append_string_literal(StringInfo buf, const char *text)
 /*
  * odata_sort_params
  *		$orderby=a desc,b.  The service puts NULLs first ascending and last
- *		descending, and cannot be told otherwise: a key sorting NULLs the
- *		other way is only sent for a column that holds none.
+ *		descending (nulls_order), and cannot be told otherwise.
  */
 static List *
 odata_sort_params(const RestTable *table, List *keys)
 {
-	StringInfoData buf;
-	ListCell   *lc;
-
-	initStringInfo(&buf);
-	foreach(lc, keys)
-	{
-		RestSortKey *key = lfirst(lc);
-
-		if (key->nulls_first == key->descending &&
-			!column_not_null(table, key->name))
-			return NIL;
-		if (buf.len > 0)
-			appendStringInfoChar(&buf, ',');
-		appendStringInfo(&buf, "%s%s", key->name,
-						 key->descending ? " desc" : "");
-	}
-	return list_make1(RestMakeParam("$orderby",
-									list_make1(makeString(buf.data))));
+	return RestSortParam("$orderby", keys, append_sort_key);
 }
 
 /*
- * column_not_null
- *		Is the column of this filter name the key, or declared NOT NULL?
+ * append_sort_key
+ *		A key of $orderby: the property, " desc" if descending.
  */
-static bool
-column_not_null(const RestTable *table, const char *name)
+static void
+append_sort_key(StringInfo buf, const RestSortKey *key)
 {
-	int			i;
-
-	for (i = 0; i < table->ncolumns; i++)
-	{
-		const RestColumn *col = &table->columns[i];
-
-		if (col->dropped || col->field == NULL || strcmp(col->field, name) != 0)
-			continue;
-		return col->is_key || attribute_not_null(table->relid, col->attnum);
-	}
-	return false;
-}
-
-/*
- * attribute_not_null
- *		Is the foreign table's column declared NOT NULL?
- */
-static bool
-attribute_not_null(Oid relid, AttrNumber attnum)
-{
-	HeapTuple	tuple;
-	bool		result;
-
-	tuple = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid),
-							Int16GetDatum(attnum));
-	if (!HeapTupleIsValid(tuple))
-		return false;
-	result = ((Form_pg_attribute) GETSTRUCT(tuple))->attnotnull;
-	ReleaseSysCache(tuple);
-	return result;
+	appendStringInfo(buf, "%s%s", key->name, key->descending ? " desc" : "");
 }
 
 /*
@@ -779,9 +736,7 @@ static void
 odata_nth_page_params(StringInfo url, const RestTable *table, int64 size,
 					  int64 offset, int64 n, int64 wanted)
 {
-	RestAppendIntParam(url, "$top",
-					   wanted >= 0 ? Min(size, wanted - n * size) : size);
-	RestAppendIntParam(url, "$skip", offset + n * size);
+	RestAppendNthWindow(url, "$top", "$skip", size, offset, n, wanted);
 }
 
 /*
@@ -802,18 +757,6 @@ static void
 odata_total_params(StringInfo url, const RestTable *table)
 {
 	RestAppendParam(url, "$count", "true");
-}
-
-/*
- * odata_total_text
- *		The body's @odata.count, which the reader found.
- */
-static const char *
-odata_total_text(const RestTable *table, RestResponse *resp,
-				 RestPageReader *reader)
-{
-	return reader->count.kind == REST_JSON_NUMBER
-		? RestJsonValueText(&reader->count) : NULL;
 }
 
 /*
@@ -863,7 +806,8 @@ odata_item_url(const RestTable *table, const char *key_text)
  */
 static char *
 odata_write_body(RestTable *table, CmdType operation, TupleDesc tupdesc,
-				 Datum *values, bool *isnull, bool *send, size_t *len)
+				 Datum *values, bool *isnull, bool *send,
+				 const char *key_text, size_t *len)
 {
 	if (operation == CMD_INSERT && table->key_index >= 0)
 	{
@@ -890,26 +834,124 @@ odata_write_body(RestTable *table, CmdType operation, TupleDesc tupdesc,
 static bool
 odata_is_duplicate_refusal(const RestTable *table, RestResponse *resp)
 {
-	json_t	   *root;
-	const char *code;
-	bool		result;
+	static const char *const codes[] = {
+		"SQLITE_CONSTRAINT_PRIMARYKEY", "SQLITE_CONSTRAINT_UNIQUE",
+		"ENTITY_ALREADY_EXISTS", NULL
+	};
 
-	if ((resp->status != 400 && resp->status != 409 && resp->status != 500) ||
-		resp->body == NULL || resp->body_len == 0)
-		return false;
-	root = json_loadb(resp->body, Min(resp->body_len, REST_DIALECT_PARSE_MAX),
-					  0, NULL);
-	if (root == NULL)
-		return false;
-	code = json_string_value(json_object_get(json_object_get(root, "error"),
-											 "code"));
-	result = code != NULL &&
-		(strcmp(code, "SQLITE_CONSTRAINT_PRIMARYKEY") == 0 ||
-		 strcmp(code, "SQLITE_CONSTRAINT_UNIQUE") == 0 ||
-		 strcmp(code, "ENTITY_ALREADY_EXISTS") == 0);
-	json_decref(root);
-	return result;
+	return (resp->status == 400 || resp->status == 409 ||
+			resp->status == 500) &&
+		RestErrorCodeIn(resp, "/error/code", codes);
 }
+
+/*
+ * odata_import_item_param
+ *		The key of an item path of the collection, Books({ID}) or
+ *		Genres('{code}') (one key property); NULL for any other path.
+ */
+static char *
+odata_import_item_param(const char *collection_path, const char *path)
+{
+	size_t		len = strlen(collection_path);
+	const char *name;
+	const char *close;
+	const char *end;
+	bool		quoted;
+
+	if (strncmp(path, collection_path, len) != 0 || path[len] != '(')
+		return NULL;
+	name = path + len + 1;
+	quoted = (*name == '\'');
+	if (quoted)
+		name++;
+	if (*name != '{')
+		return NULL;
+	name++;
+	close = strchr(name, '}');
+	if (close == NULL || close == name)
+		return NULL;
+	end = close + 1;
+	if (quoted && *end++ != '\'')
+		return NULL;
+	if (strcmp(end, ")") != 0)
+		return NULL;
+	return pnstrdup(name, close - name);
+}
+
+/*
+ * number_type
+ *		The SQL type of a property that the document declares a number
+ *		(Edm.Decimal with x-sap-precision and x-sap-scale: numeric(p,s)),
+ *		possibly as a string too (Edm.Int64 and Edm.Decimal are anyOf
+ *		[number, string], for IEEE754Compatible): the number's type, else
+ *		NULL (the type the schema says).
+ */
+static const char *
+number_type(RestImport *imp, json_t *schema)
+{
+	json_t	   *precision = json_object_get(schema, "x-sap-precision");
+	json_t	   *scale = json_object_get(schema, "x-sap-scale");
+	json_t	   *branches = json_object_get(schema, "anyOf");
+	json_t	   *number = NULL;
+	bool		string = false;
+	size_t		i;
+
+	/* the document's numbers are parsed as doubles */
+	if (json_is_number(precision) && json_is_number(scale) &&
+		json_number_value(precision) >= 1 &&
+		json_number_value(precision) <= 1000 &&
+		json_number_value(scale) >= 0 &&
+		json_number_value(scale) <= json_number_value(precision) &&
+		json_number_value(precision) == floor(json_number_value(precision)) &&
+		json_number_value(scale) == floor(json_number_value(scale)))
+		return psprintf("numeric(%d,%d)", (int) json_number_value(precision),
+						(int) json_number_value(scale));
+	for (i = 0; i < json_array_size(branches); i++)
+	{
+		json_t	   *branch = json_array_get(branches, i);
+		const char *type = json_string_value(json_object_get(branch, "type"));
+
+		if (type != NULL &&
+			(strcmp(type, "number") == 0 || strcmp(type, "integer") == 0))
+			number = branch;
+		else if (type != NULL && strcmp(type, "string") == 0 &&
+				 json_object_get(branch, "format") == NULL)
+			string = true;
+	}
+	if (json_array_size(branches) == 2 && number != NULL && string)
+		return RestImportType(imp, number);
+	return NULL;
+}
+
+/*
+ * odata_import_columns
+ *		A column for each structural property of an entity type, named and
+ *		typed as the document says (number_type), but not for navigation
+ *		properties: an object of another entity type or an array of them,
+ *		which the service sends only with $expand.
+ */
+static List *
+odata_import_columns(RestImport *imp, json_t *row_schema)
+{
+	List	   *fields = NIL;
+	ListCell   *lc;
+
+	foreach(lc, RestImportPropertyFields(imp, row_schema))
+	{
+		RestImportField *field = lfirst(lc);
+		json_t	   *items = RestImportArrayItems(imp, field->schema);
+
+		if (RestImportProperties(imp, field->schema) != NIL ||
+			(items != NULL && RestImportProperties(imp, items) != NIL))
+			continue;
+		field->sqltype = number_type(imp, field->schema);
+		fields = lappend(fields, field);
+	}
+	return fields;
+}
+
+/* OData 4.01's short name of the total, in the documents' list schemas. */
+static const char *const odata_envelope[] = {"@count", NULL};
 
 /* Where the rows, the next page and the total are in a page. */
 static const char *const odata_rows[] = {"value", NULL};
@@ -924,6 +966,9 @@ const RestDialectOps RestOdataDialect = {
 	.default_batch_size = 1,
 	.default_filters = "*__*",
 	.default_ordering = "*",
+	.import_envelope_members = odata_envelope,
+	.import_item_param = odata_import_item_param,
+	.import_columns = odata_import_columns,
 
 	.strict_filters = true,
 	.filter_name = odata_filter_name,
@@ -933,8 +978,8 @@ const RestDialectOps RestOdataDialect = {
 	.append_value = odata_append_value,
 	.value_writable = odata_value_writable,
 
-	/* NULLs can be placed one way only: odata_sort_params decides */
-	.sorts_nulls_either_way = true,
+	/* CAP over SQLite (and HANA): NULLs first ascending, last descending */
+	.nulls_order = REST_NULLS_LOW,
 	.sort_stable_without_key = RestAlways,
 	.sort_params = odata_sort_params,
 	.projection_params = odata_projection_params,
@@ -956,7 +1001,7 @@ const RestDialectOps RestOdataDialect = {
 
 	.reports_total = RestAlways,
 	.total_params = odata_total_params,
-	.total_text = odata_total_text,
+	.total_text = RestReaderTotal,
 	.total_description = "\"@odata.count\" member",
 
 	.item_url = odata_item_url,

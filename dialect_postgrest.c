@@ -18,8 +18,6 @@
  */
 #include "postgres.h"
 
-#include <jansson.h>
-
 #include "catalog/pg_collation.h"
 #include "catalog/pg_database.h"
 #include "miscadmin.h"
@@ -42,6 +40,7 @@ static bool tree_value_fits(RestDeparseContext *cxt, RestCondition *cond);
 static bool upper_pattern_fits_ilike(const char *literal, Oid collation);
 static bool upper_maps_fully(Oid collation);
 static void append_quoted(StringInfo buf, const char *text);
+static void append_sort_key(StringInfo buf, const RestSortKey *key);
 
 /*
  * postgrest_filter_name
@@ -461,21 +460,19 @@ append_quoted(StringInfo buf, const char *text)
 static List *
 postgrest_sort_params(const RestTable *table, List *keys)
 {
-	StringInfoData buf;
-	ListCell   *lc;
+	return RestSortParam("order", keys, append_sort_key);
+}
 
-	initStringInfo(&buf);
-	foreach(lc, keys)
-	{
-		RestSortKey *key = lfirst(lc);
-
-		if (buf.len > 0)
-			appendStringInfoChar(&buf, ',');
-		appendStringInfo(&buf, "%s.%s.%s", key->name,
-						 key->descending ? "desc" : "asc",
-						 key->nulls_first ? "nullsfirst" : "nullslast");
-	}
-	return list_make1(RestMakeParam("order", list_make1(makeString(buf.data))));
+/*
+ * append_sort_key
+ *		A key of order=: column.asc|desc.nullsfirst|nullslast.
+ */
+static void
+append_sort_key(StringInfo buf, const RestSortKey *key)
+{
+	appendStringInfo(buf, "%s.%s.%s", key->name,
+					 key->descending ? "desc" : "asc",
+					 key->nulls_first ? "nullsfirst" : "nullslast");
 }
 
 /*
@@ -509,13 +506,8 @@ static int64
 postgrest_first_page_params(StringInfo url, const RestTable *table,
 							int64 limit, int64 offset)
 {
-	int64		size = RestPageRows(table, limit);
-
-	if (size > 0)
-		RestAppendIntParam(url, "limit", size);
-	if (offset > 0)
-		RestAppendIntParam(url, "offset", offset);
-	return size > 0 ? size : 0;
+	return RestAppendFirstWindow(url, "limit", "offset",
+								 RestPageRows(table, limit), offset);
 }
 
 /*
@@ -526,9 +518,7 @@ static void
 postgrest_nth_page_params(StringInfo url, const RestTable *table, int64 size,
 						  int64 offset, int64 n, int64 wanted)
 {
-	RestAppendIntParam(url, "limit",
-					   wanted >= 0 ? Min(size, wanted - n * size) : size);
-	RestAppendIntParam(url, "offset", offset + n * size);
+	RestAppendNthWindow(url, "limit", "offset", size, offset, n, wanted);
 }
 
 /*
@@ -641,21 +631,9 @@ postgrest_delete_all_url(const RestTable *table)
 static bool
 postgrest_is_duplicate_refusal(const RestTable *table, RestResponse *resp)
 {
-	json_t	   *root;
-	const char *code;
-	bool		result;
+	static const char *const codes[] = {"23505", "23P01", NULL};
 
-	if (resp->status != 409 || resp->body == NULL || resp->body_len == 0)
-		return false;
-	root = json_loadb(resp->body, Min(resp->body_len, REST_DIALECT_PARSE_MAX),
-					  0, NULL);
-	if (root == NULL)
-		return false;
-	code = json_string_value(json_object_get(root, "code"));
-	result = code != NULL &&
-		(strcmp(code, "23505") == 0 || strcmp(code, "23P01") == 0);
-	json_decref(root);
-	return result;
+	return resp->status == 409 && RestErrorCodeIn(resp, "/code", codes);
 }
 
 /* The fields not set are NULL, false or 0: what the dialect lacks. */
@@ -674,7 +652,7 @@ const RestDialectOps RestPostgrestDialect = {
 	.repeat_is_and = postgrest_repeat_is_and,
 	.append_value = postgrest_append_value,
 
-	.sorts_nulls_either_way = true,
+	.nulls_order = REST_NULLS_EITHER,
 	.sort_stable_without_key = RestNever,
 	.sort_params = postgrest_sort_params,
 	.projection_params = postgrest_projection_params,

@@ -124,21 +124,57 @@ rest_request_error_callback(void *arg)
 {
 	RestRequestContext *context = (RestRequestContext *) arg;
 
-	if (context->attempts > 1 && context->status >= 0)
-		errcontext("remote request %s %s returned HTTP %ld after %d attempts",
-				   context->method, context->url, context->status,
-				   context->attempts);
-	else if (context->attempts > 1)
-		errcontext("remote request %s %s failed after %d attempts",
-				   context->method, context->url, context->attempts);
-	else if (context->status >= 0)
-		errcontext("remote request %s %s returned HTTP %ld",
-				   context->method, context->url, context->status);
-	else
-		errcontext("remote request %s %s",
-				   context->method, context->url);
+	(void) RestRequestErrcontext(context->method, context->url,
+								 context->status, context->attempts);
 }
 
+/*
+ * RestRequestErrcontext
+ *		Add the request to the error being raised, in the words of every
+ *		message about a request: "remote request METHOD URL", with the
+ *		status it returned (-1: none yet) and the attempts made when more
+ *		than one.  A NULL method: url names the request as RestRequestName
+ *		reads it.  Returns 0, so that it may stand inside ereport().
+ */
+int
+RestRequestErrcontext(const char *method, const char *url, long status,
+					  int attempts)
+{
+	const char *request = method != NULL
+		? psprintf("%s %s", method, url) : RestRequestName(url);
+
+	if (attempts > 1 && status >= 0)
+		errcontext("remote request %s returned HTTP %ld after %d attempts",
+				   request, status, attempts);
+	else if (attempts > 1)
+		errcontext("remote request %s failed after %d attempts",
+				   request, attempts);
+	else if (status >= 0)
+		errcontext("remote request %s returned HTTP %ld", request, status);
+	else
+		errcontext("remote request %s", request);
+	return 0;
+}
+
+/*
+ * RestRequestName
+ *		"GET url", or the text itself when it starts with a method ("PATCH
+ *		http://..."): how the readers of a response name the request in
+ *		messages.  An empty text for NULL.
+ */
+const char *
+RestRequestName(const char *what)
+{
+	const char *p = what;
+
+	if (what == NULL)
+		return "";
+	while (*p >= 'A' && *p <= 'Z')
+		p++;
+	if (p > what && *p == ' ')
+		return what;
+	return psprintf("GET %s", what);
+}
 
 /*
  * Failed transfers.
@@ -468,7 +504,8 @@ RestSetoptFailed(const char *option, CURLcode rc)
  *		Raise the error matching an HTTP error status.
  *
  * The DETAIL renders the service's error body, which is parsed as JSON
- * when it can be; a PostgREST error carrying a SQLSTATE keeps that code.
+ * when it can be (or the dialect renders it); a PostgREST error carrying
+ * a SQLSTATE keeps that code.
  */
 void
 RestReportResponseError(RestTable *table, RestRequest *req,
@@ -479,11 +516,15 @@ RestReportResponseError(RestTable *table, RestRequest *req,
 	int			status_sqlstate;
 	const char *message;
 	char	   *detail;
+	char	   *dialect_detail;
 
 	RestPushRequestContext(&context, req->method, req->url, resp->status,
 						   resp->attempts);
 
 	detail = rest_error_detail(resp, &sqlstate);
+	dialect_detail = RestDialectErrorDetail(table, resp);
+	if (dialect_detail != NULL)
+		detail = rest_clean_text(dialect_detail, REST_DETAIL_MAX);
 	/* a duplicate is a unique violation, which clients (Django) act on */
 	if (sqlstate == 0 && RestIsDuplicateRefusal(table, resp))
 		sqlstate = ERRCODE_UNIQUE_VIOLATION;

@@ -102,7 +102,10 @@ struct RestTransfer
 {
 	CURL	   *easy;
 	bool		in_use;			/* owned by a request or a scan */
-	SubTransactionId subid;		/* subtransaction that started it */
+	uint64		ticket;			/* tells one use from the next */
+	bool		reclaimable;	/* its scan is shut down: another request
+								 * may take it (RestParkTransfer) */
+	SubTransactionId subid;		/* subtransaction of its owner */
 	bool		active;			/* added to the multi handle */
 	bool		done;			/* libcurl reported completion */
 	CURLcode	result;			/* completion code, once done */

@@ -11,20 +11,24 @@
  * the server's base_url or absolute; the document itself in option spec;
  * by default schema/ and then /openapi.json) and creates one foreign table
  * per collection: a path whose GET operation answers with a list of
- * objects, bare or in a results, data, items or value member.
+ * objects, bare or in a results, data, items or value member (the one the
+ * server's dialect reads rows from).
  *
  * For each collection:
  * - the columns are the properties of the row schema ($ref followed, allOf
- *   merged, the branches of a oneOf/anyOf united), typed from type and
- *   format; NOT NULL only for a property that is required and can never be
- *   null;
- * - the key is the parameter of the sibling item path (/books/{id}/);
+ *   merged, the branches of a oneOf/anyOf united), or those the dialect
+ *   makes of it (import_columns: JSON:API's attributes), typed from type
+ *   and format (openapi.c); NOT NULL only for a property that is required and can
+ *   never be null;
+ * - the key is the parameter of the sibling item path (/books/{id}/, or
+ *   the dialect's form: OData's /Books({ID}));
  * - updatable 'false' marks a collection whose path and item path have no
  *   POST, PUT, PATCH or DELETE operation;
  * - for a dialect whose services filter with django-filter (drf),
  *   filters, ordering, pagination and page_size_param declare what the
- *   list operation's query parameters say the service honours, so that a
- *   scan sends only those.
+ *   list operation's query parameters say the service honours (paging
+ *   and sorting named as the dialect names them), so that a scan sends
+ *   only those.
  *
  * Paths are appended to the first server URL of the document at base_url's
  * origin (else the first one, else OpenAPI's default "/"), itself relative
@@ -44,12 +48,9 @@
  *   of base_url.
  * - Only JSON documents are read.  The jansson tree is released on every
  *   way out, error or not; everything else is palloc'd.
- * - Only local $refs ("#/...") are followed.  A $ref cycle the mapping
- *   would have to walk forever is an error; a recursive schema reached only
- *   through properties or items is not walked (it is a jsonb column).
- *   The walk is bounded in depth and in the $refs it expands, and checks
- *   for interrupts at each, so that no document makes the import run
- *   away.
+ * - The schemas are read by openapi.c (import_internal.h between the
+ *   two): only local $refs, the walk bounded in depth and in the $refs it
+ *   expands.
  * - Names depend on the document alone: the same document always gives the
  *   same tables, columns and options.
  *
@@ -78,66 +79,16 @@
 #include <math.h>
 
 #include "dialect.h"
+#include "import_internal.h"
 
 /* The one remote schema name: the service's OpenAPI document. */
 #define REST_REMOTE_SCHEMA		"openapi"
 
-/*
- * Bounds of the walk through $refs: a document whose $refs share
- * sub-schemas is walked once per path to each, which grows exponentially
- * with the depth of the sharing.
- */
-#define REST_MAX_REF_DEPTH		64
-#define REST_MAX_REF_EXPANSIONS	100000
-
-/* Longest varchar(n) generated from maxLength (PostgreSQL's own limit). */
-#define REST_MAX_VARCHAR		10485760
-
-/*
- * A parsed document and the state of the import, for messages too.
- */
-typedef struct OpenApiDoc
-{
-	json_t	   *root;			/* the document */
-	const char *url;			/* where it was read, NULL if inline */
-	const char *doc_url;		/* what relative server URLs resolve against */
-	char	   *base_url;		/* the server's base_url, normalized */
-	char	   *api_root;		/* URL the paths are appended to */
-	bool		query_options;	/* declare filters, ordering, pagination */
-	ImportForeignSchemaStmt *stmt;	/* for LIMIT TO / EXCEPT */
-	List	   *ref_stack;		/* $refs being expanded (char *) */
-	int64		ref_expansions; /* $refs expanded so far */
-	const char *path;			/* path being imported, for messages */
-} OpenApiDoc;
-
-/* The SQL type of a schema, and what the schema says about its values. */
-typedef struct SchemaType
-{
-	const char *sqltype;		/* "bigint", "varchar(200)", ... */
-	bool		nullable;		/* null is a valid value */
-	bool		read_only;
-	bool		write_only;		/* never in responses */
-} SchemaType;
-
-/* A property of a row schema. */
-typedef struct RowProperty
-{
-	const char *name;			/* JSON member name */
-	json_t	   *schema;
-	bool		required;
-} RowProperty;
-
-/* The properties of a row schema, merged from its parts. */
-typedef struct RowSchema
-{
-	List	   *props;			/* RowProperty *, in document order */
-	List	   *required;		/* char *, names listed as required */
-} RowSchema;
-
 /* A column of a generated table. */
 typedef struct ImportColumn
 {
-	const char *field;			/* JSON member name */
+	const char *field;			/* JSON member name, or JSON Pointer */
+	const char *member;			/* its name in parameters and item paths */
 	char	   *name;			/* SQL column name */
 	SchemaType	type;
 	bool		not_null;
@@ -175,11 +126,6 @@ static const char *const filter_lookups[] = {
 	"icontains", NULL
 };
 
-/* Members of an envelope that may hold the rows (as json.c reads them). */
-static const char *const envelope_members[] = {
-	"results", "data", "items", "value", NULL
-};
-
 /*
  * The other members a page envelope may have.  An object with any other
  * member is a row that happens to hold a list (an order and its "items"),
@@ -192,6 +138,16 @@ static const char *const envelope_extras[] = {
 	"next_cursor", "nextCursor", "has_more", "hasMore", "next_page",
 	"nextPage", "previous_page", "previousPage", "@odata.context",
 	"@odata.count", "@odata.nextLink", NULL
+};
+
+/* The paging and sorting parameters of Django REST framework's lists. */
+static const RestImportParamNames default_params = {
+	.page = "page",
+	.page_size = page_size_params,
+	.limit = "limit",
+	.offset = "offset",
+	.cursor = "cursor",
+	.ordering = "ordering",
 };
 
 static void read_import_options(ImportForeignSchemaStmt *stmt,
@@ -211,11 +167,10 @@ static json_t *list_row_schema(OpenApiDoc *doc, json_t *op, bool *bare_array,
 							   bool *is_list);
 static json_t *envelope_rows(OpenApiDoc *doc, json_t *schema);
 static json_t *response_schema(OpenApiDoc *doc, json_t *op);
-static json_t *array_items(OpenApiDoc *doc, json_t *schema);
-static json_t *unwrap(OpenApiDoc *doc, json_t *schema);
-static bool is_null_schema(OpenApiDoc *doc, json_t *schema);
 static char *path_resource(OpenApiDoc *doc, const char *path);
 static void find_item_path(OpenApiDoc *doc, Collection *coll);
+static char *default_item_param(const char *collection_path,
+								const char *path);
 static void skip_notice(OpenApiDoc *doc, const char *path,
 						const char *detail);
 static void name_collections(List *collections);
@@ -225,27 +180,14 @@ static char *make_unique(char *name, List *used);
 static char *build_command(OpenApiDoc *doc, Collection *coll,
 						   const char *servername);
 static List *row_columns(OpenApiDoc *doc, json_t *row);
-static void merge_row(OpenApiDoc *doc, json_t *schema, RowSchema *row);
-static void add_property(RowSchema *row, const char *name, json_t *schema);
-static void schema_type(OpenApiDoc *doc, json_t *schema, SchemaType *type);
-static bool combinator_type(OpenApiDoc *doc, json_t *schema,
-							SchemaType *type);
-static const char *declared_type(json_t *schema, SchemaType *type,
-								 bool *several);
-static const char *scalar_type(const char *type_name, json_t *schema);
-static const char *decimal_type(json_t *schema);
-static void absorb_flags(json_t *schema, SchemaType *type);
-static bool is_annotation(json_t *schema);
-static json_t *push_ref(OpenApiDoc *doc, const char *ref);
-static void pop_ref(OpenApiDoc *doc);
-static json_t *resolve_ref(OpenApiDoc *doc, const char *ref);
-static json_t *resolve_object(OpenApiDoc *doc, json_t *node);
+static const RestImportParamNames *param_names(OpenApiDoc *doc);
+static bool is_paging_param(OpenApiDoc *doc, const char *name);
 static ImportColumn *find_field(List *columns, const char *field);
 static ImportColumn *choose_key(Collection *coll, List *columns);
 static bool collection_writable(Collection *coll);
 static List *query_parameters(OpenApiDoc *doc, Collection *coll);
 static json_t *find_parameter(List *params, const char *name);
-static char *filters_option(List *params, List *columns,
+static char *filters_option(OpenApiDoc *doc, List *params, List *columns,
 							const char *page_size_param);
 static char *ordering_option(json_t *param, List *columns);
 static void add_ordering_field(StringInfo buf, List *columns,
@@ -254,7 +196,8 @@ static void append_declaration(StringInfo buf, const char *entry);
 static void pagination_options(OpenApiDoc *doc, Collection *coll,
 							   List *params, const char **pagination,
 							   const char **page_size_param);
-static int64 max_page_size(List *params, const char *pagination,
+static int64 max_page_size(OpenApiDoc *doc, List *params,
+						   const char *pagination,
 						   const char *page_size_param);
 static bool in_list(const char *const *list, const char *value);
 static void import_error_callback(void *arg);
@@ -289,6 +232,7 @@ RestImportForeignSchema(ImportForeignSchemaStmt *stmt, Oid serverOid)
 	memset(&doc, 0, sizeof(doc));
 	doc.stmt = stmt;
 	doc.base_url = RestResolveUrl(table->base_url, table->base_url);
+	doc.dialect = table->dialect;
 	doc.query_options = table->dialect->import_query_options;
 
 	errcallback.callback = import_error_callback;
@@ -410,6 +354,8 @@ fetch_document(OpenApiDoc *doc, RestTable *table, const char *spec_url)
 
 		req.method = "GET";
 		req.url = url;
+		/* OpenAPI's own media type first: some services serve only it */
+		req.extra_headers = list_make1("Accept: application/vnd.oai.openapi+json, application/json;q=0.9, */*;q=0.8");
 		RestPerform(conn, req_table, &req, &resp, NULL);
 		tried[i] = url;
 
@@ -690,7 +636,7 @@ find_collections(OpenApiDoc *doc)
 		Collection *coll;
 
 		doc->path = path;
-		item = resolve_object(doc, item);
+		item = RestSchemaResolve(doc, item);
 		get = json_object_get(item, "get");
 		if (!json_is_object(get))
 			continue;
@@ -752,7 +698,7 @@ list_row_schema(OpenApiDoc *doc, json_t *op, bool *bare_array, bool *is_list)
 	if (schema == NULL)
 		return NULL;
 
-	items = array_items(doc, schema);
+	items = RestSchemaArrayItems(doc, schema);
 	*bare_array = (items != NULL);
 	if (items == NULL)
 		items = envelope_rows(doc, schema);
@@ -760,7 +706,7 @@ list_row_schema(OpenApiDoc *doc, json_t *op, bool *bare_array, bool *is_list)
 		return NULL;
 
 	*is_list = true;
-	merge_row(doc, items, &row);
+	RestSchemaMergeRow(doc, items, &row);
 	return row.props != NIL ? items : NULL;
 }
 
@@ -777,8 +723,9 @@ envelope_rows(OpenApiDoc *doc, json_t *schema)
 	const char *const *member;
 	ListCell   *lc;
 
-	merge_row(doc, schema, &envelope);
-	for (member = envelope_members; *member && rows == NULL; member++)
+	RestSchemaMergeRow(doc, schema, &envelope);
+	for (member = doc->dialect->page.rows_members; *member && rows == NULL;
+		 member++)
 	{
 		foreach(lc, envelope.props)
 		{
@@ -795,10 +742,12 @@ envelope_rows(OpenApiDoc *doc, json_t *schema)
 	{
 		RowProperty *prop = (RowProperty *) lfirst(lc);
 
-		if (prop != rows && !in_list(envelope_extras, prop->name))
+		if (prop != rows && !in_list(envelope_extras, prop->name) &&
+			(doc->dialect->import_envelope_members == NULL ||
+			 !in_list(doc->dialect->import_envelope_members, prop->name)))
 			return NULL;
 	}
-	return array_items(doc, rows->schema);
+	return RestSchemaArrayItems(doc, rows->schema);
 }
 
 /*
@@ -830,7 +779,7 @@ response_schema(OpenApiDoc *doc, json_t *op)
 	if (response == NULL)
 		return NULL;
 
-	response = resolve_object(doc, response);
+	response = RestSchemaResolve(doc, response);
 	content = json_object_get(response, "content");
 	media = json_object_get(content, "application/json");
 	if (media == NULL)
@@ -852,142 +801,6 @@ response_schema(OpenApiDoc *doc, json_t *op)
 }
 
 /*
- * array_items
- *		The items schema of an array schema, or NULL if not an array.
- */
-static json_t *
-array_items(OpenApiDoc *doc, json_t *schema)
-{
-	json_t	   *type;
-	json_t	   *items;
-	bool		is_array = false;
-	size_t		i;
-
-	schema = unwrap(doc, schema);
-	items = json_object_get(schema, "items");
-	type = json_object_get(schema, "type");
-
-	if (json_is_string(type))
-		is_array = strcmp(json_string_value(type), "array") == 0;
-	else if (json_is_array(type))
-	{
-		for (i = 0; i < json_array_size(type); i++)
-			if (strcmp(json_string_value(json_array_get(type, i)) ?
-					   json_string_value(json_array_get(type, i)) : "",
-					   "array") == 0)
-				is_array = true;
-	}
-	else
-		is_array = (items != NULL);
-
-	return (is_array && items != NULL) ? items : NULL;
-}
-
-/*
- * unwrap
- *		Follow $refs, single-schema allOf and nullable unions down to the
- *		schema that says what a value is.
- */
-static json_t *
-unwrap(OpenApiDoc *doc, json_t *schema)
-{
-	int			depth = list_length(doc->ref_stack);
-
-	for (;;)
-	{
-		const char *ref = json_string_value(json_object_get(schema, "$ref"));
-		json_t	   *next = NULL;
-		int			i;
-
-		if (ref != NULL)
-		{
-			schema = push_ref(doc, ref);
-			continue;
-		}
-		if (json_object_get(schema, "type") != NULL ||
-			json_object_get(schema, "properties") != NULL)
-			break;
-		for (i = 0; i < 3 && next == NULL; i++)
-		{
-			static const char *const kw[] = {"allOf", "anyOf", "oneOf"};
-			json_t	   *branches = json_object_get(schema, kw[i]);
-			size_t		j;
-			int			count = 0;
-			json_t	   *only = NULL;
-
-			for (j = 0; j < json_array_size(branches); j++)
-			{
-				json_t	   *branch = json_array_get(branches, j);
-
-				if (is_annotation(branch) || is_null_schema(doc, branch))
-					continue;
-				count++;
-				only = branch;
-			}
-			if (count == 1)
-				next = only;
-		}
-		if (next == NULL)
-			break;
-		schema = next;
-	}
-
-	/* forget the $refs followed here */
-	while (list_length(doc->ref_stack) > depth)
-		pop_ref(doc);
-	return schema;
-}
-
-/*
- * is_null_schema
- *		Does the schema admit only null: type null, enum [null], const null?
- */
-static bool
-is_null_schema(OpenApiDoc *doc, json_t *schema)
-{
-	int			depth = list_length(doc->ref_stack);
-	json_t	   *type;
-	json_t	   *values;
-	bool		result = false;
-	const char *ref;
-
-	while ((ref = json_string_value(json_object_get(schema, "$ref"))) != NULL)
-		schema = push_ref(doc, ref);
-	while (list_length(doc->ref_stack) > depth)
-		pop_ref(doc);
-
-	type = json_object_get(schema, "type");
-	values = json_object_get(schema, "enum");
-	if (json_is_string(type))
-		result = strcmp(json_string_value(type), "null") == 0;
-	else if (json_is_array(type) && json_array_size(type) > 0)
-	{
-		size_t		i;
-
-		result = true;
-		for (i = 0; i < json_array_size(type); i++)
-		{
-			const char *name = json_string_value(json_array_get(type, i));
-
-			if (name == NULL || strcmp(name, "null") != 0)
-				result = false;
-		}
-	}
-	else if (json_is_array(values) && json_array_size(values) > 0)
-	{
-		size_t		i;
-
-		result = true;
-		for (i = 0; i < json_array_size(values); i++)
-			if (!json_is_null(json_array_get(values, i)))
-				result = false;
-	}
-	else if (json_object_get(schema, "const") != NULL)
-		result = json_is_null(json_object_get(schema, "const"));
-	return result;
-}
-
-/*
  * path_resource
  *		The path of a collection relative to base_url, or NULL if it is not
  *		under base_url.
@@ -1006,39 +819,54 @@ path_resource(OpenApiDoc *doc, const char *path)
 
 /*
  * find_item_path
- *		Find the sibling item path of a collection: its path followed by one
- *		path parameter, as /books/{id}/ is to /books/.
+ *		Find the sibling item path of a collection, as /books/{id}/ is to
+ *		/books/ (or as the dialect's items are), and its key parameter.
  */
 static void
 find_item_path(OpenApiDoc *doc, Collection *coll)
 {
 	json_t	   *paths = json_object_get(doc->root, "paths");
-	size_t		len = strlen(coll->path);
 	const char *path;
 	json_t	   *item;
 
-	while (len > 0 && coll->path[len - 1] == '/')
-		len--;
-
 	json_object_foreach(paths, path, item)
 	{
-		const char *param;
-		const char *close;
+		char	   *param = doc->dialect->import_item_param != NULL
+			? doc->dialect->import_item_param(coll->path, path)
+			: default_item_param(coll->path, path);
 
-		if (strncmp(path, coll->path, len) != 0 ||
-			strncmp(path + len, "/{", 2) != 0)
+		if (param == NULL)
 			continue;
-		param = path + len + 2;
-		close = strchr(param, '}');
-		if (close == NULL || close == param ||
-			!(close[1] == '\0' || (close[1] == '/' && close[2] == '\0')) ||
-			memchr(param, '/', close - param) != NULL)
-			continue;
-
-		coll->item_path_item = resolve_object(doc, item);
-		coll->item_param = pnstrdup(param, close - param);
+		coll->item_path_item = RestSchemaResolve(doc, item);
+		coll->item_param = param;
 		return;
 	}
+}
+
+/*
+ * default_item_param
+ *		The parameter of path if it is the collection's path followed by one
+ *		path parameter (with or without a trailing slash), else NULL.
+ */
+static char *
+default_item_param(const char *collection_path, const char *path)
+{
+	size_t		len = strlen(collection_path);
+	const char *param;
+	const char *close;
+
+	while (len > 0 && collection_path[len - 1] == '/')
+		len--;
+	if (strncmp(path, collection_path, len) != 0 ||
+		strncmp(path + len, "/{", 2) != 0)
+		return NULL;
+	param = path + len + 2;
+	close = strchr(param, '}');
+	if (close == NULL || close == param ||
+		!(close[1] == '\0' || (close[1] == '/' && close[2] == '\0')) ||
+		memchr(param, '/', close - param) != NULL)
+		return NULL;
+	return pnstrdup(param, close - param);
 }
 
 /*
@@ -1249,8 +1077,10 @@ build_command(OpenApiDoc *doc, Collection *coll, const char *servername)
 		char	   *ordering;
 
 		pagination_options(doc, coll, params, &pagination, &page_size_param);
-		filters = filters_option(params, columns, page_size_param);
-		ordering = ordering_option(find_parameter(params, "ordering"), columns);
+		filters = filters_option(doc, params, columns, page_size_param);
+		ordering = param_names(doc)->ordering == NULL ? NULL :
+			ordering_option(find_parameter(params, param_names(doc)->ordering),
+							columns);
 		if (filters != NULL)
 			appendStringInfo(&buf, ", filters %s", quote_literal_cstr(filters));
 		if (ordering != NULL)
@@ -1262,7 +1092,7 @@ build_command(OpenApiDoc *doc, Collection *coll, const char *servername)
 		if (page_size_param != NULL)
 			appendStringInfo(&buf, ", page_size_param %s",
 							 quote_literal_cstr(page_size_param));
-		max_size = max_page_size(params, pagination, page_size_param);
+		max_size = max_page_size(doc, params, pagination, page_size_param);
 		if (max_size > 0)
 			appendStringInfo(&buf, ", max_page_size '" INT64_FORMAT "'",
 							 max_size);
@@ -1276,39 +1106,32 @@ build_command(OpenApiDoc *doc, Collection *coll, const char *servername)
 
 /*
  * row_columns
- *		The columns of a row schema, one per property.
+ *		The columns of a row schema: one per property, or those the dialect
+ *		makes of it.
  */
 static List *
 row_columns(OpenApiDoc *doc, json_t *row_schema)
 {
-	RowSchema	row = {0};
+	List	   *fields = doc->dialect->import_columns != NULL
+		? doc->dialect->import_columns(doc, row_schema)
+		: RestImportPropertyFields(doc, row_schema);
 	List	   *columns = NIL;
 	List	   *used = NIL;
 	ListCell   *lc;
-	ListCell   *lc2;
 
-	merge_row(doc, row_schema, &row);
-	foreach(lc, row.required)
+	foreach(lc, fields)
 	{
-		foreach(lc2, row.props)
-		{
-			RowProperty *prop = (RowProperty *) lfirst(lc2);
-
-			if (strcmp(prop->name, (char *) lfirst(lc)) == 0)
-				prop->required = true;
-		}
-	}
-
-	foreach(lc, row.props)
-	{
-		RowProperty *prop = (RowProperty *) lfirst(lc);
+		RestImportField *field = (RestImportField *) lfirst(lc);
 		ImportColumn *col = palloc0(sizeof(ImportColumn));
 
-		col->field = prop->name;
-		schema_type(doc, prop->schema, &col->type);
-		col->not_null = prop->required && !col->type.nullable &&
+		col->field = field->field;
+		col->member = field->member != NULL ? field->member : field->field;
+		RestSchemaType(doc, field->schema, &col->type);
+		if (field->sqltype != NULL)
+			col->type.sqltype = field->sqltype;
+		col->not_null = field->required && !col->type.nullable &&
 			!col->type.write_only;
-		col->name = make_unique(make_identifier(prop->name), used);
+		col->name = make_unique(make_identifier(field->name), used);
 		used = lappend(used, col->name);
 		columns = lappend(columns, col);
 	}
@@ -1316,546 +1139,12 @@ row_columns(OpenApiDoc *doc, json_t *row_schema)
 }
 
 /*
- * merge_row
- *		Collect the properties of an object schema: its own, those of its
- *		$ref and allOf parts, and the union of its oneOf/anyOf branches
- *		(required only where every branch requires them).
- */
-static void
-merge_row(OpenApiDoc *doc, json_t *schema, RowSchema *row)
-{
-	static const char *const unions[] = {"anyOf", "oneOf"};
-	const char *ref;
-	json_t	   *parts;
-	json_t	   *props;
-	json_t	   *required;
-	const char *name;
-	json_t	   *value;
-	size_t		i;
-	size_t		u;
-
-	check_stack_depth();
-	if (!json_is_object(schema))
-		return;
-
-	if ((ref = json_string_value(json_object_get(schema, "$ref"))) != NULL)
-	{
-		merge_row(doc, push_ref(doc, ref), row);
-		pop_ref(doc);
-	}
-
-	parts = json_object_get(schema, "allOf");
-	for (i = 0; i < json_array_size(parts); i++)
-		merge_row(doc, json_array_get(parts, i), row);
-
-	for (u = 0; u < lengthof(unions); u++)
-	{
-		List	   *common = NIL;
-		bool		first = true;
-
-		parts = json_object_get(schema, unions[u]);
-		for (i = 0; i < json_array_size(parts); i++)
-		{
-			RowSchema	branch = {0};
-			ListCell   *lc;
-			List	   *kept = NIL;
-
-			if (is_null_schema(doc, json_array_get(parts, i)))
-				continue;
-			merge_row(doc, json_array_get(parts, i), &branch);
-			foreach(lc, branch.props)
-			{
-				RowProperty *prop = (RowProperty *) lfirst(lc);
-
-				add_property(row, prop->name, prop->schema);
-			}
-			/* required in every branch so far */
-			foreach(lc, branch.required)
-			{
-				char	   *req = (char *) lfirst(lc);
-				ListCell   *lc2;
-				bool		found = first;
-
-				foreach(lc2, common)
-					if (strcmp((char *) lfirst(lc2), req) == 0)
-						found = true;
-				if (found)
-					kept = lappend(kept, req);
-			}
-			common = kept;
-			first = false;
-		}
-		row->required = list_concat(row->required, common);
-	}
-
-	props = json_object_get(schema, "properties");
-	json_object_foreach(props, name, value)
-		add_property(row, name, value);
-
-	required = json_object_get(schema, "required");
-	for (i = 0; i < json_array_size(required); i++)
-	{
-		const char *req = json_string_value(json_array_get(required, i));
-
-		if (req != NULL)
-			row->required = lappend(row->required, pstrdup(req));
-	}
-}
-
-/*
- * add_property
- *		Add a property to a row, or give a known one its later schema.
- */
-static void
-add_property(RowSchema *row, const char *name, json_t *schema)
-{
-	ListCell   *lc;
-	RowProperty *prop;
-
-	foreach(lc, row->props)
-	{
-		prop = (RowProperty *) lfirst(lc);
-		if (strcmp(prop->name, name) == 0)
-		{
-			/* a bare annotation does not replace what says the type */
-			if (!is_annotation(schema))
-				prop->schema = schema;
-			return;
-		}
-	}
-	prop = palloc0(sizeof(RowProperty));
-	prop->name = name;
-	prop->schema = schema;
-	row->props = lappend(row->props, prop);
-}
-
-/*
- * schema_type
- *		Map a property's schema to an SQL type, and collect whether its
- *		value may be null, is read-only or write-only.
- */
-static void
-schema_type(OpenApiDoc *doc, json_t *schema, SchemaType *type)
-{
-	const char *ref;
-	const char *type_name;
-	bool		several = false;
-	json_t	   *values;
-
-	check_stack_depth();
-	if (json_is_boolean(schema))
-	{
-		type->sqltype = "jsonb";	/* true: any value */
-		return;
-	}
-	if (!json_is_object(schema))
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
-				 errmsg("malformed OpenAPI document"),
-				 errdetail("A schema is neither an object nor a boolean.")));
-
-	absorb_flags(schema, type);
-
-	if ((ref = json_string_value(json_object_get(schema, "$ref"))) != NULL)
-	{
-		schema_type(doc, push_ref(doc, ref), type);
-		pop_ref(doc);
-		return;
-	}
-
-	type_name = declared_type(schema, type, &several);
-	if (several)
-	{
-		type->sqltype = "jsonb";
-		return;
-	}
-
-	values = json_object_get(schema, "enum");
-	if (json_is_array(values))
-	{
-		size_t		i;
-
-		for (i = 0; i < json_array_size(values); i++)
-			if (json_is_null(json_array_get(values, i)))
-				type->nullable = true;
-		if (type_name == NULL || strcmp(type_name, "string") == 0)
-		{
-			type->sqltype = "text";
-			return;
-		}
-	}
-
-	if (type_name == NULL)
-	{
-		if (!combinator_type(doc, schema, type))
-			type->sqltype = "jsonb";	/* any value, or an untyped object */
-		return;
-	}
-	type->sqltype = scalar_type(type_name, schema);
-}
-
-/*
- * combinator_type
- *		The type of an allOf, anyOf or oneOf schema: that of its one
- *		meaningful branch, the common type of its branches, or jsonb.
- *		Null branches make the value nullable.  False if there is none.
- */
-static bool
-combinator_type(OpenApiDoc *doc, json_t *schema, SchemaType *type)
-{
-	static const char *const keywords[] = {"allOf", "anyOf", "oneOf"};
-	size_t		k;
-
-	for (k = 0; k < lengthof(keywords); k++)
-	{
-		json_t	   *branches = json_object_get(schema, keywords[k]);
-		List	   *kept = NIL;
-		const char *common = NULL;
-		bool		differ = false;
-		size_t		i;
-		ListCell   *lc;
-
-		if (json_array_size(branches) == 0)
-			continue;
-
-		for (i = 0; i < json_array_size(branches); i++)
-		{
-			json_t	   *branch = json_array_get(branches, i);
-
-			if (k == 0 && is_annotation(branch))
-				absorb_flags(branch, type);
-			else if (k > 0 && is_null_schema(doc, branch))
-				type->nullable = true;
-			else
-				kept = lappend(kept, branch);
-		}
-
-		if (list_length(kept) == 1)
-		{
-			schema_type(doc, (json_t *) linitial(kept), type);
-			return true;
-		}
-		foreach(lc, kept)
-		{
-			SchemaType	branch_type = {0};
-
-			schema_type(doc, (json_t *) lfirst(lc), &branch_type);
-			if (common != NULL && strcmp(common, branch_type.sqltype) != 0)
-				differ = true;
-			common = branch_type.sqltype;
-			type->nullable |= (k > 0 && branch_type.nullable);
-			type->read_only |= branch_type.read_only;
-			type->write_only |= branch_type.write_only;
-		}
-		type->sqltype = (common == NULL || differ) ? "jsonb" : common;
-		return true;
-	}
-	return false;
-}
-
-/*
- * declared_type
- *		The schema's "type": a name, or NULL if absent; a "null" member of
- *		a type array (3.1) makes the value nullable; *several is set if the
- *		array names more than one other type.
- */
-static const char *
-declared_type(json_t *schema, SchemaType *type, bool *several)
-{
-	json_t	   *decl = json_object_get(schema, "type");
-	const char *result = NULL;
-	size_t		i;
-
-	*several = false;
-	if (json_is_string(decl))
-		result = json_string_value(decl);
-	else if (json_is_array(decl))
-	{
-		for (i = 0; i < json_array_size(decl); i++)
-		{
-			const char *name = json_string_value(json_array_get(decl, i));
-
-			if (name == NULL)
-				continue;
-			if (strcmp(name, "null") == 0)
-				type->nullable = true;
-			else if (result == NULL)
-				result = name;
-			else
-				*several = true;
-		}
-	}
-
-	if (result != NULL && strcmp(result, "null") == 0)
-	{
-		type->nullable = true;
-		result = NULL;
-	}
-	return result;
-}
-
-/*
- * scalar_type
- *		The SQL type of a schema with one type name.
- */
-static const char *
-scalar_type(const char *type_name, json_t *schema)
-{
-	const char *format = json_string_value(json_object_get(schema, "format"));
-	json_t	   *max_length = json_object_get(schema, "maxLength");
-
-	if (format == NULL)
-		format = "";
-
-	if (strcmp(type_name, "integer") == 0)
-	{
-		if (strcmp(format, "int32") == 0)
-			return "integer";
-		return "bigint";		/* int64, or no format */
-	}
-	if (strcmp(type_name, "number") == 0)
-	{
-		if (strcmp(format, "float") == 0)
-			return "real";
-		if (strcmp(format, "double") == 0)
-			return "double precision";
-		if (strcmp(format, "int32") == 0)
-			return "integer";
-		if (strcmp(format, "int64") == 0)
-			return "bigint";
-		return "numeric";
-	}
-	if (strcmp(type_name, "boolean") == 0)
-		return "boolean";
-	if (strcmp(type_name, "string") == 0)
-	{
-		if (strcmp(format, "date") == 0)
-			return "date";
-		if (strcmp(format, "date-time") == 0)
-			return "timestamptz";
-		if (strcmp(format, "time") == 0)
-			return "time";
-		if (strcmp(format, "duration") == 0)
-			return "interval";
-		if (strcmp(format, "uuid") == 0)
-			return "uuid";
-		if (strcmp(format, "decimal") == 0)
-			return decimal_type(schema);
-		/* plain text, email, uri...: a Django CharField's max_length */
-		if (json_is_number(max_length) &&
-			json_number_value(max_length) >= 1 &&
-			json_number_value(max_length) <= REST_MAX_VARCHAR)
-			return psprintf("varchar(%d)", (int) json_number_value(max_length));
-		return "text";
-	}
-	/* object, array, or a type name OpenAPI does not define */
-	return "jsonb";
-}
-
-/*
- * decimal_type
- *		numeric(p,s) from drf-spectacular's pattern for a DecimalField,
- *		^-?\d{0,p-s}(?:\.\d{0,s})?$, else numeric.
- */
-static const char *
-decimal_type(json_t *schema)
-{
-	const char *pattern = json_string_value(json_object_get(schema, "pattern"));
-	int			digits;
-	int			scale;
-	int			consumed = 0;
-
-	if (pattern == NULL)
-		return "numeric";
-	if (sscanf(pattern, "^-?\\d{0,%d}(?:\\.\\d{0,%d})?$%n",
-			   &digits, &scale, &consumed) == 2 &&
-		consumed == (int) strlen(pattern) &&
-		digits >= 0 && scale >= 0 && digits + scale >= 1 &&
-		digits + scale <= 1000)
-		return psprintf("numeric(%d,%d)", digits + scale, scale);
-	consumed = 0;
-	if (sscanf(pattern, "^-?\\d{0,%d}$%n", &digits, &consumed) == 1 &&
-		consumed == (int) strlen(pattern) &&
-		digits >= 1 && digits <= 1000)
-		return psprintf("numeric(%d,0)", digits);
-	return "numeric";
-}
-
-/*
- * absorb_flags
- *		Collect nullable (3.0), readOnly and writeOnly of one schema.
- */
-static void
-absorb_flags(json_t *schema, SchemaType *type)
-{
-	if (json_is_true(json_object_get(schema, "nullable")))
-		type->nullable = true;
-	if (json_is_true(json_object_get(schema, "readOnly")))
-		type->read_only = true;
-	if (json_is_true(json_object_get(schema, "writeOnly")))
-		type->write_only = true;
-}
-
-/*
- * is_annotation
- *		Does the schema only annotate (description, nullable, readOnly...),
- *		saying nothing of what a value is?
- */
-static bool
-is_annotation(json_t *schema)
-{
-	static const char *const keywords[] = {
-		"$ref", "type", "enum", "const", "properties", "items", "allOf",
-		"anyOf", "oneOf", "format", "additionalProperties", NULL
-	};
-	const char *const *kw;
-
-	if (!json_is_object(schema))
-		return false;
-	for (kw = keywords; *kw; kw++)
-		if (json_object_get(schema, *kw) != NULL)
-			return false;
-	return true;
-}
-
-/*
- * push_ref
- *		Resolve a $ref and remember it is being expanded; a $ref already
- *		being expanded is a cycle.
- */
-static json_t *
-push_ref(OpenApiDoc *doc, const char *ref)
-{
-	ListCell   *lc;
-
-	CHECK_FOR_INTERRUPTS();
-	if (++doc->ref_expansions > REST_MAX_REF_EXPANSIONS ||
-		list_length(doc->ref_stack) >= REST_MAX_REF_DEPTH)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("OpenAPI document is too complex to import"),
-				 list_length(doc->ref_stack) >= REST_MAX_REF_DEPTH
-				 ? errdetail("$refs are nested more than %d deep.",
-							 REST_MAX_REF_DEPTH)
-				 : errdetail("Importing it would expand more than %d $refs.",
-							 REST_MAX_REF_EXPANSIONS),
-				 errhint("Import fewer collections with LIMIT TO, or simplify the schemas.")));
-
-	foreach(lc, doc->ref_stack)
-	{
-		if (strcmp((char *) lfirst(lc), ref) == 0)
-		{
-			StringInfoData chain;
-			ListCell   *lc2;
-
-			initStringInfo(&chain);
-			for_each_cell(lc2, doc->ref_stack, lc)
-				appendStringInfo(&chain, "%s -> ", (char *) lfirst(lc2));
-			appendStringInfoString(&chain, ref);
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
-					 errmsg("$ref cycle in OpenAPI document"),
-					 errdetail("%s", chain.data)));
-		}
-	}
-	doc->ref_stack = lappend(doc->ref_stack, pstrdup(ref));
-	return resolve_ref(doc, ref);
-}
-
-/*
- * pop_ref
- *		Forget the $ref expanded last.
- */
-static void
-pop_ref(OpenApiDoc *doc)
-{
-	doc->ref_stack = list_delete_last(doc->ref_stack);
-}
-
-/*
- * resolve_ref
- *		The node a local $ref (a JSON Pointer in a URI fragment) names.
- */
-static json_t *
-resolve_ref(OpenApiDoc *doc, const char *ref)
-{
-	json_t	   *node = doc->root;
-	const char *p;
-
-	if (ref[0] != '#')
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("$ref \"%s\" refers to another document", ref),
-				 errhint("Only references within the document (\"#/...\") are followed; bundle the document into one file first.")));
-	if (ref[1] != '\0' && ref[1] != '/')
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("$ref \"%s\" is not a JSON Pointer", ref)));
-
-	for (p = ref + 1; *p == '/'; )
-	{
-		StringInfoData seg;
-
-		initStringInfo(&seg);
-		for (p++; *p && *p != '/'; p++)
-		{
-			if (p[0] == '~' && (p[1] == '0' || p[1] == '1'))
-				appendStringInfoChar(&seg, *++p == '0' ? '~' : '/');
-			else if (p[0] == '%' && isxdigit((unsigned char) p[1]) &&
-					 isxdigit((unsigned char) p[2]))
-			{
-				char		hex[3] = {p[1], p[2], '\0'};
-
-				appendStringInfoChar(&seg, (char) strtol(hex, NULL, 16));
-				p += 2;
-			}
-			else
-				appendStringInfoChar(&seg, *p);
-		}
-
-		if (json_is_object(node))
-			node = json_object_get(node, seg.data);
-		else if (json_is_array(node) && seg.len > 0 &&
-				 strspn(seg.data, "0123456789") == (size_t) seg.len)
-			node = json_array_get(node, strtoul(seg.data, NULL, 10));
-		else
-			node = NULL;
-		if (node == NULL)
-			break;
-	}
-
-	if (node == NULL || *p != '\0')
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
-				 errmsg("could not resolve $ref \"%s\" in OpenAPI document",
-						ref)));
-	return node;
-}
-
-/*
- * resolve_object
- *		A node, or what its local $ref names (path items, responses,
- *		parameters).
- */
-static json_t *
-resolve_object(OpenApiDoc *doc, json_t *node)
-{
-	int			depth = list_length(doc->ref_stack);
-	const char *ref;
-
-	while ((ref = json_string_value(json_object_get(node, "$ref"))) != NULL)
-		node = push_ref(doc, ref);
-	while (list_length(doc->ref_stack) > depth)
-		pop_ref(doc);
-	return node;
-}
-
-/*
  * find_field
- *		The column of a JSON member, or NULL.
+ *		The column of a JSON member (as parameters and item paths name it),
+ *		or NULL.
  */
 static ImportColumn *
-find_field(List *columns, const char *field)
+find_field(List *columns, const char *member)
 {
 	ListCell   *lc;
 
@@ -1863,7 +1152,7 @@ find_field(List *columns, const char *field)
 	{
 		ImportColumn *col = (ImportColumn *) lfirst(lc);
 
-		if (strcmp(col->field, field) == 0)
+		if (strcmp(col->member, member) == 0)
 			return col;
 	}
 	return NULL;
@@ -1937,7 +1226,7 @@ query_parameters(OpenApiDoc *doc, Collection *coll)
 
 		for (i = 0; i < json_array_size(lists[l]); i++)
 		{
-			json_t	   *param = resolve_object(doc, json_array_get(lists[l], i));
+			json_t	   *param = RestSchemaResolve(doc, json_array_get(lists[l], i));
 			const char *in = json_string_value(json_object_get(param, "in"));
 			const char *name = json_string_value(json_object_get(param, "name"));
 			json_t	   *known;
@@ -1978,7 +1267,8 @@ find_parameter(List *params, const char *name)
  *		(django-filter) whose field is a column, as "column[__lookup]".
  */
 static char *
-filters_option(List *params, List *columns, const char *page_size_param)
+filters_option(OpenApiDoc *doc, List *params, List *columns,
+			   const char *page_size_param)
 {
 	StringInfoData buf;
 	ListCell   *lc;
@@ -1992,7 +1282,7 @@ filters_option(List *params, List *columns, const char *page_size_param)
 		const char *lookup = sep ? sep + 2 : NULL;
 		ImportColumn *col;
 
-		if (in_list(reserved_params, name) ||
+		if (in_list(reserved_params, name) || is_paging_param(doc, name) ||
 			(page_size_param != NULL && strcmp(name, page_size_param) == 0) ||
 			(lookup != NULL && !in_list(filter_lookups, lookup)) ||
 			(col = find_field(columns, field)) == NULL)
@@ -2099,17 +1389,18 @@ static void
 pagination_options(OpenApiDoc *doc, Collection *coll, List *params,
 				   const char **pagination, const char **page_size_param)
 {
+	const RestImportParamNames *names = param_names(doc);
 	const char *const *name;
 
 	*pagination = NULL;
 	*page_size_param = NULL;
 
-	if (find_parameter(params, "cursor") != NULL)
+	if (names->cursor != NULL && find_parameter(params, names->cursor) != NULL)
 		*pagination = "cursor";
-	else if (find_parameter(params, "page") != NULL)
+	else if (names->page != NULL && find_parameter(params, names->page) != NULL)
 	{
 		*pagination = "page";
-		for (name = page_size_params; *name; name++)
+		for (name = names->page_size; name != NULL && *name; name++)
 		{
 			if (find_parameter(params, *name) != NULL)
 			{
@@ -2118,8 +1409,9 @@ pagination_options(OpenApiDoc *doc, Collection *coll, List *params,
 			}
 		}
 	}
-	else if (find_parameter(params, "limit") != NULL &&
-			 find_parameter(params, "offset") != NULL)
+	else if (names->limit != NULL && names->offset != NULL &&
+			 find_parameter(params, names->limit) != NULL &&
+			 find_parameter(params, names->offset) != NULL)
 		*pagination = "limit";
 	else if (coll->bare_array)
 	{
@@ -2142,14 +1434,14 @@ pagination_options(OpenApiDoc *doc, Collection *coll, List *params,
  *		parameter), when it is a positive integer rest_fdw can ask; else 0.
  */
 static int64
-max_page_size(List *params, const char *pagination,
+max_page_size(OpenApiDoc *doc, List *params, const char *pagination,
 			  const char *page_size_param)
 {
 	const char *name = NULL;
 	json_t	   *maximum;
 
 	if (pagination != NULL && strcmp(pagination, "limit") == 0)
-		name = "limit";
+		name = param_names(doc)->limit;
 	else if (pagination != NULL && strcmp(pagination, "page") == 0)
 		name = page_size_param;
 	if (name == NULL)
@@ -2163,6 +1455,37 @@ max_page_size(List *params, const char *pagination,
 		json_number_value(maximum) != floor(json_number_value(maximum)))
 		return 0;
 	return (int64) json_number_value(maximum);
+}
+
+/*
+ * param_names
+ *		The names of the paging and sorting parameters of the dialect's
+ *		lists.
+ */
+static const RestImportParamNames *
+param_names(OpenApiDoc *doc)
+{
+	return doc->dialect->import_params != NULL
+		? doc->dialect->import_params : &default_params;
+}
+
+/*
+ * is_paging_param
+ *		Is a query parameter the dialect's page, window, cursor or sort,
+ *		never a filter?
+ */
+static bool
+is_paging_param(OpenApiDoc *doc, const char *name)
+{
+	const RestImportParamNames *names = param_names(doc);
+	const char *const single[] = {names->page, names->limit, names->offset,
+	names->cursor, names->ordering};
+	size_t		i;
+
+	for (i = 0; i < lengthof(single); i++)
+		if (single[i] != NULL && strcmp(single[i], name) == 0)
+			return true;
+	return false;
 }
 
 /*

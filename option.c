@@ -8,7 +8,10 @@
  * set it and whether it is a secret.  The validator checks names and values
  * when a server, user mapping, foreign table or column is created or
  * altered; RestGetTable reads them back into one RestTable for the planner
- * and the executor.
+ * and the executor.  The options of the transport (retries, redirects,
+ * TLS), of the identity (OAuth, context headers) and of the statistics
+ * are checked and read by their groups in option_groups.c; the options a
+ * dialect adds, by the dialect.
  *
  * Secrets (tokens, passwords, headers) are accepted only in user mappings,
  * and no message of this file ever prints the value of a secret option.
@@ -33,6 +36,7 @@
 #include "utils/rel.h"
 
 #include "dialect.h"
+#include "option_internal.h"
 
 /* One option: its name, the catalog it belongs to, and how it is guarded. */
 typedef struct RestOption
@@ -70,6 +74,8 @@ static const RestOption rest_options[] = {
 	{"use_remote_estimate", ForeignServerRelationId, false, false},
 	{"remote_estimate_lifetime", ForeignServerRelationId, false, false},
 	{"analyze_max_requests", ForeignServerRelationId, false, false},
+	{"nulls_sort", ForeignServerRelationId, false, false},
+	{"update_method", ForeignServerRelationId, false, false},
 	{"context_headers", ForeignServerRelationId, false, false},
 	/* user mapping */
 	{"bearer_token", UserMappingRelationId, false, true},
@@ -91,6 +97,8 @@ static const RestOption rest_options[] = {
 	{"filters", ForeignTableRelationId, false, false},
 	{"ordering", ForeignTableRelationId, false, false},
 	{"collation_matches", ForeignTableRelationId, false, false},
+	{"nulls_sort", ForeignTableRelationId, false, false},
+	{"update_method", ForeignTableRelationId, false, false},
 	{"updatable", ForeignTableRelationId, false, false},
 	{"batch_size", ForeignTableRelationId, false, false},
 	{"truncatable", ForeignTableRelationId, false, false},
@@ -119,8 +127,6 @@ static const RestOption rest_options[] = {
 
 /* Bounds of integer options. */
 #define REST_MAX_BATCH_SIZE				10000
-#define REST_MAX_ESTIMATE_LIFETIME_S	3600
-#define REST_MAX_ANALYZE_REQUESTS		1000
 
 const char *const RestLookupNames[REST_NUM_LOOKUPS] = {
 	"exact", "iexact", "ne", "lt", "lte", "gt", "gte", "in", "isnull",
@@ -128,32 +134,37 @@ const char *const RestLookupNames[REST_NUM_LOOKUPS] = {
 	"icontains"
 };
 
+/* The names of the values of the options that name one of a few. */
+static const RestKeyword pagination_names[] = {
+	{"page", REST_PAGES_PAGE}, {"limit", REST_PAGES_LIMIT},
+	{"cursor", REST_PAGES_CURSOR}, {"none", REST_PAGES_NONE}, {NULL, 0}
+};
+static const RestKeyword nulls_sort_names[] = {
+	{"high", REST_NULLS_HIGH}, {"low", REST_NULLS_LOW},
+	{"unknown", REST_NULLS_UNKNOWN}, {NULL, 0}
+};
+static const RestKeyword update_method_names[] = {
+	{"patch", false}, {"put", true}, {NULL, 0}
+};
+
 PG_FUNCTION_INFO_V1(rest_fdw_validator);
 
 static const RestOption *find_option(const char *name, Oid context);
 static void report_unknown_option(const char *name, Oid context);
+static void validate_dialect_option(DefElem *def, Oid catalog,
+									List *options);
+static const RestDialectOps *options_dialect(List *options);
+static pg_noreturn void report_other_dialect_option(DefElem *def,
+													const RestDialectOps *dialect,
+													const char *owner);
+static List *read_dialect_options(const RestTable *table, List *options,
+								  Oid catalog, const char *colname);
 static void validate_option_value(DefElem *def, const RestOption *opt);
-static void validate_base_url(DefElem *def);
-static bool validate_identity_option(DefElem *def);
-static void check_oauth_options(List *options);
-static bool read_identity_option(RestTable *table, DefElem *def);
-static long parse_seconds(DefElem *def);
-static int	parse_int_option(DefElem *def, int min, int max);
 static int64 parse_byte_size(DefElem *def);
 static const RestDialectOps *parse_dialect(DefElem *def);
 static void validate_headers(DefElem *def);
 static void validate_field(DefElem *def);
-static bool validate_connection_option(DefElem *def);
-static void require_superuser_value(DefElem *def);
-static int	parse_max_retries(DefElem *def);
-static int	parse_retry_methods(DefElem *def);
-static RestRedirects parse_follow_redirects(DefElem *def);
-static void validate_header_name(DefElem *def);
-static bool read_connection_option(RestTable *table, DefElem *def);
-static bool validate_statistics_option(DefElem *def);
-static bool read_statistics_option(RestTable *table, DefElem *def);
-static int	parse_lifetime(DefElem *def);
-static RestPagination parse_pagination(DefElem *def);
+static void read_nulls_sort(RestTable *table, DefElem *def);
 static void validate_declarations(DefElem *def, bool with_lookups);
 static int	parse_lookup(const char *name);
 static void apply_declarations(RestTable *table, const char *option,
@@ -187,7 +198,10 @@ rest_fdw_validator(PG_FUNCTION_ARGS)
 		const RestOption *opt = find_option(def->defname, catalog);
 
 		if (opt == NULL)
-			report_unknown_option(def->defname, catalog);
+		{
+			validate_dialect_option(def, catalog, options);
+			continue;
+		}
 		if (opt->superuser_only && !superuser())
 			ereport(ERROR,
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
@@ -200,7 +214,7 @@ rest_fdw_validator(PG_FUNCTION_ARGS)
 	}
 
 	if (catalog == UserMappingRelationId)
-		check_oauth_options(options);
+		RestCheckOauthOptions(options);
 	if (catalog == ForeignServerRelationId && !have_base_url)
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND),
@@ -245,6 +259,7 @@ report_unknown_option(const char *name, Oid context)
 			appendStringInfoString(&buf, ", ");
 		appendStringInfoString(&buf, opt->name);
 	}
+	RestAppendDialectOptionNames(&buf, context);
 
 	ereport(ERROR,
 			(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
@@ -252,6 +267,67 @@ report_unknown_option(const char *name, Oid context)
 			 buf.len > 0
 			 ? errhint("Valid options in this context are: %s.", buf.data)
 			 : errhint("There are no valid options in this context.")));
+}
+
+/*
+ * validate_dialect_option
+ *		Check an option that is not the wrapper's but a dialect's.  A
+ *		server's must be its dialect's.  A table's or a column's must be
+ *		some dialect's: the validator does not know their server, and the
+ *		table's dialect checks them again when the table is read.
+ */
+static void
+validate_dialect_option(DefElem *def, Oid catalog, List *options)
+{
+	const RestDialectOps *dialect = RestDialectDeclaring(def->defname,
+														 catalog);
+
+	if (dialect == NULL)
+		report_unknown_option(def->defname, catalog);
+	if (catalog == ForeignServerRelationId)
+	{
+		dialect = options_dialect(options);
+		if (!RestDialectDeclares(dialect, def->defname, catalog))
+			report_other_dialect_option(def, dialect, "the server");
+	}
+	RestValidateDialectOption(dialect, def, catalog);
+}
+
+/*
+ * options_dialect
+ *		The dialect a server's options name (the default if none, or an
+ *		unknown one, which its own check reports).
+ */
+static const RestDialectOps *
+options_dialect(List *options)
+{
+	ListCell   *cell;
+
+	foreach(cell, options)
+	{
+		DefElem    *def = (DefElem *) lfirst(cell);
+
+		if (strcmp(def->defname, "dialect") == 0 &&
+			RestFindDialect(defGetString(def)) != NULL)
+			return RestFindDialect(defGetString(def));
+	}
+	return REST_DEFAULT_DIALECT;
+}
+
+/*
+ * report_other_dialect_option
+ *		Raise the error for an option of another dialect than the server's.
+ */
+static void
+report_other_dialect_option(DefElem *def, const RestDialectOps *dialect,
+							const char *owner)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+			 errmsg("option \"%s\" of %s is not an option of dialect \"%s\"",
+					def->defname, owner, dialect->name),
+			 errhint("Drop the option, or give the server the dialect that has it.")));
+	pg_unreachable();
 }
 
 /*
@@ -263,19 +339,19 @@ validate_option_value(DefElem *def, const RestOption *opt)
 {
 	const char *name = def->defname;
 
-	if (validate_connection_option(def) || validate_statistics_option(def) ||
-		validate_identity_option(def))
+	if (RestValidateConnectionOption(def) || RestValidateStatisticsOption(def) ||
+		RestValidateIdentityOption(def))
 		return;
 	if (strcmp(name, "base_url") == 0)
-		validate_base_url(def);
+		RestValidateBaseUrl(def);
 	else if (strcmp(name, "dialect") == 0)
 		(void) parse_dialect(def);
 	else if (strcmp(name, "connect_timeout") == 0 ||
 			 strcmp(name, "timeout") == 0)
-		(void) parse_seconds(def);
+		(void) RestParseSeconds(def);
 	else if (strcmp(name, "page_size") == 0 ||
 			 strcmp(name, "max_page_size") == 0)
-		(void) parse_int_option(def, 1, REST_MAX_PAGE_SIZE);
+		(void) RestParseIntOption(def, 1, REST_MAX_PAGE_SIZE);
 	else if (strcmp(name, "max_response_size") == 0)
 		(void) parse_byte_size(def);
 	else if (strcmp(name, "headers") == 0)
@@ -283,7 +359,11 @@ validate_option_value(DefElem *def, const RestOption *opt)
 	else if (strcmp(name, "field") == 0)
 		validate_field(def);
 	else if (strcmp(name, "pagination") == 0)
-		(void) parse_pagination(def);
+		(void) RestParseKeyword(def, pagination_names);
+	else if (strcmp(name, "nulls_sort") == 0)
+		(void) RestParseKeyword(def, nulls_sort_names);
+	else if (strcmp(name, "update_method") == 0)
+		(void) RestParseKeyword(def, update_method_names);
 	else if (strcmp(name, "filters") == 0)
 		validate_declarations(def, true);
 	else if (strcmp(name, "ordering") == 0)
@@ -293,9 +373,9 @@ validate_option_value(DefElem *def, const RestOption *opt)
 			 strcmp(name, "truncatable") == 0)
 		(void) defGetBoolean(def);
 	else if (strcmp(name, "batch_size") == 0)
-		(void) parse_int_option(def, 1, REST_MAX_BATCH_SIZE);
+		(void) RestParseIntOption(def, 1, REST_MAX_BATCH_SIZE);
 	else if (strcmp(name, "prefetch") == 0)
-		(void) parse_int_option(def, 0, REST_MAX_PREFETCH);
+		(void) RestParseIntOption(def, 0, REST_MAX_PREFETCH);
 	else if (strcmp(name, "max_url_length") == 0)
 	{
 		int			n;
@@ -336,8 +416,8 @@ validate_option_value(DefElem *def, const RestOption *opt)
  *		base_url (or oauth_token_url) must be an absolute http or https URL
  *		without credentials.
  */
-static void
-validate_base_url(DefElem *def)
+void
+RestValidateBaseUrl(DefElem *def)
 {
 	const char *url = defGetString(def);
 	const char *rest;
@@ -375,8 +455,8 @@ validate_base_url(DefElem *def)
  * parse_seconds
  *		Parse a timeout in seconds (fractions allowed) into milliseconds.
  */
-static long
-parse_seconds(DefElem *def)
+long
+RestParseSeconds(DefElem *def)
 {
 	const char *value = defGetString(def);
 	char	   *end;
@@ -398,8 +478,8 @@ parse_seconds(DefElem *def)
  * parse_int_option
  *		Parse an integer option whose value must lie in [min, max].
  */
-static int
-parse_int_option(DefElem *def, int min, int max)
+int
+RestParseIntOption(DefElem *def, int min, int max)
 {
 	const char *value = defGetString(def);
 	int			result;
@@ -453,27 +533,42 @@ parse_dialect(DefElem *def)
 }
 
 /*
- * parse_pagination
- *		Parse the name of a pagination style.
+ * RestParseKeyword
+ *		The value of an option that names one of the keywords.
  */
-static RestPagination
-parse_pagination(DefElem *def)
+int
+RestParseKeyword(DefElem *def, const RestKeyword *keywords)
 {
 	const char *value = defGetString(def);
+	const RestKeyword *k;
+	StringInfoData names;
 
-	if (strcmp(value, "page") == 0)
-		return REST_PAGES_PAGE;
-	if (strcmp(value, "limit") == 0)
-		return REST_PAGES_LIMIT;
-	if (strcmp(value, "cursor") == 0)
-		return REST_PAGES_CURSOR;
-	if (strcmp(value, "none") == 0)
-		return REST_PAGES_NONE;
+	initStringInfo(&names);
+	for (k = keywords; k->name != NULL; k++)
+	{
+		if (strcmp(value, k->name) == 0)
+			return k->value;
+		appendStringInfo(&names, "%s%s", k == keywords ? "" : ", ", k->name);
+	}
 	ereport(ERROR,
 			(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-			 errmsg("invalid value for option \"pagination\": \"%s\"", value),
-			 errhint("Valid values are: page, limit, cursor, none.")));
-	return REST_PAGES_PAGE;		/* keep compiler quiet */
+			 errmsg("invalid value for option \"%s\": \"%s\"",
+					def->defname, value),
+			 errhint("Valid values are: %s.", names.data)));
+	return 0;					/* keep compiler quiet */
+}
+
+/*
+ * read_nulls_sort
+ *		Take the option nulls_sort, unless the dialect's requests say where
+ *		NULLs go.
+ */
+static void
+read_nulls_sort(RestTable *table, DefElem *def)
+{
+	if (table->dialect->nulls_order != REST_NULLS_EITHER)
+		table->nulls_order = (RestNullsOrder)
+			RestParseKeyword(def, nulls_sort_names);
 }
 
 /*
@@ -702,414 +797,6 @@ validate_field(DefElem *def)
 }
 
 /*
- * Retries, redirects and TLS: server options read by http.c.
- */
-
-/*
- * validate_connection_option
- *		Check the value of a retry, redirect or TLS option, and who may set
- *		it; return false if def is none of them.
- *
- * Values that widen what a request may reach (follow_redirects 'any') or
- * weaken its checks (ssl_verify 'false') are for superusers only.
- */
-static bool
-validate_connection_option(DefElem *def)
-{
-	const char *name = def->defname;
-
-	if (strcmp(name, "max_retries") == 0)
-		(void) parse_max_retries(def);
-	else if (strcmp(name, "retry_max_time") == 0)
-		(void) parse_seconds(def);
-	else if (strcmp(name, "retry_methods") == 0)
-		(void) parse_retry_methods(def);
-	else if (strcmp(name, "idempotency_key_header") == 0)
-		validate_header_name(def);
-	else if (strcmp(name, "follow_redirects") == 0)
-	{
-		if (parse_follow_redirects(def) == REST_REDIRECTS_ANY)
-			require_superuser_value(def);
-	}
-	else if (strcmp(name, "ssl_verify") == 0)
-	{
-		if (!defGetBoolean(def))
-			require_superuser_value(def);
-	}
-	else if (strcmp(name, "ssl_ca_file") == 0 ||
-			 strcmp(name, "ssl_cert_file") == 0 ||
-			 strcmp(name, "ssl_key_file") == 0)
-	{
-		if (!is_absolute_path(defGetString(def)))
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-					 errmsg("invalid value for option \"%s\": \"%s\"",
-							name, defGetString(def)),
-					 errdetail("The value must be an absolute path.")));
-	}
-	else
-		return false;
-	return true;
-}
-
-/*
- * require_superuser_value
- *		Only a superuser may give this option this value.
- */
-static void
-require_superuser_value(DefElem *def)
-{
-	if (!superuser())
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied to set option \"%s\" to \"%s\"",
-						def->defname, defGetString(def)),
-				 errhint("Only superusers may set this value.")));
-}
-
-/*
- * parse_max_retries
- *		Parse the number of retries of a failed request.
- */
-static int
-parse_max_retries(DefElem *def)
-{
-	const char *value = defGetString(def);
-	int			result;
-
-	if (!parse_int(value, &result, 0, NULL) || result < 0 || result > 10)
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-				 errmsg("invalid value for option \"%s\": \"%s\"",
-						def->defname, value),
-				 errdetail("The value must be an integer between 0 and 10.")));
-	return result;
-}
-
-/*
- * parse_retry_methods
- *		Parse the comma-separated methods that may be retried, as
- *		REST_METHOD_* bits.  GET is always retried; POST never is (see
- *		idempotency_key_header).
- */
-static int
-parse_retry_methods(DefElem *def)
-{
-	char	   *copy = pstrdup(defGetString(def));
-	char	   *saveptr = NULL;
-	char	   *method;
-	int			result = 0;
-
-	for (method = strtok_r(copy, ",", &saveptr); method != NULL;
-		 method = strtok_r(NULL, ",", &saveptr))
-	{
-		char	   *end;
-
-		while (isspace((unsigned char) *method))
-			method++;
-		end = method + strlen(method);
-		while (end > method && isspace((unsigned char) end[-1]))
-			*--end = '\0';
-
-		if (pg_strcasecmp(method, "GET") == 0)
-			continue;
-		else if (pg_strcasecmp(method, "PUT") == 0)
-			result |= REST_METHOD_PUT;
-		else if (pg_strcasecmp(method, "PATCH") == 0)
-			result |= REST_METHOD_PATCH;
-		else if (pg_strcasecmp(method, "DELETE") == 0)
-			result |= REST_METHOD_DELETE;
-		else if (pg_strcasecmp(method, "POST") == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-					 errmsg("POST requests cannot be declared safe to retry"),
-					 errhint("Set the server option \"idempotency_key_header\" if the service accepts idempotency keys.")));
-		else
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-					 errmsg("invalid value for option \"%s\": \"%s\"",
-							def->defname, defGetString(def)),
-					 errhint("Valid values are comma-separated lists of: GET, PUT, PATCH, DELETE.")));
-	}
-	return result;
-}
-
-/*
- * parse_follow_redirects
- *		Parse which redirects are followed.
- */
-static RestRedirects
-parse_follow_redirects(DefElem *def)
-{
-	const char *value = defGetString(def);
-
-	if (strcmp(value, "same-origin") == 0)
-		return REST_REDIRECTS_SAME_ORIGIN;
-	if (strcmp(value, "none") == 0)
-		return REST_REDIRECTS_NONE;
-	if (strcmp(value, "any") == 0)
-		return REST_REDIRECTS_ANY;
-	ereport(ERROR,
-			(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-			 errmsg("invalid value for option \"follow_redirects\": \"%s\"",
-					value),
-			 errhint("Valid values are: same-origin, none, any.")));
-	return REST_REDIRECTS_SAME_ORIGIN;	/* keep compiler quiet */
-}
-
-/*
- * validate_header_name
- *		A header name is an RFC 9110 token.
- */
-static void
-validate_header_name(DefElem *def)
-{
-	const char *value = defGetString(def);
-	const char *p;
-
-	for (p = value; *p; p++)
-	{
-		if (!(isalnum((unsigned char) *p) || strchr("!#$%&'*+-.^_`|~", *p)))
-			break;
-	}
-	if (value[0] == '\0' || *p != '\0')
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-				 errmsg("invalid value for option \"%s\": \"%s\"",
-						def->defname, value),
-				 errdetail("The value must be an HTTP header name, such as Idempotency-Key.")));
-}
-
-/*
- * read_connection_option
- *		Fill the retry, redirect and TLS part of a RestTable from one
- *		server option; return false if def is none of them.
- */
-static bool
-read_connection_option(RestTable *table, DefElem *def)
-{
-	const char *name = def->defname;
-
-	if (strcmp(name, "max_retries") == 0)
-		table->max_retries = parse_max_retries(def);
-	else if (strcmp(name, "retry_max_time") == 0)
-		table->retry_max_time_ms = parse_seconds(def);
-	else if (strcmp(name, "retry_methods") == 0)
-		table->retry_methods = parse_retry_methods(def);
-	else if (strcmp(name, "idempotency_key_header") == 0)
-		table->idempotency_key_header = pstrdup(defGetString(def));
-	else if (strcmp(name, "follow_redirects") == 0)
-		table->follow_redirects = parse_follow_redirects(def);
-	else if (strcmp(name, "ssl_verify") == 0)
-		table->ssl_verify = defGetBoolean(def);
-	else if (strcmp(name, "ssl_ca_file") == 0)
-		table->ssl_ca_file = pstrdup(defGetString(def));
-	else if (strcmp(name, "ssl_cert_file") == 0)
-		table->ssl_cert_file = pstrdup(defGetString(def));
-	else if (strcmp(name, "ssl_key_file") == 0)
-		table->ssl_key_file = pstrdup(defGetString(def));
-	else
-		return false;
-	return true;
-}
-
-/*
- * Who is calling: OAuth client credentials (user mapping options read by
- * oauth.c) and the headers taken from rest_fdw.context (the server option
- * read by context.c).
- */
-
-/*
- * validate_identity_option
- *		Check the value of an OAuth or context option; return false if def
- *		is none of them.
- */
-static bool
-validate_identity_option(DefElem *def)
-{
-	const char *name = def->defname;
-	const char *value;
-	const char *p;
-
-	if (strcmp(name, "oauth_token_url") == 0)
-	{
-		validate_base_url(def);
-		return true;
-	}
-	if (strcmp(name, "context_headers") == 0)
-	{
-		const char *why;
-
-		if (!RestValidContextHeaders(defGetString(def), &why))
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-					 errmsg("invalid value for option \"context_headers\": \"%s\"",
-							defGetString(def)),
-					 errdetail("%s", why)));
-		return true;
-	}
-	if (strcmp(name, "client_id") != 0 && strcmp(name, "client_secret") != 0 &&
-		strcmp(name, "scope") != 0 && strcmp(name, "audience") != 0)
-		return false;
-
-	/* never printed: client_secret is a secret */
-	value = defGetString(def);
-	for (p = value; *p; p++)
-		if ((unsigned char) *p < 0x20 || *p == 0x7F)
-			break;
-	if (value[0] == '\0' || *p != '\0')
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-				 errmsg("invalid value for option \"%s\"", name),
-				 errdetail("The value must be non-empty and hold no control characters.")));
-	return true;
-}
-
-/*
- * check_oauth_options
- *		A user mapping's OAuth options come together: oauth_token_url,
- *		client_id and client_secret all or none, scope and audience only
- *		with them, and no bearer_token besides.
- */
-static void
-check_oauth_options(List *options)
-{
-	int			given = 0;
-	bool		extras = false;
-	bool		bearer = false;
-	ListCell   *cell;
-
-	foreach(cell, options)
-	{
-		const char *name = ((DefElem *) lfirst(cell))->defname;
-
-		if (strcmp(name, "oauth_token_url") == 0 ||
-			strcmp(name, "client_id") == 0 ||
-			strcmp(name, "client_secret") == 0)
-			given++;
-		else if (strcmp(name, "scope") == 0 || strcmp(name, "audience") == 0)
-			extras = true;
-		else if (strcmp(name, "bearer_token") == 0)
-			bearer = true;
-	}
-	if ((given > 0 && given < 3) || (extras && given == 0))
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND),
-				 errmsg("options \"oauth_token_url\", \"client_id\" and \"client_secret\" must be given together"),
-				 errdetail("Options \"scope\" and \"audience\" need them too.")));
-	if (given > 0 && bearer)
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-				 errmsg("options \"bearer_token\" and \"oauth_token_url\" cannot be used together")));
-}
-
-/*
- * read_identity_option
- *		Fill the OAuth or context part of a RestTable from one option;
- *		return false if def is none of them.
- */
-static bool
-read_identity_option(RestTable *table, DefElem *def)
-{
-	const char *name = def->defname;
-	char	   *value;
-
-	if (strcmp(name, "oauth_token_url") != 0 &&
-		strcmp(name, "client_id") != 0 && strcmp(name, "client_secret") != 0 &&
-		strcmp(name, "scope") != 0 && strcmp(name, "audience") != 0 &&
-		strcmp(name, "context_headers") != 0)
-		return false;
-
-	value = pstrdup(defGetString(def));
-	if (strcmp(name, "oauth_token_url") == 0)
-		table->oauth_token_url = value;
-	else if (strcmp(name, "client_id") == 0)
-		table->client_id = value;
-	else if (strcmp(name, "client_secret") == 0)
-		table->client_secret = value;
-	else if (strcmp(name, "scope") == 0)
-		table->oauth_scope = value;
-	else if (strcmp(name, "audience") == 0)
-		table->oauth_audience = value;
-	else
-		table->context_headers = value;
-	return true;
-}
-
-/*
- * Statistics: server and table options read by analyze.c.
- */
-
-/*
- * validate_statistics_option
- *		Check the value of an ANALYZE or remote estimate option; return
- *		false if def is none of them.
- */
-static bool
-validate_statistics_option(DefElem *def)
-{
-	const char *name = def->defname;
-
-	if (strcmp(name, "use_remote_estimate") == 0)
-		(void) defGetBoolean(def);
-	else if (strcmp(name, "remote_estimate_lifetime") == 0)
-		(void) parse_lifetime(def);
-	else if (strcmp(name, "analyze_max_requests") == 0)
-		(void) parse_int_option(def, 1, REST_MAX_ANALYZE_REQUESTS);
-	else
-		return false;
-	return true;
-}
-
-/*
- * read_statistics_option
- *		Fill the statistics part of a RestTable from one server or table
- *		option; return false if def is none of them.
- */
-static bool
-read_statistics_option(RestTable *table, DefElem *def)
-{
-	const char *name = def->defname;
-
-	if (strcmp(name, "use_remote_estimate") == 0)
-		table->use_remote_estimate = defGetBoolean(def);
-	else if (strcmp(name, "remote_estimate_lifetime") == 0)
-		table->remote_estimate_lifetime_ms = parse_lifetime(def);
-	else if (strcmp(name, "analyze_max_requests") == 0)
-		table->analyze_max_requests =
-			parse_int_option(def, 1, REST_MAX_ANALYZE_REQUESTS);
-	else
-		return false;
-	return true;
-}
-
-/*
- * parse_lifetime
- *		Parse how long a remote estimate is reused, in seconds (fractions
- *		allowed, 0 for not at all), into milliseconds.
- */
-static int
-parse_lifetime(DefElem *def)
-{
-	const char *value = defGetString(def);
-	char	   *end;
-	double		seconds;
-
-	errno = 0;
-	seconds = strtod(value, &end);
-	if (end == value || *end != '\0' || errno != 0 ||
-		!isfinite(seconds) || seconds < 0 ||
-		seconds > REST_MAX_ESTIMATE_LIFETIME_S)
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-				 errmsg("invalid value for option \"%s\": \"%s\"",
-						def->defname, value),
-				 errdetail("The value must be a number of seconds between 0 and %d.",
-						   REST_MAX_ESTIMATE_LIFETIME_S)));
-	return (int) ceil(seconds * 1000.0);
-}
-
-/*
  * split_pointer
  *		Split a JSON Pointer (RFC 6901) into unescaped segments.
  */
@@ -1174,6 +861,10 @@ RestGetTable(Oid relid, Oid userid)
 	table->relid = relid;
 	table->relname = get_rel_name(relid);
 	read_table_options(table, ft->options, &keyname);
+	table->dialect_options =
+		list_concat(table->dialect_options,
+					read_dialect_options(table, ft->options,
+										 ForeignTableRelationId, NULL));
 
 	if (table->resource == NULL)
 	{
@@ -1257,6 +948,9 @@ read_server_and_mapping(Oid serverid, Oid userid)
 	table->analyze_max_requests = REST_DEFAULT_ANALYZE_REQUESTS;
 
 	read_server_options(table, server->options);
+	table->dialect_options =
+		read_dialect_options(table, server->options, ForeignServerRelationId,
+							 NULL);
 	/* what the options leave unsaid, the dialect's defaults say */
 	if ((int) table->pagination == -1)
 		table->pagination = table->dialect->default_pagination;
@@ -1291,34 +985,47 @@ read_server_options(RestTable *table, List *options)
 		else if (strcmp(def->defname, "dialect") == 0)
 			table->dialect = parse_dialect(def);
 		else if (strcmp(def->defname, "connect_timeout") == 0)
-			table->connect_timeout_ms = parse_seconds(def);
+			table->connect_timeout_ms = RestParseSeconds(def);
 		else if (strcmp(def->defname, "timeout") == 0)
-			table->timeout_ms = parse_seconds(def);
+			table->timeout_ms = RestParseSeconds(def);
 		else if (strcmp(def->defname, "page_size") == 0)
-			table->page_size = parse_int_option(def, 1, REST_MAX_PAGE_SIZE);
+			table->page_size = RestParseIntOption(def, 1, REST_MAX_PAGE_SIZE);
 		else if (strcmp(def->defname, "max_page_size") == 0)
-			table->max_page_size = parse_int_option(def, 1, REST_MAX_PAGE_SIZE);
+			table->max_page_size = RestParseIntOption(def, 1, REST_MAX_PAGE_SIZE);
 		else if (strcmp(def->defname, "max_response_size") == 0)
 			table->max_response_size = parse_byte_size(def);
 		else if (strcmp(def->defname, "connect_to") == 0)
 			table->connect_to = pstrdup(defGetString(def));
-		else if (read_identity_option(table, def) ||
-				 read_connection_option(table, def) ||
-				 read_statistics_option(table, def))
+		else if (RestReadIdentityOption(table, def) ||
+				 RestReadConnectionOption(table, def) ||
+				 RestReadStatisticsOption(table, def))
 			continue;
 		else if (strcmp(def->defname, "pagination") == 0)
 		{
-			table->pagination = parse_pagination(def);
+			table->pagination = (RestPagination)
+				RestParseKeyword(def, pagination_names);
 			table->pagination_declared = true;
 		}
 		else if (strcmp(def->defname, "page_size_param") == 0)
 			table->page_size_param = pstrdup(defGetString(def));
 		else if (strcmp(def->defname, "prefetch") == 0)
-			table->prefetch = parse_int_option(def, 0, REST_MAX_PREFETCH);
+			table->prefetch = RestParseIntOption(def, 0, REST_MAX_PREFETCH);
 		else if (strcmp(def->defname, "max_url_length") == 0)
 			(void) parse_int(defGetString(def), &table->max_url_length, 0, NULL);
 		else if (strcmp(def->defname, "batch_size") == 0)
-			table->batch_size = parse_int_option(def, 1, REST_MAX_BATCH_SIZE);
+			table->batch_size = RestParseIntOption(def, 1, REST_MAX_BATCH_SIZE);
+		else if (strcmp(def->defname, "update_method") == 0)
+			table->update_put = RestParseKeyword(def, update_method_names);
+	}
+
+	/* with the dialect known, where NULLs sort */
+	table->nulls_order = table->dialect->nulls_order;
+	foreach(cell, options)
+	{
+		DefElem    *def = (DefElem *) lfirst(cell);
+
+		if (strcmp(def->defname, "nulls_sort") == 0)
+			read_nulls_sort(table, def);
 	}
 }
 
@@ -1348,7 +1055,7 @@ read_user_options(RestTable *table, List *options)
 			table->headers = split_headers(defGetString(def), &ok);
 		}
 		else
-			(void) read_identity_option(table, def);
+			(void) RestReadIdentityOption(table, def);
 	}
 }
 
@@ -1370,28 +1077,33 @@ read_table_options(RestTable *table, List *options, char **keyname)
 		else if (strcmp(def->defname, "key") == 0)
 			*keyname = pstrdup(defGetString(def));
 		else if (strcmp(def->defname, "page_size") == 0)
-			table->page_size = parse_int_option(def, 1, REST_MAX_PAGE_SIZE);
+			table->page_size = RestParseIntOption(def, 1, REST_MAX_PAGE_SIZE);
 		else if (strcmp(def->defname, "max_page_size") == 0)
-			table->max_page_size = parse_int_option(def, 1, REST_MAX_PAGE_SIZE);
+			table->max_page_size = RestParseIntOption(def, 1, REST_MAX_PAGE_SIZE);
 		else if (strcmp(def->defname, "pagination") == 0)
 		{
-			table->pagination = parse_pagination(def);
+			table->pagination = (RestPagination)
+				RestParseKeyword(def, pagination_names);
 			table->pagination_declared = true;
 		}
 		else if (strcmp(def->defname, "page_size_param") == 0)
 			table->page_size_param = pstrdup(defGetString(def));
 		else if (strcmp(def->defname, "prefetch") == 0)
-			table->prefetch = parse_int_option(def, 0, REST_MAX_PREFETCH);
+			table->prefetch = RestParseIntOption(def, 0, REST_MAX_PREFETCH);
 		else if (strcmp(def->defname, "collation_matches") == 0)
 			table->collation_matches = defGetBoolean(def);
+		else if (strcmp(def->defname, "nulls_sort") == 0)
+			read_nulls_sort(table, def);
+		else if (strcmp(def->defname, "update_method") == 0)
+			table->update_put = RestParseKeyword(def, update_method_names);
 		else if (strcmp(def->defname, "updatable") == 0)
 			table->updatable = defGetBoolean(def);
 		else if (strcmp(def->defname, "truncatable") == 0)
 			table->truncatable = defGetBoolean(def);
 		else if (strcmp(def->defname, "batch_size") == 0)
-			table->batch_size = parse_int_option(def, 1, REST_MAX_BATCH_SIZE);
+			table->batch_size = RestParseIntOption(def, 1, REST_MAX_BATCH_SIZE);
 		else
-			(void) read_statistics_option(table, def);
+			(void) RestReadStatisticsOption(table, def);
 	}
 }
 
@@ -1433,6 +1145,40 @@ read_declarations(RestTable *table, List *options)
 }
 
 /*
+ * read_dialect_options
+ *		The options of the server, the table or its column colname that the
+ *		dialect adds, checked by the dialect.  An option neither the
+ *		wrapper's nor the dialect's (the server's dialect was changed) is an
+ *		error.
+ */
+static List *
+read_dialect_options(const RestTable *table, List *options, Oid catalog,
+					 const char *colname)
+{
+	List	   *result = NIL;
+	ListCell   *cell;
+
+	foreach(cell, options)
+	{
+		DefElem    *def = (DefElem *) lfirst(cell);
+
+		if (find_option(def->defname, catalog) != NULL)
+			continue;
+		if (!RestDialectDeclares(table->dialect, def->defname, catalog))
+			report_other_dialect_option(def, table->dialect,
+										catalog == ForeignServerRelationId
+										? psprintf("server \"%s\"", table->relname)
+										: colname == NULL
+										? psprintf("foreign table \"%s\"", table->relname)
+										: psprintf("column \"%s\" of foreign table \"%s\"",
+												   colname, table->relname));
+		RestValidateDialectOption(table->dialect, def, catalog);
+		result = lappend(result, def);
+	}
+	return result;
+}
+
+/*
  * read_columns
  *		Fill the column descriptions: JSON names or pointers and the key.
  */
@@ -1460,11 +1206,15 @@ read_columns(RestTable *table, Relation rel, const char *keyname)
 		col->typid = attr->atttypid;
 		col->typmod = attr->atttypmod;
 		col->dropped = attr->attisdropped;
+		col->not_null = attr->attnotnull;
 		col->field = col->attname;
 		if (col->dropped)
 			continue;
 
 		options = GetForeignColumnOptions(table->relid, attr->attnum);
+		col->dialect_options =
+			read_dialect_options(table, options, AttributeRelationId,
+								 col->attname);
 		foreach(cell, options)
 		{
 			DefElem    *def = (DefElem *) lfirst(cell);

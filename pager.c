@@ -26,20 +26,26 @@
  *
  * A page is held in the page context, read in place by json.c's reader;
  * a row's values live in the row context, which the caller resets per
- * row.  An HTTP error or a broken page is an error, never a short result.
- *
- * The requests of scans, writes and ANALYZE check their status with
- * RestPerformOk and RestResponseOk.
+ * row.  An HTTP error or a broken page is an error, never a short result
+ * (RestPerformOk, request.c).
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "common/hashfn.h"
+#include "miscadmin.h"
 #include "utils/memutils.h"
 
 #include "dialect.h"
 #include "pager.h"
+
+/*
+ * Transfers of the connection that pages asked for ahead leave free, for
+ * the requests waited for at once.
+ */
+#define REST_TRANSFERS_KEPT_FREE	1
 
 /* A page read ahead by a scan that reads every page first. */
 typedef struct RestReadPage
@@ -50,6 +56,9 @@ typedef struct RestReadPage
 } RestReadPage;
 
 static void set_first_url(RestPager *pager);
+static char *split_chunk_url(RestPager *pager);
+static char *split_part_url(RestPager *pager, int count);
+static bool url_fits(RestPager *pager, const char *url);
 static bool next_split_chunk(RestPager *pager);
 static void read_all_pages(RestPager *pager);
 static bool perform_get(RestPager *pager, char *url, List *headers,
@@ -66,9 +75,11 @@ static void forget_pages(RestPager *pager);
 static void open_page(RestPager *pager, RestResponse *resp);
 static bool prefetch_possible(RestPager *pager);
 static void start_prefetch(RestPager *pager, RestResponse *resp);
-static void ask_ahead(RestPager *pager);
+static void ask_ahead(RestPager *pager, bool need_one);
 static bool next_ahead_page(RestPager *pager);
 static void cancel_ahead(RestPager *pager);
+static void unpark(RestPager *pager);
+static void check_ahead(RestPager *pager);
 static int64 count_rows(RestPager *pager, RestResponse *first);
 static void find_next_page(RestPager *pager, RestResponse *resp);
 static bool remember_page(RestPager *pager, const char *url);
@@ -89,6 +100,10 @@ RestPagerInit(RestPager *pager, RestTable *table, RestScanKind kind,
 	pager->split_param = -1;
 	pager->rows_wanted = -1;
 	pager->limit_rows = -1;
+	pager->nahead = 0;
+	pager->ahead_short = false;
+	pager->parked = false;
+	pager->owner_subid = GetCurrentSubTransactionId();
 	pager->row = palloc0(sizeof(RestJsonValue) * Max(table->ncolumns, 1));
 	initStringInfo(&pager->next_url);
 	pager->page_cxt = AllocSetContextCreate(parent, "rest_fdw page",
@@ -97,6 +112,8 @@ RestPagerInit(RestPager *pager, RestTable *table, RestScanKind kind,
 										   ALLOCSET_DEFAULT_SIZES);
 	pager->scan_cxt = AllocSetContextCreate(parent, "rest_fdw scan",
 											ALLOCSET_SMALL_SIZES);
+	pager->chunk_cxt = AllocSetContextCreate(parent, "rest_fdw IN list part",
+											 ALLOCSET_SMALL_SIZES);
 }
 
 /*
@@ -110,6 +127,8 @@ RestPagerReset(RestPager *pager)
 {
 	cancel_ahead(pager);
 	pager->prefetching = false;
+	pager->ahead_short = false;
+	pager->parked = false;
 	pager->finished = false;
 	pager->page_open = false;
 	pager->single_row = false;
@@ -123,6 +142,7 @@ RestPagerReset(RestPager *pager)
 	MemoryContextReset(pager->page_cxt);
 	MemoryContextReset(pager->row_cxt);
 	MemoryContextReset(pager->scan_cxt);
+	MemoryContextReset(pager->chunk_cxt);
 	/* the URL buffer lives with the pager, not in its contexts */
 	resetStringInfo(&pager->next_url);
 }
@@ -184,6 +204,8 @@ RestPagerStart(RestPager *pager, List *params, RestParamValue *values,
 bool
 RestPagerNextRow(RestPager *pager, bool *skip)
 {
+	if (pager->parked)
+		unpark(pager);
 	if (pager->read_all_first && !pager->pages_read)
 	{
 		pager->pages_read = true;
@@ -271,6 +293,61 @@ RestPagerStop(RestPager *pager)
 }
 
 /*
+ * RestPagerPark
+ *		The executor shut the scan down: it may return no more rows (a
+ *		LIMIT above it is reached), or go on (the next FETCH of a cursor).
+ *		Let other requests take the transfers of the pages asked for ahead
+ *		if they need them; the scan asks again for any taken when it goes
+ *		on.  Never throws.
+ */
+void
+RestPagerPark(RestPager *pager)
+{
+	int			i;
+
+	for (i = 0; i < pager->nahead; i++)
+		if (RestTransferOwned(pager->ahead[i].xfer, pager->ahead[i].ticket))
+			RestParkTransfer(pager->ahead[i].xfer, true);
+	pager->parked = true;
+}
+
+/*
+ * unpark
+ *		Take back the transfers of the pages asked for ahead, when the scan
+ *		goes on after RestPagerPark.
+ */
+static void
+unpark(RestPager *pager)
+{
+	int			i;
+
+	pager->parked = false;
+	for (i = 0; i < pager->nahead; i++)
+		if (RestTransferOwned(pager->ahead[i].xfer, pager->ahead[i].ticket))
+			RestParkTransfer(pager->ahead[i].xfer, false);
+	check_ahead(pager);
+}
+
+/*
+ * check_ahead
+ *		If another request took the transfer of a page asked for ahead, or
+ *		the abort of a subtransaction released it, give up the pages asked
+ *		for ahead: they are asked for again, in order.
+ */
+static void
+check_ahead(RestPager *pager)
+{
+	int			i;
+
+	for (i = 0; i < pager->nahead; i++)
+		if (!RestTransferOwned(pager->ahead[i].xfer, pager->ahead[i].ticket))
+		{
+			cancel_ahead(pager);
+			return;
+		}
+}
+
+/*
  * RestCollectKeys
  *		The texts of the keys of every row of a table's collection, read
  *		page after page as a scan does.
@@ -305,6 +382,7 @@ RestCollectKeys(RestTable *table, MemoryContext cxt)
 	MemoryContextDelete(pager->page_cxt);
 	MemoryContextDelete(pager->row_cxt);
 	MemoryContextDelete(pager->scan_cxt);
+	MemoryContextDelete(pager->chunk_cxt);
 	return keys;
 }
 
@@ -357,8 +435,7 @@ set_first_url(RestPager *pager)
 												   &max_chunk);
 
 			if (param >= 0 && nelems > 1 &&
-				((int) strlen(base) > table->max_url_length ||
-				 nelems > max_chunk))
+				(!url_fits(pager, base) || nelems > max_chunk))
 			{
 				pager->split_param = param;
 				pager->split_nelems = nelems;
@@ -369,20 +446,7 @@ set_first_url(RestPager *pager)
 		}
 	}
 	if (pager->split_param >= 0)
-	{
-		/* halve the part until its URL fits */
-		pager->split_count = Min(pager->split_count, pager->split_max_chunk);
-		for (;;)
-		{
-			base = RestBuildUrl(table, pager->params, pager->values,
-								pager->split_param, pager->split_from,
-								pager->split_count);
-			if (base == NULL || (int) strlen(base) <= table->max_url_length ||
-				pager->split_count <= 1)
-				break;
-			pager->split_count = (pager->split_count + 1) / 2;
-		}
-	}
+		base = split_chunk_url(pager);
 	if (base == NULL)
 	{
 		pager->finished = true;	/* a NULL value or an empty IN list */
@@ -403,21 +467,107 @@ set_first_url(RestPager *pager)
 }
 
 /*
+ * split_chunk_url
+ *		The URL of the part of a split IN list from split_from, with as many
+ *		elements as fit (at most split_count), setting split_count.
+ *
+ * The count is found by bisection, its URL built at each step.  A part
+ * after the first starts from twice the size of the one before
+ * (split_count), not from all the elements left: each part then costs
+ * about its own length times a logarithm, and a list of n elements is
+ * split in O(n log n), not O(n^2).
+ */
+static char *
+split_chunk_url(RestPager *pager)
+{
+	int			count = Min(pager->split_count, pager->split_max_chunk);
+	int			fits = 1;		/* taken even if too long */
+	int			too_many;
+	char	   *url = split_part_url(pager, count);
+	char	   *best = NULL;
+
+	if (url == NULL || count == 1 || url_fits(pager, url))
+	{
+		pager->split_count = count;
+		return url;				/* NULL: no request, whatever the count */
+	}
+	pfree(url);
+	too_many = count;
+	while (too_many - fits > 1)
+	{
+		count = fits + (too_many - fits) / 2;
+		url = split_part_url(pager, count);
+		if (url_fits(pager, url))
+		{
+			if (best != NULL)
+				pfree(best);
+			best = url;
+			fits = count;
+		}
+		else
+		{
+			pfree(url);
+			too_many = count;
+		}
+	}
+	pager->split_count = fits;
+	return best != NULL ? best : split_part_url(pager, fits);
+}
+
+/*
+ * split_part_url
+ *		The URL of count elements of the split IN list from split_from.
+ */
+static char *
+split_part_url(RestPager *pager, int count)
+{
+	CHECK_FOR_INTERRUPTS();
+	return RestBuildUrl(pager->table, pager->params, pager->values,
+						pager->split_param, pager->split_from, count);
+}
+
+/*
+ * url_fits
+ *		Is a collection URL, with the page parameters still to be added,
+ *		no longer than the server's max_url_length?
+ */
+static bool
+url_fits(RestPager *pager, const char *url)
+{
+	StringInfoData params;
+	int			len;
+
+	/* the page parameters' length, after the '?' an IN list brought */
+	initStringInfo(&params);
+	appendStringInfoChar(&params, '?');
+	(void) RestAppendPageParams(&params, pager->table, pager->limit_rows,
+								pager->offset, pager->kind == REST_SCAN_COUNT);
+	len = (int) strlen(url) + params.len - 1;
+	pfree(params.data);
+	return len <= pager->table->max_url_length;
+}
+
+/*
  * next_split_chunk
- *		Move on to the next part of a split IN list, if any.
+ *		Move on to the next part of a split IN list, if any.  The URLs of
+ *		the part before are freed (chunk_cxt).
  */
 static bool
 next_split_chunk(RestPager *pager)
 {
 	MemoryContext oldcxt;
+	int			left;
 
 	if (pager->split_param < 0 ||
 		pager->split_from + pager->split_count >= pager->split_nelems)
 		return false;
 	pager->split_from += pager->split_count;
-	pager->split_count = pager->split_nelems - pager->split_from;
+	left = pager->split_nelems - pager->split_from;
+	pager->split_count = pager->split_count > left / 2 ? left :
+		pager->split_count * 2;
 	resetStringInfo(&pager->next_url);
-	oldcxt = MemoryContextSwitchTo(pager->scan_cxt);
+	MemoryContextReset(pager->chunk_cxt);
+	oldcxt = MemoryContextSwitchTo(pager->chunk_cxt);
 	set_first_url(pager);
 	MemoryContextSwitchTo(oldcxt);
 	return pager->have_next;
@@ -767,15 +917,18 @@ start_prefetch(RestPager *pager, RestResponse *resp)
 	pager->prefetching = true;
 	pager->have_next = false;
 	pager->next_ahead = 1;
-	ask_ahead(pager);
+	ask_ahead(pager, false);
 }
 
 /*
  * ask_ahead
- *		Ask for the pages after the current one, up to the table's number.
+ *		Ask for the pages after the current one, up to the table's number,
+ *		while the connection keeps a transfer free for the requests waited
+ *		for at once (other scans, open cursors, may hold the others); with
+ *		need_one, at least the next page, on that transfer if need be.
  */
 static void
-ask_ahead(RestPager *pager)
+ask_ahead(RestPager *pager, bool need_one)
 {
 	RestTable  *table = pager->table;
 
@@ -783,7 +936,15 @@ ask_ahead(RestPager *pager)
 	{
 		RestAhead  *ahead = &pager->ahead[pager->nahead];
 		StringInfoData url;
-		MemoryContext oldcxt = MemoryContextSwitchTo(pager->scan_cxt);
+		MemoryContext oldcxt;
+
+		if (RestFreeTransfers(pager->conn) <= REST_TRANSFERS_KEPT_FREE &&
+			!(need_one && pager->nahead == 0))
+		{
+			pager->ahead_short = true;
+			break;
+		}
+		oldcxt = MemoryContextSwitchTo(pager->scan_cxt);
 
 		initStringInfo(&url);
 		appendStringInfoString(&url, pager->range_base);
@@ -798,6 +959,8 @@ ask_ahead(RestPager *pager)
 		MemoryContextSwitchTo(oldcxt);
 
 		ahead->xfer = RestStartRequest(pager->conn, table, &ahead->req);
+		ahead->ticket = RestTransferTicket(ahead->xfer);
+		RestTransferOwner(ahead->xfer, pager->owner_subid);
 		pager->nahead++;
 		pager->next_ahead++;
 	}
@@ -819,6 +982,10 @@ next_ahead_page(RestPager *pager)
 
 	if (pager->page_index + 1 >= pager->pages_total)
 		return false;
+	check_ahead(pager);
+	/* none asked yet: other scans held the transfers, or the scan stopped */
+	if (pager->page_rows == pager->page_size_asked && pager->nahead == 0)
+		ask_ahead(pager, true);
 	if (pager->page_rows != pager->page_size_asked || pager->nahead == 0)
 	{
 		cancel_ahead(pager);
@@ -854,13 +1021,15 @@ next_ahead_page(RestPager *pager)
 	PG_END_TRY();
 	open_page(pager, &resp);
 	MemoryContextSwitchTo(oldcxt);
-	ask_ahead(pager);
+	ask_ahead(pager, false);
 	return true;
 }
 
 /*
  * cancel_ahead
- *		Give up the pages asked for ahead.  Never throws.
+ *		Give up the pages asked for ahead (the transfers still theirs), to
+ *		ask for them again from the page after the current one if the scan
+ *		goes on.  Never throws.
  */
 static void
 cancel_ahead(RestPager *pager)
@@ -868,8 +1037,10 @@ cancel_ahead(RestPager *pager)
 	int			i;
 
 	for (i = 0; i < pager->nahead; i++)
-		RestCancelRequest(pager->conn, pager->ahead[i].xfer);
+		if (RestTransferOwned(pager->ahead[i].xfer, pager->ahead[i].ticket))
+			RestCancelRequest(pager->conn, pager->ahead[i].xfer);
 	pager->nahead = 0;
+	pager->next_ahead = pager->page_index + 1;
 }
 
 /*
@@ -907,7 +1078,7 @@ RestPagerCount(RestPager *pager)
 				 errdetail("The response has no usable %s.",
 						   table->dialect->total_description),
 				 errhint("Set the table option \"pagination\" to match the service, or \"cursor\" to count rows locally."),
-				 errcontext("remote request GET %s", pager->page_url)));
+				 RestRequestErrcontext("GET", pager->page_url, -1, 1)));
 	MemoryContextSwitchTo(oldcxt);
 	return count;
 }
@@ -1118,7 +1289,7 @@ RestNextLink(const char *url, RestResponse *resp, RestPageReader *reader)
 				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
 				 errmsg("invalid \"next\" link in response from service"),
 				 errdetail("The member \"next\" must be a string or null."),
-				 errcontext("remote request GET %s", url)));
+				 RestRequestErrcontext("GET", url, -1, 1)));
 	return RestResolveUrl(url, RestJsonValueText(&reader->next));
 }
 
@@ -1138,42 +1309,11 @@ RestCheckNextPage(RestTable *table, const char *url, const char *next,
 				 errmsg("next page link points to another origin"),
 				 errdetail("The service sent \"%s\" while the server's base_url is \"%s\".",
 						   next, table->base_url),
-				 errcontext("remote request GET %s", url)));
+				 RestRequestErrcontext("GET", url, -1, 1)));
 	if (seen)
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_ERROR),
 				 errmsg("next page link leads back to a page already read"),
 				 errdetail("The service sent \"%s\" again.", next),
-				 errcontext("remote request GET %s", url)));
-}
-
-/*
- * RestResponseOk
- *		Is a response's status 2xx?  false for the status tolerated (0:
- *		none), which the caller handles; any other is reported as the
- *		error it maps to.
- */
-bool
-RestResponseOk(RestTable *table, RestRequest *req, RestResponse *resp,
-			   long tolerated)
-{
-	if (resp->status >= 200 && resp->status <= 299)
-		return true;
-	if (tolerated != 0 && resp->status == tolerated)
-		return false;
-	RestReportResponseError(table, req, resp);
-	return false;				/* keep compiler quiet */
-}
-
-/*
- * RestPerformOk
- *		Make a request and check its status (RestResponseOk): the one way
- *		scans, writes and ANALYZE perform, check 2xx and report.
- */
-bool
-RestPerformOk(RestConnection *conn, RestTable *table, RestRequest *req,
-			  RestResponse *resp, RestStats *stats, long tolerated)
-{
-	RestPerform(conn, table, req, resp, stats);
-	return RestResponseOk(table, req, resp, tolerated);
+				 RestRequestErrcontext("GET", url, -1, 1)));
 }

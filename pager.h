@@ -2,8 +2,8 @@
  *
  * pager.h
  *		  One scan's pages: the state of the requests a foreign scan makes
- *		  and the rows they return (pager.c), shared with the callbacks of
- *		  rest_fdw.c.
+ *		  and the rows they return (pager.c), shared with the callbacks that
+ *		  read rows: scan.c's, and modify.c's TRUNCATE.
  *
  *-------------------------------------------------------------------------
  */
@@ -43,6 +43,7 @@ typedef struct RestAhead
 {
 	RestRequest req;
 	RestTransfer *xfer;
+	uint64		ticket;			/* of xfer's use for this page */
 } RestAhead;
 
 /*
@@ -107,6 +108,13 @@ typedef struct RestPager
 	int64		next_ahead;		/* index of the next page to ask for */
 	RestAhead	ahead[REST_MAX_PREFETCH];	/* asked for, in page order */
 	int			nahead;
+	bool		ahead_short;	/* fewer asked: the connection's transfers
+								 * were in use */
+	bool		parked;			/* shut down: another request may take the
+								 * transfers of the pages asked for ahead */
+	SubTransactionId owner_subid;	/* where the scan began: a cursor's
+									 * pages asked for ahead in a later
+									 * subtransaction outlive its abort */
 
 	/* hashes of the page URLs followed, against link cycles */
 	HTAB	   *pages_seen;
@@ -121,6 +129,7 @@ typedef struct RestPager
 	MemoryContext page_cxt;		/* holds the current page */
 	MemoryContext row_cxt;		/* holds the current row's values */
 	MemoryContext scan_cxt;		/* holds a (re)scan's URLs */
+	MemoryContext chunk_cxt;	/* holds the URLs of a split IN list's part */
 	RestStats	stats;
 } RestPager;
 
@@ -134,6 +143,7 @@ extern void RestPagerStart(RestPager *pager, List *params,
 extern bool RestPagerNextRow(RestPager *pager, bool *skip);
 extern int64 RestPagerCount(RestPager *pager);
 extern void RestPagerStop(RestPager *pager);
+extern void RestPagerPark(RestPager *pager);
 extern List *RestCollectKeys(RestTable *table, MemoryContext cxt);
 
 #endif							/* REST_PAGER_H */

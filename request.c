@@ -7,6 +7,9 @@
  * RestPerform sends a request and waits for its complete response;
  * RestStartRequest and RestFinishRequest do the same in two steps, so
  * that a scan has the next pages under way while it reads one.  The
+ * requests of scans, writes and ANALYZE check their status with
+ * RestPerformOk and RestResponseOk: a 2xx, a status the caller handles
+ * (a 404 of an item), or the error the status maps to.  The
  * connection and the wait belong to connection.c, the policies a request
  * follows to hostpolicy.c, its errors to errors.c.
  *
@@ -177,6 +180,37 @@ RestPerform(RestConnection *conn, RestTable *table, RestRequest *req,
 }
 
 /*
+ * RestResponseOk
+ *		Is a response's status 2xx?  false for the status tolerated (0:
+ *		none), which the caller handles; any other is reported as the
+ *		error it maps to.
+ */
+bool
+RestResponseOk(RestTable *table, RestRequest *req, RestResponse *resp,
+			   long tolerated)
+{
+	if (resp->status >= 200 && resp->status <= 299)
+		return true;
+	if (tolerated != 0 && resp->status == tolerated)
+		return false;
+	RestReportResponseError(table, req, resp);
+	return false;				/* keep compiler quiet */
+}
+
+/*
+ * RestPerformOk
+ *		Make a request and check its status (RestResponseOk): the one way
+ *		scans, writes and ANALYZE perform, check 2xx and report.
+ */
+bool
+RestPerformOk(RestConnection *conn, RestTable *table, RestRequest *req,
+			  RestResponse *resp, RestStats *stats, long tolerated)
+{
+	RestPerform(conn, table, req, resp, stats);
+	return RestResponseOk(table, req, resp, tolerated);
+}
+
+/*
  * RestStartRequest
  *		Start a request and return at once; RestFinishRequest waits for its
  *		response, RestCancelRequest gives it up.
@@ -208,7 +242,6 @@ RestStartRequest(RestConnection *conn, RestTable *table, RestRequest *req)
 			strlcpy(xfer->key_header, rest_idempotency_header(table),
 					sizeof(xfer->key_header));
 		INSTR_TIME_SET_CURRENT(xfer->started);
-		xfer->subid = GetCurrentSubTransactionId();
 		rest_transfer_setup(xfer, table, req,
 							xfer->key_header[0] ? xfer->key_header : NULL);
 		RestTransferStart(conn, xfer);

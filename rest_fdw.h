@@ -3,15 +3,31 @@
  * rest_fdw.h
  *		  What crosses files in the foreign-data wrapper for REST services.
  *
- * rest_fdw.c holds the FDW callbacks, pager.c the pages of a scan (its
- * state in pager.h), option.c the option validator and the readers of
- * catalog options, http.c the libcurl connection cache and request loop,
- * json.c the streaming page reader and the JSON <-> datum conversions,
- * deparse.c the translation of a scan into a request URL, analyze.c
- * ANALYZE and the row estimates asked of the service; what a kind of
- * service says differently is its dialect (dialect.h, one dialect_*.c
- * each).  Only the types and functions used by more than one
- * of those files are declared here.
+ * The files, by job:
+ * - the callbacks: rest_fdw.c the handler and the planner's, scan.c a
+ *   scan's execution, modify.c the writes (INSERT, UPDATE, DELETE, their
+ *   direct forms, TRUNCATE); pager.c one scan's pages (pager.h);
+ *   analyze.c ANALYZE and the row estimates asked of the service;
+ *   import.c IMPORT FOREIGN SCHEMA from an OpenAPI document, whose
+ *   schemas openapi.c reads (import_internal.h between them);
+ * - the translation of a scan into a request URL: deparse.c (what is
+ *   sent, as parameter templates), params.c (the URL from them);
+ * - JSON: jsonscan.c the streaming scanner and page reader, json.c the
+ *   JSON <-> datum conversions (json_internal.h between them);
+ * - the transport: connection.c the libcurl connection cache and the
+ *   interruptible wait, request.c one request and its retries, errors.c
+ *   the errors of transfers and HTTP statuses, hostpolicy.c the hosts and
+ *   redirects a request may reach, url.c URL origins and encoding
+ *   (http_internal.h between them);
+ * - option.c the option validator and the readers of catalog options,
+ *   option_groups.c those of the transport, identity and statistics
+ *   (option_internal.h between them);
+ * - what a kind of service says differently is its dialect (dialect.h,
+ *   the registry and shared conventions in dialect.c, one dialect_*.c
+ *   each).
+ *
+ * Only the types and functions used by more than one of those files are
+ * declared here.
  *
  *-------------------------------------------------------------------------
  */
@@ -21,6 +37,7 @@
 #include "postgres.h"
 
 #include "access/tupdesc.h"
+#include "commands/explain.h"
 #include "foreign/fdwapi.h"
 #include "foreign/foreign.h"
 #include "lib/stringinfo.h"
@@ -118,6 +135,8 @@
 	ExecGetResultRelCheckAsUser(rinfo, estate)
 #define RestInsertedCols(root, rte) \
 	(getRTEPermissionInfo((root)->parse->rteperminfos, (rte))->insertedCols)
+#define RestTargetCheckAsUser(root, rte) \
+	(getRTEPermissionInfo((root)->parse->rteperminfos, (rte))->checkAsUser)
 #else
 #define RestRelCheckAsUser(root, rel) \
 	(planner_rt_fetch((rel)->relid, root)->checkAsUser)
@@ -126,6 +145,7 @@
 #define RestResultRelCheckAsUser(rinfo, estate) \
 	(exec_rt_fetch((rinfo)->ri_RangeTableIndex, estate)->checkAsUser)
 #define RestInsertedCols(root, rte) ((rte)->insertedCols)
+#define RestTargetCheckAsUser(root, rte) ((rte)->checkAsUser)
 #endif
 
 /* How a collection is split into pages. */
@@ -139,6 +159,20 @@ typedef enum RestPagination
 	REST_PAGES_CURSOR,			/* opaque "next" links only */
 	REST_PAGES_NONE				/* one response holds every row */
 } RestPagination;
+
+/*
+ * Where a service's sorts put NULLs (option nulls_sort, and the dialect's
+ * RestDialectOps.nulls_order).
+ */
+typedef enum RestNullsOrder
+{
+	REST_NULLS_UNKNOWN = 0,		/* not known: no sort on a nullable column */
+	REST_NULLS_HIGH,			/* as PostgreSQL: last ascending, first
+								 * descending */
+	REST_NULLS_LOW,				/* first ascending, last descending (SQLite,
+								 * MySQL) */
+	REST_NULLS_EITHER			/* the request says NULLS FIRST or LAST */
+} RestNullsOrder;
 
 /*
  * Lookups a service may honour on a column, named as django-filter names
@@ -194,9 +228,12 @@ typedef struct RestColumn
 	char	  **pointer;		/* JSON Pointer segments, unescaped */
 	int			npointer;		/* number of segments (0 if field is set) */
 	bool		is_key;			/* the key column */
+	bool		not_null;		/* declared NOT NULL */
 	bool		dropped;		/* dropped column: never read or written */
 	uint32		lookups;		/* bitmask of RestLookup the service honours */
 	bool		sortable;		/* the service can order by this column */
+	List	   *dialect_options;	/* DefElem *: the column's options that
+									 * the dialect declares */
 	struct RestColumnIO *io;	/* conversion state, private to json.c */
 } RestColumn;
 
@@ -250,11 +287,17 @@ typedef struct RestTable
 	RestColumn *columns;		/* indexed by attnum - 1 */
 	int			key_index;		/* index of the key column, or -1 */
 	bool		collation_matches;	/* service orders text as we do */
+	RestNullsOrder nulls_order; /* where the service's sorts put NULLs */
 	bool		updatable;		/* INSERT, UPDATE and DELETE allowed */
+	bool		update_put;		/* an UPDATE PUTs the whole row (option
+								 * update_method), not a PATCH */
 	int			batch_size;		/* rows per INSERT request (PostgREST) */
 	bool		truncatable;	/* TRUNCATE deletes every row */
 	int			prefetch;		/* pages a scan asks for ahead */
 	bool		pagination_declared;	/* option "pagination" given */
+	List	   *dialect_options;	/* DefElem *: the server's, then the
+									 * table's options that the dialect
+									 * declares (RestTableOption) */
 	/* statistics (analyze.c) */
 	bool		use_remote_estimate;	/* ask the service for counts when
 										 * planning */
@@ -262,6 +305,99 @@ typedef struct RestTable
 												 * long */
 	int			analyze_max_requests;	/* requests one ANALYZE makes */
 } RestTable;
+
+/*
+ * The plans: rest_fdw.c makes them, scan.c and modify.c execute them.  Only
+ * what these lists hold crosses from planning to execution.
+ */
+
+/* Name of the junk column that carries the key to UPDATE and DELETE. */
+#define REST_KEY_JUNK			"rest_key"
+
+/*
+ * Indexes of the items of a ForeignScan's fdw_private list.
+ */
+enum RestScanPrivate
+{
+	RestScanKindItem,			/* Integer: RestScanKind */
+	RestScanColumns,			/* List of Integer: per scan tuple column,
+								 * the table's attnum (0 for the count) */
+	RestScanExplainUrl,			/* String: URL shown by EXPLAIN */
+	RestScanParams,				/* List: URL parameter templates */
+	RestScanLimitExpr,			/* Integer: index in fdw_exprs, or -1 */
+	RestScanOffsetExpr,			/* Integer: index in fdw_exprs, or -1 */
+	RestScanKeyExpr,			/* Integer: index in fdw_exprs, or -1 */
+	RestScanOrdered,			/* Boolean: the service sorts */
+	RestScanLimitNote,			/* String: why LIMIT stays local, or "" */
+	RestScanCountNote,			/* String: why count(*) stays local, or "" */
+	RestScanRecheckTexts		/* List of String: fdw_recheck_quals as text */
+};
+
+/*
+ * Indexes of the items of a ModifyTable's fdw_private list.
+ */
+enum RestModifyPrivate
+{
+	RestModifyUpdatedAttrs,		/* List of Integer: columns INSERT names or
+								 * UPDATE sets */
+	RestModifyHasReturning,		/* Boolean: RETURNING present */
+	RestModifyCheckOption,		/* Boolean: WITH CHECK OPTION present */
+	RestModifyDoNothing			/* Boolean: INSERT ... ON CONFLICT DO
+								 * NOTHING */
+};
+
+/*
+ * Indexes of the items of the fdw_private list of a ForeignScan that
+ * modifies rows directly.
+ */
+enum RestDirectPrivate
+{
+	RestDirectSetAttrs,			/* List of Integer: columns UPDATE sets */
+	RestDirectHasReturning,		/* Boolean: RETURNING present */
+	RestDirectCanSetTag,		/* Boolean: count rows for the command */
+	RestDirectExplainUrl		/* String: URL shown by EXPLAIN */
+};
+
+/* scan.c: executing a scan */
+extern void RestBeginForeignScan(ForeignScanState *node, int eflags);
+extern TupleTableSlot *RestIterateForeignScan(ForeignScanState *node);
+extern void RestReScanForeignScan(ForeignScanState *node);
+extern void RestEndForeignScan(ForeignScanState *node);
+extern void RestShutdownForeignScan(ForeignScanState *node);
+extern void RestExplainForeignScan(ForeignScanState *node, ExplainState *es);
+
+/* modify.c: executing INSERT, UPDATE and DELETE, direct ones, TRUNCATE */
+extern void RestBeginForeignModify(ModifyTableState *mtstate,
+								   ResultRelInfo *rinfo, List *fdw_private,
+								   int subplan_index, int eflags);
+extern TupleTableSlot *RestExecForeignInsert(EState *estate,
+											 ResultRelInfo *rinfo,
+											 TupleTableSlot *slot,
+											 TupleTableSlot *planSlot);
+extern int	RestGetForeignModifyBatchSize(ResultRelInfo *rinfo);
+extern TupleTableSlot **RestExecForeignBatchInsert(EState *estate,
+												   ResultRelInfo *rinfo,
+												   TupleTableSlot **slots,
+												   TupleTableSlot **planSlots,
+												   int *numSlots);
+extern TupleTableSlot *RestExecForeignUpdate(EState *estate,
+											 ResultRelInfo *rinfo,
+											 TupleTableSlot *slot,
+											 TupleTableSlot *planSlot);
+extern TupleTableSlot *RestExecForeignDelete(EState *estate,
+											 ResultRelInfo *rinfo,
+											 TupleTableSlot *slot,
+											 TupleTableSlot *planSlot);
+extern void RestEndForeignModify(EState *estate, ResultRelInfo *rinfo);
+extern void RestExplainForeignModify(ModifyTableState *mtstate,
+									 ResultRelInfo *rinfo, List *fdw_private,
+									 int subplan_index, ExplainState *es);
+extern void RestBeginDirectModify(ForeignScanState *node, int eflags);
+extern TupleTableSlot *RestIterateDirectModify(ForeignScanState *node);
+extern void RestEndDirectModify(ForeignScanState *node);
+extern void RestExplainDirectModify(ForeignScanState *node, ExplainState *es);
+extern void RestExecForeignTruncate(List *rels, DropBehavior behavior,
+									bool restart_seqs);
 
 /* option.c */
 extern RestTable *RestGetTable(Oid relid, Oid userid);
@@ -325,14 +461,27 @@ extern RestConnection *RestGetConnection(RestTable *table);
 extern void RestPerform(RestConnection *conn, RestTable *table,
 						RestRequest *req, RestResponse *resp,
 						RestStats *stats);
+extern bool RestPerformOk(RestConnection *conn, RestTable *table,
+						  RestRequest *req, RestResponse *resp,
+						  RestStats *stats, long tolerated);
+extern bool RestResponseOk(RestTable *table, RestRequest *req,
+						   RestResponse *resp, long tolerated);
 extern RestTransfer *RestStartRequest(RestConnection *conn, RestTable *table,
 									  RestRequest *req);
 extern void RestFinishRequest(RestConnection *conn, RestTable *table,
 							  RestTransfer *xfer, RestRequest *req,
 							  RestResponse *resp, RestStats *stats);
 extern void RestCancelRequest(RestConnection *conn, RestTransfer *xfer);
+extern int	RestFreeTransfers(RestConnection *conn);
+extern uint64 RestTransferTicket(RestTransfer *xfer);
+extern bool RestTransferOwned(RestTransfer *xfer, uint64 ticket);
+extern void RestParkTransfer(RestTransfer *xfer, bool reclaimable);
+extern void RestTransferOwner(RestTransfer *xfer, SubTransactionId subid);
 extern void RestReportResponseError(RestTable *table, RestRequest *req,
 									RestResponse *resp);
+extern int	RestRequestErrcontext(const char *method, const char *url,
+								  long status, int attempts);
+extern const char *RestRequestName(const char *what);
 extern char *RestResolveUrl(const char *base, const char *relative);
 extern bool RestSameOrigin(const char *url1, const char *url2);
 extern void RestAppendEncoded(StringInfo buf, const char *value);
@@ -436,6 +585,9 @@ typedef struct RestParamValue
 	char	  **elems;			/* an array's distinct non-NULL elements */
 	int			nelems;
 	bool		has_nulls;		/* the array has NULL elements */
+	int			writable_key;	/* the dialect's value_writable answer for
+								 * this key (see value_outcome), 0: none */
+	bool		writable;
 } RestParamValue;
 
 extern void RestClassifyConditions(PlannerInfo *root, RelOptInfo *baserel,
@@ -453,6 +605,9 @@ extern int64 RestAppendPageParams(StringInfo url, RestTable *table,
 extern void RestAppendNthPageParams(StringInfo url, RestTable *table,
 									int64 size, int64 offset, int64 n,
 									int64 wanted);
+extern int	RestSegmentFlags(List *seg);
+
+/* params.c */
 extern void RestPrepareValue(RestParamValue *pv);
 extern char *RestBuildUrl(RestTable *table, List *params,
 						  RestParamValue *values, int split_param,
@@ -465,13 +620,9 @@ extern char *RestItemUrl(RestTable *table, const char *key_text);
 
 /* dialect.c */
 extern bool RestIsDuplicateRefusal(RestTable *table, RestResponse *resp);
+extern char *RestDialectErrorDetail(RestTable *table, RestResponse *resp);
 
 /* pager.c (the scan's pages themselves: pager.h) */
-extern bool RestPerformOk(RestConnection *conn, RestTable *table,
-						  RestRequest *req, RestResponse *resp,
-						  RestStats *stats, long tolerated);
-extern bool RestResponseOk(RestTable *table, RestRequest *req,
-						   RestResponse *resp, long tolerated);
 extern const char *RestResponseTotal(RestTable *table, const char *url,
 									 RestResponse *resp,
 									 RestPageReader *reader,

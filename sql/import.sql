@@ -11,32 +11,6 @@ SET datestyle = 'ISO, YMD';
 SET timezone = 'UTC';
 SELECT svc('POST', '/_reset');
 
--- the foreign tables of a schema and their options
-CREATE FUNCTION imported_tables(s name)
-RETURNS TABLE (foreign_table name, server name, options text[])
-LANGUAGE sql AS $$
-  SELECT c.relname, fs.srvname, ft.ftoptions
-  FROM pg_foreign_table ft
-  JOIN pg_class c ON c.oid = ft.ftrelid
-  JOIN pg_foreign_server fs ON fs.oid = ft.ftserver
-  WHERE c.relnamespace = s::regnamespace
-  ORDER BY c.relname
-$$;
-
--- the columns of the foreign tables of a schema
-CREATE FUNCTION imported_columns(s name)
-RETURNS TABLE (foreign_table name, col name, type text, not_null boolean,
-               options text[])
-LANGUAGE sql AS $$
-  SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
-         a.attnotnull, a.attfdwoptions
-  FROM pg_attribute a
-  JOIN pg_class c ON c.oid = a.attrelid
-  JOIN pg_foreign_table ft ON ft.ftrelid = c.oid
-  WHERE c.relnamespace = s::regnamespace AND a.attnum > 0
-  ORDER BY c.relname, a.attnum
-$$;
-
 -- forget the requests made so far
 CREATE FUNCTION forget_requests() RETURNS void
 LANGUAGE sql AS $$ SELECT count(*) FROM requests() $$;

@@ -176,11 +176,24 @@ EXPLAIN (VERBOSE, COSTS OFF)
 SELECT same('SELECT id FROM %s WHERE author_id IN (1, 2) ORDER BY price DESC, id LIMIT 2');
 SELECT ja_requests();
 -- the service's database decides where NULLs go (first ascending on
--- SQLite): only the key and NOT NULL columns are sorted there
+-- SQLite), which the dialect does not know: only the key and NOT NULL
+-- columns are sorted there
 EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM books ORDER BY price LIMIT 3;
 SELECT same('SELECT id, price FROM %s ORDER BY price, id LIMIT 3');
 EXPLAIN (VERBOSE, COSTS OFF) SELECT name FROM authors ORDER BY name DESC LIMIT 2;
 SELECT same('SELECT name FROM %2$s ORDER BY name DESC LIMIT 2');
+-- nulls_sort 'low' says SQLite's order: the sorts that put NULLs where it
+-- does are sent, the others stay here
+ALTER FOREIGN TABLE books OPTIONS (ADD nulls_sort 'low');
+EXPLAIN (VERBOSE, COSTS OFF)
+  SELECT id FROM books ORDER BY price NULLS FIRST, id LIMIT 3;
+SELECT same('SELECT id, price FROM %s ORDER BY price NULLS FIRST, id LIMIT 3');
+EXPLAIN (VERBOSE, COSTS OFF)
+  SELECT id FROM books ORDER BY published DESC NULLS LAST, id LIMIT 3;
+SELECT same('SELECT id, published FROM %s ORDER BY published DESC NULLS LAST, id LIMIT 3');
+EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM books ORDER BY price, id LIMIT 3;
+SELECT ja_requests();
+ALTER FOREIGN TABLE books OPTIONS (DROP nulls_sort);
 -- an OFFSET that is not a whole number of pages: the rows are skipped here
 EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM books ORDER BY id LIMIT 2 OFFSET 1;
 SELECT same('SELECT id FROM %s ORDER BY id LIMIT 2 OFFSET 1');
@@ -217,14 +230,16 @@ SELECT same('SELECT title FROM %s WHERE id = 4');
 SELECT same('SELECT title FROM %s WHERE id = 40');
 SELECT ja_requests();
 
--- the same books paged by page[offset] and page[limit]
+-- the same books paged by page[offset] and page[limit], whose type is not
+-- the last segment of the path: the table option "type" says it
 CREATE FOREIGN TABLE books_by_offset (
   id        bigint,
   title     text,
   author_id bigint,
   price     numeric(8,2)
 ) SERVER ja OPTIONS (resource 'books-by-offset/', pagination 'limit',
-                     page_size '5', filters 'author_id', ordering 'id, price');
+                     page_size '5', filters 'author_id', ordering 'id, price',
+                     type 'books');
 EXPLAIN (VERBOSE, COSTS OFF)
   SELECT id, title FROM books_by_offset ORDER BY id LIMIT 3 OFFSET 7;
 SELECT (SELECT array_agg(id)
@@ -263,12 +278,55 @@ SELECT ja_requests();
 SELECT try($$INSERT INTO books (id, title) VALUES (40, 'Client id again')$$);
 SELECT try($$INSERT INTO books (title, author_id) VALUES ('unknown author', 77)$$);
 SELECT try($$INSERT INTO books (title) VALUES (repeat('x', 201))$$);
--- the key cannot change; attributes and relationships cannot change yet
--- (a PATCH changes only the members it names, which the wrapper does not
--- know of nested members)
+-- the key cannot change
 SELECT try($$UPDATE books SET id = 300 WHERE id = 3$$);
-SELECT try($$UPDATE books SET price = 11.75, author_id = NULL WHERE id = 3$$);
+-- attributes and relationships can: a PATCH changes only the members it
+-- names; by key, one PATCH without reading the row, and a missing row is
+-- no row
+\set QUIET off
+EXPLAIN (VERBOSE, COSTS OFF)
+  UPDATE books SET price = 11.75, author_id = NULL WHERE id = 3;
+UPDATE books SET price = 11.75, author_id = NULL WHERE id = 3;
+UPDATE books SET price = 1 WHERE id = 999;
+-- otherwise the rows are read first, then one PATCH each; RETURNING shows
+-- what the service answers
+UPDATE books SET stock = stock + 1, author_id = 3 WHERE author_id = 1
+  RETURNING id, stock, author_id;
+\set QUIET on
 SELECT ja_requests();
+UPDATE l_books SET price = 11.75, author_id = NULL WHERE id = 3;
+UPDATE l_books SET stock = stock + 1, author_id = 3 WHERE author_id = 1;
+SELECT same('SELECT * FROM %s ORDER BY id');
+-- the service's refusals, in its own words (source pointer: detail)
+SELECT try($$UPDATE books SET author_id = 77 WHERE id = 4$$);
+SELECT try($$UPDATE books SET title = repeat('x', 201) WHERE id = 4$$);
+SELECT ja_requests();
+
+-- the type of a relationship's resource is its column's option "type"
+-- (by default the relationship's name and "s"): another type is refused
+ALTER FOREIGN TABLE books ALTER COLUMN author_id OPTIONS (ADD type 'people');
+SELECT try($$UPDATE books SET author_id = 2 WHERE id = 4$$);
+ALTER FOREIGN TABLE books ALTER COLUMN author_id OPTIONS (SET type 'authors');
+\set QUIET off
+UPDATE books SET author_id = 2 WHERE id = 4;
+-- the offset route's table writes its option's type
+INSERT INTO books_by_offset (id, title, author_id) VALUES (42, 'By offset', 2)
+  RETURNING id, title, author_id;
+\set QUIET on
+SELECT ja_requests();
+UPDATE l_books SET author_id = 2 WHERE id = 4;
+INSERT INTO l_books (id, title, author_id) VALUES (42, 'By offset', 2);
+SELECT same('SELECT * FROM %s ORDER BY id');
+-- the options "type" are the jsonapi dialect's: checked, and refused on a
+-- server of another dialect
+SELECT try($$ALTER FOREIGN TABLE books OPTIONS (ADD type 'two words')$$);
+CREATE SERVER ja_drf FOREIGN DATA WRAPPER rest_fdw
+  OPTIONS (base_url 'http://jsonapi.test/api/');
+CREATE USER MAPPING FOR PUBLIC SERVER ja_drf;
+CREATE FOREIGN TABLE books_drf (id bigint) SERVER ja_drf
+  OPTIONS (resource 'books/', type 'books');
+SELECT try($$SELECT * FROM books_drf$$);
+DROP SERVER ja_drf CASCADE;
 
 -- pages the service cuts to 100 rows: page[size]=150 gets 100 rows and a
 -- next link, and LIMIT 120 OFFSET 120 (page 2 of 120 rows, which the
@@ -282,5 +340,38 @@ SELECT ja_requests();
 EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM books ORDER BY id LIMIT 120 OFFSET 120;
 SELECT same('SELECT id FROM %s ORDER BY id LIMIT 120 OFFSET 120');
 SELECT ja_requests();
+
+-- IMPORT FOREIGN SCHEMA from the library's OpenAPI document: the id, the
+-- attributes and the to-one relationships of each resource; filters from
+-- its django-filter parameters, pagination from page[number] or
+-- page[limit] and page[offset]
+CREATE SCHEMA t_jsonapi_import;
+IMPORT FOREIGN SCHEMA openapi LIMIT TO (books, books_by_offset, authors)
+  FROM SERVER ja INTO t_jsonapi_import OPTIONS (spec_url 'openapi.json');
+SELECT * FROM imported_tables('t_jsonapi_import');
+SELECT * FROM imported_columns('t_jsonapi_import');
+SELECT ja_requests();
+-- the imported tables read and filter as the hand-written ones
+EXPLAIN (VERBOSE, COSTS OFF)
+  SELECT id, title FROM t_jsonapi_import.books
+  WHERE author_id = '2' AND price >= 7.25;
+SELECT (SELECT array_agg(id::bigint ORDER BY id::bigint)
+        FROM t_jsonapi_import.books WHERE author_id = '2' AND price >= 7.25)
+       = (SELECT array_agg(id ORDER BY id)
+          FROM l_books WHERE author_id = 2 AND price >= 7.25) AS same_ids;
+SELECT (SELECT array_agg(row(id::bigint, name::text, born) ORDER BY id::bigint)
+        FROM t_jsonapi_import.authors)
+       = (SELECT array_agg(row(id, name, born) ORDER BY id)
+          FROM l_authors) AS same_authors;
+SELECT ja_requests();
+-- and write: an attribute and a relationship by key
+\set QUIET off
+UPDATE t_jsonapi_import.books SET title = 'Imported', author_id = '1'
+  WHERE id = '5';
+\set QUIET on
+SELECT ja_requests();
+UPDATE l_books SET title = 'Imported', author_id = 1 WHERE id = 5;
+SELECT same('SELECT * FROM %s ORDER BY id');
+DROP SCHEMA t_jsonapi_import CASCADE;
 
 DROP SCHEMA t_jsonapi CASCADE;

@@ -88,6 +88,38 @@ SELECT requests();
 -- a sort the service cannot do (NULLS LAST descending) stays local
 EXPLAIN (VERBOSE, COSTS OFF)
   SELECT id FROM books ORDER BY published DESC NULLS LAST LIMIT 2;
+-- ... but on a column that holds no NULLs, the key or a NOT NULL one, it is
+-- the same sort
+EXPLAIN (VERBOSE, COSTS OFF)
+  SELECT id FROM books ORDER BY id DESC NULLS LAST LIMIT 2;
+SELECT id FROM books ORDER BY id DESC NULLS LAST LIMIT 2;
+CREATE FOREIGN TABLE books_sorted (
+  id        bigint,
+  title     text NOT NULL,
+  published date
+) SERVER svc OPTIONS (resource 'books/', page_size_param 'page_size',
+                      ordering 'id, title, published', collation_matches 'true');
+EXPLAIN (VERBOSE, COSTS OFF)
+  SELECT id FROM books_sorted ORDER BY title NULLS FIRST LIMIT 2;
+SELECT id FROM books_sorted ORDER BY title NULLS FIRST LIMIT 2;
+SELECT requests();
+-- a service over SQLite or MySQL puts NULLs first ascending: nulls_sort
+-- 'low' says so, and the sorts that put them there are sent, not the others
+ALTER FOREIGN TABLE books_sorted OPTIONS (ADD nulls_sort 'low');
+EXPLAIN (VERBOSE, COSTS OFF)
+  SELECT id FROM books_sorted ORDER BY published NULLS FIRST LIMIT 2;
+EXPLAIN (VERBOSE, COSTS OFF)
+  SELECT id FROM books_sorted ORDER BY published DESC NULLS LAST LIMIT 2;
+EXPLAIN (VERBOSE, COSTS OFF)
+  SELECT id FROM books_sorted ORDER BY published LIMIT 2;
+-- 'unknown': no sort on a column that may hold NULLs
+ALTER FOREIGN TABLE books_sorted OPTIONS (SET nulls_sort 'unknown');
+EXPLAIN (VERBOSE, COSTS OFF)
+  SELECT id FROM books_sorted ORDER BY published LIMIT 2;
+EXPLAIN (VERBOSE, COSTS OFF)
+  SELECT id FROM books_sorted ORDER BY title DESC, id LIMIT 2;
+ALTER FOREIGN TABLE books_sorted OPTIONS (SET nulls_sort 'first');
+DROP FOREIGN TABLE books_sorted;
 -- an OFFSET that is not a whole number of pages stays local
 EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM books ORDER BY id LIMIT 2 OFFSET 1;
 SELECT id FROM books ORDER BY id LIMIT 2 OFFSET 1;

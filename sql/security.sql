@@ -57,6 +57,28 @@ SELECT * FROM secure_items;
 \set VERBOSITY default
 RESET ROLE;
 
+-- a view owned by another role reads and writes with the owner's mapping,
+-- when it is planned as when it runs: rest_nomap has no mapping of its own
+CREATE SCHEMA owned AUTHORIZATION rest_app;
+GRANT USAGE ON SCHEMA owned TO rest_nomap;
+CREATE FOREIGN TABLE owned.books (id bigint, price numeric)
+  SERVER secure OPTIONS (resource 'books/');
+ALTER FOREIGN TABLE owned.books OWNER TO rest_app;
+SET ROLE rest_app;
+CREATE VIEW owned.books_v AS SELECT id, price FROM owned.books;
+GRANT SELECT, UPDATE ON owned.books_v TO rest_nomap;
+RESET ROLE;
+SELECT requests();
+SET ROLE rest_nomap;
+SELECT * FROM owned.books_v WHERE id = 1;
+UPDATE owned.books_v SET price = 12.50 WHERE id = 1;
+UPDATE owned.books_v SET price = price + 1 WHERE id = 1 RETURNING *;
+EXPLAIN (VERBOSE, COSTS OFF) UPDATE owned.books_v SET price = 12.50 WHERE id = 1;
+RESET ROLE;
+SELECT r FROM svc('GET', '/_log?headers=x-api-key') r;
+DROP SCHEMA owned CASCADE;
+SELECT svc('POST', '/_reset');
+
 -- connect_to is for superusers only
 GRANT USAGE ON FOREIGN DATA WRAPPER rest_fdw TO rest_app;
 SET ROLE rest_app;

@@ -38,6 +38,32 @@ LANGUAGE sql AS $$ SELECT http_lines(current_setting('rest_test.port'), method, 
 CREATE FUNCTION requests() RETURNS SETOF text
 LANGUAGE sql AS $$ SELECT svc('GET', '/_log') $$;
 
+-- imported_tables(schema), imported_columns(schema): the foreign tables
+-- IMPORT FOREIGN SCHEMA made in a schema, their options and their columns
+CREATE FUNCTION imported_tables(s name)
+RETURNS TABLE (foreign_table name, server name, options text[])
+LANGUAGE sql AS $$
+  SELECT c.relname, fs.srvname, ft.ftoptions
+  FROM pg_foreign_table ft
+  JOIN pg_class c ON c.oid = ft.ftrelid
+  JOIN pg_foreign_server fs ON fs.oid = ft.ftserver
+  WHERE c.relnamespace = s::regnamespace
+  ORDER BY c.relname
+$$;
+
+CREATE FUNCTION imported_columns(s name)
+RETURNS TABLE (foreign_table name, col name, type text, not_null boolean,
+               options text[])
+LANGUAGE sql AS $$
+  SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
+         a.attnotnull, a.attfdwoptions
+  FROM pg_attribute a
+  JOIN pg_class c ON c.oid = a.attrelid
+  JOIN pg_foreign_table ft ON ft.ftrelid = c.oid
+  WHERE c.relnamespace = s::regnamespace AND a.attnum > 0
+  ORDER BY c.relname, a.attnum
+$$;
+
 -- try(query): run a query and show the SQLSTATE, message and detail of
 -- its error, or 'ok'.
 CREATE FUNCTION try(query text) RETURNS text

@@ -7,7 +7,8 @@
 # built and run inside a Debian chroot of that version (tools/chroot.sh,
 # made on first use and cached in /var/cache/rest_fdw), the Debian package
 # built and smoke-tested in a chroot, the fuzz run, the differential test
-# (test/difftest), the cancel checks, the django-rest-fdw package's tests
+# (test/difftest), the cancel checks, the django-rest-fdw package's tests,
+# Django's own basic ORM tests on moved tables (test/django_suite)
 # and the Django example.  Exits
 # non-zero on any failure.
 set -euo pipefail
@@ -166,6 +167,18 @@ bash django-rest-fdw/run_tests.sh 2>&1 | tee "$work/django_pkg.log" || status=1
 count_pytest "$work/django_pkg.log"
 [ $status -ne 0 ] && failed=$((failed > 0 ? failed : 1))
 # --- end of django-rest-fdw ---
+
+# --- Django's own ORM tests: the basic module (test/django_suite; make django-suite runs all) ---
+# Service mode must pass at least DJSUITE_BASIC_MIN tests: the count of the
+# last committed run; raise it as ROLLBACK comes to undo the service's writes.
+DJSUITE_BASIC_MIN=68
+echo "== Django's tests, basic module: local tables, then moved into a service"
+export PGBIN PG_DESTDIR
+status=0
+bash test/django_suite/run.sh --modes "monolith service" --modules basic \
+	--min-service "$DJSUITE_BASIC_MIN" 2>&1 | tee "$work/django_suite.log" || status=1
+if [ $status -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+# --- end of Django's own ORM tests ---
 
 echo "== Django example, end to end, monolith and services modes"
 export PGBIN PG_DESTDIR

@@ -63,3 +63,27 @@ def test_openapi_declares_ordering_and_required_members(api):
     assert {"author_id__in", "title__icontains", "limit", "offset"} <= set(params)
     book = schema["components"]["schemas"]["Book"]
     assert book["required"] == sorted(book["properties"])
+
+
+def test_foreign_key_filter_on_an_id_nobody_has(api):
+    assert api.get("/api/books/?author_id__in=2,999").json()["count"] == 2
+    nothing = api.get("/api/books/?author_id=999")
+    assert nothing.status_code == 200 and nothing.json()["results"] == []
+    assert api.get("/api/books/?author_id__in=998,999").json() == {
+        "count": 0, "next": None, "previous": None, "results": []}
+    assert api.get("/api/books/?author_id=5").json()["count"] == 1
+
+
+def test_multi_table_child_has_its_own_table_only(api):
+    place = api.post("/api/places/", {"id": 30, "name": "Da Michele"}, format="json")
+    assert place.status_code == 201, place.content
+    created = api.post("/api/restaurants/", {"place_ptr_id": 30, "seats": 40}, format="json")
+    assert created.status_code == 201, created.content
+    assert created.json() == {"place_ptr_id": 30, "seats": 40}
+    assert api.get("/api/restaurants/").json()["results"] == [{"place_ptr_id": 30, "seats": 40}]
+    assert api.patch("/api/restaurants/30/", {"seats": 41}, format="json").status_code == 200
+    assert api.get("/api/restaurants/30/").json() == {"place_ptr_id": 30, "seats": 41}
+    assert api.get("/api/places/30/").json() == {"id": 30, "name": "Da Michele"}
+    schema = api.get("/api/schema/?format=json").json()
+    assert sorted(schema["components"]["schemas"]["Restaurant"]["properties"]) == [
+        "place_ptr_id", "seats"]

@@ -9,6 +9,7 @@
             "server": "catalog",                         # the rest_fdw server (default: the key)
             "options": {"collation_matches": "true"},    # more foreign table options
             "reset": "myproject.tests.reset_catalog",    # tests: empties and reloads the service
+            "context_headers": "X-User-Id=user, traceparent=trace",  # the server's option
         },
     }
 
@@ -22,7 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 DIALECTS = ("drf", "postgrest", "json-server")
-KEYS = {"url", "token", "dialect", "openapi", "server", "options", "reset"}
+KEYS = {"url", "token", "dialect", "openapi", "server", "options", "reset", "context_headers"}
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Service:
     server: str = ""
     options: dict = field(default_factory=dict)
     reset: str = ""
+    context_headers: str = ""
 
 
 def services():
@@ -91,6 +93,7 @@ def _service(name, entry):
         server=entry.get("server") or name,
         options={str(k): option_value(v) for k, v in options.items()},
         reset=entry.get("reset") or "",
+        context_headers=entry.get("context_headers") or "",
     )
 
 

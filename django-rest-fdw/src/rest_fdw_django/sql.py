@@ -30,7 +30,10 @@ def server_sql(connection, service, show_token=True):
         "CREATE EXTENSION IF NOT EXISTS rest_fdw",
         f"CREATE SERVER IF NOT EXISTS {server} FOREIGN DATA WRAPPER rest_fdw "
         f"OPTIONS (base_url {quote_literal(service.url)}, "
-        f"dialect {quote_literal(service.dialect)})",
+        f"dialect {quote_literal(service.dialect)}"
+        + (f", context_headers {quote_literal(service.context_headers)}"
+           if service.context_headers else "")
+        + ")",
     ]
     if service.token:
         token = service.token if show_token else TOKEN_PLACEHOLDER.format(name=service.name)

@@ -22,3 +22,19 @@ class Book(models.Model):
     class Meta:
         ordering = ["id"]
         db_table = "svc_book"
+
+
+class Place(models.Model):
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        db_table = "svc_place"
+
+
+class Restaurant(Place):
+    """A multi-table inheritance child: its table has place_ptr_id and seats."""
+
+    seats = models.IntegerField()
+
+    class Meta:
+        db_table = "svc_restaurant"

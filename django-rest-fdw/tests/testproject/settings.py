@@ -37,7 +37,9 @@ INSTALLED_APPS = [
     "svcapp",
 ]
 ROOT_URLCONF = "testproject.urls"
-MIDDLEWARE = []
+MIDDLEWARE = ["testproject.web.RecordServiceHeaders", "testproject.web.TestUser",
+              "rest_fdw_django.middleware.RestFdwContextMiddleware"]
+REST_FDW_CONTEXT = {"user": "user", "trace": "trace"}
 TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True,
               "OPTIONS": {"context_processors": []}}]
 
@@ -58,6 +60,7 @@ REST_FDW_SERVICES = {
         "token": SERVICE_TOKEN,
         "options": {"collation_matches": True},
         "reset": "helpers.reset_service",
+        "context_headers": "X-User-Id=user, traceparent=trace",
     },
 }
 

@@ -69,5 +69,11 @@ def test_reviews_api(api):
     assert api.post(reviews("reviews/"), json={"book_id": 1, "reviewer": "y", "rating": 6}, timeout=10).status_code == 400
     assert api.patch(reviews("reviews/30/"), json={"rating": 5}, timeout=10).json()["rating"] == 5
     assert api.patch(reviews("reviews/99/"), json={"rating": 5}, timeout=10).status_code == 404
+    whole = {"book_id": 2, "reviewer": "z", "rating": 1, "body": "", "created": "2025-01-01T00:00:00Z"}
+    replaced = api.put(reviews("reviews/30/"), json=whole, timeout=10)
+    assert replaced.status_code == 200 and replaced.json()["reviewer"] == "z"
+    assert api.put(reviews("reviews/30/"), json={"rating": 2}, timeout=10).status_code == 400
+    assert api.put(reviews("reviews/30/"), json=dict(whole, id=31), timeout=10).status_code == 400
+    assert api.put(reviews("reviews/99/"), json=whole, timeout=10).status_code == 404
     assert api.delete(reviews("reviews/30/"), timeout=10).status_code == 204
     assert api.get(reviews("reviews/30/"), timeout=10).status_code == 404

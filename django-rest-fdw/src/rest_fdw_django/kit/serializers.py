@@ -29,6 +29,8 @@ class ClientIdSerializer(serializers.ModelSerializer):
         return value
 
     def create(self, validated_data):
+        if self.Meta.model._meta.parents:
+            return self._save_own_table(self.Meta.model(**validated_data), force_insert=True)
         obj = super().create(validated_data)
         if self.Meta.model._meta.pk.attname in validated_data:
             model = self.Meta.model
@@ -38,14 +40,28 @@ class ClientIdSerializer(serializers.ModelSerializer):
                     cursor.execute(sql)
         return obj
 
+    def update(self, instance, validated_data):
+        if not self.Meta.model._meta.parents:
+            return super().update(instance, validated_data)
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        return self._save_own_table(instance)
+
+    def _save_own_table(self, obj, force_insert=False):
+        """Save the row of a multi-table inheritance child's own table only
+        (raw: its parents' rows are the parent resource's to write)."""
+        obj.save_base(raw=True, force_insert=force_insert)
+        return obj
+
 
 def serializer_for(model, base=ClientIdSerializer):
-    """A serializer of every concrete field of `model`, each named after
-    its column (foreign keys as `<name>_id`), the key writable on create."""
+    """A serializer of every column of `model`'s table (a multi-table
+    inheritance child's own, not its parents'), each named after its
+    column (foreign keys as `<name>_id`), the key writable on create."""
     meta = model._meta
     attrs = {}
     names = []
-    for field in meta.concrete_fields:
+    for field in meta.local_concrete_fields:
         names.append(field.attname)
         if field.primary_key and isinstance(field, (models.AutoField, models.BigAutoField,
                                                     models.SmallAutoField)):

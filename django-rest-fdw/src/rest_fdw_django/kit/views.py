@@ -36,7 +36,7 @@ class ServiceViewSet(viewsets.ModelViewSet):
         if "filterset_class" not in cls.__dict__ and "filterset_fields" not in cls.__dict__:
             cls.filterset_class = filterset_for(model)
         if "ordering_fields" not in cls.__dict__:
-            cls.ordering_fields = [f.attname for f in model._meta.concrete_fields]
+            cls.ordering_fields = [f.attname for f in model._meta.local_concrete_fields]
         if "ordering" not in cls.__dict__ and not model._meta.ordering:
             cls.ordering = [model._meta.pk.attname]
 

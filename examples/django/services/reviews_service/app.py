@@ -7,6 +7,8 @@ It is not Django, to show that rest_fdw only needs the HTTP conventions:
   rating=, rating__gte=, rating__lte=, id__in=, and ordering=-created,id;
 * POST /api/reviews/ -> 201 and the created row; "id" may be supplied;
 * GET, PATCH, DELETE /api/reviews/{id}/ (404 when there is no such review);
+* PUT /api/reviews/{id}/: the whole review replaced (every field but the
+  id required; an id in the body must be the URL's);
 * GET /_stats and DELETE /_stats: the requests received (for the e2e tests).
 
 Environment: REVIEWS_DB_DSN (a libpq connection string), SERVICE_TOKEN
@@ -134,6 +136,15 @@ class ReviewPatch(BaseModel):
     rating: int | None = Field(default=None, ge=1, le=5)
     body: str | None = None
     created: datetime.datetime | None = None
+
+
+class ReviewPut(BaseModel):
+    id: int | None = None
+    book_id: int
+    reviewer: str = Field(max_length=100)
+    rating: int = Field(ge=1, le=5)
+    body: str
+    created: datetime.datetime
 
 
 class ReviewOut(BaseModel):
@@ -277,6 +288,20 @@ def update_review(review_id: int, changes: ReviewPatch):
                 f"UPDATE reviews SET {', '.join(f'{n} = %s' for n in values)} WHERE id = %s",
                 list(values.values()) + [review_id],
             )
+        return fetch(conn, review_id)
+
+
+@app.put(ITEM, response_model=ReviewOut, dependencies=[Depends(check_token)])
+def replace_review(review_id: int, review: ReviewPut):
+    if review.id is not None and review.id != review_id:
+        return JSONResponse({"id": ["Does not match the URL."]}, status_code=400)
+    values = review.model_dump(exclude={"id"})
+    with connect() as conn, conn.transaction():
+        fetch(conn, review_id)
+        conn.execute(
+            f"UPDATE reviews SET {', '.join(f'{n} = %s' for n in values)} WHERE id = %s",
+            list(values.values()) + [review_id],
+        )
         return fetch(conn, review_id)
 
 

@@ -43,6 +43,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # rest_fdw.context per request: the user's id and a traceparent, sent to
+    # the services as the headers of context_headers (REST_FDW_SERVICES)
+    "rest_fdw_django.middleware.RestFdwContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -79,6 +82,11 @@ DATABASES = {
     }
 }
 
+# What RestFdwContextMiddleware puts into rest_fdw.context: the member names
+# the servers' context_headers below map to headers.
+REST_FDW_CONTEXT = {"user": "user", "trace": "trace"}
+CONTEXT_HEADERS = "X-User-Id=user, traceparent=trace"
+
 # Where the moved tables live (django-rest-fdw).  Read by the 0002
 # migrations and by manage.py rest_fdw_check.
 REST_FDW_SERVICES = {
@@ -88,12 +96,14 @@ REST_FDW_SERVICES = {
         "dialect": "drf",
         # its database sorts text as the webapp's does (both C.UTF-8 here)
         "options": {"collation_matches": True},
+        "context_headers": CONTEXT_HEADERS,
     },
     "reviews": {
         "url": os.environ.get("REVIEWS_SERVICE_URL", ""),
         "token": os.environ.get("SERVICE_TOKEN", ""),
         "dialect": "drf",
         "openapi": "../openapi.json",  # FastAPI's document, beside /api/
+        "context_headers": CONTEXT_HEADERS,
     },
 }
 
