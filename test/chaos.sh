@@ -144,6 +144,9 @@ FROM outcome, k, r GROUP BY k.kill, k.up, r.back
 SQL
 )
 read -r oks cancels errors stray recovery acked_c acked_r <<<"$summary"
+[ "$errors" -gt 0 ] && [ "$acked_c" -gt 0 ] && [ "$acked_r" -gt 0 ] &&
+	check "the outage was seen, both services took writes" ok ||
+	check "the outage was seen, both services took writes" FAILED
 [ "$stray" = 0 ] && check "errors only on catalog tables during the outage ($errors)" ok ||
 	check "errors only on catalog tables during the outage ($stray outside)" FAILED
 awk -v r="$recovery" -v t="$connect_timeout" 'BEGIN { exit !(r != "" && r <= t) }' &&
