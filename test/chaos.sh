@@ -29,13 +29,7 @@ chmod 755 "$work"
 cleanup() { stack_down "$work" || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-rsync -a --exclude .git --exclude examples --exclude bench --exclude test --exclude debian \
-	--exclude '*.o' --exclude '*.so' --exclude '*.bc' "$top/" "$work/build/"
-private_postgres "$work/privpg"
-make -s -C "$work/build" PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config >"$work/build.log" 2>&1 &&
-	make -s -C "$work/build" install DESTDIR="$PG_DESTDIR" \
-		PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config >>"$work/build.log" 2>&1 ||
-	{ cat "$work/build.log"; exit 1; }
+build_rest_fdw "$work"
 
 stack_up "$work"
 base="host=127.0.0.1 port=$PGPORT user=postgres"
