@@ -127,3 +127,8 @@ valgrind:
 .PHONY: loadtest
 loadtest:
 	bash test/loadtest.sh test/loadtest-results.txt
+
+# pgbench over both example services, one killed and restarted mid-run.
+.PHONY: chaos
+chaos:
+	bash test/chaos.sh test/chaos-results.txt

@@ -51,3 +51,29 @@ DELETE FROM books WHERE id = 6;
 DELETE FROM books WHERE id = 6;
 \set QUIET on
 SELECT id, title, in_stock FROM books ORDER BY id;
+-- TRUNCATE deletes the rows of every page (two rows a page here), one
+-- DELETE per row; the rows are put back after, for the later tests
+CREATE TEMP TABLE books_kept AS SELECT * FROM books;
+ALTER FOREIGN TABLE books OPTIONS (ADD truncatable 'true');
+TRUNCATE books;
+SELECT count(*) FROM books;
+SELECT * FROM books;
+INSERT INTO books SELECT * FROM books_kept ORDER BY id;
+ALTER FOREIGN TABLE books OPTIONS (DROP truncatable);
+SELECT id, title, in_stock FROM books ORDER BY id;
+-- TRUNCATE again and again in one transaction keeps no transfer: a
+-- scan of the pages after it still reads them all
+BEGIN;
+ALTER FOREIGN TABLE books OPTIONS (ADD truncatable 'true', prefetch '4');
+TRUNCATE books;
+INSERT INTO books SELECT * FROM books_kept ORDER BY id;
+TRUNCATE books;
+INSERT INTO books SELECT * FROM books_kept ORDER BY id;
+TRUNCATE books;
+INSERT INTO books SELECT * FROM books_kept ORDER BY id;
+SELECT explain_lines('ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF',
+                     'SELECT * FROM books') AS "QUERY PLAN";
+SELECT id, title FROM books;
+ALTER FOREIGN TABLE books OPTIONS (DROP truncatable, DROP prefetch);
+COMMIT;
+DROP TABLE books_kept;

@@ -78,13 +78,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 log "building rest_fdw into a private PostgreSQL 15"
-rsync -a --exclude .git --exclude examples --exclude bench --exclude test --exclude debian \
-	--exclude '*.o' --exclude '*.so' --exclude '*.bc' "$top/" "$work/build/"
-private_postgres "$work/privpg"
-make -s -C "$work/build" PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config >"$work/build.log" 2>&1 &&
-	make -s -C "$work/build" install DESTDIR="$PG_DESTDIR" \
-		PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config >>"$work/build.log" 2>&1 ||
-	{ cat "$work/build.log"; exit 1; }
+build_rest_fdw "$work"
 
 log "cluster and services (examples/django/stack.sh)"
 stack_up "$work"

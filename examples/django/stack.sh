@@ -10,6 +10,7 @@
 #   and exports everything the webapp, the services and the e2e suite read:
 #   SHOP_DB_HOST/PORT/USER, CATALOG_DB_*, REVIEWS_DB_DSN, SERVICE_TOKEN,
 #   CATALOG_SERVICE_URL, REVIEWS_SERVICE_URL.
+# build_rest_fdw WORK: builds rest_fdw into a private PostgreSQL 15 copy.
 # stack_down WORK: stops what stack_up started (by the pids it recorded).
 #
 # Never touches the machine's own PostgreSQL (port 5432).
@@ -26,6 +27,19 @@ venv_install() {
 	# django-rest-fdw from this repository, as a project would pip install it
 	"$PY" -m pip install -q --disable-pip-version-check --no-deps --force-reinstall \
 		"$TOP_DIR/django-rest-fdw"
+}
+
+# build_rest_fdw WORK: build rest_fdw from a copy of this tree (WORK/build)
+#   and install it into a private copy of PostgreSQL 15 (WORK/privpg).
+build_rest_fdw() {
+	local work=$1
+	rsync -a --exclude .git --exclude examples --exclude bench --exclude test --exclude debian \
+		--exclude '*.o' --exclude '*.so' --exclude '*.bc' "$TOP_DIR/" "$work/build/"
+	private_postgres "$work/privpg"
+	make -s -C "$work/build" PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config >"$work/build.log" 2>&1 &&
+		make -s -C "$work/build" install DESTDIR="$PG_DESTDIR" \
+			PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config >>"$work/build.log" 2>&1 ||
+		{ cat "$work/build.log"; return 1; }
 }
 
 # wait_http URL NAME LOG: wait until URL answers (at most 30 s).
