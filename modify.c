@@ -30,6 +30,7 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/xact.h"
 #include "commands/explain.h"
 #include "executor/executor.h"
 #include "foreign/fdwapi.h"
@@ -827,6 +828,13 @@ RestExplainForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 			return;
 	}
 	ExplainPropertyText("Remote request", request, es);
+	if (table->undo)
+		ExplainPropertyText("Undo on rollback",
+							mtstate->operation == CMD_INSERT
+							? "DELETE of the key created"
+							: mtstate->operation == CMD_UPDATE
+							? "the columns changed written back"
+							: "POST of the row read", es);
 	if (rinfo->ri_BatchSize > 1)
 		ExplainPropertyInteger("Batch Size", NULL, rinfo->ri_BatchSize, es);
 }
@@ -1346,6 +1354,13 @@ RestExecForeignTruncate(List *rels, DropBehavior behavior, bool restart_seqs)
 					 errmsg("foreign table \"%s\" has no key column",
 							table->relname),
 					 errdetail("TRUNCATE deletes rows by their key.")));
+		if (table->undo && IsTransactionBlock())
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("cannot TRUNCATE foreign table \"%s\" inside a transaction block",
+							table->relname),
+					 errdetail("The table has option \"undo\", and a rollback could not restore the rows TRUNCATE deletes."),
+					 errhint("Run TRUNCATE outside a transaction block, or set the table option \"undo\" to \"false\".")));
 		RestPrepareColumns(table);
 		tables = lappend(tables, table);
 	}

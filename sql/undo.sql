@@ -131,6 +131,18 @@ RESET statement_timeout;
 SELECT * FROM service_books;
 SELECT svc('POST', '/_reset');
 
+-- EXPLAIN (VERBOSE) says how each write is undone
+EXPLAIN (VERBOSE, COSTS OFF) INSERT INTO books (title) VALUES ('x');
+EXPLAIN (VERBOSE, COSTS OFF) DELETE FROM books WHERE id = 1;
+
+-- TRUNCATE inside a transaction block is refused: its rows could not be
+-- restored
+ALTER FOREIGN TABLE books OPTIONS (ADD truncatable 'true');
+BEGIN;
+TRUNCATE books;
+ROLLBACK;
+SELECT count(*) FROM service_books;
+
 -- option undo off: today's behaviour, a rollback leaves the writes
 BEGIN;
 UPDATE books_plain SET price = 9 WHERE id = 1;
