@@ -4,6 +4,8 @@
 --
 CREATE SCHEMA t_undo;
 SET search_path = t_undo, public;
+\getenv port REST_TEST_PORT
+\set connect_to '::127.0.0.1:' :port
 SELECT svc('POST', '/_reset');
 
 CREATE FOREIGN TABLE books (
@@ -142,6 +144,23 @@ BEGIN;
 TRUNCATE books;
 ROLLBACK;
 SELECT count(*) FROM service_books;
+
+-- PostgREST takes the key a POST sends: a deleted row comes back whole,
+-- under its key (undo is a server option here)
+CREATE SERVER pgrst_undo FOREIGN DATA WRAPPER rest_fdw
+  OPTIONS (base_url 'http://svc.test/api/pg/', dialect 'postgrest',
+           connect_to :'connect_to', undo 'true');
+CREATE USER MAPPING FOR PUBLIC SERVER pgrst_undo;
+CREATE FOREIGN TABLE pg_books (id bigint, title text, price numeric(8,2))
+  SERVER pgrst_undo OPTIONS (resource 'books');
+SELECT count(*) >= 0 AS log_cleared FROM requests();
+BEGIN;
+DELETE FROM pg_books WHERE id = 2;
+ROLLBACK;
+SELECT requests();
+SELECT id, title, price FROM pg_books ORDER BY id;
+DROP SERVER pgrst_undo CASCADE;
+SELECT svc('POST', '/_reset');
 
 -- option undo off: today's behaviour, a rollback leaves the writes
 BEGIN;
