@@ -537,12 +537,18 @@ rest_xact_callback(XactEvent event, void *arg)
 	RestConnection *conn;
 	int			i;
 
+	if (event == XACT_EVENT_PRE_PREPARE)
+		RestUndoPrePrepare();
 	if (event != XACT_EVENT_COMMIT && event != XACT_EVENT_ABORT &&
 		event != XACT_EVENT_PARALLEL_COMMIT &&
 		event != XACT_EVENT_PARALLEL_ABORT)
 		return;
 	if (ConnectionHash == NULL)
+	{
+		RestUndoAtXactEnd(event == XACT_EVENT_COMMIT ||
+						  event == XACT_EVENT_PARALLEL_COMMIT);
 		return;
+	}
 
 	hash_seq_init(&scan, ConnectionHash);
 	while ((conn = (RestConnection *) hash_seq_search(&scan)) != NULL)
@@ -553,6 +559,8 @@ rest_xact_callback(XactEvent event, void *arg)
 			if (conn->xfers[i] != NULL && conn->xfers[i]->in_use)
 				RestReleaseTransfer(conn, conn->xfers[i]);
 	}
+	RestUndoAtXactEnd(event == XACT_EVENT_COMMIT ||
+					  event == XACT_EVENT_PARALLEL_COMMIT);
 }
 
 /*
@@ -572,9 +580,15 @@ rest_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 	RestConnection *conn;
 	int			i;
 
-	if ((event != SUBXACT_EVENT_ABORT_SUB &&
-		 event != SUBXACT_EVENT_COMMIT_SUB) || ConnectionHash == NULL)
+	if (event != SUBXACT_EVENT_ABORT_SUB &&
+		event != SUBXACT_EVENT_COMMIT_SUB)
 		return;
+	if (ConnectionHash == NULL)
+	{
+		RestUndoAtSubXactEnd(event == SUBXACT_EVENT_COMMIT_SUB,
+							 GetCurrentTransactionNestLevel());
+		return;
+	}
 
 	hash_seq_init(&scan, ConnectionHash);
 	while ((conn = (RestConnection *) hash_seq_search(&scan)) != NULL)
@@ -591,6 +605,8 @@ rest_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 				xfer->subid = parentSubid;
 		}
 	}
+	RestUndoAtSubXactEnd(event == SUBXACT_EVENT_COMMIT_SUB,
+						 GetCurrentTransactionNestLevel());
 }
 
 

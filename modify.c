@@ -20,8 +20,9 @@
  * it shares only the plan.
  *
  * Design assumptions:
- * - Writes take effect on the service at once; a ROLLBACK does not undo
- *   them.  An error after a 2xx response says that the write took place.
+ * - Writes take effect on the service at once; a ROLLBACK undoes them only
+ *   with option undo, by the requests each write records (undo.c).  An
+ *   error after a 2xx response says that the write took place.
  * - Each row's request and its response live in a context reset per row.
  *
  *-------------------------------------------------------------------------
@@ -29,6 +30,7 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/xact.h"
 #include "commands/explain.h"
 #include "executor/executor.h"
 #include "foreign/fdwapi.h"
@@ -74,6 +76,10 @@ typedef struct RestModifyState
 	RestStats	stats;
 } RestModifyState;
 
+static void record_insert_undo(RestModifyState *st, TupleTableSlot *slot);
+static void record_update_undo(RestModifyState *st, TupleTableSlot *slot,
+							   TupleTableSlot *planSlot, bool *send,
+							   const char *url, const char *key_text);
 static Oid	result_rel_user(ResultRelInfo *rinfo, EState *estate);
 static bool *insert_columns(RestModifyState *st, TupleTableSlot *slot);
 static List *insert_headers(RestModifyState *st, bool representation);
@@ -233,7 +239,10 @@ insert_row(RestModifyState *st, TupleTableSlot *slot)
 		return REST_WRITE_NONE;
 	(void) RestResponseOk(table, &req, &resp, 0);
 
-	outcome = write_outcome(st, &req, &resp, slot, st->need_row);
+	outcome = write_outcome(st, &req, &resp, slot,
+							st->need_row || table->undo);
+	if (outcome != REST_WRITE_NONE && table->undo)
+		record_insert_undo(st, slot);
 	/* RETURNING shows the row the service made: its key, its defaults */
 	if (outcome == REST_WRITE_DONE && st->has_returning)
 		written_row_error(st->operation, &req, &resp, NULL);
@@ -277,7 +286,8 @@ RestGetForeignModifyBatchSize(ResultRelInfo *rinfo)
 							 GetUserId());
 	else
 		table = st->table;
-	if (!table->dialect->batch_insert ||
+	/* with option undo, each row's response gives the key to delete */
+	if (!table->dialect->batch_insert || table->undo ||
 		rinfo->ri_projectReturning != NULL ||
 		rinfo->ri_WithCheckOptions != NIL ||
 		(rinfo->ri_TrigDesc &&
@@ -508,6 +518,8 @@ RestExecForeignUpdate(EState *estate, ResultRelInfo *rinfo,
 	req.extra_headers = returning_extra_headers(table, CMD_UPDATE);
 	found = RestPerformOk(st->conn, table, &req, &resp, &st->stats, 404) &&
 		write_outcome(st, &req, &resp, slot, st->need_row) != REST_WRITE_NONE;
+	if (found && table->undo)
+		record_update_undo(st, slot, planSlot, send, req.url, key_text);
 
 	MemoryContextSwitchTo(oldcxt);
 	return found ? slot : NULL;
@@ -693,6 +705,8 @@ RestExecForeignDelete(EState *estate, ResultRelInfo *rinfo,
 		outcome = write_outcome(st, &req, &resp, slot,
 								st->has_returning && TTS_EMPTY(slot) &&
 								!have_values);
+	if (outcome != REST_WRITE_NONE && table->undo)
+		record_update_undo(st, slot, planSlot, NULL, url, NULL);
 	if (outcome == REST_WRITE_DONE && have_values)
 		fill_slot_from_response(st, slot, url);
 	if (outcome != REST_WRITE_NONE && TTS_EMPTY(slot))
@@ -700,6 +714,78 @@ RestExecForeignDelete(EState *estate, ResultRelInfo *rinfo,
 
 	MemoryContextSwitchTo(oldcxt);
 	return outcome == REST_WRITE_NONE ? NULL : slot;
+}
+
+/*
+ * record_insert_undo
+ *		Record the DELETE that undoes a row an INSERT created, addressed by
+ *		the key the service returned (or the one sent).
+ */
+static void
+record_insert_undo(RestModifyState *st, TupleTableSlot *slot)
+{
+	RestTable  *table = st->table;
+	int			k = table->key_index;
+
+	slot_getallattrs(slot);
+	if (k < 0 || slot->tts_isnull[k])
+	{
+		ereport(WARNING,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("a rollback cannot undo an insert into foreign table \"%s\"",
+						table->relname),
+				 errdetail("The service returned no key for the row it created.")));
+		return;
+	}
+	RestUndoRecord(table, "DELETE",
+				   RestItemUrl(table,
+							   RestDatumToUrlValue(slot->tts_values[k],
+												   table->columns[k].typid)),
+				   NULL, 0);
+}
+
+/*
+ * record_update_undo
+ *		Before an UPDATE (send: the columns it sends) or a DELETE (send
+ *		NULL) of a row, record the request that restores the row as the
+ *		scan read it: a PATCH or PUT of those columns, or a POST of the
+ *		whole row.  Recorded once the write succeeded.
+ */
+static void
+record_update_undo(RestModifyState *st, TupleTableSlot *slot,
+				   TupleTableSlot *planSlot, bool *send, const char *url,
+				   const char *key_text)
+{
+	RestTable  *table = st->table;
+	TupleDesc	tupdesc = slot->tts_tupleDescriptor;
+	int			natts = Max(tupdesc->natts, 1);
+	Datum	   *values = palloc(sizeof(Datum) * natts);
+	bool	   *nulls = palloc(sizeof(bool) * natts);
+	HeapTupleData tuple;
+	char	   *body;
+	size_t		len;
+
+	if (!old_row(st, planSlot, &tuple))
+	{
+		ereport(WARNING,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("a rollback cannot undo a write to foreign table \"%s\"",
+						table->relname),
+				 errdetail("The row was not read before it was written.")));
+		return;
+	}
+	heap_deform_tuple(&tuple, tupdesc, values, nulls);
+	if (send == NULL)
+	{
+		body = RestWriteBody(table, CMD_INSERT, tupdesc, values, nulls,
+							 whole_row_columns(table), NULL, &len);
+		RestUndoRecord(table, "POST", table->collection_url, body, len);
+		return;
+	}
+	body = RestWriteBody(table, CMD_UPDATE, tupdesc, values, nulls, send,
+						 key_text, &len);
+	RestUndoRecord(table, table->update_put ? "PUT" : "PATCH", url, body,
+				   len);
 }
 
 /*
@@ -742,6 +828,13 @@ RestExplainForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 			return;
 	}
 	ExplainPropertyText("Remote request", request, es);
+	if (table->undo)
+		ExplainPropertyText("Undo on rollback",
+							mtstate->operation == CMD_INSERT
+							? "DELETE of the key created"
+							: mtstate->operation == CMD_UPDATE
+							? "the columns changed written back"
+							: "POST of the row read", es);
 	if (rinfo->ri_BatchSize > 1)
 		ExplainPropertyInteger("Batch Size", NULL, rinfo->ri_BatchSize, es);
 }
@@ -1261,6 +1354,13 @@ RestExecForeignTruncate(List *rels, DropBehavior behavior, bool restart_seqs)
 					 errmsg("foreign table \"%s\" has no key column",
 							table->relname),
 					 errdetail("TRUNCATE deletes rows by their key.")));
+		if (table->undo && IsTransactionBlock())
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("cannot TRUNCATE foreign table \"%s\" inside a transaction block",
+							table->relname),
+					 errdetail("The table has option \"undo\", and a rollback could not restore the rows TRUNCATE deletes."),
+					 errhint("Run TRUNCATE outside a transaction block, or set the table option \"undo\" to \"false\".")));
 		RestPrepareColumns(table);
 		tables = lappend(tables, table);
 	}

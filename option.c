@@ -76,6 +76,7 @@ static const RestOption rest_options[] = {
 	{"analyze_max_requests", ForeignServerRelationId, false, false},
 	{"nulls_sort", ForeignServerRelationId, false, false},
 	{"update_method", ForeignServerRelationId, false, false},
+	{"undo", ForeignServerRelationId, false, false},
 	{"context_headers", ForeignServerRelationId, false, false},
 	/* user mapping */
 	{"bearer_token", UserMappingRelationId, false, true},
@@ -100,6 +101,7 @@ static const RestOption rest_options[] = {
 	{"nulls_sort", ForeignTableRelationId, false, false},
 	{"update_method", ForeignTableRelationId, false, false},
 	{"updatable", ForeignTableRelationId, false, false},
+	{"undo", ForeignTableRelationId, false, false},
 	{"batch_size", ForeignTableRelationId, false, false},
 	{"truncatable", ForeignTableRelationId, false, false},
 	{"prefetch", ForeignTableRelationId, false, false},
@@ -370,6 +372,7 @@ validate_option_value(DefElem *def, const RestOption *opt)
 		validate_declarations(def, false);
 	else if (strcmp(name, "collation_matches") == 0 ||
 			 strcmp(name, "updatable") == 0 ||
+			 strcmp(name, "undo") == 0 ||
 			 strcmp(name, "truncatable") == 0)
 		(void) defGetBoolean(def);
 	else if (strcmp(name, "batch_size") == 0)
@@ -1016,6 +1019,8 @@ read_server_options(RestTable *table, List *options)
 			table->batch_size = RestParseIntOption(def, 1, REST_MAX_BATCH_SIZE);
 		else if (strcmp(def->defname, "update_method") == 0)
 			table->update_put = RestParseKeyword(def, update_method_names);
+		else if (strcmp(def->defname, "undo") == 0)
+			table->undo = defGetBoolean(def);
 	}
 
 	/* with the dialect known, where NULLs sort */
@@ -1096,6 +1101,8 @@ read_table_options(RestTable *table, List *options, char **keyname)
 			read_nulls_sort(table, def);
 		else if (strcmp(def->defname, "update_method") == 0)
 			table->update_put = RestParseKeyword(def, update_method_names);
+		else if (strcmp(def->defname, "undo") == 0)
+			table->undo = defGetBoolean(def);
 		else if (strcmp(def->defname, "updatable") == 0)
 			table->updatable = defGetBoolean(def);
 		else if (strcmp(def->defname, "truncatable") == 0)

@@ -1225,10 +1225,11 @@ restAddForeignUpdateTargets(PlannerInfo *root, Index rtindex,
 
 	/*
 	 * DELETE ... RETURNING returns the row as the scan read it, so that the
-	 * service need not be asked for it again.
+	 * service need not be asked for it again; with option undo, the undo
+	 * of an UPDATE or DELETE restores that row (undo.c).
 	 */
-	if (root->parse->commandType == CMD_DELETE &&
-		root->parse->returningList != NIL)
+	if ((root->parse->commandType == CMD_DELETE &&
+		 root->parse->returningList != NIL) || table->undo)
 		add_row_identity_var(root,
 							 makeWholeRowVar(target_rte, rtindex, 0, false),
 							 rtindex, "wholerow");
@@ -1355,7 +1356,7 @@ restPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
 	/* the key's condition must be the only one */
 	baserel = find_base_rel(root, resultRelation);
 	info = baserel->fdw_private;
-	if (list_length(fscan->scan.plan.qual) != 1 ||
+	if (list_length(fscan->scan.plan.qual) != 1 || info->table->undo ||
 		(operation == CMD_UPDATE && info->table->update_put))
 		return false;
 	key = find_key_value(root, baserel, info->table, fscan->scan.plan.qual);

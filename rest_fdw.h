@@ -291,6 +291,8 @@ typedef struct RestTable
 	bool		updatable;		/* INSERT, UPDATE and DELETE allowed */
 	bool		update_put;		/* an UPDATE PUTs the whole row (option
 								 * update_method), not a PATCH */
+	bool		undo;			/* a rollback undoes the writes (option
+								 * undo; undo.c) */
 	int			batch_size;		/* rows per INSERT request (PostgREST) */
 	bool		truncatable;	/* TRUNCATE deletes every row */
 	int			prefetch;		/* pages a scan asks for ahead */
@@ -458,6 +460,14 @@ typedef struct RestTransfer RestTransfer;
 #define REST_MAX_PREFETCH		8
 
 extern RestConnection *RestGetConnection(RestTable *table);
+
+/* undo.c: the writes a rollback undoes */
+extern void RestUndoRecord(RestTable *table, const char *method,
+						   const char *url, const char *body,
+						   size_t body_len);
+extern void RestUndoAtXactEnd(bool commit);
+extern void RestUndoAtSubXactEnd(bool commit, int nest_level);
+extern void RestUndoPrePrepare(void);
 extern void RestPerform(RestConnection *conn, RestTable *table,
 						RestRequest *req, RestResponse *resp,
 						RestStats *stats);
