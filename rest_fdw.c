@@ -164,8 +164,6 @@ static bool is_key_column(RelOptInfo *baserel, RestColumn *key, Node *node);
 static bool key_text_is_canonical(Oid keytype, Oid valtype);
 static List *retrieved_attrs(RelOptInfo *baserel, RestTable *table,
 							 List *local_exprs);
-static List *sortable_query_pathkeys(PlannerInfo *root, RelOptInfo *baserel,
-									 RestTable *table);
 static void add_parameterized_paths(PlannerInfo *root, RelOptInfo *baserel,
 									RestRelationInfo *info);
 static void add_final_path(PlannerInfo *root, RestRelationInfo *info,
@@ -332,45 +330,18 @@ restGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel,
 									 startup_cost, total_cost, NIL,
 									 NULL, NULL, NIL));
 
-	/* the service sorts, if it can sort by (the start of) the query's order */
-	if (info->key_expr == NULL && !info->pushdown.has_in_list)
-	{
-		List	   *pathkeys = sortable_query_pathkeys(root, baserel, table);
-
-		if (pathkeys != NIL)
-			add_path(baserel, (Path *)
-					 RestCreateForeignScanPath(root, baserel, NULL,
-											 baserel->rows, startup_cost,
-											 total_cost * REST_SORTED_SCAN_FACTOR,
-											 pathkeys, NULL, NULL, NIL));
-	}
+	/* the service sorts, if it can sort by the query's order */
+	if (info->key_expr == NULL && !info->pushdown.has_in_list &&
+		root->query_pathkeys != NIL &&
+		RestSortParams(table, root, baserel, root->query_pathkeys) != NIL)
+		add_path(baserel, (Path *)
+				 RestCreateForeignScanPath(root, baserel, NULL, baserel->rows,
+										 startup_cost,
+										 total_cost * REST_SORTED_SCAN_FACTOR,
+										 root->query_pathkeys,
+										 NULL, NULL, NIL));
 
 	add_parameterized_paths(root, baserel, info);
-}
-
-/*
- * sortable_query_pathkeys
- *		The longest start of the query's order that the service can sort
- *		this table by, or NIL.  The whole order serves a scan of this table
- *		alone; a start of it serves a join whose outer side is this table
- *		(ORDER BY b.title, r.id over reviews r JOIN books b: books sorted by
- *		title, each book's reviews sorted here by an Incremental Sort), so
- *		that a LIMIT over the join reads the first rows only.
- */
-static List *
-sortable_query_pathkeys(PlannerInfo *root, RelOptInfo *baserel,
-						RestTable *table)
-{
-	int			n;
-
-	for (n = list_length(root->query_pathkeys); n > 0; n--)
-	{
-		List	   *pathkeys = list_truncate(list_copy(root->query_pathkeys), n);
-
-		if (RestSortParams(table, root, baserel, pathkeys) != NIL)
-			return pathkeys;
-	}
-	return NIL;
 }
 
 /*

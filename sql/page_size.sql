@@ -6,6 +6,13 @@
 --
 CREATE SCHEMA t_page_size;
 SET search_path = t_page_size, public;
+-- 16 and later feed an ordered aggregate presorted input, which a scan
+-- would then ask the service for: plan them as 15 does
+DO $$BEGIN
+  IF current_setting('server_version_num')::int >= 160000 THEN
+    SET enable_presorted_aggregate = off;
+  END IF;
+END$$;
 SELECT svc('POST', '/_reset');
 
 -- capped/items_lo/ is items_lo/ (3000 rows, limit/offset) with
