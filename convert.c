@@ -446,22 +446,35 @@ parse_iso_datetime(const char *s, size_t len, IsoDateTime *dt)
 	p = s + 19;
 	if (p < end && *p == '.')
 	{
-		/* rounded to microseconds as the input function does it */
-		char		frac[32];
 		const char *f = p;
-		double		v;
+		int			ndigits;
 
 		p++;
 		while (p < end && *p >= '0' && *p <= '9')
 			p++;
-		if (p - f < 2 || p - f >= (ptrdiff_t) sizeof(frac))
+		ndigits = p - f - 1;
+		if (ndigits < 1)
 			return false;
-		memcpy(frac, f, p - f);
-		frac[p - f] = '\0';
-		v = strtod(frac, NULL);
-		dt->usec = (int64) rint(v * 1000000);
-		if (dt->usec >= USECS_PER_SEC)
-			return false;
+		if (ndigits <= 6)
+		{
+			/* exact: the input function's rounding leaves these alone */
+			dt->usec = parse_digits(f + 1, ndigits);
+			for (int i = ndigits; i < 6; i++)
+				dt->usec *= 10;
+		}
+		else
+		{
+			/* rounded to microseconds as the input function rounds them */
+			char		frac[32];
+
+			if (p - f >= (ptrdiff_t) sizeof(frac))
+				return false;
+			memcpy(frac, f, p - f);
+			frac[p - f] = '\0';
+			dt->usec = (int64) rint(strtod(frac, NULL) * 1000000);
+			if (dt->usec >= USECS_PER_SEC)
+				return false;
+		}
 	}
 	if (p == end)
 		return true;
