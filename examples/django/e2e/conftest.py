@@ -110,8 +110,8 @@ def service_rows(kind, where="TRUE", params=()):
     """Rows of `kind` in the owning service's own database."""
     for dsn, tables in SERVICE_DBS:
         if kind in tables:
-            with psycopg.connect(dsn, row_factory=dict_row) as conn:
-                return conn.execute(
+            with service_connection(dsn).cursor(row_factory=dict_row) as cursor:
+                return cursor.execute(
                     f"SELECT * FROM {tables[kind]} WHERE {where} ORDER BY id", params
                 ).fetchall()
     raise KeyError(kind)
@@ -147,8 +147,20 @@ def owner_databases():
             yield cursor, data.WEBAPP_TABLES
         return
     for dsn, tables in SERVICE_DBS:
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            yield conn.cursor(), tables
+        with service_connection(dsn).cursor() as cursor:
+            yield cursor, tables
+
+
+_service_connections = {}
+
+
+def service_connection(dsn):
+    """A connection to a service's database kept for the session, in
+    autocommit (idle between statements: it holds no locks)."""
+    conn = _service_connections.get(dsn)
+    if conn is None or conn.closed:
+        conn = _service_connections[dsn] = psycopg.connect(dsn, autocommit=True)
+    return conn
 
 
 def set_sequences():
@@ -246,6 +258,7 @@ def isolation(request, scripted_ids_and_leak_check, django_db_blocker, monkeypat
     monkeypatch.setattr(timezone, "now", lambda: FROZEN_NOW)
     if request.node.get_closest_marker("committed") is None:
         request.getfixturevalue("db")
+        assert connection.in_atomic_block
         yield
     else:
         with django_db_blocker.unblock():
@@ -332,6 +345,8 @@ def admin_shop():
 
 
 def pytest_sessionfinish(session, exitstatus):
+    for conn in _service_connections.values():
+        conn.close()
     target = os.environ.get("E2E_REQUESTS_MD")
     if not (SERVICES and target and REQUEST_LOG):
         return
