@@ -178,6 +178,28 @@ RestBeginForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 }
 
 /*
+ * check_not_null
+ *		Raise the error a local table gives when a write would store NULL in
+ *		a column declared NOT NULL.  The server does not check a foreign
+ *		table's constraints, and the service's refusal of such a row would
+ *		reach the client as a data error instead of an integrity error.
+ */
+static void
+check_not_null(RestTable *table, const bool *nulls, const bool *send)
+{
+	for (int i = 0; i < table->ncolumns; i++)
+	{
+		RestColumn *col = &table->columns[i];
+
+		if (send[i] && nulls[i] && col->not_null && !col->dropped)
+			ereport(ERROR,
+					(errcode(ERRCODE_NOT_NULL_VIOLATION),
+					 errmsg("null value in column \"%s\" of relation \"%s\" violates not-null constraint",
+							col->attname, table->relname)));
+	}
+}
+
+/*
  * insert_columns
  *		The columns an INSERT sends for one row: those it names, and those
  *		that defaults or BEFORE ROW triggers leave a value in, as a local
@@ -197,6 +219,7 @@ insert_columns(RestModifyState *st, TupleTableSlot *slot)
 			(st->target[i] || !slot->tts_isnull[i]);
 	if (table->key_index >= 0 && slot->tts_isnull[table->key_index])
 		send[table->key_index] = false;
+	check_not_null(table, slot->tts_isnull, send);
 	return send;
 }
 
@@ -507,6 +530,7 @@ RestExecForeignUpdate(EState *estate, ResultRelInfo *rinfo,
 
 	slot_getallattrs(slot);
 	send = update_columns(st, slot, planSlot);
+	check_not_null(table, slot->tts_isnull, send);
 	if (table->update_put)
 		send = whole_row_columns(table);
 	key_text = key_text_from_plan_slot(st, planSlot);
@@ -1120,6 +1144,35 @@ static bool direct_returned_row(RestDirectState *st, TupleDesc tupdesc,
 								RestResponse *resp);
 
 /*
+ * direct_check_not_null
+ *		Before a direct UPDATE that sets a NOT NULL column to NULL, find out
+ *		with a GET of the item whether the row exists: if it does, raise the
+ *		error a local table gives (check_not_null); if not, the UPDATE
+ *		changes nothing and returns false, as on a local table.
+ */
+static bool
+direct_check_not_null(RestDirectState *st, RestTable *table)
+{
+	RestRequest get = {0};
+	RestResponse got = {0};
+	bool		null_in_not_null = false;
+
+	for (int i = 0; i < table->ncolumns; i++)
+		if (st->send[i] && st->row_nulls[i] && table->columns[i].not_null)
+			null_in_not_null = true;
+	if (!null_in_not_null)
+		return true;
+	get.method = "GET";
+	get.url = st->url;
+	get.extra_headers = RestRequestHeaders(table, REST_REQUEST_ITEM, 0);
+	if (!RestPerformOk(st->conn, table, &get, &got, &st->stats, 404) ||
+		response_is_empty_array(&got))
+		return false;
+	check_not_null(table, st->row_nulls, st->send);
+	return true;
+}
+
+/*
  * direct_modify_request
  *		Make the one PATCH or DELETE of a direct modification.
  */
@@ -1157,6 +1210,8 @@ direct_modify_request(ForeignScanState *node, RestDirectState *st)
 											  &st->row_nulls[i]);
 			st->send[i] = true;
 		}
+		if (!direct_check_not_null(st, table))
+			return;				/* no such row */
 		req.body = RestWriteBody(table, CMD_UPDATE,
 								 RelationGetDescr(node->resultRelInfo->ri_RelationDesc),
 								 st->row_values, st->row_nulls, st->send,
