@@ -38,14 +38,14 @@ SELECT requests();
 -- before it is sent, so none of its rows reaches the service
 \getenv port REST_TEST_PORT
 \set connect_to '::127.0.0.1:' :port
-CREATE SERVER pgrst FOREIGN DATA WRAPPER rest_fdw
+CREATE SERVER nn_pgrst FOREIGN DATA WRAPPER rest_fdw
   OPTIONS (base_url 'http://svc.test/api/pg/', dialect 'postgrest');
-ALTER SERVER pgrst OPTIONS (ADD connect_to :'connect_to');
-CREATE USER MAPPING FOR PUBLIC SERVER pgrst;
+ALTER SERVER nn_pgrst OPTIONS (ADD connect_to :'connect_to');
+CREATE USER MAPPING FOR PUBLIC SERVER nn_pgrst;
 CREATE FOREIGN TABLE pg_books (
   id        bigint NOT NULL,
   title     text NOT NULL
-) SERVER pgrst OPTIONS (resource 'books', batch_size '10');
+) SERVER nn_pgrst OPTIONS (resource 'books', batch_size '10');
 SELECT try($$INSERT INTO pg_books (title) SELECT t FROM (VALUES ('B'), (NULL)) v(t)$$);
 SELECT requests();
 INSERT INTO pg_books (title) SELECT t FROM (VALUES ('C'), ('D')) v(t);
@@ -67,4 +67,4 @@ SELECT requests();
 SELECT id, title, author_id FROM books ORDER BY id;
 
 DROP SCHEMA t_not_null CASCADE;
-DROP SERVER pgrst CASCADE;
+DROP SERVER nn_pgrst CASCADE;
