@@ -364,8 +364,7 @@ rest_disconnect(RestConnection *conn)
 		xfer->easy = NULL;
 		curl_slist_free_all(xfer->headers);
 		xfer->headers = NULL;
-		curl_slist_free_all(xfer->connect_to);
-		xfer->connect_to = NULL;
+		RestForgetHandleSettings(xfer);
 		free(xfer->body);
 		xfer->body = NULL;
 		xfer->body_len = xfer->body_cap = 0;
@@ -429,6 +428,7 @@ RestAcquireTransfer(RestConnection *conn)
 		xfer->subid = GetCurrentSubTransactionId();
 		if (xfer->easy == NULL)
 		{
+			RestForgetHandleSettings(xfer);
 			xfer->easy = curl_easy_init();
 			if (xfer->easy == NULL)
 				ereport(ERROR,
@@ -899,14 +899,14 @@ RestTransferEnd(RestConnection *conn, RestTransfer *xfer)
 		conn->wes = NULL;
 	}
 
-	/* The handle must not point at lists or a body we free. */
+	/*
+	 * The handle must not point at lists or a body we free; its CONNECT_TO
+	 * list stays with its settings.
+	 */
 	curl_easy_setopt(xfer->easy, CURLOPT_HTTPHEADER, NULL);
-	curl_easy_setopt(xfer->easy, CURLOPT_CONNECT_TO, NULL);
 	curl_easy_setopt(xfer->easy, CURLOPT_POSTFIELDS, NULL);
 	curl_slist_free_all(xfer->headers);
 	xfer->headers = NULL;
-	curl_slist_free_all(xfer->connect_to);
-	xfer->connect_to = NULL;
 
 	xfer->body_len = 0;
 	if (xfer->body_cap > REST_KEEP_BUFFER_SIZE)

@@ -736,7 +736,7 @@ sort_column(RestTable *table, PlannerInfo *root, RelOptInfo *baserel,
 
 	/* the default order of the type, and a collation that matches */
 	if (pk->pk_opfamily !=
-		get_opclass_family(GetDefaultOpClass(col->typid, BTREE_AM_OID)))
+		lookup_type_cache(col->typid, TYPECACHE_BTREE_OPFAMILY)->btree_opf)
 		return NULL;
 	if (RestColumnIsText(col) && !table->collation_matches)
 		return NULL;

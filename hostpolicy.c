@@ -416,24 +416,15 @@ RestCheckUrlAllowed(RestTable *table, const char *url, const char *option)
 }
 
 /*
- * RestSetRedirectPolicy
- *		Set which redirects the transfer follows: the header callback keeps
- *		them at the origin of url unless follow_redirects allows more, and
- *		libcurl follows http and https only, REST_MAX_REDIRECTS at most.
+ * RestSetHandlePolicy
+ *		Set what every request of an easy handle keeps: libcurl follows
+ *		http and https only, REST_MAX_REDIRECTS at most, and every socket
+ *		is vetted against rest_fdw.allowed_hosts.
  */
 void
-RestSetRedirectPolicy(RestTransfer *xfer, RestTable *table, const char *url)
+RestSetHandlePolicy(RestTransfer *xfer)
 {
 	CURL	   *easy = xfer->easy;
-
-	/* which redirects are followed; the user mapping's headers never leave */
-	xfer->redirects = table->follow_redirects;
-	xfer->secret_headers = (table->headers != NIL);
-	if (!RestUrlOrigin(url, NULL, &xfer->origin))
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_ERROR),
-				 errmsg("invalid URL"),
-				 errdetail("The URL of the request could not be parsed.")));
 
 #if LIBCURL_VERSION_NUM >= 0x075500
 	REST_SETOPT(easy, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -446,34 +437,51 @@ RestSetRedirectPolicy(RestTransfer *xfer, RestTable *table, const char *url)
 #endif
 	REST_SETOPT(easy, CURLOPT_FOLLOWLOCATION, 1L);
 	REST_SETOPT(easy, CURLOPT_MAXREDIRS, (long) REST_MAX_REDIRECTS);
+	REST_SETOPT(easy, CURLOPT_OPENSOCKETFUNCTION, rest_opensocket_callback);
+	REST_SETOPT(easy, CURLOPT_OPENSOCKETDATA, xfer);
 }
 
 /*
- * RestSetHostPolicy
- *		Have every socket of the transfer vetted against
- *		rest_fdw.allowed_hosts, and set the table's CONNECT_TO entry.
+ * RestSetRedirectPolicy
+ *		Set which redirects the request follows: the header callback keeps
+ *		them at the origin of url unless follow_redirects allows more.
  */
 void
-RestSetHostPolicy(RestTransfer *xfer, RestTable *table)
+RestSetRedirectPolicy(RestTransfer *xfer, RestTable *table, const char *url)
 {
-	CURL	   *easy = xfer->easy;
+	/* which redirects are followed; the user mapping's headers never leave */
+	xfer->redirects = table->follow_redirects;
+	xfer->secret_headers = (table->headers != NIL);
+	if (!RestUrlOrigin(url, NULL, &xfer->origin))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("invalid URL"),
+				 errdetail("The URL of the request could not be parsed.")));
+}
 
-	REST_SETOPT(easy, CURLOPT_OPENSOCKETFUNCTION, rest_opensocket_callback);
-	REST_SETOPT(easy, CURLOPT_OPENSOCKETDATA, xfer);
-	if (table->connect_to != NULL)
+/*
+ * RestSetConnectTo
+ *		Set the server's CONNECT_TO entry (NULL: none) on the handle, where
+ *		it stays until the settings change (RestForgetHandleSettings).
+ */
+void
+RestSetConnectTo(RestTransfer *xfer, const char *connect_to)
+{
+	Assert(xfer->connect_to == NULL);
+	if (connect_to != NULL)
 	{
-		struct curl_slist *list = curl_slist_append(NULL, table->connect_to);
+		struct curl_slist *list = curl_slist_append(NULL, connect_to);
 
 		if (list == NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_OUT_OF_MEMORY),
 					 errmsg("out of memory")));
 		xfer->connect_to = list;
-		rest_parse_connect_to(table->connect_to, &xfer->connect_to_entry);
+		rest_parse_connect_to(connect_to, &xfer->connect_to_entry);
 	}
 	else
 		xfer->connect_to_entry.valid = false;
-	REST_SETOPT(easy, CURLOPT_CONNECT_TO, xfer->connect_to);
+	REST_SETOPT(xfer->easy, CURLOPT_CONNECT_TO, xfer->connect_to);
 }
 
 

@@ -94,6 +94,25 @@ typedef struct RestConnectTo
 } RestConnectTo;
 
 /*
+ * The options of the server and user mapping an easy handle was set up
+ * with (request.c); they stay set from one request to the next, and are
+ * set again only when a request's table has others.  Strings are copies
+ * in CacheMemoryContext.  No secret is kept here.
+ */
+typedef struct RestHandleSettings
+{
+	bool		valid;			/* the handle has these options */
+	bool		ssl_verify;
+	long		connect_timeout_ms;
+	long		timeout_ms;
+	size_t		body_limit;		/* max_response_size, within palloc's reach */
+	char	   *ssl_ca_file;	/* or NULL */
+	char	   *ssl_cert_file;	/* or NULL */
+	char	   *ssl_key_file;	/* or NULL */
+	char	   *connect_to;		/* or NULL */
+} RestHandleSettings;
+
+/*
  * One transfer: an easy handle and what it received.  Allocated in
  * CacheMemoryContext with its connection; the body buffer is malloc'd
  * because the write callback grows it.
@@ -112,7 +131,10 @@ struct RestTransfer
 
 	/* request state, freed after each request */
 	struct curl_slist *headers;
-	struct curl_slist *connect_to;
+
+	/* the handle's options that stay from one request to the next */
+	RestHandleSettings settings;
+	struct curl_slist *connect_to;	/* CONNECT_TO list of the settings */
 
 	/*
 	 * Redirects follow the server option follow_redirects.  libcurl
@@ -209,9 +231,10 @@ extern void RestPopRequestContext(RestRequestContext *context);
 
 /* hostpolicy.c */
 extern uint32 RestAllowedHostsGeneration(void);
+extern void RestSetHandlePolicy(RestTransfer *xfer);
 extern void RestSetRedirectPolicy(RestTransfer *xfer, RestTable *table,
 								  const char *url);
-extern void RestSetHostPolicy(RestTransfer *xfer, RestTable *table);
+extern void RestSetConnectTo(RestTransfer *xfer, const char *connect_to);
 extern bool RestCheckRedirect(RestTransfer *xfer);
 
 /* oauth.c */
@@ -221,6 +244,7 @@ extern void RestForgetToken(RestTokenCache *cache);
 
 /* request.c */
 extern void RestForgetBearer(RestTransfer *xfer);
+extern void RestForgetHandleSettings(RestTransfer *xfer);
 
 /* url.c */
 extern bool RestUrlOrigin(const char *base, const char *ref,

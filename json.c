@@ -15,10 +15,10 @@
  * Text given to input functions is converted to the database encoding
  * when that is not UTF-8; text sent to the service is converted to UTF-8.
  * The conversion state of a table's columns (type I/O, the reader's
- * member matcher) is made once per scan or modify by RestPrepareColumns,
- * which also picks each column's direct conversion (convert.c): the usual
- * forms of the common types become datums without the input function,
- * which still converts everything else.
+ * member matcher) is made once per table by RestPrepareColumns, and kept
+ * with it (tablecache.c); it also picks each column's direct conversion
+ * (convert.c): the usual forms of the common types become datums without
+ * the input function, which still converts everything else.
  *
  *-------------------------------------------------------------------------
  */
@@ -188,13 +188,20 @@ prepare_type_io(RestColumnIO *io, Oid typid)
 
 /*
  * Prepare every column of a table for conversions: type I/O functions and
- * the member-name matcher.  Everything lives in CurrentMemoryContext.
+ * the member-name matcher, unless done.  Everything lives where the table
+ * does (tablecache.c keeps it with the table).
  */
 void
 RestPrepareColumns(RestTable *table)
 {
-	RestJsonPlan *plan = palloc0(sizeof(RestJsonPlan));
+	RestJsonPlan *plan;
+	MemoryContext oldcxt;
 
+	for (int i = 0; i < table->ncolumns; i++)
+		if (table->columns[i].io != NULL)
+			return;
+	oldcxt = MemoryContextSwitchTo(GetMemoryChunkContext(table));
+	plan = palloc0(sizeof(RestJsonPlan));
 	plan->convert = (GetDatabaseEncoding() != PG_UTF8);
 	initStringInfo(&plan->scratch);
 
@@ -216,6 +223,7 @@ RestPrepareColumns(RestTable *table)
 		RestJsonPlanAddColumn(plan, col, i);
 		col->io = io;
 	}
+	MemoryContextSwitchTo(oldcxt);
 }
 
 /* The table's shared conversion state, preparing the columns if needed. */

@@ -7,8 +7,8 @@
  * catalog it belongs to and, where it matters, whether only a superuser may
  * set it and whether it is a secret.  The validator checks names and values
  * when a server, user mapping, foreign table or column is created or
- * altered; RestGetTable reads them back into one RestTable for the planner
- * and the executor.  The options of the transport (retries, redirects,
+ * altered; RestReadTable reads them back into one RestTable for the
+ * planner and the executor, which tablecache.c keeps.  The options of the transport (retries, redirects,
  * TLS), of the identity (OAuth, context headers) and of the statistics
  * are checked and read by their groups in option_groups.c; the options a
  * dialect adds, by the dialect.
@@ -849,12 +849,14 @@ split_pointer(const char *pointer, int *nsegments)
 }
 
 /*
- * RestGetTable
+ * RestReadTable
  *		Read the options of a foreign table, its server and the user mapping
- *		of the given user into a RestTable, in CurrentMemoryContext.
+ *		of the given user into a RestTable, in CurrentMemoryContext.  The
+ *		callers use RestGetTable, which caches what this reads
+ *		(tablecache.c).
  */
 RestTable *
-RestGetTable(Oid relid, Oid userid)
+RestReadTable(Oid relid, Oid userid)
 {
 	ForeignTable *ft = GetForeignTable(relid);
 	RestTable  *table = read_server_and_mapping(ft->serverid, userid);
@@ -1269,7 +1271,7 @@ read_columns(RestTable *table, Relation rel, const char *keyname)
  *		Read the options of a server and of the given user's mapping for it
  *		into a RestTable without a table part, for a request that concerns
  *		no foreign table (IMPORT FOREIGN SCHEMA's download of a document).
- *		The defaults are those of RestGetTable.
+ *		The defaults are those of RestReadTable.
  */
 RestTable *
 RestGetServerTable(Oid serverid, Oid userid)

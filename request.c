@@ -129,12 +129,19 @@ static void rest_retry_sleep(int64 delay_ms);
 static void rest_transfer_reset(RestTransfer *xfer);
 static void rest_transfer_setup(RestTransfer *xfer, RestTable *table,
 								RestRequest *req, const char *key_header);
+static bool rest_same_string(const char *a, const char *b);
+static bool rest_settings_match(const RestHandleSettings *settings,
+								RestTable *table, size_t body_limit);
+static char *rest_settings_strdup(const char *value);
+static void rest_set_handle(RestTransfer *xfer, RestTable *table,
+							size_t body_limit);
 static void rest_set_callbacks(RestTransfer *xfer);
 static void rest_set_method(RestTransfer *xfer, RestRequest *req);
 static void rest_set_headers(RestTransfer *xfer, RestTable *table,
 							 RestRequest *req, const char *key_header);
 static void rest_set_credentials(RestTransfer *xfer, RestTable *table);
-static void rest_set_transport(RestTransfer *xfer, RestTable *table);
+static void rest_set_transport(RestTransfer *xfer, RestTable *table,
+							   size_t body_limit);
 static void rest_add_header(RestTransfer *xfer, const char *header);
 static bool rest_header_listed(List *headers, const char *name);
 static size_t rest_write_callback(char *ptr, size_t size, size_t nmemb,
@@ -633,28 +640,123 @@ rest_transfer_reset(RestTransfer *xfer)
 
 /*
  * rest_transfer_setup
- *		Set every option of the easy handle for this request.
+ *		Set the options of the easy handle for this request: those of the
+ *		server and user mapping only if the handle was set up with others
+ *		(or not yet), then the request's own.
  */
 static void
 rest_transfer_setup(RestTransfer *xfer, RestTable *table, RestRequest *req,
 					const char *key_header)
 {
+	size_t		body_limit;
+
 	rest_transfer_reset(xfer);
 
 	/* Keep the body in palloc's reach: at most MaxAllocSize - 1 bytes. */
 	if (table->max_response_size > 0 &&
 		table->max_response_size < (int64) MaxAllocSize - 1)
-		xfer->body_limit = (size_t) table->max_response_size;
+		body_limit = (size_t) table->max_response_size;
 	else
-		xfer->body_limit = MaxAllocSize - 1;
+		body_limit = MaxAllocSize - 1;
+	xfer->body_limit = body_limit;
 
-	rest_set_callbacks(xfer);
+	if (!rest_settings_match(&xfer->settings, table, body_limit))
+		rest_set_handle(xfer, table, body_limit);
+
 	rest_set_method(xfer, req);
 	RestSetRedirectPolicy(xfer, table, req->url);
 	rest_set_headers(xfer, table, req, key_header);
 	rest_set_credentials(xfer, table);
-	rest_set_transport(xfer, table);
-	RestSetHostPolicy(xfer, table);
+}
+
+/* Are two option strings, either maybe NULL, the same? */
+static bool
+rest_same_string(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+/*
+ * rest_settings_match
+ *		Was the handle set up with the options of this table's server?
+ */
+static bool
+rest_settings_match(const RestHandleSettings *settings, RestTable *table,
+					size_t body_limit)
+{
+	return settings->valid &&
+		settings->ssl_verify == table->ssl_verify &&
+		settings->connect_timeout_ms == table->connect_timeout_ms &&
+		settings->timeout_ms == table->timeout_ms &&
+		settings->body_limit == body_limit &&
+		rest_same_string(settings->ssl_ca_file, table->ssl_ca_file) &&
+		rest_same_string(settings->ssl_cert_file, table->ssl_cert_file) &&
+		rest_same_string(settings->ssl_key_file, table->ssl_key_file) &&
+		rest_same_string(settings->connect_to, table->connect_to);
+}
+
+/* A copy of an option string in CacheMemoryContext, or NULL. */
+static char *
+rest_settings_strdup(const char *value)
+{
+	return value != NULL ? MemoryContextStrdup(CacheMemoryContext, value)
+		: NULL;
+}
+
+/*
+ * rest_set_handle
+ *		Set up the handle afresh: the options every request keeps, and
+ *		those of the table's server, remembered in xfer->settings.
+ */
+static void
+rest_set_handle(RestTransfer *xfer, RestTable *table, size_t body_limit)
+{
+	RestHandleSettings *settings = &xfer->settings;
+
+	/* back to libcurl's defaults, then what no request changes */
+	curl_easy_reset(xfer->easy);
+	RestForgetHandleSettings(xfer);
+	rest_set_callbacks(xfer);
+	RestSetHandlePolicy(xfer);
+	rest_set_transport(xfer, table, body_limit);
+	RestSetConnectTo(xfer, table->connect_to);
+
+	settings->ssl_verify = table->ssl_verify;
+	settings->connect_timeout_ms = table->connect_timeout_ms;
+	settings->timeout_ms = table->timeout_ms;
+	settings->body_limit = body_limit;
+	settings->ssl_ca_file = rest_settings_strdup(table->ssl_ca_file);
+	settings->ssl_cert_file = rest_settings_strdup(table->ssl_cert_file);
+	settings->ssl_key_file = rest_settings_strdup(table->ssl_key_file);
+	settings->connect_to = rest_settings_strdup(table->connect_to);
+	settings->valid = true;
+}
+
+/*
+ * RestForgetHandleSettings
+ *		Free what xfer->settings hold and the CONNECT_TO list; the handle
+ *		must not point at that list any more (reset or cleaned up).  Never
+ *		throws.
+ */
+void
+RestForgetHandleSettings(RestTransfer *xfer)
+{
+	RestHandleSettings *settings = &xfer->settings;
+
+	if (settings->ssl_ca_file != NULL)
+		pfree(settings->ssl_ca_file);
+	if (settings->ssl_cert_file != NULL)
+		pfree(settings->ssl_cert_file);
+	if (settings->ssl_key_file != NULL)
+		pfree(settings->ssl_key_file);
+	if (settings->connect_to != NULL)
+		pfree(settings->connect_to);
+	memset(settings, 0, sizeof(RestHandleSettings));
+	curl_slist_free_all(xfer->connect_to);
+	xfer->connect_to = NULL;
+	xfer->connect_to_entry.valid = false;
 }
 
 /*
@@ -675,6 +777,15 @@ rest_set_callbacks(RestTransfer *xfer)
 	REST_SETOPT(easy, CURLOPT_HEADER, 0L);
 	REST_SETOPT(easy, CURLOPT_NOSIGNAL, 1L);
 	REST_SETOPT(easy, CURLOPT_NOPROGRESS, 1L);
+
+	/*
+	 * The path goes out as written: libcurl 8 would otherwise take an
+	 * encoded key "%2E" or "%2E%2E" for a dot segment and remove it, which
+	 * turns books/%2E%2E/ into the collection itself.
+	 */
+	REST_SETOPT(easy, CURLOPT_PATH_AS_IS, 1L);
+	/* basic authentication goes to the original host only */
+	REST_SETOPT(easy, CURLOPT_UNRESTRICTED_AUTH, 0L);
 }
 
 /*
@@ -688,12 +799,6 @@ rest_set_method(RestTransfer *xfer, RestRequest *req)
 	bool		has_body = (req->body != NULL);
 
 	REST_SETOPT(easy, CURLOPT_URL, req->url);
-	/*
-	 * The path goes out as written: libcurl 8 would otherwise take an
-	 * encoded key "%2E" or "%2E%2E" for a dot segment and remove it, which
-	 * turns books/%2E%2E/ into the collection itself.
-	 */
-	REST_SETOPT(easy, CURLOPT_PATH_AS_IS, 1L);
 
 	/* CURLOPT_POSTFIELDS implies POST, so it comes before the method. */
 	REST_SETOPT(easy, CURLOPT_POSTFIELDSIZE_LARGE,
@@ -785,7 +890,6 @@ rest_set_credentials(RestTransfer *xfer, RestTable *table)
 		REST_SETOPT(easy, CURLOPT_USERNAME, NULL);
 		REST_SETOPT(easy, CURLOPT_PASSWORD, NULL);
 	}
-	REST_SETOPT(easy, CURLOPT_UNRESTRICTED_AUTH, 0L);
 }
 
 /*
@@ -794,7 +898,7 @@ rest_set_credentials(RestTransfer *xfer, RestTable *table)
  *		connection.
  */
 static void
-rest_set_transport(RestTransfer *xfer, RestTable *table)
+rest_set_transport(RestTransfer *xfer, RestTable *table, size_t body_limit)
 {
 	CURL	   *easy = xfer->easy;
 
@@ -809,8 +913,7 @@ rest_set_transport(RestTransfer *xfer, RestTable *table)
 	REST_SETOPT(easy, CURLOPT_CONNECTTIMEOUT_MS, table->connect_timeout_ms);
 	REST_SETOPT(easy, CURLOPT_TIMEOUT_MS, table->timeout_ms);
 	REST_SETOPT(easy, CURLOPT_ACCEPT_ENCODING, "");
-	REST_SETOPT(easy, CURLOPT_MAXFILESIZE_LARGE,
-				(curl_off_t) xfer->body_limit);
+	REST_SETOPT(easy, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t) body_limit);
 	REST_SETOPT(easy, CURLOPT_USERAGENT, REST_USER_AGENT);
 	/* no proxy from the environment: it would bypass allowed_hosts */
 	REST_SETOPT(easy, CURLOPT_PROXY, "");

@@ -1034,16 +1034,16 @@ find_key_value(PlannerInfo *root, RelOptInfo *baserel, RestTable *table,
 {
 	ListCell   *lc;
 	RestColumn *key;
-	Oid			opclass;
 	Oid			opfamily;
 
 	if (table->key_index < 0)
 		return NULL;
 	key = &table->columns[table->key_index];
-	opclass = GetDefaultOpClass(key->typid, BTREE_AM_OID);
-	if (!OidIsValid(opclass))
+	/* the default btree family, from the type cache (no catalog scan) */
+	opfamily = lookup_type_cache(key->typid,
+								 TYPECACHE_BTREE_OPFAMILY)->btree_opf;
+	if (!OidIsValid(opfamily))
 		return NULL;
-	opfamily = get_opclass_family(opclass);
 
 	foreach(lc, clauses)
 	{

@@ -21,7 +21,8 @@
  *   (http_internal.h between them);
  * - option.c the option validator and the readers of catalog options,
  *   option_groups.c those of the transport, identity and statistics
- *   (option_internal.h between them);
+ *   (option_internal.h between them); tablecache.c keeps what they read,
+ *   per foreign table and user, until the catalogs change;
  * - what a kind of service says differently is its dialect (dialect.h,
  *   the registry and shared conventions in dialect.c, one dialect_*.c
  *   each).
@@ -402,8 +403,11 @@ extern void RestExecForeignTruncate(List *rels, DropBehavior behavior,
 									bool restart_seqs);
 
 /* option.c */
-extern RestTable *RestGetTable(Oid relid, Oid userid);
+extern RestTable *RestReadTable(Oid relid, Oid userid);
 extern RestTable *RestGetServerTable(Oid serverid, Oid userid);
+
+/* tablecache.c */
+extern RestTable *RestGetTable(Oid relid, Oid userid);
 
 /* import.c */
 extern List *RestImportForeignSchema(ImportForeignSchemaStmt *stmt,
