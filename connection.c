@@ -832,8 +832,10 @@ rest_build_wait_set(RestConnection *conn)
 	conn->wes = RestCreateWaitEventSet(conn->nsockets + 2);
 	AddWaitEventToSet(conn->wes, WL_LATCH_SET, PGINVALID_SOCKET, MyLatch,
 					  NULL);
-	AddWaitEventToSet(conn->wes, WL_EXIT_ON_PM_DEATH, PGINVALID_SOCKET,
-					  NULL, NULL);
+	/* a single-user backend has no postmaster to watch */
+	if (IsUnderPostmaster)
+		AddWaitEventToSet(conn->wes, WL_EXIT_ON_PM_DEATH, PGINVALID_SOCKET,
+						  NULL, NULL);
 	for (i = 0; i < conn->nsockets; i++)
 	{
 		uint32		events = 0;
