@@ -35,11 +35,11 @@ PGFILEDESC = "rest_fdw - foreign-data wrapper for REST services"
 EXTENSION = rest_fdw
 # The release (META.json, debian/changelog, rest_fdw.version()); the
 # extension's SQL version is default_version in rest_fdw.control.
-REST_FDW_VERSION = 1.1.0
-DATA = rest_fdw--1.0.sql rest_fdw--1.0--1.1.sql
-# The install script of 1.1 is that of 1.0 followed by the update script,
-# so that a fresh install and an update give the same objects.
-DATA_built = rest_fdw--1.1.sql
+REST_FDW_VERSION = 1.2.0
+DATA = rest_fdw--1.0.sql rest_fdw--1.0--1.1.sql rest_fdw--1.1--1.2.sql
+# The install script of each version is that of 1.0 followed by the update
+# scripts, so that a fresh install and an update give the same objects.
+DATA_built = rest_fdw--1.1.sql rest_fdw--1.2.sql
 
 SHLIB_LINK_INTERNAL = $(libpq)
 SHLIB_LINK = -lcurl -ljansson
@@ -54,9 +54,15 @@ PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 rest_fdw--1.1.sql: rest_fdw--1.0.sql rest_fdw--1.0--1.1.sql
-	{ echo '/* rest_fdw--1.1.sql, made by make from rest_fdw--1.0.sql and rest_fdw--1.0--1.1.sql */'; \
+	{ echo '/* rest_fdw--1.1.sql, made by make from $^ */'; \
 	  sed '1d' $(word 1,$^); \
 	  sed '1,/\\quit$$/d' $(word 2,$^); } >$@
+
+rest_fdw--1.2.sql: rest_fdw--1.0.sql rest_fdw--1.0--1.1.sql rest_fdw--1.1--1.2.sql
+	{ echo '/* rest_fdw--1.2.sql, made by make from $^ */'; \
+	  sed '1d' $(word 1,$^); \
+	  sed '1,/\\quit$$/d' $(word 2,$^); \
+	  sed '1,/\\quit$$/d' $(word 3,$^); } >$@
 
 # A tarball of the release from the committed tree (PGXN, Debian's .orig).
 .PHONY: dist

@@ -76,10 +76,12 @@ typedef struct RestModifyState
 	RestStats	stats;
 } RestModifyState;
 
-static void record_insert_undo(RestModifyState *st, TupleTableSlot *slot);
+static void record_insert_undo(RestModifyState *st, TupleTableSlot *slot,
+							   const char *etag);
 static void record_update_undo(RestModifyState *st, TupleTableSlot *slot,
 							   TupleTableSlot *planSlot, bool *send,
-							   const char *url, const char *key_text);
+							   const char *url, const char *key_text,
+							   const char *etag);
 static Oid	result_rel_user(ResultRelInfo *rinfo, EState *estate);
 static bool *insert_columns(RestModifyState *st, TupleTableSlot *slot);
 static List *insert_headers(RestModifyState *st, bool representation);
@@ -242,7 +244,7 @@ insert_row(RestModifyState *st, TupleTableSlot *slot)
 	outcome = write_outcome(st, &req, &resp, slot,
 							st->need_row || table->undo);
 	if (outcome != REST_WRITE_NONE && table->undo)
-		record_insert_undo(st, slot);
+		record_insert_undo(st, slot, resp.etag);
 	/* RETURNING shows the row the service made: its key, its defaults */
 	if (outcome == REST_WRITE_DONE && st->has_returning)
 		written_row_error(st->operation, &req, &resp, NULL);
@@ -519,7 +521,8 @@ RestExecForeignUpdate(EState *estate, ResultRelInfo *rinfo,
 	found = RestPerformOk(st->conn, table, &req, &resp, &st->stats, 404) &&
 		write_outcome(st, &req, &resp, slot, st->need_row) != REST_WRITE_NONE;
 	if (found && table->undo)
-		record_update_undo(st, slot, planSlot, send, req.url, key_text);
+		record_update_undo(st, slot, planSlot, send, req.url, key_text,
+						   resp.etag);
 
 	MemoryContextSwitchTo(oldcxt);
 	return found ? slot : NULL;
@@ -706,7 +709,7 @@ RestExecForeignDelete(EState *estate, ResultRelInfo *rinfo,
 								st->has_returning && TTS_EMPTY(slot) &&
 								!have_values);
 	if (outcome != REST_WRITE_NONE && table->undo)
-		record_update_undo(st, slot, planSlot, NULL, url, NULL);
+		record_update_undo(st, slot, planSlot, NULL, url, NULL, NULL);
 	if (outcome == REST_WRITE_DONE && have_values)
 		fill_slot_from_response(st, slot, url);
 	if (outcome != REST_WRITE_NONE && TTS_EMPTY(slot))
@@ -722,10 +725,12 @@ RestExecForeignDelete(EState *estate, ResultRelInfo *rinfo,
  *		the key the service returned (or the one sent).
  */
 static void
-record_insert_undo(RestModifyState *st, TupleTableSlot *slot)
+record_insert_undo(RestModifyState *st, TupleTableSlot *slot,
+				   const char *etag)
 {
 	RestTable  *table = st->table;
 	int			k = table->key_index;
+	char	   *key;
 
 	slot_getallattrs(slot);
 	if (k < 0 || slot->tts_isnull[k])
@@ -737,10 +742,8 @@ record_insert_undo(RestModifyState *st, TupleTableSlot *slot)
 				 errdetail("The service returned no key for the row it created.")));
 		return;
 	}
-	RestUndoRecord(table, "DELETE",
-				   RestItemUrl(table,
-							   RestDatumToUrlValue(slot->tts_values[k],
-												   table->columns[k].typid)),
+	key = RestDatumToUrlValue(slot->tts_values[k], table->columns[k].typid);
+	RestUndoRecord(table, "DELETE", RestItemUrl(table, key), key, etag,
 				   NULL, 0);
 }
 
@@ -749,12 +752,13 @@ record_insert_undo(RestModifyState *st, TupleTableSlot *slot)
  *		Before an UPDATE (send: the columns it sends) or a DELETE (send
  *		NULL) of a row, record the request that restores the row as the
  *		scan read it: a PATCH or PUT of those columns, or a POST of the
- *		whole row.  Recorded once the write succeeded.
+ *		whole row.  Recorded once the write succeeded; etag is the ETag the
+ *		UPDATE's response gave the row, which the undo sends as If-Match.
  */
 static void
 record_update_undo(RestModifyState *st, TupleTableSlot *slot,
 				   TupleTableSlot *planSlot, bool *send, const char *url,
-				   const char *key_text)
+				   const char *key_text, const char *etag)
 {
 	RestTable  *table = st->table;
 	TupleDesc	tupdesc = slot->tts_tupleDescriptor;
@@ -762,6 +766,7 @@ record_update_undo(RestModifyState *st, TupleTableSlot *slot,
 	Datum	   *values = palloc(sizeof(Datum) * natts);
 	bool	   *nulls = palloc(sizeof(bool) * natts);
 	HeapTupleData tuple;
+	const char *key;
 	char	   *body;
 	size_t		len;
 
@@ -775,17 +780,23 @@ record_update_undo(RestModifyState *st, TupleTableSlot *slot,
 		return;
 	}
 	heap_deform_tuple(&tuple, tupdesc, values, nulls);
+	key = key_text;
+	if (key == NULL && table->key_index >= 0 && !nulls[table->key_index])
+		key = RestDatumToUrlValue(values[table->key_index],
+								  table->columns[table->key_index].typid);
 	if (send == NULL)
 	{
+		/* a row re-created is new: there is nothing to match */
 		body = RestWriteBody(table, CMD_INSERT, tupdesc, values, nulls,
 							 whole_row_columns(table), NULL, &len);
-		RestUndoRecord(table, "POST", table->collection_url, body, len);
+		RestUndoRecord(table, "POST", table->collection_url, key, NULL,
+					   body, len);
 		return;
 	}
 	body = RestWriteBody(table, CMD_UPDATE, tupdesc, values, nulls, send,
 						 key_text, &len);
-	RestUndoRecord(table, table->update_put ? "PUT" : "PATCH", url, body,
-				   len);
+	RestUndoRecord(table, table->update_put ? "PUT" : "PATCH", url, key,
+				   etag, body, len);
 }
 
 /*
