@@ -78,6 +78,8 @@ typedef struct RestModifyState
 
 static void record_insert_undo(RestModifyState *st, TupleTableSlot *slot,
 							   const char *etag);
+static int	record_batch_undo(RestModifyState *st, RestRequest *req,
+							  RestResponse *resp, int nslots);
 static void record_update_undo(RestModifyState *st, TupleTableSlot *slot,
 							   TupleTableSlot *planSlot, bool *send,
 							   const char *url, const char *key_text,
@@ -288,8 +290,7 @@ RestGetForeignModifyBatchSize(ResultRelInfo *rinfo)
 							 GetUserId());
 	else
 		table = st->table;
-	/* with option undo, each row's response gives the key to delete */
-	if (!table->dialect->batch_insert || table->undo ||
+	if (!table->dialect->batch_insert ||
 		rinfo->ri_projectReturning != NULL ||
 		rinfo->ri_WithCheckOptions != NIL ||
 		(rinfo->ri_TrigDesc &&
@@ -380,7 +381,8 @@ insert_rows(RestModifyState *st, TupleTableSlot **slots, bool **columns,
 	req.url = table->collection_url;
 	req.body = body.data;
 	req.body_len = body.len;
-	req.extra_headers = insert_headers(st, st->do_nothing);
+	/* with option undo, the rows returned give the keys to delete */
+	req.extra_headers = insert_headers(st, st->do_nothing || table->undo);
 	RestPerform(st->conn, table, &req, &resp, &st->stats);
 
 	if (st->do_nothing && RestIsDuplicateRefusal(table, &resp))
@@ -396,6 +398,8 @@ insert_rows(RestModifyState *st, TupleTableSlot **slots, bool **columns,
 		return inserted;
 	}
 	(void) RestResponseOk(table, &req, &resp, 0);
+	if (table->undo)
+		return record_batch_undo(st, &req, &resp, nslots);
 	if (!st->do_nothing)
 		return nslots;
 	return count_returned_rows(st, &req, &resp);
@@ -412,6 +416,7 @@ typedef struct WrittenResponse
 	TupleTableSlot *slot;		/* where the row goes, or NULL */
 	TupleDesc	tupdesc;		/* of the row (direct modifications) */
 	int			rows;			/* rows the response returns, -1: none */
+	int			unkeyed;		/* of those, rows without a key */
 } WrittenResponse;
 
 /*
@@ -465,6 +470,83 @@ count_rows_read(WrittenResponse *wr)
 		while (RestPageNextRow(&reader, wr->values))
 			wr->rows++;
 	}
+}
+
+/*
+ * undo_rows_read
+ *		Count the rows of an array response to a batched INSERT, and record
+ *		the DELETE that undoes each (read_written_response).
+ */
+static void
+undo_rows_read(WrittenResponse *wr)
+{
+	RestResponse *resp = wr->resp;
+	RestTable  *table = wr->table;
+	int			k = table->key_index;
+	RestPageReader reader;
+
+	if (resp->body_len == 0 ||
+		resp->body[strspn(resp->body, " \t\r\n")] != '[')
+		return;
+	wr->rows = 0;
+	RestPageBegin(&reader, table, wr->what, resp->body, resp->body_len);
+	while (RestPageNextRow(&reader, wr->values))
+	{
+		bool		isnull = true;
+		Datum		key = (Datum) 0;
+		char	   *key_text;
+
+		wr->rows++;
+		if (k >= 0 && wr->values[k].kind != REST_JSON_MISSING)
+			key = RestJsonToDatum(table, &table->columns[k], &wr->values[k],
+								  wr->what, &isnull);
+		if (isnull)
+		{
+			wr->unkeyed++;
+			continue;
+		}
+		key_text = RestDatumToUrlValue(key, table->columns[k].typid);
+		RestUndoRecord(table, "DELETE", RestItemUrl(table, key_text),
+					   key_text, NULL, NULL, 0);
+	}
+}
+
+/*
+ * record_batch_undo
+ *		With option undo, record the DELETE of each row a batched INSERT
+ *		created, by the keys of the rows its response returns; return how
+ *		many rows it created.
+ */
+static int
+record_batch_undo(RestModifyState *st, RestRequest *req, RestResponse *resp,
+				  int nslots)
+{
+	WrittenResponse wr = {0};
+
+	wr.table = st->table;
+	wr.resp = resp;
+	wr.values = st->values;
+	read_written_response(st->operation, req, &wr, undo_rows_read);
+	if (wr.rows < 0)
+	{
+		if (st->do_nothing)
+			written_row_error(st->operation, req, resp, NULL);
+		ereport(WARNING,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("a rollback cannot undo an insert into foreign table \"%s\"",
+						st->table->relname),
+				 errdetail("The service returned no rows for the %d rows it created.",
+						   nslots)));
+		return nslots;
+	}
+	if (wr.unkeyed > 0)
+		ereport(WARNING,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("a rollback cannot undo an insert into foreign table \"%s\"",
+						st->table->relname),
+				 errdetail("The service returned no key for %d of the rows it created.",
+						   wr.unkeyed)));
+	return st->do_nothing ? wr.rows : nslots;
 }
 
 /*

@@ -32,7 +32,8 @@
  *   is allocated with its entry, in FailureContext, so that the abort path
  *   only fills in fixed-size fields and links it: no allocation there.
  * - Interrupts are held while a transaction aborts, so CHECK_FOR_INTERRUPTS
- *   does nothing; while RestUndoRunning, the transport's waits end an undo
+ *   does nothing, and an error caught here must restore the holdoff counts
+ *   errfinish() zeroes; while RestUndoRunning, the transport's waits end an undo
  *   request themselves on a pending cancel, statement timeout or
  *   termination (connection.c), and the requests not yet sent are not
  *   sent.  The server's timeouts bound each request in any case.
@@ -378,6 +379,9 @@ run_undo(RestUndoEntry *entry)
 	RestResponse resp = {0};
 	volatile long status = 0;
 	char		error[REST_UNDO_ERROR_LEN] = "";
+	uint32		holdoff = InterruptHoldoffCount;
+	uint32		cancel_holdoff = QueryCancelHoldoffCount;
+	uint32		crit_sections = CritSectionCount;
 
 	if (undo_interrupted())
 	{
@@ -402,6 +406,15 @@ run_undo(RestUndoEntry *entry)
 	{
 		ErrorData  *edata;
 
+		/*
+		 * errfinish() zeroed these for the handler; the abort that runs us
+		 * holds interrupts, and must go on holding them: else the pending
+		 * cancel would raise inside it, and its RESUME_INTERRUPTS() would
+		 * wrap the count around, holding interrupts for good.
+		 */
+		InterruptHoldoffCount = holdoff;
+		QueryCancelHoldoffCount = cancel_holdoff;
+		CritSectionCount = crit_sections;
 		MemoryContextSwitchTo(oldcxt);
 		edata = CopyErrorData();
 		FlushErrorState();
