@@ -60,12 +60,12 @@ SELECT count(*) FROM rest_fdw.undo_failures();
 \set connect_to '::127.0.0.1:' :port
 
 -- a server that makes no retries and waits 1 s at most
-CREATE SERVER quick FOREIGN DATA WRAPPER rest_fdw
+CREATE SERVER undo_quick FOREIGN DATA WRAPPER rest_fdw
   OPTIONS (base_url 'http://svc.test/api/', connect_to :'connect_to',
            timeout '1', max_retries '0', undo 'true');
-CREATE USER MAPPING FOR PUBLIC SERVER quick;
+CREATE USER MAPPING FOR PUBLIC SERVER undo_quick;
 CREATE FOREIGN TABLE quick_books (id bigint, title text, price numeric(8,2))
-  SERVER quick OPTIONS (resource 'books/');
+  SERVER undo_quick OPTIONS (resource 'books/');
 
 -- a service that closes the connection: the error text
 BEGIN;
@@ -102,12 +102,12 @@ RESET statement_timeout;
 -- hangs, long before the server's timeout (60 s here); the undo requests
 -- after it are not sent: each is a WARNING and an entry; then the
 -- statement is canceled
-CREATE SERVER slow FOREIGN DATA WRAPPER rest_fdw
+CREATE SERVER undo_slow FOREIGN DATA WRAPPER rest_fdw
   OPTIONS (base_url 'http://svc.test/api/', connect_to :'connect_to',
            timeout '60', max_retries '0', undo 'true');
-CREATE USER MAPPING FOR PUBLIC SERVER slow;
+CREATE USER MAPPING FOR PUBLIC SERVER undo_slow;
 CREATE FOREIGN TABLE slow_books (id bigint, title text, price numeric(8,2))
-  SERVER slow OPTIONS (resource 'books/');
+  SERVER undo_slow OPTIONS (resource 'books/');
 SELECT count(*) >= 0 AS log_cleared FROM requests();
 \set VERBOSITY terse
 SET statement_timeout = '1s';
@@ -191,12 +191,12 @@ UPDATE books_plain SET price = 7 WHERE id = 3;
 
 -- the URL shown has no query (where a token could be): PostgREST's key
 -- filter is shown as the key
-CREATE SERVER pgrst_undo FOREIGN DATA WRAPPER rest_fdw
+CREATE SERVER pgrst_undo_more FOREIGN DATA WRAPPER rest_fdw
   OPTIONS (base_url 'http://svc.test/api/pg/', dialect 'postgrest',
            connect_to :'connect_to', undo 'true');
-CREATE USER MAPPING FOR PUBLIC SERVER pgrst_undo;
+CREATE USER MAPPING FOR PUBLIC SERVER pgrst_undo_more;
 CREATE FOREIGN TABLE pg_books (id bigint, title text, price numeric(8,2))
-  SERVER pgrst_undo OPTIONS (resource 'books');
+  SERVER pgrst_undo_more OPTIONS (resource 'books');
 BEGIN;
 UPDATE pg_books SET price = 5 WHERE id = 2;
 SELECT svc('POST', '/_fault?path=/api/pg/books&method=PATCH&status=502');
@@ -277,8 +277,8 @@ SELECT rest_fdw.undo_failures_reset();
 SELECT svc('POST', '/_reset');
 
 SET client_min_messages = warning;
-DROP SERVER quick CASCADE;
-DROP SERVER slow CASCADE;
-DROP SERVER pgrst_undo CASCADE;
+DROP SERVER undo_quick CASCADE;
+DROP SERVER undo_slow CASCADE;
+DROP SERVER pgrst_undo_more CASCADE;
 DROP SCHEMA t_undo_more CASCADE;
 RESET client_min_messages;
