@@ -193,10 +193,10 @@ DRF["odd"] = {
     "fold": "upper",
 }
 DRF["odd_lo"] = dict(DRF["odd"], pagination="limitoffset", default_limit=3)
-# ETags on the items (GET and write responses), If-Match honoured with 412
-DRF["etag/books"] = dict(DRF["books"], pagination=None, etag=True)
 # ... whose key is not among the ordering fields
 DRF["odd_nokey"] = dict(DRF["odd"], ordering=["day", "grp"])
+# ETags on the items (GET and write responses), If-Match honoured with 412
+DRF["etag/books"] = dict(DRF["books"], pagination=None, etag=True)
 
 PG_COLLECTIONS = ("books", "authors", "types", "items", "oracle")
 JS_COLLECTIONS = ("books", "authors", "types", "items")
@@ -760,7 +760,7 @@ def handle_drf(req, key, ident):
     if DRF[key].get("etag"):
         resp = handle_drf_rows(req, key, ident)
         if ident is not None or req.method == "POST":
-            row = resp.row if hasattr(resp, "row") else None
+            row = getattr(resp, "row", None)
             if row is not None:
                 resp.headers.append(("ETag", drf_etag(row)))
         return resp
