@@ -15,7 +15,10 @@
  * Text given to input functions is converted to the database encoding
  * when that is not UTF-8; text sent to the service is converted to UTF-8.
  * The conversion state of a table's columns (type I/O, the reader's
- * member matcher) is made once per scan or modify by RestPrepareColumns.
+ * member matcher) is made once per scan or modify by RestPrepareColumns,
+ * which also picks each column's direct conversion (convert.c): the usual
+ * forms of the common types become datums without the input function,
+ * which still converts everything else.
  *
  *-------------------------------------------------------------------------
  */
@@ -78,6 +81,7 @@ typedef struct RestColumnIO
 	FmgrInfo	elem_in_func;
 	Oid			elem_typioparam;
 	void	   *domain_extra;	/* domain_check's cache */
+	RestConverter fast;			/* direct conversion (convert.c), or NULL */
 	MemoryContext cxt;			/* where this lives */
 } RestColumnIO;
 
@@ -208,6 +212,7 @@ RestPrepareColumns(RestTable *table)
 		io->plan = plan;
 		io->cxt = CurrentMemoryContext;
 		prepare_type_io(io, col->typid);
+		io->fast = RestChooseConverter(col->typid, col->typmod, plan->convert);
 		RestJsonPlanAddColumn(plan, col, i);
 		col->io = io;
 	}
@@ -387,6 +392,11 @@ convert_value(RestColumnIO *io, RestColumn *col, const RestJsonValue *value)
 {
 	bool		container = (value->kind == REST_JSON_OBJECT ||
 							 value->kind == REST_JSON_ARRAY);
+	Datum		result;
+
+	/* the common types' usual forms, without the input function */
+	if (io->fast != NULL && io->fast(value, col->typmod, &result))
+		return result;
 
 	switch (io->category)
 	{

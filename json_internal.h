@@ -2,8 +2,9 @@
  *
  * json_internal.h
  *		  What the page reader (jsonscan.c) and the conversions (json.c)
- *		  share: the member matcher, the cursor of the scanner, and the
- *		  per-table state RestPrepareColumns makes.  No other file sees it.
+ *		  share: the member matcher, the cursor of the scanner, the
+ *		  per-table state RestPrepareColumns makes, and the direct
+ *		  conversions of convert.c.  No other file sees it.
  *
  *-------------------------------------------------------------------------
  */
@@ -75,6 +76,18 @@ extern ssize_t RestJsonUnescape(char *dst, const char *src, size_t len,
 								bool strict);
 extern void RestJsonPlanAddColumn(RestJsonPlan *plan, RestColumn *col,
 								  int index);
+
+/*
+ * A direct conversion of a value to a column type (convert.c): true and
+ * the datum the type's input function would make, or false to leave the
+ * value to the input function.
+ */
+typedef bool (*RestConverter) (const RestJsonValue *value, int32 typmod,
+							   Datum *result);
+
+/* convert.c */
+extern RestConverter RestChooseConverter(Oid typid, int32 typmod,
+										 bool convert_encoding);
 
 /* json.c */
 extern RestJsonPlan *RestJsonTablePlan(RestTable *table);

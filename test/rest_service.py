@@ -94,6 +94,9 @@ SCHEMAS = {
               "flag": "bool"},
     "odd": {"id": "int", "name": "text", "day": "date", "grp": "int",
             "num": "numeric", "at": "timestamp"},
+    # values of every JSON form for the direct conversions (sql/convert.sql):
+    # t names the group of types each value v is read as
+    "convert": {"id": "int", "t": "text", "v": "json"},
     # the differential test's data set (test/difftest/data.py)
     "oracle": {
         "id": "int", "name": "text", "tag": "text", "grp": "int",
@@ -177,6 +180,10 @@ DRF = {
 }
 for _name in ("books", "authors", "types"):
     DRF["plain/" + _name] = dict(DRF[_name], pagination=None)
+DRF["plain/convert"] = {
+    "data": "convert", "pagination": None, "filters": ["id", "t"],
+    "ordering": ["id"],
+}
 # PageNumberPagination with max_page_size = 3: a larger page_size is capped
 DRF["capped/books"] = dict(DRF["books"], max_page_size=3)
 # LimitOffsetPagination with max_limit = 250: a larger limit is capped

@@ -5,8 +5,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Count
+from django.test import override_settings
 
 import helpers
 from rest_fdw_django.operations import MoveBackFromService, MoveToService
@@ -56,6 +58,32 @@ def test_move_back_restores_rows_sequence_and_foreign_key(moved):
         assert [c["foreign_key"] for c in constraints if c["foreign_key"]] == [("shopapp_author", "id")]
         cursor.execute("SELECT count(*) FROM pg_foreign_server WHERE srvname = 'shop'")
         assert cursor.fetchone() == (0,)  # dropped with its last foreign table
+
+
+def test_server_options_and_a_rollback_undone_in_the_service(shop):
+    """REST_FDW_SERVICES' server_options reach the server MoveToService
+    creates; with undo on, a rolled-back atomic() block (a savepoint, and
+    the transaction) leaves the service's tables as they were."""
+    entry = dict(settings.REST_FDW_SERVICES["shop"], server_options={"undo": True})
+    with override_settings(REST_FDW_SERVICES={"shop": entry}):
+        call_command("migrate", "shopapp", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT srvoptions FROM pg_foreign_server WHERE srvname = 'shop'")
+        assert "undo=true" in cursor.fetchone()[0]
+    before = helpers.rows("svc_author"), helpers.rows("svc_book")
+    with transaction.atomic():
+        Author.objects.create(name="Kept")
+        with transaction.atomic():
+            Author.objects.create(name="Rolled back")
+            book = Book.objects.get(id=1)
+            book.price = Decimal("1.00")
+            book.save()
+            Book.objects.filter(id=2).delete()
+            transaction.set_rollback(True)
+        assert [a.name for a in Author.objects.filter(name__in=["Kept", "Rolled back"])] == ["Kept"]
+        assert Book.objects.get(id=1).price == Decimal("8.99") and Book.objects.filter(id=2).exists()
+        transaction.set_rollback(True)
+    assert (helpers.rows("svc_author"), helpers.rows("svc_book")) == before
 
 
 def test_sqlmigrate_prints_the_sql_without_the_token(shop):

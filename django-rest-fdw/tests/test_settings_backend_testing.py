@@ -7,6 +7,7 @@ from django.test import override_settings
 
 import helpers
 from rest_fdw_django import conf
+from rest_fdw_django.sql import server_sql
 from rest_fdw_django.testing import ResetServicesMixin, reset_services
 
 
@@ -15,12 +16,29 @@ def test_service_defaults():
     assert service.server == "shop" and service.dialect == "drf"
     assert service.openapi == "schema/?format=json"
     assert service.options == {"collation_matches": "true"}
+    assert service.server_options == {}
+
+
+def test_server_options_go_into_create_server():
+    entry = {"url": "http://127.0.0.1:1/api/", "context_headers": "X-User-Id=user",
+             "server_options": {"undo": True, "timeout": 5}}
+    with override_settings(REST_FDW_SERVICES={"svc": entry}):
+        service = conf.service("svc")
+    assert service.server_options == {"undo": "true", "timeout": "5"}
+    [create] = [s for s in server_sql(connection, service) if s.startswith("CREATE SERVER")]
+    assert create == (
+        'CREATE SERVER IF NOT EXISTS "svc" FOREIGN DATA WRAPPER rest_fdw OPTIONS ('
+        "base_url 'http://127.0.0.1:1/api/', dialect 'drf', context_headers 'X-User-Id=user', "
+        "undo 'true', timeout '5')"
+    )
 
 
 @pytest.mark.parametrize("entry, message", [
     ({"url": "x", "colour": 1}, "unknown keys: colour"),
     ({"url": "x", "dialect": "soap"}, "must be one of"),
     ({"url": "x", "options": []}, "must be a dict"),
+    ({"url": "x", "server_options": "undo"}, "'server_options'\\] must be a dict"),
+    ({"url": "x", "server_options": {"base_url": "y"}}, "cannot set base_url"),
 ])
 def test_service_errors(entry, message):
     with override_settings(REST_FDW_SERVICES={"bad": entry}):

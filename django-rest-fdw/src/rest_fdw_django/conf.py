@@ -8,6 +8,7 @@
             "openapi": "schema/?format=json",            # the OpenAPI document, relative to url
             "server": "catalog",                         # the rest_fdw server (default: the key)
             "options": {"collation_matches": "true"},    # more foreign table options
+            "server_options": {"undo": True},            # more options of the server
             "reset": "myproject.tests.reset_catalog",    # tests: empties and reloads the service
             "context_headers": "X-User-Id=user, traceparent=trace",  # the server's option
         },
@@ -23,7 +24,12 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 DIALECTS = ("drf", "postgrest", "json-server")
-KEYS = {"url", "token", "dialect", "openapi", "server", "options", "reset", "context_headers"}
+KEYS = {
+    "url", "token", "dialect", "openapi", "server", "options", "server_options", "reset",
+    "context_headers",
+}
+# Server options the entry sets through its own keys.
+OWN_SERVER_OPTIONS = {"base_url", "dialect", "context_headers"}
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,7 @@ class Service:
     openapi: str = "schema/?format=json"
     server: str = ""
     options: dict = field(default_factory=dict)
+    server_options: dict = field(default_factory=dict)
     reset: str = ""
     context_headers: str = ""
 
@@ -84,6 +91,17 @@ def _service(name, entry):
     options = entry.get("options", {})
     if not isinstance(options, dict):
         raise ImproperlyConfigured(f"REST_FDW_SERVICES[{name!r}]['options'] must be a dict.")
+    server_options = entry.get("server_options", {})
+    if not isinstance(server_options, dict):
+        raise ImproperlyConfigured(
+            f"REST_FDW_SERVICES[{name!r}]['server_options'] must be a dict."
+        )
+    own = OWN_SERVER_OPTIONS & set(map(str, server_options))
+    if own:
+        raise ImproperlyConfigured(
+            f"REST_FDW_SERVICES[{name!r}]['server_options'] cannot set {', '.join(sorted(own))}: "
+            "use the entry's own keys (url, dialect, context_headers)."
+        )
     return Service(
         name=name,
         url=entry.get("url") or "",
@@ -92,6 +110,7 @@ def _service(name, entry):
         openapi=entry.get("openapi") or "schema/?format=json",
         server=entry.get("server") or name,
         options={str(k): option_value(v) for k, v in options.items()},
+        server_options={str(k): option_value(v) for k, v in server_options.items()},
         reset=entry.get("reset") or "",
         context_headers=entry.get("context_headers") or "",
     )

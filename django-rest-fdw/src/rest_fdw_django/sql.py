@@ -4,6 +4,8 @@ Every value is quoted as a literal, identifiers with quote_name.  The bearer tok
 is replaced by a placeholder when the SQL is only printed (sqlmigrate).
 """
 
+import re
+
 TOKEN_PLACEHOLDER = "<the token of REST_FDW_SERVICES[{name!r}]>"
 
 
@@ -26,14 +28,17 @@ def server_sql(connection, service, show_token=True):
     each a no-op where the object exists already."""
     qn = connection.ops.quote_name
     server = qn(service.server)
+    options = {"base_url": service.url, "dialect": service.dialect}
+    if service.context_headers:
+        options["context_headers"] = service.context_headers
+    options.update(service.server_options)
+    listed = ", ".join(
+        f"{k if re.fullmatch(r'[a-z_][a-z0-9_]*', k) else qn(k)} {quote_literal(v)}"
+        for k, v in options.items()
+    )
     statements = [
         "CREATE EXTENSION IF NOT EXISTS rest_fdw",
-        f"CREATE SERVER IF NOT EXISTS {server} FOREIGN DATA WRAPPER rest_fdw "
-        f"OPTIONS (base_url {quote_literal(service.url)}, "
-        f"dialect {quote_literal(service.dialect)}"
-        + (f", context_headers {quote_literal(service.context_headers)}"
-           if service.context_headers else "")
-        + ")",
+        f"CREATE SERVER IF NOT EXISTS {server} FOREIGN DATA WRAPPER rest_fdw OPTIONS ({listed})",
     ]
     if service.token:
         token = service.token if show_token else TOKEN_PLACEHOLDER.format(name=service.name)

@@ -1,10 +1,13 @@
 """Tests against services: putting the services' data back between tests.
 
-A write to a foreign table reaches the service when its statement runs, so
-rolling back the test's transaction (django.test.TestCase) leaves the
-service changed.  A project that keeps its services' data in tests names,
-for each service, a function that resets it (empties it and loads what the
-tests start from), in REST_FDW_SERVICES:
+A write to a foreign table reaches the service when its statement runs.
+With rest_fdw's option undo on the server (REST_FDW_SERVICES'
+"server_options": {"undo": True}), rolling back the test's transaction
+(django.test.TestCase) undoes the test's writes in the service too; without
+it the service stays changed.  For tests a rollback cannot isolate (writes
+that do not go through the foreign tables, committed migrations) or servers
+without undo, a project names, for each service, a function that resets it
+(empties it and loads what the tests start from), in REST_FDW_SERVICES:
 
     REST_FDW_SERVICES = {"catalog": {..., "reset": "myproject.testdata.reset_catalog"}}
 

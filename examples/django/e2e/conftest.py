@@ -1,19 +1,37 @@
 """Fixtures of the e2e suite: one mode per pytest run (E2E_MODE).
 
 Session: the webapp database shop_<mode> is created afresh and migrated the
-way a real project would: catalog and reviews to 0001, the scripted data
-loaded into the local tables, and, in services mode only, the remaining
-migrations, whose rest_fdw.move_table() calls POST every row to the services.
+way a real project would (django_db_setup): catalog and reviews to 0001, the
+scripted data loaded into the local tables, and, in services mode only, the
+remaining migrations, whose rest_fdw.move_table() calls POST every row to
+the services.  Their servers have rest_fdw's option undo on (the webapp's
+REST_FDW_SERVICES, "server_options").
 
-Isolation: every test starts from the scripted data.  Django's TestCase
-cannot give that here because rolling back the webapp's transaction does not
-undo the HTTP requests the foreign tables made, so the tests run on the live
-database with autocommit (no pytest-django db/transactional_db fixture) and
-this file resets, before each test, the tables that own the data: the
-webapp's local tables in monolith mode, the services' own databases (through
-their own connections) in services mode, and in both modes the webapp's
-sessions and admin log.  The clock the webapp sees is frozen so that rows
-created during a test get the same timestamps in both modes.
+Isolation, as django.test.TestCase gives it: every test runs inside a
+transaction of the webapp's connection (pytest-django's `db` fixture) that
+is rolled back after it; in services mode rest_fdw then undoes the test's
+writes in the services (a POST by a DELETE, an UPDATE by a PATCH back, a
+DELETE by a POST of the row).  Nothing reloads the services' data between
+tests.  What a rollback cannot take back is handled here:
+
+* id sequences (not transactional in PostgreSQL: a rolled-back INSERT keeps
+  its nextval, in the webapp's database and in the service's alike) are set
+  back to the scripted data's largest id before each test, in the database
+  that owns the rows, so that every test creates the same ids in both modes;
+* leaks: after each test (after its rollback) the rows of the database that
+  owns the data (the webapp's tables in monolith mode, the services' own
+  databases in services mode, read through their own connections) are
+  compared with the scripted data; a difference fails the test, and the
+  scripted data is loaded again so that the next tests start clean;
+* tests marked `committed` run on the live database in autocommit instead
+  (TransactionTestCase-style): those that talk to the services over HTTP
+  without the webapp, migrate tables back and forth, or need their writes
+  committed.  `@pytest.mark.committed(reload=True)` marks those that leave
+  rows by design: the scripted data is loaded again after them instead of
+  the leak check.
+
+The clock the webapp sees is frozen so that rows created during a test get
+the same timestamps in both modes.
 
 Pages: the `shop` fixtures render pages and submit forms.  In monolith mode
 each rendering is stored under E2E_SNAPSHOT_DIR; in services mode each is
@@ -92,8 +110,8 @@ def service_rows(kind, where="TRUE", params=()):
     """Rows of `kind` in the owning service's own database."""
     for dsn, tables in SERVICE_DBS:
         if kind in tables:
-            with psycopg.connect(dsn, row_factory=dict_row) as conn:
-                return conn.execute(
+            with service_connection(dsn).cursor(row_factory=dict_row) as cursor:
+                return cursor.execute(
                     f"SELECT * FROM {tables[kind]} WHERE {where} ORDER BY id", params
                 ).fetchall()
     raise KeyError(kind)
@@ -121,20 +139,67 @@ def clear_services(dsn_tables=SERVICE_DBS):
             conn.execute(f"TRUNCATE {', '.join(tables.values())} RESTART IDENTITY CASCADE")
 
 
-def reset_state():
-    with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE django_admin_log, django_session")
-        if not SERVICES:
-            data.reset_tables(cursor, data.WEBAPP_TABLES)
-    if SERVICES:
-        for dsn, tables in SERVICE_DBS:
-            with psycopg.connect(dsn, autocommit=True) as conn:
-                data.reset_tables(conn.cursor(), tables)
+def owner_databases():
+    """(cursor, {kind: table}) of each database that owns rows in this mode;
+    the services' through their own connections, in autocommit."""
+    if not SERVICES:
+        with connection.cursor() as cursor:
+            yield cursor, data.WEBAPP_TABLES
+        return
+    for dsn, tables in SERVICE_DBS:
+        with service_connection(dsn).cursor() as cursor:
+            yield cursor, tables
+
+
+_service_connections = {}
+
+
+def service_connection(dsn):
+    """A connection to a service's database kept for the session, in
+    autocommit (idle between statements: it holds no locks)."""
+    conn = _service_connections.get(dsn)
+    if conn is None or conn.closed:
+        conn = _service_connections[dsn] = psycopg.connect(dsn, autocommit=True)
+    return conn
+
+
+def set_sequences():
+    """Each id sequence back to the scripted data's largest id."""
+    for cursor, tables in owner_databases():
+        for kind, table in tables.items():
+            last = max(row[0] for row in data.DATA[kind][1])
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {last})")
+
+
+def leaked_rows():
+    """What differs from the scripted data in the owning databases: one
+    line per kind, listing rows missing, added or changed."""
+    found = []
+    for cursor, tables in owner_databases():
+        for kind, table in tables.items():
+            columns, rows = data.DATA[kind]
+            cursor.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY id")
+            now = {row[0]: tuple(row) for row in cursor.fetchall()}
+            scripted = {row[0]: row for row in rows}
+            missing = sorted(set(scripted) - set(now))
+            added = sorted(set(now) - set(scripted))
+            changed = [now[i] for i in sorted(set(now) & set(scripted)) if now[i] != scripted[i]]
+            if missing or added or changed:
+                found.append(f"{table}: missing ids {missing}, added {[now[i] for i in added]}, "
+                             f"changed {changed}")
+    return found
+
+
+def reload_scripted_data():
+    """Empty the owning tables and load the scripted data again."""
+    for cursor, tables in owner_databases():
+        data.reset_tables(cursor, tables)
 
 
 @pytest.fixture(scope="session")
-def shop_database(django_db_blocker):
-    """Create and migrate shop_<mode>; in services mode, move the tables."""
+def django_db_setup(django_db_blocker):
+    """Create and migrate shop_<mode>; in services mode, move the tables.
+    (Replaces pytest-django's: the suite's database is shop_<mode> itself.)"""
     db = settings.DATABASES["default"]
     with psycopg.connect(
         host=db["HOST"], port=db["PORT"], user=db["USER"], password=db["PASSWORD"],
@@ -155,13 +220,49 @@ def shop_database(django_db_blocker):
     yield
 
 
-@pytest.fixture(autouse=True)
-def scripted_state(shop_database, django_db_blocker, monkeypatch):
-    """Every test: live database access, scripted data, frozen clock."""
-    monkeypatch.setattr(timezone, "now", lambda: FROZEN_NOW)
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "committed(reload=False): run on the live database in autocommit, not in a "
+        "rolled-back transaction; reload=True: reload the scripted data afterwards",
+    )
+
+
+@pytest.fixture
+def scripted_ids_and_leak_check(request, django_db_setup, django_db_blocker):
+    """Before the test: each id sequence at the scripted data's largest id.
+    After it (and after its rollback: this fixture is set up before the db
+    fixture, so it is torn down after it): the leak check, or the reload
+    that `committed(reload=True)` asks for."""
     with django_db_blocker.unblock():
-        reset_state()
+        set_sequences()
+    yield
+    marker = request.node.get_closest_marker("committed")
+    with django_db_blocker.unblock():
+        assert not connection.in_atomic_block, "the leak check ran before the rollback"
+        if marker is not None and marker.kwargs.get("reload"):
+            reload_scripted_data()
+            return
+        leaks = leaked_rows()
+        if leaks:
+            reload_scripted_data()
+            pytest.fail("the test left rows that differ from the scripted data:\n"
+                        + "\n".join(leaks), pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def isolation(request, scripted_ids_and_leak_check, django_db_blocker, monkeypatch):
+    """Every test: frozen clock, and a rolled-back transaction (the db
+    fixture: django.test.TestCase's atomic blocks), or autocommit on the
+    live database for `committed` tests."""
+    monkeypatch.setattr(timezone, "now", lambda: FROZEN_NOW)
+    if request.node.get_closest_marker("committed") is None:
+        request.getfixturevalue("db")
+        assert connection.in_atomic_block
         yield
+    else:
+        with django_db_blocker.unblock():
+            yield
 
 
 # Pages ----------------------------------------------------------------------
@@ -244,6 +345,8 @@ def admin_shop():
 
 
 def pytest_sessionfinish(session, exitstatus):
+    for conn in _service_connections.values():
+        conn.close()
     target = os.environ.get("E2E_REQUESTS_MD")
     if not (SERVICES and target and REQUEST_LOG):
         return

@@ -2,8 +2,9 @@
 
 The same rows are loaded into the webapp's own tables (monolith mode, and
 before the move in services mode) or straight into the services' databases
-(services mode, between tests), always with these ids, so that pages look
-the same in both modes.
+(services mode, after a test that committed writes or left rows behind:
+see conftest.py), always with these ids, so that pages look the same in
+both modes.
 
 Run as a script to load the data into the webapp's local tables (used by
 demo.sh before it migrates the tables into the services):

@@ -2,7 +2,10 @@
 rest_fdw.move_table() copied, and moving a table back (services mode).
 
 The round trips run last in the suite: they migrate each app back to 0001
-and forward again."""
+and forward again.  They are `committed` tests (autocommit, not inside the
+test's rolled-back transaction): each migration commits, the services are
+emptied through their own connections before the move forward, and the
+rows they add stay; the suite loads the scripted data again after them."""
 
 import pytest
 from django.core.management import call_command
@@ -40,6 +43,7 @@ def test_move_copied_every_row():
 
 
 @services_only
+@pytest.mark.committed(reload=True)
 def test_move_catalog_back_and_forth():
     from catalog.models import Author, Book
 
@@ -62,6 +66,7 @@ def test_move_catalog_back_and_forth():
 
 
 @services_only
+@pytest.mark.committed(reload=True)
 def test_move_reviews_back_and_forth():
     from reviews.models import Review
 

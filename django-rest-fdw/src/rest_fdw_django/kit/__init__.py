@@ -14,7 +14,8 @@ Each viewset serves what rest_fdw sends and needs (see the package README):
 * JSON member names equal to the columns' (a foreign key `author` is
   `author_id`), so a moved table's columns map to members one to one;
 * a client-supplied `id` accepted on create (409 when taken, the sequence
-  moved past it), which rest_fdw.move_table needs to copy rows;
+  moved past it, never back), which rest_fdw.move_table needs to copy rows
+  and its undo to re-create a deleted row;
 * django-filter lookups for every column, named after it: exact, in, the
   comparisons, isnull, and the text lookups rest_fdw sends;
 * `?ordering=` on every column, declared as an enum in the OpenAPI document

@@ -33,11 +33,7 @@ class ClientIdSerializer(serializers.ModelSerializer):
             return self._save_own_table(self.Meta.model(**validated_data), force_insert=True)
         obj = super().create(validated_data)
         if self.Meta.model._meta.pk.attname in validated_data:
-            model = self.Meta.model
-            connection = connections[router.db_for_write(model)]
-            with connection.cursor() as cursor:
-                for sql in connection.ops.sequence_reset_sql(no_style(), [model]):
-                    cursor.execute(sql)
+            move_sequence_past(self.Meta.model)
         return obj
 
     def update(self, instance, validated_data):
@@ -75,3 +71,25 @@ def serializer_for(model, base=ClientIdSerializer):
             )
     attrs["Meta"] = type("Meta", (), {"model": model, "fields": names})
     return type(f"{model.__name__}Serializer", (base,), attrs)
+
+
+def move_sequence_past(model):
+    """After a row was created with a client's id: the model's id sequence
+    past the largest id, and never back (an id it gave out stays given, as
+    in a local table: rest_fdw's undo re-creates a deleted row under its
+    old id, which must not make the next row reuse a later one)."""
+    connection = connections[router.db_for_write(model)]
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            for sql in connection.ops.sequence_reset_sql(no_style(), [model]):
+                cursor.execute(sql)
+            return
+        qn = connection.ops.quote_name
+        table, column = model._meta.db_table, model._meta.pk.column
+        cursor.execute(
+            "SELECT setval(seq, greatest(top, coalesce(pg_sequence_last_value(seq), 0))) "
+            f"FROM (SELECT pg_get_serial_sequence(%s, %s)::regclass AS seq, "
+            f"(SELECT max({qn(column)}) FROM {qn(table)}) AS top) AS s "
+            "WHERE seq IS NOT NULL AND top IS NOT NULL",
+            [qn(table), column],
+        )

@@ -97,6 +97,9 @@ REST_FDW_SERVICES = {
         # its database sorts text as the webapp's does (both C.UTF-8 here)
         "options": {"collation_matches": True},
         "context_headers": CONTEXT_HEADERS,
+        # a rolled-back transaction or atomic() block undoes its writes in
+        # the service (rest_fdw's option undo, on the server)
+        "server_options": {"undo": True},
     },
     "reviews": {
         "url": os.environ.get("REVIEWS_SERVICE_URL", ""),
@@ -104,6 +107,7 @@ REST_FDW_SERVICES = {
         "dialect": "drf",
         "openapi": "../openapi.json",  # FastAPI's document, beside /api/
         "context_headers": CONTEXT_HEADERS,
+        "server_options": {"undo": True},
     },
 }
 
