@@ -42,7 +42,7 @@ CREATE OR REPLACE PROCEDURE bench(op text, tbl text, first_id bigint,
 LANGUAGE plpgsql AS $$
 DECLARE
   t0 timestamptz;
-  times float8[] := '{}';
+  times float8[] := '{{}}';
   new_id bigint;
 BEGIN
   FOR i IN 0..n LOOP
