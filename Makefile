@@ -37,18 +37,18 @@ PGFILEDESC = "rest_fdw - foreign-data wrapper for REST services"
 EXTENSION = rest_fdw
 # The release (META.json, debian/changelog, rest_fdw.version()); the
 # extension's SQL version is default_version in rest_fdw.control.
-REST_FDW_VERSION = 1.1.0
-DATA = rest_fdw--1.0.sql rest_fdw--1.0--1.1.sql
-# The install script of 1.1 is that of 1.0 followed by the update script,
-# so that a fresh install and an update give the same objects.
-DATA_built = rest_fdw--1.1.sql
+REST_FDW_VERSION = 1.2.0
+DATA = rest_fdw--1.0.sql rest_fdw--1.0--1.1.sql rest_fdw--1.1--1.2.sql
+# The install script of each version is that of 1.0 followed by the update
+# scripts, so that a fresh install and an update give the same objects.
+DATA_built = rest_fdw--1.1.sql rest_fdw--1.2.sql
 
 SHLIB_LINK_INTERNAL = $(libpq)
 SHLIB_LINK = -lcurl -ljansson
 PG_CPPFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
 PG_CPPFLAGS += -DREST_FDW_VERSION='"$(REST_FDW_VERSION)"'
 
-REGRESS = setup types read write pushdown_drf pushdown_postgrest pushdown_jsonserver jsonserver_real jsonapi_real odata_real move import errors cancel options security retry hardening tls prefetch write_exact update_put limit_exact analyze upgrade deparse_exact exact_more oauth context reach scale transfers page_size undo convert not_null cache
+REGRESS = setup types read write pushdown_drf pushdown_postgrest pushdown_jsonserver jsonserver_real jsonapi_real odata_real move import errors cancel options security retry hardening tls prefetch write_exact update_put limit_exact analyze upgrade deparse_exact exact_more oauth context reach scale transfers page_size undo undo_more convert not_null cache
 REGRESS_OPTS = --load-extension=rest_fdw
 
 PG_CONFIG ?= pg_config
@@ -56,9 +56,15 @@ PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 rest_fdw--1.1.sql: rest_fdw--1.0.sql rest_fdw--1.0--1.1.sql
-	{ echo '/* rest_fdw--1.1.sql, made by make from rest_fdw--1.0.sql and rest_fdw--1.0--1.1.sql */'; \
+	{ echo '/* rest_fdw--1.1.sql, made by make from $^ */'; \
 	  sed '1d' $(word 1,$^); \
 	  sed '1,/\\quit$$/d' $(word 2,$^); } >$@
+
+rest_fdw--1.2.sql: rest_fdw--1.0.sql rest_fdw--1.0--1.1.sql rest_fdw--1.1--1.2.sql
+	{ echo '/* rest_fdw--1.2.sql, made by make from $^ */'; \
+	  sed '1d' $(word 1,$^); \
+	  sed '1,/\\quit$$/d' $(word 2,$^); \
+	  sed '1,/\\quit$$/d' $(word 3,$^); } >$@
 
 # A tarball of the release from the committed tree (PGXN, Debian's .orig).
 .PHONY: dist

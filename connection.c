@@ -749,6 +749,7 @@ RestTransferWait(RestConnection *conn, RestTransfer *xfer)
 		}
 
 		CHECK_FOR_INTERRUPTS();
+		RestUndoCheckInterrupt();
 
 		/* libcurl's timer is one-shot: clear it before firing it. */
 		if (conn->timer_ms >= 0 && rest_wait_timeout(conn) == 0)

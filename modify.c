@@ -76,10 +76,14 @@ typedef struct RestModifyState
 	RestStats	stats;
 } RestModifyState;
 
-static void record_insert_undo(RestModifyState *st, TupleTableSlot *slot);
+static void record_insert_undo(RestModifyState *st, TupleTableSlot *slot,
+							   const char *etag);
+static int	record_batch_undo(RestModifyState *st, RestRequest *req,
+							  RestResponse *resp, int nslots);
 static void record_update_undo(RestModifyState *st, TupleTableSlot *slot,
 							   TupleTableSlot *planSlot, bool *send,
-							   const char *url, const char *key_text);
+							   const char *url, const char *key_text,
+							   const char *etag);
 static Oid	result_rel_user(ResultRelInfo *rinfo, EState *estate);
 static bool *insert_columns(RestModifyState *st, TupleTableSlot *slot);
 static List *insert_headers(RestModifyState *st, bool representation);
@@ -265,7 +269,7 @@ insert_row(RestModifyState *st, TupleTableSlot *slot)
 	outcome = write_outcome(st, &req, &resp, slot,
 							st->need_row || table->undo);
 	if (outcome != REST_WRITE_NONE && table->undo)
-		record_insert_undo(st, slot);
+		record_insert_undo(st, slot, resp.etag);
 	/* RETURNING shows the row the service made: its key, its defaults */
 	if (outcome == REST_WRITE_DONE && st->has_returning)
 		written_row_error(st->operation, &req, &resp, NULL);
@@ -309,8 +313,7 @@ RestGetForeignModifyBatchSize(ResultRelInfo *rinfo)
 							 GetUserId());
 	else
 		table = st->table;
-	/* with option undo, each row's response gives the key to delete */
-	if (!table->dialect->batch_insert || table->undo ||
+	if (!table->dialect->batch_insert ||
 		rinfo->ri_projectReturning != NULL ||
 		rinfo->ri_WithCheckOptions != NIL ||
 		(rinfo->ri_TrigDesc &&
@@ -401,7 +404,8 @@ insert_rows(RestModifyState *st, TupleTableSlot **slots, bool **columns,
 	req.url = table->collection_url;
 	req.body = body.data;
 	req.body_len = body.len;
-	req.extra_headers = insert_headers(st, st->do_nothing);
+	/* with option undo, the rows returned give the keys to delete */
+	req.extra_headers = insert_headers(st, st->do_nothing || table->undo);
 	RestPerform(st->conn, table, &req, &resp, &st->stats);
 
 	if (st->do_nothing && RestIsDuplicateRefusal(table, &resp))
@@ -417,6 +421,8 @@ insert_rows(RestModifyState *st, TupleTableSlot **slots, bool **columns,
 		return inserted;
 	}
 	(void) RestResponseOk(table, &req, &resp, 0);
+	if (table->undo)
+		return record_batch_undo(st, &req, &resp, nslots);
 	if (!st->do_nothing)
 		return nslots;
 	return count_returned_rows(st, &req, &resp);
@@ -433,6 +439,7 @@ typedef struct WrittenResponse
 	TupleTableSlot *slot;		/* where the row goes, or NULL */
 	TupleDesc	tupdesc;		/* of the row (direct modifications) */
 	int			rows;			/* rows the response returns, -1: none */
+	int			unkeyed;		/* of those, rows without a key */
 } WrittenResponse;
 
 /*
@@ -486,6 +493,83 @@ count_rows_read(WrittenResponse *wr)
 		while (RestPageNextRow(&reader, wr->values))
 			wr->rows++;
 	}
+}
+
+/*
+ * undo_rows_read
+ *		Count the rows of an array response to a batched INSERT, and record
+ *		the DELETE that undoes each (read_written_response).
+ */
+static void
+undo_rows_read(WrittenResponse *wr)
+{
+	RestResponse *resp = wr->resp;
+	RestTable  *table = wr->table;
+	int			k = table->key_index;
+	RestPageReader reader;
+
+	if (resp->body_len == 0 ||
+		resp->body[strspn(resp->body, " \t\r\n")] != '[')
+		return;
+	wr->rows = 0;
+	RestPageBegin(&reader, table, wr->what, resp->body, resp->body_len);
+	while (RestPageNextRow(&reader, wr->values))
+	{
+		bool		isnull = true;
+		Datum		key = (Datum) 0;
+		char	   *key_text;
+
+		wr->rows++;
+		if (k >= 0 && wr->values[k].kind != REST_JSON_MISSING)
+			key = RestJsonToDatum(table, &table->columns[k], &wr->values[k],
+								  wr->what, &isnull);
+		if (isnull)
+		{
+			wr->unkeyed++;
+			continue;
+		}
+		key_text = RestDatumToUrlValue(key, table->columns[k].typid);
+		RestUndoRecord(table, "DELETE", RestItemUrl(table, key_text),
+					   key_text, NULL, NULL, 0);
+	}
+}
+
+/*
+ * record_batch_undo
+ *		With option undo, record the DELETE of each row a batched INSERT
+ *		created, by the keys of the rows its response returns; return how
+ *		many rows it created.
+ */
+static int
+record_batch_undo(RestModifyState *st, RestRequest *req, RestResponse *resp,
+				  int nslots)
+{
+	WrittenResponse wr = {0};
+
+	wr.table = st->table;
+	wr.resp = resp;
+	wr.values = st->values;
+	read_written_response(st->operation, req, &wr, undo_rows_read);
+	if (wr.rows < 0)
+	{
+		if (st->do_nothing)
+			written_row_error(st->operation, req, resp, NULL);
+		ereport(WARNING,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("a rollback cannot undo an insert into foreign table \"%s\"",
+						st->table->relname),
+				 errdetail("The service returned no rows for the %d rows it created.",
+						   nslots)));
+		return nslots;
+	}
+	if (wr.unkeyed > 0)
+		ereport(WARNING,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("a rollback cannot undo an insert into foreign table \"%s\"",
+						st->table->relname),
+				 errdetail("The service returned no key for %d of the rows it created.",
+						   wr.unkeyed)));
+	return st->do_nothing ? wr.rows : nslots;
 }
 
 /*
@@ -543,7 +627,8 @@ RestExecForeignUpdate(EState *estate, ResultRelInfo *rinfo,
 	found = RestPerformOk(st->conn, table, &req, &resp, &st->stats, 404) &&
 		write_outcome(st, &req, &resp, slot, st->need_row) != REST_WRITE_NONE;
 	if (found && table->undo)
-		record_update_undo(st, slot, planSlot, send, req.url, key_text);
+		record_update_undo(st, slot, planSlot, send, req.url, key_text,
+						   resp.etag);
 
 	MemoryContextSwitchTo(oldcxt);
 	return found ? slot : NULL;
@@ -730,7 +815,7 @@ RestExecForeignDelete(EState *estate, ResultRelInfo *rinfo,
 								st->has_returning && TTS_EMPTY(slot) &&
 								!have_values);
 	if (outcome != REST_WRITE_NONE && table->undo)
-		record_update_undo(st, slot, planSlot, NULL, url, NULL);
+		record_update_undo(st, slot, planSlot, NULL, url, NULL, NULL);
 	if (outcome == REST_WRITE_DONE && have_values)
 		fill_slot_from_response(st, slot, url);
 	if (outcome != REST_WRITE_NONE && TTS_EMPTY(slot))
@@ -746,10 +831,12 @@ RestExecForeignDelete(EState *estate, ResultRelInfo *rinfo,
  *		the key the service returned (or the one sent).
  */
 static void
-record_insert_undo(RestModifyState *st, TupleTableSlot *slot)
+record_insert_undo(RestModifyState *st, TupleTableSlot *slot,
+				   const char *etag)
 {
 	RestTable  *table = st->table;
 	int			k = table->key_index;
+	char	   *key;
 
 	slot_getallattrs(slot);
 	if (k < 0 || slot->tts_isnull[k])
@@ -761,10 +848,8 @@ record_insert_undo(RestModifyState *st, TupleTableSlot *slot)
 				 errdetail("The service returned no key for the row it created.")));
 		return;
 	}
-	RestUndoRecord(table, "DELETE",
-				   RestItemUrl(table,
-							   RestDatumToUrlValue(slot->tts_values[k],
-												   table->columns[k].typid)),
+	key = RestDatumToUrlValue(slot->tts_values[k], table->columns[k].typid);
+	RestUndoRecord(table, "DELETE", RestItemUrl(table, key), key, etag,
 				   NULL, 0);
 }
 
@@ -773,12 +858,13 @@ record_insert_undo(RestModifyState *st, TupleTableSlot *slot)
  *		Before an UPDATE (send: the columns it sends) or a DELETE (send
  *		NULL) of a row, record the request that restores the row as the
  *		scan read it: a PATCH or PUT of those columns, or a POST of the
- *		whole row.  Recorded once the write succeeded.
+ *		whole row.  Recorded once the write succeeded; etag is the ETag the
+ *		UPDATE's response gave the row, which the undo sends as If-Match.
  */
 static void
 record_update_undo(RestModifyState *st, TupleTableSlot *slot,
 				   TupleTableSlot *planSlot, bool *send, const char *url,
-				   const char *key_text)
+				   const char *key_text, const char *etag)
 {
 	RestTable  *table = st->table;
 	TupleDesc	tupdesc = slot->tts_tupleDescriptor;
@@ -786,6 +872,7 @@ record_update_undo(RestModifyState *st, TupleTableSlot *slot,
 	Datum	   *values = palloc(sizeof(Datum) * natts);
 	bool	   *nulls = palloc(sizeof(bool) * natts);
 	HeapTupleData tuple;
+	const char *key;
 	char	   *body;
 	size_t		len;
 
@@ -799,17 +886,23 @@ record_update_undo(RestModifyState *st, TupleTableSlot *slot,
 		return;
 	}
 	heap_deform_tuple(&tuple, tupdesc, values, nulls);
+	key = key_text;
+	if (key == NULL && table->key_index >= 0 && !nulls[table->key_index])
+		key = RestDatumToUrlValue(values[table->key_index],
+								  table->columns[table->key_index].typid);
 	if (send == NULL)
 	{
+		/* a row re-created is new: there is nothing to match */
 		body = RestWriteBody(table, CMD_INSERT, tupdesc, values, nulls,
 							 whole_row_columns(table), NULL, &len);
-		RestUndoRecord(table, "POST", table->collection_url, body, len);
+		RestUndoRecord(table, "POST", table->collection_url, key, NULL,
+					   body, len);
 		return;
 	}
 	body = RestWriteBody(table, CMD_UPDATE, tupdesc, values, nulls, send,
 						 key_text, &len);
-	RestUndoRecord(table, table->update_put ? "PUT" : "PATCH", url, body,
-				   len);
+	RestUndoRecord(table, table->update_put ? "PUT" : "PATCH", url, key,
+				   etag, body, len);
 }
 
 /*

@@ -108,6 +108,8 @@ static const RestCapturedHeader rest_captured_headers[] = {
 	{"Location", offsetof(RestResponse, location), NULL},
 	[REST_HEADER_RETRY_AFTER] =
 	{"Retry-After", offsetof(RestResponse, retry_after), NULL},
+	[REST_HEADER_ETAG] =
+	{"ETag", offsetof(RestResponse, etag), NULL},
 };
 
 StaticAssertDecl(lengthof(rest_captured_headers) == REST_NUM_HEADERS,
@@ -596,6 +598,7 @@ rest_retry_sleep(int64 delay_ms)
 		int64		remaining;
 
 		CHECK_FOR_INTERRUPTS();
+		RestUndoCheckInterrupt();
 
 		INSTR_TIME_SET_CURRENT(now);
 		INSTR_TIME_SUBTRACT(now, start);

@@ -445,6 +445,7 @@ typedef struct RestResponse
 	char	   *total_count;	/* X-Total-Count header value */
 	char	   *location;		/* Location header value */
 	char	   *retry_after;	/* Retry-After header value */
+	char	   *etag;			/* ETag header value */
 	int			attempts;		/* requests made, retries included */
 	double		elapsed_ms;		/* time spent waiting for this response */
 } RestResponse;
@@ -467,8 +468,10 @@ extern RestConnection *RestGetConnection(RestTable *table);
 
 /* undo.c: the writes a rollback undoes */
 extern void RestUndoRecord(RestTable *table, const char *method,
-						   const char *url, const char *body,
+						   const char *url, const char *key,
+						   const char *etag, const char *body,
 						   size_t body_len);
+extern void RestUndoCheckInterrupt(void);
 extern void RestUndoAtXactEnd(bool commit);
 extern void RestUndoAtSubXactEnd(bool commit, int nest_level);
 extern void RestUndoPrePrepare(void);

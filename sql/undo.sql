@@ -123,7 +123,9 @@ UPDATE books SET price = 9 WHERE id = 1;
 PREPARE TRANSACTION 'undo1';
 SELECT * FROM service_books;
 
--- an undo that hangs ends at the server's timeout (5 s): a WARNING
+-- an undo that hangs ends at the server's timeout (5 s): a WARNING;
+-- statement_timeout does not shorten a ROLLBACK (PostgreSQL stops its
+-- timer before the transaction ends; see undo_more.sql)
 BEGIN;
 UPDATE books SET price = 9 WHERE id = 1;
 SELECT svc('POST', '/_fault?path=/api/books/1/&method=PATCH&hang=30');

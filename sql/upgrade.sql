@@ -1,8 +1,9 @@
 --
 -- Updates of the extension: a database made with version 1.0, with a
 -- server, a user mapping and foreign tables, keeps working after
--- ALTER EXTENSION rest_fdw UPDATE, gains the objects of 1.1, and ends with
--- the same objects as a fresh install of 1.1.
+-- ALTER EXTENSION rest_fdw UPDATE, gains the objects of 1.1 and 1.2, and
+-- ends with the same objects as a fresh install of 1.2, as an update from
+-- 1.1 does.
 --
 \getenv port REST_TEST_PORT
 \set connect_to '::127.0.0.1:' :port
@@ -39,11 +40,14 @@ SELECT member, comment FROM members ORDER BY member;
 ALTER EXTENSION rest_fdw UPDATE;
 SELECT extversion FROM pg_extension WHERE extname = 'rest_fdw';
 
--- the new function: the loaded library's release, of the SQL version
+-- the new functions: the loaded library's release, of the SQL version;
+-- the session's failed undo requests, none yet
 SELECT rest_fdw.version() ~ '^\d+\.\d+\.\d+$' AS looks_like_a_release,
        starts_with(rest_fdw.version(), extversion || '.') AS of_this_version
   FROM pg_extension WHERE extname = 'rest_fdw';
 SELECT obj_description('rest_fdw.version()'::regprocedure, 'pg_proc');
+SELECT count(*) FROM rest_fdw.undo_failures();
+SELECT rest_fdw.undo_failures_reset();
 
 -- the objects made with 1.0 still work, and are still there: the same
 -- rows as before the update, lookups by key, writes
@@ -61,9 +65,19 @@ SELECT srvname, usename FROM pg_user_mappings ORDER BY srvname;
 SELECT member, comment FROM members ORDER BY member;
 CREATE TEMP TABLE members_updated AS SELECT * FROM members;
 
--- a fresh install of 1.1 has the same objects and comments
+-- a fresh install of 1.2 has the same objects and comments
 DROP EXTENSION rest_fdw CASCADE;
 CREATE EXTENSION rest_fdw;
+SELECT extversion FROM pg_extension WHERE extname = 'rest_fdw';
+(SELECT * FROM members EXCEPT SELECT * FROM members_updated)
+UNION ALL
+(SELECT * FROM members_updated EXCEPT SELECT * FROM members);
+
+-- and so does an update from 1.1
+DROP EXTENSION rest_fdw CASCADE;
+CREATE EXTENSION rest_fdw VERSION '1.1';
+SELECT count(*) FROM members;
+ALTER EXTENSION rest_fdw UPDATE;
 SELECT extversion FROM pg_extension WHERE extname = 'rest_fdw';
 (SELECT * FROM members EXCEPT SELECT * FROM members_updated)
 UNION ALL

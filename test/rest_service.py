@@ -16,7 +16,9 @@ It serves, under /api/:
   with django-filter lookups, ``ordering`` and page-number or limit/offset
   pagination (``/api/capped/books/`` caps page_size at 3, as max_page_size;
   ``/api/capped/items_lo/`` caps limit at 250, as max_limit;
-  ``/api/optlimit/authors/`` pages only when asked a limit);
+  ``/api/optlimit/authors/`` pages only when asked a limit;
+  ``/api/etag/books/`` sends an ETag with each item and honours If-Match,
+  refusing a write with 412 when the item changed);
 * a PostgREST emulation (``/api/pg/<c>``) with operator filters, ``or``/
   ``and`` trees, ``order``, ``select``, ``Prefer`` and ``Content-Range``;
 * a json-server 0.17 emulation (``/api/js/<c>``);
@@ -45,6 +47,7 @@ Run: ``python3 test/rest_service.py --host 127.0.0.1 --port 0 --port-file F``
 import argparse
 import base64
 import datetime
+import hashlib
 import os
 import re
 import socket
@@ -199,6 +202,8 @@ DRF["odd"] = {
 DRF["odd_lo"] = dict(DRF["odd"], pagination="limitoffset", default_limit=3)
 # ... whose key is not among the ordering fields
 DRF["odd_nokey"] = dict(DRF["odd"], ordering=["day", "grp"])
+# ETags on the items (GET and write responses), If-Match honoured with 412
+DRF["etag/books"] = dict(DRF["books"], pagination=None, etag=True)
 
 PG_COLLECTIONS = ("books", "authors", "types", "items", "oracle")
 JS_COLLECTIONS = ("books", "authors", "types", "items")
@@ -742,8 +747,42 @@ def parse_json_body(body, ctype, error):
         raise error()
 
 
+def drf_etag(row):
+    """The strong ETag of an item: a digest of its JSON text."""
+    return '"%s"' % hashlib.sha1(dumps(row).encode()).hexdigest()[:16]
+
+
+def drf_check_if_match(req, row):
+    """412 unless an If-Match header names the item's current ETag."""
+    wanted = req.headers.get("If-Match")
+    if wanted is None:
+        return
+    tags = [t.strip() for t in wanted.split(",")]
+    if "*" not in tags and drf_etag(row) not in tags:
+        raise HttpError(412, {"detail": "Precondition failed."})
+
+
 def handle_drf(req, key, ident):
     """Route a DRF request for collection key (ident: path id or None)."""
+    if DRF[key].get("etag"):
+        resp = handle_drf_rows(req, key, ident)
+        if ident is not None or req.method == "POST":
+            row = getattr(resp, "row", None)
+            if row is not None:
+                resp.headers.append(("ETag", drf_etag(row)))
+        return resp
+    return handle_drf_rows(req, key, ident)
+
+
+def item_response(status, row):
+    """A response that carries its item, for the ETag."""
+    resp = Response(status, row)
+    resp.row = row
+    return resp
+
+
+def handle_drf_rows(req, key, ident):
+    """A DRF request for collection key (ident: path id or None)."""
     cfg = DRF[key]
     name = cfg["data"]
     schema = SCHEMAS[name]
@@ -786,7 +825,7 @@ def handle_drf(req, key, ident):
                 if col != "id":
                     row[col] = clean.get(col, DEFAULTS.get(name, {}).get(col))
             rows.append(row)
-            return Response(201, row)
+            return item_response(201, row)
         raise HttpError(405, {"detail": 'Method "%s" not allowed.' % method},
                         {"Allow": "GET, POST, HEAD, OPTIONS"})
     ident = parse_int_id(ident)
@@ -797,7 +836,9 @@ def handle_drf(req, key, ident):
     if row is None:
         raise not_found
     if method == "GET":
-        return Response(200, row)
+        return item_response(200, row)
+    if cfg.get("etag"):
+        drf_check_if_match(req, row)
     if method == "DELETE":
         rows.remove(row)
         return Response(204)
@@ -808,7 +849,7 @@ def handle_drf(req, key, ident):
                 row[col] = clean.get(col, DEFAULTS.get(name, {}).get(col))
     else:
         row.update(clean)
-    return Response(200, row)
+    return item_response(200, row)
 
 
 # ---------------------------------------------------------------------------
@@ -1553,7 +1594,7 @@ ROUTES = server.Router(lambda req: HttpError(404, {"detail": "Not found."}))
 ROUTES.add(r"/openapi/(.*)", lambda req, name: handle_openapi(name))
 ROUTES.add(r"/api/pg/([A-Za-z_]+)", route_pg)
 ROUTES.add(r"/api/js/([A-Za-z_]+)(?:/([^/]+))?/?", route_js)
-ROUTES.add(r"/api/((?:plain/|capped/|optlimit/)?[A-Za-z_]+)/(?:([^/]+)/)?",
+ROUTES.add(r"/api/((?:plain/|capped/|optlimit/|etag/)?[A-Za-z_]+)/(?:([^/]+)/)?",
            route_drf)
 
 # ---------------------------------------------------------------------------
