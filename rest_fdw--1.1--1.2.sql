@@ -29,3 +29,135 @@ COMMENT ON FUNCTION @extschema@.undo_failures()
   IS 'the undo requests of this session that failed (option undo)';
 COMMENT ON FUNCTION @extschema@.undo_failures_reset()
   IS 'forgets the failed undo requests of this session';
+
+-- rest_fdw.move_table(...): as in 1.0, and the foreign table's columns keep
+-- the local table's NOT NULL constraints.  PostgreSQL does not check a
+-- foreign table's constraints; rest_fdw does, before a write would send a
+-- NULL for such a column (SQLSTATE 23502, as a local table raises), and
+-- the planner knows the column holds no NULLs.
+CREATE OR REPLACE FUNCTION @extschema@.move_table(
+    local_table regclass,
+    server name,
+    resource text,
+    copy_rows boolean DEFAULT true,
+    drop_local boolean DEFAULT false,
+    table_options text[] DEFAULT '{}',
+    fields text[] DEFAULT '{}')
+RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+  nsp name;
+  rel name;
+  owner name;
+  field_of jsonb := '{}';
+  kept name;
+  keycol name;
+  columns text;
+  bad record;
+  fk record;
+  opts text := '';
+  opt text;
+  copied bigint := 0;
+BEGIN
+  SELECT n.nspname, c.relname, pg_get_userbyid(c.relowner)
+    INTO nsp, rel, owner
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+   WHERE c.oid = local_table AND c.relkind IN ('r', 'p');
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'cannot move "%": it is not a table', local_table
+      USING ERRCODE = 'wrong_object_type';
+  END IF;
+  PERFORM 1 FROM pg_foreign_server s
+    JOIN pg_foreign_data_wrapper w ON w.oid = s.srvfdw
+   WHERE s.srvname = server AND w.fdwname = 'rest_fdw';
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'rest_fdw server "%" does not exist', server
+      USING ERRCODE = 'undefined_object';
+  END IF;
+
+  SELECT a.attname INTO keycol
+    FROM pg_index i
+    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+   WHERE i.indrelid = local_table AND i.indisprimary AND i.indnatts = 1;
+  IF keycol IS NULL THEN
+    RAISE EXCEPTION 'cannot move "%": it has no single-column primary key', local_table
+      USING ERRCODE = 'invalid_table_definition',
+            HINT = 'The service addresses rows by one key column.';
+  END IF;
+
+  FOR bad IN
+    SELECT a.attname, format_type(a.atttypid, a.atttypmod) AS typ
+      FROM pg_attribute a
+     WHERE a.attrelid = local_table AND a.attnum > 0 AND NOT a.attisdropped
+       AND NOT @extschema@.json_mappable(a.atttypid)
+  LOOP
+    RAISE EXCEPTION 'cannot move "%": column "%" of type % has no JSON mapping',
+      local_table, bad.attname, bad.typ
+      USING ERRCODE = 'feature_not_supported',
+            HINT = 'Change the column to a type that JSON can carry (text, numbers, dates, json), or keep the table local.';
+  END LOOP;
+
+  FOREACH opt IN ARRAY fields LOOP
+    IF position('=' IN opt) = 0 THEN
+      RAISE EXCEPTION 'invalid field "%"', opt
+        USING ERRCODE = 'invalid_parameter_value',
+              HINT = 'Write fields as ''column=member''.';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_attribute a
+                    WHERE a.attrelid = local_table AND NOT a.attisdropped
+                      AND a.attnum > 0 AND a.attname = split_part(opt, '=', 1)) THEN
+      RAISE EXCEPTION 'column "%" of "%" does not exist', split_part(opt, '=', 1), local_table
+        USING ERRCODE = 'undefined_column';
+    END IF;
+    field_of := field_of || jsonb_build_object(split_part(opt, '=', 1),
+                                               substr(opt, position('=' IN opt) + 1));
+  END LOOP;
+
+  SELECT string_agg(format('%I %s', a.attname, format_type(a.atttypid, a.atttypmod))
+                    || CASE WHEN field_of ? a.attname
+                            THEN format(' OPTIONS (field %L)', field_of ->> a.attname)
+                            ELSE '' END
+                    || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END,
+                    ', ' ORDER BY a.attnum)
+    INTO columns
+    FROM pg_attribute a
+   WHERE a.attrelid = local_table AND a.attnum > 0 AND NOT a.attisdropped;
+
+  opts := format('resource %L, key %L', resource, keycol);
+  FOREACH opt IN ARRAY table_options LOOP
+    IF position('=' IN opt) = 0 THEN
+      RAISE EXCEPTION 'invalid table option "%"', opt
+        USING ERRCODE = 'invalid_parameter_value',
+              HINT = 'Write table options as ''name=value''.';
+    END IF;
+    opts := opts || format(', %I %L', split_part(opt, '=', 1),
+                           substr(opt, position('=' IN opt) + 1));
+  END LOOP;
+
+  -- foreign keys of other tables cannot reference a foreign table
+  FOR fk IN
+    SELECT c.conname, c.conrelid::regclass AS tab
+      FROM pg_constraint c
+     WHERE c.confrelid = local_table AND c.contype = 'f'
+  LOOP
+    RAISE NOTICE 'dropping foreign key "%" of table % that references %',
+      fk.conname, fk.tab, local_table;
+    EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', fk.tab, fk.conname);
+  END LOOP;
+
+  kept := left(rel, 63 - length('_before_rest')) || '_before_rest';
+  EXECUTE format('ALTER TABLE %I.%I RENAME TO %I', nsp, rel, kept);
+  EXECUTE format('CREATE FOREIGN TABLE %I.%I (%s) SERVER %I OPTIONS (%s)',
+                 nsp, rel, columns, server, opts);
+  EXECUTE format('ALTER FOREIGN TABLE %I.%I OWNER TO %I', nsp, rel, owner);
+
+  IF copy_rows THEN
+    EXECUTE format('INSERT INTO %I.%I SELECT * FROM %I.%I', nsp, rel, nsp, kept);
+    GET DIAGNOSTICS copied = ROW_COUNT;
+  END IF;
+
+  IF drop_local THEN
+    EXECUTE format('DROP TABLE %I.%I', nsp, kept);
+  END IF;
+  RETURN copied;
+END $$;

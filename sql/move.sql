@@ -44,6 +44,10 @@ SELECT count(*) FROM catalog_author_before_rest;
 SELECT b.title, a.name FROM catalog_book b JOIN catalog_author a ON a.id = b.author_id;
 -- Django's create() goes to the service now
 INSERT INTO catalog_author (name) VALUES ('Octavia E. Butler') RETURNING id;
+-- the NOT NULL constraints came along: a NULL name is refused before any
+-- request, with the SQLSTATE a local table gives (Django's IntegrityError)
+SELECT try($$INSERT INTO catalog_author (name) VALUES (NULL)$$);
+SELECT requests();
 
 -- and back: the service's rows replace the kept table's
 SELECT rest_fdw.move_table_back('catalog_author');
