@@ -134,3 +134,16 @@ def test_operations_deconstruct_and_leave_the_state_alone(live_db):
     out = io.StringIO()
     call_command("makemigrations", "shopapp", check=True, dry_run=True, stdout=out)
     assert "No changes detected" in out.getvalue()
+
+
+def test_admin_list_filter_choices_are_the_services_distinct_values(moved):
+    from django.contrib import admin
+    from django.contrib.admin.filters import AllValuesFieldListFilter
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/admin/shopapp/book/")
+    choices = AllValuesFieldListFilter(Book._meta.get_field("published"), request, {}, Book,
+                                       admin.site._registry[Book], "published").lookup_choices
+    assert "distinct=published&ordering=published" in explain(choices)
+    assert list(choices) == [datetime.date(1965, 1, 1), datetime.date(1968, 11, 1),
+                             datetime.date(1972, 11, 1), None]
