@@ -8,11 +8,12 @@
  * GET of the collection, page after page (pager.c), with the conditions,
  * order, limit and offset the service can apply put in the URL
  * (deparse.c), or a GET of one item when the query fixes the key;
- * count(*) reads the count the service reports; a service declaring the
- * capabilities computes SELECT DISTINCT c and GROUP BY c with count(*).  INSERT is a POST to the
- * collection, UPDATE a PATCH and DELETE a DELETE of the item, and
- * RETURNING is filled from the service's response.  How a service says
- * each of these is its dialect's (dialect.h).
+ * count(*) reads the count the service reports, and a service that
+ * declares the capabilities computes SELECT DISTINCT c and GROUP BY c with
+ * count(*).  INSERT is a POST to the collection, UPDATE a PATCH and
+ * DELETE a DELETE of the item, and RETURNING is filled from the service's
+ * response.  How a service says each of these is its dialect's
+ * (dialect.h).
  *
  * The callbacks are in three files, by when PostgreSQL calls them: this
  * one plans, in the order the planner calls them (rel size, paths, upper
@@ -107,6 +108,12 @@ PG_MODULE_MAGIC;
  * that the planner prefers it to a local Limit over the same scan.
  */
 #define REST_LIMITED_SCAN_FACTOR	0.5
+/*
+ * A scan of the service's distinct values or counts per group costs less
+ * than a scan of as many rows: a row is one or two members, and nothing is
+ * aggregated here; so that the planner prefers it where requests tie.
+ */
+#define REST_GROUPED_SCAN_FACTOR	0.9
 /* Rows a LIMIT known only at execution keeps, as the planner guesses. */
 #define REST_UNKNOWN_LIMIT_FRACTION	0.10
 
@@ -200,7 +207,8 @@ static char *condition_text(RestRelationInfo *info, Expr *clause,
 static Node *value_placeholders(Node *node, List **fdw_exprs);
 static List *vars_columns(RestRelationInfo *info, List *vars);
 static char *upper_explain_url(RestTable *table, RestScanKind kind,
-							   List *params, List *exprs, Query *parse);
+							   bool limited, List *params, List *exprs,
+							   Query *parse);
 
 /*
  * rest_fdw_handler
@@ -555,8 +563,9 @@ add_count_path(PlannerInfo *root, RestRelationInfo *info,
  *		count(*) FROM t GROUP BY c, WHERE <conditions all sent, and
  *		evaluated by the service as here>, no HAVING: the rows of the
  *		service's distinct values or counts per group (the dialect's
- *		group_params), a row per group, NULL a group of its own.  The
- *		query's ORDER BY and LIMIT stay here, above.
+ *		group_params), a row per group, NULL a group of its own.  An ORDER
+ *		BY c is sent along (a second path); other orders and LIMIT stay
+ *		here, above.
  */
 static void
 add_group_path(PlannerInfo *root, RestRelationInfo *info,
@@ -604,6 +613,7 @@ add_group_path(PlannerInfo *root, RestRelationInfo *info,
 	groups = estimate_num_groups(root, list_make1(var), input_rel->rows,
 								 NULL, NULL);
 	scan_cost(table, groups, &startup_cost, &total_cost);
+	total_cost *= REST_GROUPED_SCAN_FACTOR;
 
 	output_rel->fdw_private = info;
 	add_path(output_rel, (Path *)
@@ -1191,8 +1201,8 @@ plan_upper_scan(PlannerInfo *root, RelOptInfo *foreignrel,
 	}
 
 	fdw_private = scan_private(kind, columns,
-							   upper_explain_url(table, kind, params,
-												 info->pushdown.exprs,
+							   upper_explain_url(table, kind, group_attnum == 0,
+												 params, info->pushdown.exprs,
 												 root->parse),
 							   params, limit_index, offset_index, -1,
 							   ordered, NULL, NULL, recheck_texts);
@@ -1237,11 +1247,12 @@ vars_columns(RestRelationInfo *info, List *vars)
 /*
  * upper_explain_url
  *		The first URL of an upper scan as EXPLAIN shows it, with the page
- *		parameters when LIMIT and OFFSET are constants.
+ *		parameters of LIMIT and OFFSET when the scan applies them (limited)
+ *		and they are constants.
  */
 static char *
-upper_explain_url(RestTable *table, RestScanKind kind, List *params,
-				  List *exprs, Query *parse)
+upper_explain_url(RestTable *table, RestScanKind kind, bool limited,
+				  List *params, List *exprs, Query *parse)
 {
 	StringInfoData url;
 	int64		limit = -1;
@@ -1254,6 +1265,11 @@ upper_explain_url(RestTable *table, RestScanKind kind, List *params,
 	if (kind == REST_SCAN_COUNT)
 	{
 		RestAppendPageParams(&url, table, -1, 0, true);
+		return url.data;
+	}
+	if (!limited)
+	{
+		RestAppendPageParams(&url, table, -1, 0, false);
 		return url.data;
 	}
 	if ((lc && !IsA(lc, Const)) || (oc && !IsA(oc, Const)))

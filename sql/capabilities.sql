@@ -38,21 +38,28 @@ SELECT count(*) FROM local_odd;
 SELECT count(*) FROM local_items;
 
 -- same(query): %1$s names the foreign table, then its local copy: the
--- rows of the foreign one and how many each side has that the other has
--- not (EXCEPT ALL both ways: a group twice is a difference too)
+-- rows of the foreign one (read first, on its own, planned as EXPLAIN
+-- shows it), how many each side has that the other has not (EXCEPT ALL
+-- both ways: a group twice is a difference too), and the first request
+-- of the foreign read.
 CREATE FUNCTION same(query text, tab text DEFAULT 'odd') RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
   n bigint;
   extra bigint;
   missing bigint;
+  first text;
 BEGIN
-  EXECUTE format('SELECT count(*) FROM (%s) r', format(query, tab)) INTO n;
-  EXECUTE format('SELECT count(*) FROM ((%s) EXCEPT ALL (%s)) d',
-                 format(query, tab), format(query, 'local_' || tab)) INTO extra;
-  EXECUTE format('SELECT count(*) FROM ((%s) EXCEPT ALL (%s)) d',
-                 format(query, 'local_' || tab), format(query, tab)) INTO missing;
-  RETURN format('%s rows, %s extra, %s missing', n, extra, missing);
+  PERFORM count(*) FROM requests();
+  EXECUTE format('CREATE TEMP TABLE got AS %s', format(query, tab));
+  GET DIAGNOSTICS n = ROW_COUNT;
+  SELECT r INTO first FROM requests() r LIMIT 1;
+  EXECUTE format('SELECT count(*) FROM (TABLE got EXCEPT ALL (%s)) d',
+                 format(query, 'local_' || tab)) INTO extra;
+  EXECUTE format('SELECT count(*) FROM ((%s) EXCEPT ALL TABLE got) d',
+                 format(query, 'local_' || tab)) INTO missing;
+  DROP TABLE got;
+  RETURN format('%s rows, %s extra, %s missing: %s', n, extra, missing, first);
 END $$;
 SELECT count(*) >= 0 AS log_cleared FROM requests();
 
