@@ -31,6 +31,7 @@ DISTINCT = "distinct"
 GROUP_BY = "group_by"
 AGGREGATE = "aggregate"
 COUNT = "count"
+PARAMETERS = (FIELDS, DISTINCT, GROUP_BY, AGGREGATE)
 
 # the count's name in the query (a column may be named "count")
 _COUNT_ALIAS = "_rest_fdw_count"
@@ -99,8 +100,7 @@ def parse(params, members, group_members, ordering_param="ordering"):
     or None when it names none; ValidationError (400) on anything the
     protocol does not allow.  members: the names fields= may list;
     group_members: those distinct= and group_by= may name."""
-    named = [p for p in (FIELDS, DISTINCT, GROUP_BY, AGGREGATE) if p in params]
-    if not named:
+    if not any(p in params for p in PARAMETERS):
         return None
     if AGGREGATE in params and GROUP_BY not in params:
         raise ValidationError({AGGREGATE: ["aggregate needs group_by."]})

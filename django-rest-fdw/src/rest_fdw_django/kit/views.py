@@ -82,6 +82,10 @@ class ServiceViewSet(viewsets.ModelViewSet):
         return [name for name in self.capability_members() if name in columns]
 
     def _capabilities(self, request):
+        """What the request asks of the capabilities, or None (at no cost
+        to a request naming none)."""
+        if not any(name in request.query_params for name in capabilities.PARAMETERS):
+            return None
         return capabilities.parse(request.query_params, self.capability_members(),
                                   self.capability_group_members(),
                                   api_settings.ORDERING_PARAM)
