@@ -415,7 +415,7 @@ store_row(RestScanState *st, TupleTableSlot *slot)
 												  &slot->tts_isnull[i]);
 			if (slot->tts_isnull[i] && c == st->count_column)
 				ereport(ERROR,
-						(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+						(errcode(ERRCODE_FDW_INCONSISTENT_DESCRIPTOR_INFORMATION),
 						 errmsg("service returned a group of foreign table \"%s\" without its count",
 								table->relname),
 						 errdetail("A row from GET %s has no number in member \"%s\".",

@@ -177,6 +177,13 @@ EXPLAIN (VERBOSE, COSTS OFF) SELECT name FROM odd WHERE grp = 2;
 ALTER FOREIGN TABLE odd OPTIONS (SET capabilities 'fields,distinct,group_count');
 SELECT count(*) >= 0 AS log_cleared FROM requests();
 
+-- a group row without its count is an error, not a NULL count
+CREATE FOREIGN TABLE odd_nocount (id int NOT NULL, day date)
+  SERVER svc OPTIONS (resource 'cap/odd_nocount/', pagination 'limit',
+                      capabilities 'group_count');
+SELECT try($$SELECT day, count(*) FROM odd_nocount GROUP BY day$$);
+SELECT requests();
+
 --
 -- 5. The option: checked when set, and only drf has it
 --

@@ -197,6 +197,8 @@ DRF["odd_nokey"] = dict(DRF["odd"], ordering=["day", "grp"])
 # ?fields=a,b, ?distinct=c, ?group_by=c&aggregate=count (drf_capabilities)
 DRF["cap/odd"] = dict(DRF["odd_lo"], ties=None, capabilities=True)
 DRF["cap/items"] = dict(DRF["items_lo"], capabilities=True)
+# ... whose group rows lack their count (a broken service)
+DRF["cap/odd_nocount"] = dict(DRF["cap/odd"], capabilities="no_count")
 
 PG_COLLECTIONS = ("books", "authors", "types", "items", "oracle")
 JS_COLLECTIONS = ("books", "authors", "types", "items")
@@ -823,7 +825,8 @@ def handle_drf(req, key, ident):
             fields = drf_member_list("fields", params["fields"], schema) \
                 if cfg.get("capabilities") and "fields" in params else None
             if grouped is not None:
-                result = [{k: v for k, v in g.items() if k != "id"}
+                dropped = ("id", "count") if cfg["capabilities"] == "no_count" else ("id",)
+                result = [{k: v for k, v in g.items() if k not in dropped}
                           for g in grouped[0]]
             elif cfg.get("ties") == "per_page":
                 result = drf_order_per_page(result, cfg, params, schema)
