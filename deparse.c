@@ -850,6 +850,37 @@ RestSortParams(RestTable *table, PlannerInfo *root, RelOptInfo *baserel,
 }
 
 /*
+ * RestGroupSortParams
+ *		The parameters that make the service return its groups of column
+ *		col, a row per value, in the order of the pathkeys, or NIL if it
+ *		cannot: one pathkey, on that column.  The values are distinct, so no
+ *		key breaks ties.
+ */
+List *
+RestGroupSortParams(RestTable *table, PlannerInfo *root, RelOptInfo *baserel,
+					List *pathkeys, RestColumn *col)
+{
+	const RestDialectOps *dialect = table->dialect;
+	PathKey    *pk;
+	bool		descending;
+	char	   *name;
+
+	if (list_length(pathkeys) != 1 || dialect->sort_params == NULL)
+		return NIL;
+	pk = linitial(pathkeys);
+	descending = RestPathKeyIsDescending(pk);
+	if (sort_column(table, root, baserel, pk) != col)
+		return NIL;
+	name = dialect->filter_name(table, col);
+	if (name == NULL ||
+		!nulls_where_asked(table, col, descending, pk->pk_nulls_first))
+		return NIL;
+	return dialect->sort_params(table,
+								list_make1(sort_key(name, descending,
+													pk->pk_nulls_first)));
+}
+
+/*
  * RestProjectionParams
  *		The parameters asking for only the columns a scan reads, where the
  *		dialect can say it; NIL when every column is read.

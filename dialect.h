@@ -417,6 +417,18 @@ typedef struct RestDialectOps
 	 */
 	List	   *(*projection_params) (const RestTable *table, List *columns);
 
+	/*
+	 * The parameters asking for a row per distinct value of the column
+	 * (count false: rows holding only its member), or per value with the
+	 * number of rows holding it in member group_count_member (count true),
+	 * NULL being a value of its own, the filters applied before; NIL if
+	 * the table's service cannot say it.  NULL: never.  (The optional
+	 * capabilities of django-rest-fdw's kit, rest_fdw.c's upper paths.)
+	 */
+	List	   *(*group_params) (const RestTable *table, const RestColumn *col,
+								 bool count);
+	const char *group_count_member;
+
 	/* ---- pages (deparse.c, pager.c, analyze.c) ---- */
 
 	/*

@@ -13,6 +13,14 @@
  * addresses a row as collection/id/.  Its DecimalField reads and writes
  * numbers as strings.
  *
+ * A service may declare optional capabilities (django-rest-fdw's kit
+ * serves them; its README, "Optional capabilities"), which the table
+ * option "capabilities" lists: fields=a,b (rows with those members only),
+ * distinct=c (a row per distinct value of c, NULL included) and
+ * group_by=c&aggregate=count (rows {c, count}).  They are sent only to a
+ * table that declares them, and only for columns that are top-level
+ * members.
+ *
  * django-filter's own rules (what it strips, ignores or refuses) are
  * exported for other dialects whose services filter with it
  * (RestDjangoFilterParams).
@@ -23,7 +31,9 @@
 
 #include <jansson.h>
 
+#include "catalog/pg_foreign_table.h"
 #include "catalog/pg_type.h"
+#include "commands/defrem.h"
 #include "mb/pg_wchar.h"
 #include "nodes/nodeFuncs.h"
 #include "utils/lsyscache.h"
@@ -44,6 +54,8 @@ static bool type_has_infinities(Oid typid);
 static bool unique_errors(json_t *root);
 static bool unique_message(const char *text);
 static bool ends_with(const char *text, const char *suffix);
+static bool drf_has_capability(const RestTable *table, const char *name);
+static const char *drf_top_member(const RestColumn *col);
 
 /*
  * drf_part_fits
@@ -498,6 +510,152 @@ ends_with(const char *text, const char *suffix)
 	return len >= slen && strcmp(text + len - slen, suffix) == 0;
 }
 
+/* The capabilities the option "capabilities" may list. */
+static const char *const drf_capabilities[] = {
+	"fields", "distinct", "group_count", NULL
+};
+
+/*
+ * drf_validate_option
+ *		The table option "capabilities": a comma-separated list of
+ *		fields, distinct and group_count.
+ */
+static void
+drf_validate_option(DefElem *def, Oid catalog)
+{
+	char	   *value = pstrdup(defGetString(def));
+	char	   *tok;
+	char	   *save = NULL;
+	bool		any = false;
+
+	for (tok = strtok_r(value, ",", &save); tok != NULL;
+		 tok = strtok_r(NULL, ",", &save))
+	{
+		const char *const *c;
+		char	   *end;
+
+		while (*tok == ' ')
+			tok++;
+		end = tok + strlen(tok);
+		while (end > tok && end[-1] == ' ')
+			*--end = '\0';
+		for (c = drf_capabilities; *c != NULL; c++)
+			if (strcmp(*c, tok) == 0)
+				break;
+		if (*c == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+					 errmsg("invalid value for option \"%s\": \"%s\"",
+							def->defname, defGetString(def)),
+					 errdetail("\"%s\" is not a capability.", tok),
+					 errhint("Valid capabilities are fields, distinct and group_count, separated by commas.")));
+		any = true;
+	}
+	if (!any)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("invalid value for option \"%s\": \"%s\"",
+						def->defname, defGetString(def)),
+				 errhint("Valid capabilities are fields, distinct and group_count, separated by commas.")));
+}
+
+/*
+ * drf_has_capability
+ *		Does the table's option "capabilities" list this one?
+ */
+static bool
+drf_has_capability(const RestTable *table, const char *name)
+{
+	const char *value = RestTableOption(table, "capabilities");
+	size_t		len = strlen(name);
+	const char *p;
+
+	if (value == NULL)
+		return false;
+	for (p = value; (p = strstr(p, name)) != NULL; p += len)
+	{
+		const char *end = p + len;
+
+		if ((p == value || p[-1] == ',' || p[-1] == ' ') &&
+			(*end == '\0' || *end == ',' || *end == ' '))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * drf_top_member
+ *		The member a column is, when it is a member of the row itself (the
+ *		capabilities name members), or NULL.
+ */
+static const char *
+drf_top_member(const RestColumn *col)
+{
+	if (col->field != NULL)
+		return col->field;
+	if (col->npointer == 1)
+		return col->pointer[0];
+	return NULL;
+}
+
+/*
+ * drf_projection_params
+ *		fields=a,b when the table declares the capability and every column
+ *		read is a top-level member; NIL otherwise (every member comes).
+ */
+static List *
+drf_projection_params(const RestTable *table, List *columns)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+
+	if (!drf_has_capability(table, "fields"))
+		return NIL;
+	initStringInfo(&buf);
+	foreach(lc, columns)
+	{
+		const char *member = drf_top_member(lfirst(lc));
+
+		/* a member holding a comma would be read as two */
+		if (member == NULL || strchr(member, ',') != NULL)
+			return NIL;
+		if (buf.len > 0)
+			appendStringInfoChar(&buf, ',');
+		appendStringInfoString(&buf, member);
+	}
+	return list_make1(RestMakeParam("fields",
+									list_make1(makeString(buf.data))));
+}
+
+/*
+ * drf_group_params
+ *		distinct=c, or group_by=c&aggregate=count, when the table declares
+ *		the capability and the column is a top-level member.
+ */
+static List *
+drf_group_params(const RestTable *table, const RestColumn *col, bool count)
+{
+	const char *member = drf_top_member(col);
+
+	if (member == NULL)
+		return NIL;
+	if (!count && drf_has_capability(table, "distinct"))
+		return list_make1(RestMakeParam("distinct",
+										list_make1(makeString(pstrdup(member)))));
+	if (!drf_has_capability(table, "group_count"))
+		return NIL;
+	return list_make2(RestMakeParam("group_by",
+									list_make1(makeString(pstrdup(member)))),
+					  RestMakeParam("aggregate",
+									list_make1(makeString(pstrdup("count")))));
+}
+
+/* The option this dialect adds: the capabilities a table's service has. */
+static const RestDialectOption drf_options[] = {
+	{"capabilities", ForeignTableRelationId},
+	{NULL, InvalidOid}
+};
+
 /* "count" is the total of numbered and offset pages */
 static const char *const drf_total_paths[] = {"/count", NULL};
 
@@ -508,6 +666,8 @@ const RestDialectOps RestDrfDialect = {
 	.resource_trailing_slash = true,
 	.default_pagination = REST_PAGES_PAGE,
 	.default_batch_size = 1,
+	.options = drf_options,
+	.validate_option = drf_validate_option,
 	.import_query_options = true,
 
 	.filter_name = drf_filter_name,
@@ -518,6 +678,9 @@ const RestDialectOps RestDrfDialect = {
 	.nulls_order = REST_NULLS_HIGH,
 	.sort_stable_without_key = RestUnpagedStable,
 	.sort_params = drf_sort_params,
+	.projection_params = drf_projection_params,
+	.group_params = drf_group_params,
+	.group_count_member = "count",
 
 	.pages_fit_limit = drf_pages_fit_limit,
 	.offset_without_limit = drf_offset_without_limit,

@@ -58,6 +58,7 @@
  */
 #include "postgres.h"
 
+#include "catalog/pg_foreign_table.h"
 #include "commands/defrem.h"
 #include "foreign/fdwapi.h"
 #include "foreign/foreign.h"
@@ -111,7 +112,8 @@ typedef struct Collection
 /* Query parameters with a meaning of their own in DRF, never filters. */
 static const char *const reserved_params[] = {
 	"page", "page_size", "per_page", "limit", "offset", "cursor", "skip",
-	"ordering", "search", "format", "fields", "expand", "omit", NULL
+	"ordering", "search", "format", "fields", "expand", "omit", "distinct",
+	"group_by", "aggregate", NULL
 };
 
 /* Query parameters naming the page size of page pagination. */
@@ -193,6 +195,11 @@ static char *ordering_option(json_t *param, List *columns);
 static void add_ordering_field(StringInfo buf, List *columns,
 							   const char *value);
 static void append_declaration(StringInfo buf, const char *entry);
+static char *capabilities_option(OpenApiDoc *doc, List *params,
+								 List *columns);
+static json_t *param_enum(json_t *param);
+static bool enum_lists_columns(json_t *param, List *columns);
+static bool enum_holds(json_t *values, const char *value);
 static void pagination_options(OpenApiDoc *doc, Collection *coll,
 							   List *params, const char **pagination,
 							   const char **page_size_param);
@@ -1075,6 +1082,7 @@ build_command(OpenApiDoc *doc, Collection *coll, const char *servername)
 		int64		max_size;
 		char	   *filters;
 		char	   *ordering;
+		char	   *capabilities;
 
 		pagination_options(doc, coll, params, &pagination, &page_size_param);
 		filters = filters_option(doc, params, columns, page_size_param);
@@ -1096,6 +1104,10 @@ build_command(OpenApiDoc *doc, Collection *coll, const char *servername)
 		if (max_size > 0)
 			appendStringInfo(&buf, ", max_page_size '" INT64_FORMAT "'",
 							 max_size);
+		capabilities = capabilities_option(doc, params, columns);
+		if (capabilities != NULL)
+			appendStringInfo(&buf, ", capabilities %s",
+							 quote_literal_cstr(capabilities));
 	}
 	appendStringInfoString(&buf, ");");
 
@@ -1294,6 +1306,90 @@ filters_option(OpenApiDoc *doc, List *params, List *columns,
 			append_declaration(&buf, psprintf("%s__%s", col->name, lookup));
 	}
 	return buf.len > 0 ? buf.data : NULL;
+}
+
+/*
+ * capabilities_option
+ *		The option capabilities, where the dialect has it: "fields" for a
+ *		fields parameter, "distinct" for a distinct parameter, "group_count"
+ *		for a group_by parameter with an aggregate parameter offering
+ *		count, each whose enum lists every column's member (the protocol of
+ *		django-rest-fdw's kit); NULL if none.
+ */
+static char *
+capabilities_option(OpenApiDoc *doc, List *params, List *columns)
+{
+	StringInfoData buf;
+
+	if (!RestDialectDeclares(doc->dialect, "capabilities",
+							 ForeignTableRelationId))
+		return NULL;
+	initStringInfo(&buf);
+	if (enum_lists_columns(find_parameter(params, "fields"), columns))
+		append_declaration(&buf, "fields");
+	if (enum_lists_columns(find_parameter(params, "distinct"), columns))
+		append_declaration(&buf, "distinct");
+	if (enum_lists_columns(find_parameter(params, "group_by"), columns) &&
+		enum_holds(param_enum(find_parameter(params, "aggregate")), "count"))
+		append_declaration(&buf, "group_count");
+	return buf.len > 0 ? buf.data : NULL;
+}
+
+/*
+ * param_enum
+ *		The enum of a parameter's schema, or of its items' (an array), or
+ *		NULL.
+ */
+static json_t *
+param_enum(json_t *param)
+{
+	json_t	   *schema = json_object_get(param, "schema");
+	json_t	   *values = json_object_get(schema, "enum");
+
+	if (values == NULL)
+		values = json_object_get(json_object_get(schema, "items"), "enum");
+	return json_is_array(values) ? values : NULL;
+}
+
+/*
+ * enum_lists_columns
+ *		Does the parameter's enum list the member of every column?
+ */
+static bool
+enum_lists_columns(json_t *param, List *columns)
+{
+	json_t	   *values = param_enum(param);
+	ListCell   *lc;
+
+	if (values == NULL || columns == NIL)
+		return false;
+	foreach(lc, columns)
+	{
+		ImportColumn *col = lfirst(lc);
+
+		if (!enum_holds(values, col->member ? col->member : col->field))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * enum_holds
+ *		Does the enum hold this string?
+ */
+static bool
+enum_holds(json_t *values, const char *value)
+{
+	size_t		i;
+
+	for (i = 0; i < json_array_size(values); i++)
+	{
+		const char *v = json_string_value(json_array_get(values, i));
+
+		if (v != NULL && strcmp(v, value) == 0)
+			return true;
+	}
+	return false;
 }
 
 /*

@@ -8,10 +8,12 @@
  * GET of the collection, page after page (pager.c), with the conditions,
  * order, limit and offset the service can apply put in the URL
  * (deparse.c), or a GET of one item when the query fixes the key;
- * count(*) reads the count the service reports.  INSERT is a POST to the
- * collection, UPDATE a PATCH and DELETE a DELETE of the item, and
- * RETURNING is filled from the service's response.  How a service says
- * each of these is its dialect's (dialect.h).
+ * count(*) reads the count the service reports, and a service that
+ * declares the capabilities computes SELECT DISTINCT c and GROUP BY c with
+ * count(*).  INSERT is a POST to the collection, UPDATE a PATCH and
+ * DELETE a DELETE of the item, and RETURNING is filled from the service's
+ * response.  How a service says each of these is its dialect's
+ * (dialect.h).
  *
  * The callbacks are in three files, by when PostgreSQL calls them: this
  * one plans, in the order the planner calls them (rel size, paths, upper
@@ -74,6 +76,7 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/ruleutils.h"
+#include "utils/selfuncs.h"
 #include "utils/typcache.h"
 
 #include "dialect.h"
@@ -105,6 +108,12 @@ PG_MODULE_MAGIC;
  * that the planner prefers it to a local Limit over the same scan.
  */
 #define REST_LIMITED_SCAN_FACTOR	0.5
+/*
+ * A scan of the service's distinct values or counts per group costs less
+ * than a scan of as many rows: a row is one or two members, and nothing is
+ * aggregated here; so that the planner prefers it where requests tie.
+ */
+#define REST_GROUPED_SCAN_FACTOR	0.9
 /* Rows a LIMIT known only at execution keeps, as the planner guesses. */
 #define REST_UNKNOWN_LIMIT_FRACTION	0.10
 
@@ -132,6 +141,9 @@ enum RestPathPrivate
 {
 	RestPathKind,				/* Integer: RestScanKind */
 	RestPathLimit,				/* Boolean: LIMIT/OFFSET pushed */
+	RestPathGroupColumn,		/* Integer: attnum of the column grouped by
+								 * the service, 0 if none */
+	RestPathGroupCount,			/* Boolean: ... with the count per group */
 };
 
 PG_FUNCTION_INFO_V1(rest_fdw_handler);
@@ -171,6 +183,15 @@ static void add_final_path(PlannerInfo *root, RestRelationInfo *info,
 static void add_count_path(PlannerInfo *root, RestRelationInfo *info,
 						   RelOptInfo *input_rel, RelOptInfo *output_rel);
 static bool is_count_star(Node *node);
+static void add_group_path(PlannerInfo *root, RestRelationInfo *info,
+						   RelOptInfo *input_rel, RelOptInfo *output_rel,
+						   UpperRelationKind stage);
+static Var *group_column(PlannerInfo *root, RestRelationInfo *info,
+						 List *clauses);
+static bool group_target(RestRelationInfo *info, PathTarget *target,
+						 Var *group_var, bool *has_count);
+static bool is_group_count(RestRelationInfo *info, Node *node);
+static bool groups_as_here(RestTable *table, RestColumn *col, Var *var);
 static const char *limit_refusal(PlannerInfo *root, RestRelationInfo *info);
 static bool reads_system_column(PathTarget *target, Index relid);
 static ForeignScan *plan_upper_scan(PlannerInfo *root, RelOptInfo *foreignrel,
@@ -186,7 +207,8 @@ static char *condition_text(RestRelationInfo *info, Expr *clause,
 static Node *value_placeholders(Node *node, List **fdw_exprs);
 static List *vars_columns(RestRelationInfo *info, List *vars);
 static char *upper_explain_url(RestTable *table, RestScanKind kind,
-							   List *params, List *exprs, Query *parse);
+							   bool limited, List *params, List *exprs,
+							   Query *parse);
 
 /*
  * rest_fdw_handler
@@ -441,7 +463,8 @@ add_parameterized_paths(PlannerInfo *root, RelOptInfo *baserel,
 
 /*
  * restGetForeignUpperPaths
- *		Let the service compute count(*) and apply LIMIT/OFFSET.
+ *		Let the service compute count(*), distinct values and counts per
+ *		group, and apply LIMIT/OFFSET.
  */
 static void
 restGetForeignUpperPaths(PlannerInfo *root, UpperRelationKind stage,
@@ -458,7 +481,14 @@ restGetForeignUpperPaths(PlannerInfo *root, UpperRelationKind stage,
 	{
 		case UPPERREL_GROUP_AGG:
 			if (input_rel->reloptkind == RELOPT_BASEREL)
+			{
 				add_count_path(root, info, input_rel, output_rel);
+				add_group_path(root, info, input_rel, output_rel, stage);
+			}
+			break;
+		case UPPERREL_DISTINCT:
+			if (input_rel->reloptkind == RELOPT_BASEREL)
+				add_group_path(root, info, input_rel, output_rel, stage);
 			break;
 		case UPPERREL_ORDERED:
 			/* remember the table for the final stage above */
@@ -521,8 +551,212 @@ add_count_path(PlannerInfo *root, RestRelationInfo *info,
 			 RestCreateForeignUpperPath(root, output_rel, target, 1,
 									   REST_REQUEST_COST, REST_REQUEST_COST,
 									   NIL, NULL,
-									   list_make2(makeInteger(REST_SCAN_COUNT),
+									   list_make4(makeInteger(REST_SCAN_COUNT),
+												  makeBoolean(false),
+												  makeInteger(0),
 												  makeBoolean(false))));
+}
+
+/*
+ * add_group_path
+ *		SELECT DISTINCT c FROM t, SELECT c FROM t GROUP BY c and SELECT c,
+ *		count(*) FROM t GROUP BY c, WHERE <conditions all sent, and
+ *		evaluated by the service as here>, no HAVING: the rows of the
+ *		service's distinct values or counts per group (the dialect's
+ *		group_params), a row per group, NULL a group of its own.  An ORDER
+ *		BY c is sent along (a second path); other orders and LIMIT stay
+ *		here, above.
+ */
+static void
+add_group_path(PlannerInfo *root, RestRelationInfo *info,
+			   RelOptInfo *input_rel, RelOptInfo *output_rel,
+			   UpperRelationKind stage)
+{
+	Query	   *parse = root->parse;
+	RestTable  *table = info->table;
+	PathTarget *target = root->upper_targets[stage];
+	Var		   *var;
+	bool		has_count = false;
+	double		groups;
+	Cost		startup_cost;
+	Cost		total_cost;
+
+	if (table->dialect->group_params == NULL ||
+		parse->groupingSets || parse->havingQual || parse->hasWindowFuncs ||
+		parse->hasTargetSRFs || parse->rowMarks != NIL ||
+		parse->commandType != CMD_SELECT || info->key_expr != NULL)
+		return;
+	if (stage == UPPERREL_DISTINCT)
+	{
+		if (parse->hasDistinctOn || parse->groupClause || parse->hasAggs)
+			return;
+		var = group_column(root, info, parse->distinctClause);
+	}
+	else
+	{
+		if (parse->distinctClause)
+			return;
+		var = group_column(root, info, parse->groupClause);
+	}
+	if (var == NULL || !group_target(info, target, var, &has_count) ||
+		(stage == UPPERREL_DISTINCT && has_count))
+		return;
+
+	/* the service would group other rows than we do */
+	if (info->pushdown.local_conds != NIL ||
+		info->pushdown.inexact_conds != NIL || info->pushdown.has_in_list)
+		return;
+	if (table->dialect->group_params(table, &table->columns[var->varattno - 1],
+									 has_count) == NIL)
+		return;
+
+	groups = estimate_num_groups(root, list_make1(var), input_rel->rows,
+								 NULL, NULL);
+	scan_cost(table, groups, &startup_cost, &total_cost);
+	total_cost *= REST_GROUPED_SCAN_FACTOR;
+
+	output_rel->fdw_private = info;
+	add_path(output_rel, (Path *)
+			 RestCreateForeignUpperPath(root, output_rel, target, groups,
+									   startup_cost, total_cost, NIL, NULL,
+									   list_make4(makeInteger(REST_SCAN_COLLECTION),
+												  makeBoolean(false),
+												  makeInteger(var->varattno),
+												  makeBoolean(has_count))));
+
+	/* the service sorts its groups, if the ORDER BY is the column's */
+	if (root->sort_pathkeys != NIL &&
+		RestGroupSortParams(table, root, input_rel, root->sort_pathkeys,
+							&table->columns[var->varattno - 1]) != NIL)
+		add_path(output_rel, (Path *)
+				 RestCreateForeignUpperPath(root, output_rel, target, groups,
+										   startup_cost,
+										   total_cost * REST_SORTED_SCAN_FACTOR,
+										   root->sort_pathkeys, NULL,
+										   list_make4(makeInteger(REST_SCAN_COLLECTION),
+													  makeBoolean(false),
+													  makeInteger(var->varattno),
+													  makeBoolean(has_count))));
+}
+
+/*
+ * group_column
+ *		The table's column a GROUP BY or DISTINCT of one expression groups
+ *		by, when the service groups its values as here; NULL otherwise.
+ */
+static Var *
+group_column(PlannerInfo *root, RestRelationInfo *info, List *clauses)
+{
+	SortGroupClause *sgc;
+	Node	   *expr;
+	Var		   *var;
+	RestColumn *col;
+
+	if (list_length(clauses) != 1)
+		return NULL;
+	sgc = linitial(clauses);
+	expr = get_sortgroupclause_expr(sgc, root->parse->targetList);
+	if (!IsA(expr, Var))
+		return NULL;
+	var = (Var *) expr;
+	if ((Index) var->varno != info->relid || var->varlevelsup != 0 ||
+		var->varattno <= 0 || var->varattno > info->table->ncolumns)
+		return NULL;
+	col = &info->table->columns[var->varattno - 1];
+	if (col->dropped || !groups_as_here(info->table, col, var))
+		return NULL;
+	return var;
+}
+
+/*
+ * groups_as_here
+ *		Does the service find the same groups of the column's values as the
+ *		grouping here: a number, a boolean, a date or time, a uuid, or text
+ *		compared as here (collation_matches, a deterministic collation)?
+ *		JSON, arrays and other types stay here.
+ */
+static bool
+groups_as_here(RestTable *table, RestColumn *col, Var *var)
+{
+	char		category;
+	bool		preferred;
+	Oid			typid = getBaseType(col->typid);
+
+	get_type_category_preferred(typid, &category, &preferred);
+	switch (category)
+	{
+		case TYPCATEGORY_NUMERIC:
+		case TYPCATEGORY_BOOLEAN:
+		case TYPCATEGORY_DATETIME:
+			return true;
+		case TYPCATEGORY_STRING:
+			return table->collation_matches &&
+				(!OidIsValid(var->varcollid) ||
+				 get_collation_isdeterministic(var->varcollid));
+		default:
+			return typid == UUIDOID;
+	}
+}
+
+/*
+ * group_target
+ *		Is every column and aggregate of the target the grouped column or
+ *		the count of rows per group (is_group_count)?  *has_count says
+ *		whether a count is.
+ */
+static bool
+group_target(RestRelationInfo *info, PathTarget *target, Var *group_var,
+			 bool *has_count)
+{
+	List	   *vars = pull_var_clause((Node *) target->exprs,
+									   PVC_INCLUDE_AGGREGATES |
+									   PVC_RECURSE_PLACEHOLDERS);
+	ListCell   *lc;
+
+	*has_count = false;
+	foreach(lc, vars)
+	{
+		Node	   *node = lfirst(lc);
+
+		if (IsA(node, Var) && ((Var *) node)->varno == group_var->varno &&
+			((Var *) node)->varattno == group_var->varattno &&
+			((Var *) node)->varlevelsup == 0)
+			continue;
+		if (!is_group_count(info, node))
+			return false;
+		*has_count = true;
+	}
+	return true;
+}
+
+/*
+ * is_group_count
+ *		Is this count(*), or count(c) of a NOT NULL column c of the table
+ *		(Django's Count("id")), with no FILTER, DISTINCT or ORDER BY?
+ */
+static bool
+is_group_count(RestRelationInfo *info, Node *node)
+{
+	Aggref	   *agg;
+	TargetEntry *arg;
+	Var		   *var;
+
+	if (is_count_star(node))
+		return true;
+	if (!IsA(node, Aggref))
+		return false;
+	agg = (Aggref *) node;
+	if (agg->aggfnoid != F_COUNT_ANY || agg->aggfilter != NULL ||
+		agg->aggdistinct != NIL || agg->aggorder != NIL ||
+		agg->agglevelsup != 0 || list_length(agg->args) != 1)
+		return false;
+	arg = linitial(agg->args);
+	if (!IsA(arg->expr, Var))
+		return false;
+	var = (Var *) arg->expr;
+	return (Index) var->varno == info->relid && var->varlevelsup == 0 &&
+		var->varattno > 0 && var->varattno <= info->table->ncolumns &&
+		info->table->columns[var->varattno - 1].not_null;
 }
 
 /*
@@ -585,8 +819,10 @@ add_final_path(PlannerInfo *root, RestRelationInfo *info,
 									   rows, startup_cost,
 									   total_cost * REST_LIMITED_SCAN_FACTOR,
 									   root->sort_pathkeys, NULL,
-									   list_make2(makeInteger(REST_SCAN_COLLECTION),
-												  makeBoolean(true))));
+									   list_make4(makeInteger(REST_SCAN_COLLECTION),
+												  makeBoolean(true),
+												  makeInteger(0),
+												  makeBoolean(false))));
 }
 
 /*
@@ -841,9 +1077,10 @@ value_placeholders(Node *node, List **fdw_exprs)
 
 /*
  * plan_upper_scan
- *		The ForeignScan of count(*) or of a scan with LIMIT/OFFSET: its
- *		tuples are described by fdw_scan_tlist, the table's columns it reads
- *		(a whole row and tableoid included) and the count.
+ *		The ForeignScan of count(*), of the service's groups or of a scan
+ *		with LIMIT/OFFSET: its tuples are described by fdw_scan_tlist, the
+ *		table's columns it reads (a whole row and tableoid included) and the
+ *		counts.
  *
  *		The conditions sent to a lenient service are checked again on each
  *		row; under a LIMIT the service applies, a row failing one means that
@@ -859,6 +1096,8 @@ plan_upper_scan(PlannerInfo *root, RelOptInfo *foreignrel,
 	RestRelationInfo *info = foreignrel->fdw_private;
 	RestTable  *table = info->table;
 	RestScanKind kind = intVal(linitial(best_path->fdw_private));
+	int			group_attnum = intVal(list_nth(best_path->fdw_private,
+											   RestPathGroupColumn));
 	List	   *fdw_exprs = list_copy(info->pushdown.exprs);
 	List	   *params = list_copy(info->pushdown.params);
 	List	   *local_exprs = NIL;
@@ -888,6 +1127,38 @@ plan_upper_scan(PlannerInfo *root, RelOptInfo *foreignrel,
 													 NULL, false));
 				columns = lappend_int(columns, 0);
 			}
+		}
+	}
+	else if (group_attnum > 0)
+	{
+		bool		count = boolVal(list_nth(best_path->fdw_private,
+											 RestPathGroupCount));
+
+		/* the grouped column and the counts: a group row's two members */
+		scan_tlist = add_to_flat_tlist(NIL,
+									   pull_var_clause((Node *) tlist,
+													   PVC_INCLUDE_AGGREGATES |
+													   PVC_RECURSE_PLACEHOLDERS));
+		foreach(lc, scan_tlist)
+		{
+			TargetEntry *tle = lfirst(lc);
+
+			columns = lappend_int(columns, IsA(tle->expr, Var)
+								  ? ((Var *) tle->expr)->varattno
+								  : REST_ATTNUM_GROUP_COUNT);
+		}
+		params = list_concat(params,
+							 table->dialect->group_params(table,
+														  &table->columns[group_attnum - 1],
+														  count));
+		if (best_path->path.pathkeys != NIL)
+		{
+			params = list_concat(params,
+								 RestGroupSortParams(table, root,
+													 find_base_rel(root, info->relid),
+													 best_path->path.pathkeys,
+													 &table->columns[group_attnum - 1]));
+			ordered = true;
 		}
 	}
 	else
@@ -930,8 +1201,8 @@ plan_upper_scan(PlannerInfo *root, RelOptInfo *foreignrel,
 	}
 
 	fdw_private = scan_private(kind, columns,
-							   upper_explain_url(table, kind, params,
-												 info->pushdown.exprs,
+							   upper_explain_url(table, kind, group_attnum == 0,
+												 params, info->pushdown.exprs,
 												 root->parse),
 							   params, limit_index, offset_index, -1,
 							   ordered, NULL, NULL, recheck_texts);
@@ -976,11 +1247,12 @@ vars_columns(RestRelationInfo *info, List *vars)
 /*
  * upper_explain_url
  *		The first URL of an upper scan as EXPLAIN shows it, with the page
- *		parameters when LIMIT and OFFSET are constants.
+ *		parameters of LIMIT and OFFSET when the scan applies them (limited)
+ *		and they are constants.
  */
 static char *
-upper_explain_url(RestTable *table, RestScanKind kind, List *params,
-				  List *exprs, Query *parse)
+upper_explain_url(RestTable *table, RestScanKind kind, bool limited,
+				  List *params, List *exprs, Query *parse)
 {
 	StringInfoData url;
 	int64		limit = -1;
@@ -993,6 +1265,11 @@ upper_explain_url(RestTable *table, RestScanKind kind, List *params,
 	if (kind == REST_SCAN_COUNT)
 	{
 		RestAppendPageParams(&url, table, -1, 0, true);
+		return url.data;
+	}
+	if (!limited)
+	{
+		RestAppendPageParams(&url, table, -1, 0, false);
 		return url.data;
 	}
 	if ((lc && !IsA(lc, Const)) || (oc && !IsA(oc, Const)))

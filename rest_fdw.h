@@ -318,13 +318,20 @@ typedef struct RestTable
 #define REST_KEY_JUNK			"rest_key"
 
 /*
+ * The scan tuple column holding the count of a group row the service
+ * computed (the dialect's group_params with count): RestScanColumns.
+ */
+#define REST_ATTNUM_GROUP_COUNT	(-100)
+
+/*
  * Indexes of the items of a ForeignScan's fdw_private list.
  */
 enum RestScanPrivate
 {
 	RestScanKindItem,			/* Integer: RestScanKind */
 	RestScanColumns,			/* List of Integer: per scan tuple column,
-								 * the table's attnum (0 for the count) */
+								 * the table's attnum (0 for the count,
+								 * REST_ATTNUM_GROUP_COUNT for a group's) */
 	RestScanExplainUrl,			/* String: URL shown by EXPLAIN */
 	RestScanParams,				/* List: URL parameter templates */
 	RestScanLimitExpr,			/* Integer: index in fdw_exprs, or -1 */
@@ -614,6 +621,9 @@ extern bool RestIsPushableCondition(PlannerInfo *root, RelOptInfo *baserel,
 									RestTable *table, Expr *clause);
 extern List *RestSortParams(RestTable *table, PlannerInfo *root,
 							RelOptInfo *baserel, List *pathkeys);
+extern List *RestGroupSortParams(RestTable *table, PlannerInfo *root,
+								 RelOptInfo *baserel, List *pathkeys,
+								 RestColumn *col);
 extern List *RestProjectionParams(RestTable *table, List *retrieved);
 extern bool RestCanPushLimit(RestTable *table, Node *limit, Node *offset);
 extern bool RestCanSendOffset(RestTable *table, int64 limit);

@@ -48,6 +48,7 @@
 #define REST_SLOT_NULL			(-2)	/* a column the query does not read */
 #define REST_SLOT_WHOLE_ROW		(-3)	/* the row as a composite value */
 #define REST_SLOT_TABLEOID		(-4)	/* the foreign table's OID */
+#define REST_SLOT_GROUP_COUNT	(-5)	/* a group row's count member */
 
 /*
  * Execution state of a scan: what the plan says, and its pages (pager.c).
@@ -59,6 +60,7 @@ typedef struct RestScanState
 	int		   *slot_columns;	/* per slot column: table column index, or
 								 * REST_SLOT_* */
 	int			nslot_columns;
+	int			count_column;	/* table column of a group's count, or -1 */
 	char	   *explain_url;
 	List	   *params;			/* URL parameter templates */
 	List	   *expr_states;	/* ExprState per value */
@@ -77,6 +79,7 @@ typedef struct RestScanState
 } RestScanState;
 
 static void map_slot_columns(RestScanState *st, ForeignScan *plan);
+static RestTable *with_count_member(RestTable *table);
 static void start_scan(RestScanState *st, ForeignScanState *node);
 static void check_sent_conditions(RestScanState *st, ForeignScanState *node,
 								  TupleTableSlot *slot);
@@ -103,6 +106,7 @@ RestBeginForeignScan(ForeignScanState *node, int eflags)
 	int			i;
 
 	node->fdw_state = st;
+	st->count_column = -1;
 
 	/*
 	 * The table's range table index: setrefs.c adjusts scanrelid and
@@ -170,6 +174,7 @@ map_slot_columns(RestScanState *st, ForeignScan *plan)
 {
 	List	   *columns = list_nth(plan->fdw_private, RestScanColumns);
 	ListCell   *lc;
+	bool		have_count = false;
 	int			i;
 
 	if (plan->scan.scanrelid > 0)
@@ -198,11 +203,48 @@ map_slot_columns(RestScanState *st, ForeignScan *plan)
 				st->slot_columns[i] = REST_SLOT_WHOLE_ROW;
 			else if (attnum == TableOidAttributeNumber)
 				st->slot_columns[i] = REST_SLOT_TABLEOID;
+			else if (attnum == REST_ATTNUM_GROUP_COUNT)
+			{
+				/* read as a column of its own, after the table's */
+				if (!have_count)
+					st->table = with_count_member(st->table);
+				have_count = true;
+				st->count_column = st->table->ncolumns - 1;
+				st->slot_columns[i] = st->count_column;
+			}
 			else
 				st->slot_columns[i] = REST_SLOT_COUNT;
 			i++;
 		}
 	}
+}
+
+/*
+ * with_count_member
+ *		A copy of the table with one more column, the count member of the
+ *		rows of a service's counts per group (int8, NOT NULL), so that the
+ *		JSON reader finds it as it finds the columns.
+ */
+static RestTable *
+with_count_member(RestTable *table)
+{
+	RestTable  *copy = palloc(sizeof(RestTable));
+	RestColumn *count;
+
+	memcpy(copy, table, sizeof(RestTable));
+	copy->columns = palloc0(sizeof(RestColumn) * (table->ncolumns + 1));
+	memcpy(copy->columns, table->columns, sizeof(RestColumn) * table->ncolumns);
+	count = &copy->columns[table->ncolumns];
+	count->attnum = table->ncolumns + 1;
+	count->attname = pstrdup(table->dialect->group_count_member);
+	count->typid = INT8OID;
+	count->typmod = -1;
+	count->field = count->attname;
+	count->not_null = true;
+	copy->ncolumns = table->ncolumns + 1;
+	for (int i = 0; i < copy->ncolumns; i++)
+		copy->columns[i].io = NULL;
+	return copy;
 }
 
 /*
@@ -366,10 +408,20 @@ store_row(RestScanState *st, TupleTableSlot *slot)
 
 		slot->tts_isnull[i] = false;
 		if (c >= 0)
+		{
 			slot->tts_values[i] = RestJsonToDatum(table, &table->columns[c],
 												  &st->pager.row[c],
 												  st->pager.page_url,
 												  &slot->tts_isnull[i]);
+			if (slot->tts_isnull[i] && c == st->count_column)
+				ereport(ERROR,
+						(errcode(ERRCODE_FDW_INCONSISTENT_DESCRIPTOR_INFORMATION),
+						 errmsg("service returned a group of foreign table \"%s\" without its count",
+								table->relname),
+						 errdetail("A row from GET %s has no number in member \"%s\".",
+								   st->pager.page_url,
+								   table->columns[c].attname)));
+		}
 		else if (c == REST_SLOT_WHOLE_ROW)
 			slot->tts_values[i] = whole_row_datum(st);
 		else if (c == REST_SLOT_TABLEOID)

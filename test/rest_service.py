@@ -205,6 +205,13 @@ DRF["odd_nokey"] = dict(DRF["odd"], ordering=["day", "grp"])
 # ETags on the items (GET and write responses), If-Match honoured with 412
 DRF["etag/books"] = dict(DRF["books"], pagination=None, etag=True)
 
+# The optional capabilities of django-rest-fdw's kit ("capabilities": True):
+# ?fields=a,b, ?distinct=c, ?group_by=c&aggregate=count (drf_capabilities)
+DRF["cap/odd"] = dict(DRF["odd_lo"], ties=None, capabilities=True)
+DRF["cap/items"] = dict(DRF["items_lo"], capabilities=True)
+# ... whose group rows lack their count (a broken service)
+DRF["cap/odd_nocount"] = dict(DRF["cap/odd"], capabilities="no_count")
+
 PG_COLLECTIONS = ("books", "authors", "types", "items", "oracle")
 JS_COLLECTIONS = ("books", "authors", "types", "items")
 
@@ -572,6 +579,63 @@ def drf_order_per_page(rows, cfg, params, schema):
     return [{k: v for k, v in r.items() if k != "_tie"} for r in tagged]
 
 
+def drf_member_list(name, raw, schema):
+    """The members a capability parameter names; 400 on an unknown one."""
+    names = [n.strip() for n in raw.split(",")]
+    unknown = [n for n in names if n not in schema]
+    if unknown or not names:
+        raise HttpError(400, {name: ["Unknown member: %s." % ", ".join(unknown)]})
+    return names
+
+
+def drf_groups(rows, column, schema, count):
+    """A row per distinct value of column (NULL one of its own), in the
+    order of first appearance, with the number of rows when count."""
+    groups = {}
+    for row in rows:
+        value = row.get(column)
+        key = None if value is None else sort_key(value, schema[column])
+        if key not in groups:
+            groups[key] = {column: value, "count": 0} if count else {column: value}
+        if count:
+            groups[key]["count"] += 1
+    return list(groups.values())
+
+
+def drf_capabilities(rows, params, schema):
+    """The kit's ?distinct=c and ?group_by=c&aggregate=count over filtered
+    rows, ordered by ?ordering= (c, or count), by c by default; None when
+    the request asks for neither.  400 on what the kit refuses."""
+    if "distinct" not in params and "group_by" not in params:
+        if "aggregate" in params:
+            raise HttpError(400, {"aggregate": ["Needs group_by."]})
+        return None
+    if "fields" in params or ("distinct" in params and "group_by" in params):
+        raise HttpError(400, {"detail": "distinct, group_by and fields do not combine."})
+    count = "group_by" in params
+    name = "group_by" if count else "distinct"
+    columns = drf_member_list(name, params[name], schema)
+    if len(columns) != 1:
+        raise HttpError(400, {name: ["One member."]})
+    if count and params.get("aggregate") != "count":
+        raise HttpError(400, {"aggregate": ["Only count."]})
+    if not count and "aggregate" in params:
+        raise HttpError(400, {"aggregate": ["Needs group_by."]})
+    column = columns[0]
+    groups = drf_groups(rows, column, schema, count)
+    specs = []
+    for term in (params.get("ordering") or column).split(","):
+        term = term.strip()
+        desc = term.startswith("-")
+        field = term[1:] if desc else term
+        if field != column and not (count and field == "count"):
+            raise HttpError(400, {"ordering": ["Not a grouped member: %s." % field]})
+        specs.append((field, desc, desc))
+    keys = dict(schema, count="int")
+    specs.append((column, False, False))
+    return sort_rows([dict(g, id=0) for g in groups], specs, keys), column
+
+
 def positive_int(text, strict=False, cutoff=None):
     """DRF's _positive_int: parse, reject negatives (and 0 when strict)."""
     ret = int(text)
@@ -802,10 +866,20 @@ def handle_drf_rows(req, key, ident):
         if method == "GET":
             params = req.params_last()
             result = drf_filter(rows, cfg, params, schema)
-            if cfg.get("ties") == "per_page":
+            grouped = drf_capabilities(result, params, schema) \
+                if cfg.get("capabilities") else None
+            fields = drf_member_list("fields", params["fields"], schema) \
+                if cfg.get("capabilities") and "fields" in params else None
+            if grouped is not None:
+                dropped = ("id", "count") if cfg["capabilities"] == "no_count" else ("id",)
+                result = [{k: v for k, v in g.items() if k not in dropped}
+                          for g in grouped[0]]
+            elif cfg.get("ties") == "per_page":
                 result = drf_order_per_page(result, cfg, params, schema)
             else:
                 result = drf_order(result, cfg, params, schema)
+            if fields is not None:
+                result = [{k: r.get(k) for k in fields} for r in result]
             if cfg["pagination"] is None:
                 return Response(200, result)
             if (cfg["pagination"] == "limitoffset"
@@ -1594,7 +1668,7 @@ ROUTES = server.Router(lambda req: HttpError(404, {"detail": "Not found."}))
 ROUTES.add(r"/openapi/(.*)", lambda req, name: handle_openapi(name))
 ROUTES.add(r"/api/pg/([A-Za-z_]+)", route_pg)
 ROUTES.add(r"/api/js/([A-Za-z_]+)(?:/([^/]+))?/?", route_js)
-ROUTES.add(r"/api/((?:plain/|capped/|optlimit/|etag/)?[A-Za-z_]+)/(?:([^/]+)/)?",
+ROUTES.add(r"/api/((?:plain/|capped/|optlimit/|etag/|cap/)?[A-Za-z_]+)/(?:([^/]+)/)?",
            route_drf)
 
 # ---------------------------------------------------------------------------

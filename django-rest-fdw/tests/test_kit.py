@@ -98,3 +98,75 @@ def test_multi_table_child_has_its_own_table_only(api):
     schema = api.get("/api/schema/?format=json").json()
     assert sorted(schema["components"]["schemas"]["Restaurant"]["properties"]) == [
         "place_ptr_id", "seats"]
+
+
+# the optional capabilities: fields=, distinct=, group_by=&aggregate=count
+
+
+def test_fields_gives_those_members_only(api):
+    page = api.get("/api/books/?fields=id,price&author_id=2&ordering=-price").json()
+    assert page["count"] == 2
+    assert page["results"] == [{"id": 4, "price": "12.00"}, {"id": 2, "price": "9.75"}]
+    assert api.get("/api/books/?fields=title&limit=1").json()["results"] == [
+        {"title": "A Wizard of Earthsea"}]
+
+
+def test_distinct_values_null_included_filters_first(api):
+    Book.objects.create(title="Untitled", author_id=1, price="1.00")
+    got = api.get("/api/books/?distinct=published").json()
+    assert got["count"] == 4
+    assert got["results"] == [{"published": "1965-01-01"}, {"published": "1968-11-01"},
+                              {"published": "1972-11-01"}, {"published": None}]
+    assert api.get("/api/books/?distinct=author_id&ordering=-author_id").json()["results"] == [
+        {"author_id": 5}, {"author_id": 2}, {"author_id": 1}]
+    assert api.get("/api/books/?distinct=author_id&price__gte=10").json()["results"] == [
+        {"author_id": 2}, {"author_id": 5}]
+    assert api.get("/api/books/?distinct=author_id&author_id=999").json() == {
+        "count": 0, "next": None, "previous": None, "results": []}
+
+
+def test_distinct_pages_as_usual(api):
+    first = api.get("/api/books/?distinct=author_id&limit=2").json()
+    assert first["count"] == 3 and first["results"] == [{"author_id": 1}, {"author_id": 2}]
+    assert first["next"].endswith("distinct=author_id&limit=2&offset=2")
+    second = api.get(first["next"]).json()
+    assert second["results"] == [{"author_id": 5}] and second["next"] is None
+
+
+def test_counts_per_group(api):
+    Book.objects.create(title="Untitled", author_id=2, price="1.00")
+    got = api.get("/api/books/?group_by=author_id&aggregate=count").json()
+    assert got["count"] == 3
+    assert got["results"] == [{"author_id": 1, "count": 1}, {"author_id": 2, "count": 3},
+                              {"author_id": 5, "count": 1}]
+    by_count = api.get("/api/books/?group_by=author_id&aggregate=count&ordering=-count").json()
+    assert [g["author_id"] for g in by_count["results"]] == [2, 1, 5]
+    filtered = api.get("/api/books/?group_by=published&aggregate=count&price__lt=10").json()
+    assert filtered["results"] == [{"published": "1968-11-01", "count": 1},
+                                   {"published": None, "count": 2}]
+    # a boolean's groups, ordered by it
+    assert api.get("/api/books/?group_by=in_stock&aggregate=count&ordering=in_stock").json()[
+        "results"] == [{"in_stock": False, "count": 1}, {"in_stock": True, "count": 4}]
+
+
+@pytest.mark.parametrize("query", [
+    "fields=id,nosuch", "fields=", "distinct=nosuch", "distinct=id,title", "group_by=nosuch&aggregate=count",
+    "group_by=author_id", "group_by=author_id&aggregate=sum", "aggregate=count",
+    "distinct=author_id&group_by=author_id&aggregate=count", "fields=id&distinct=author_id",
+    "distinct=author_id&ordering=title", "distinct=author_id&ordering=count",
+    "group_by=author_id&aggregate=count&ordering=price",
+])
+def test_what_the_protocol_refuses_is_a_400(api, query):
+    assert api.get(f"/api/books/?{query}").status_code == 400, query
+
+
+def test_openapi_declares_the_capabilities(api):
+    schema = api.get("/api/schema/?format=json").json()
+    params = {p["name"]: p for p in schema["paths"]["/api/books/"]["get"]["parameters"]}
+    members = ["id", "title", "author_id", "price", "published", "in_stock"]
+    assert sorted(params["fields"]["schema"]["items"]["enum"]) == sorted(members)
+    assert sorted(params["distinct"]["schema"]["enum"]) == sorted(members)
+    assert sorted(params["group_by"]["schema"]["enum"]) == sorted(members)
+    assert params["aggregate"]["schema"]["enum"] == ["count"]
+    restaurant = {p["name"]: p for p in schema["paths"]["/api/restaurants/"]["get"]["parameters"]}
+    assert sorted(restaurant["distinct"]["schema"]["enum"]) == ["place_ptr_id", "seats"]

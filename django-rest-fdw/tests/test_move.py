@@ -1,5 +1,6 @@
 """MoveToService and MoveBackFromService, through real migrations."""
 
+import datetime
 import io
 from decimal import Decimal
 
@@ -34,6 +35,34 @@ def test_move_reads_the_options_from_the_openapi_document(moved):
     assert options["pagination"] == "limit"
     assert options["collation_matches"] == "true"  # from REST_FDW_SERVICES' options
     assert options["resource"] == "books/" and options["key"] == "id"
+    assert options["capabilities"] == "fields,distinct,group_count"
+
+
+def explain(queryset):
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (VERBOSE, COSTS OFF) " + sql, params)
+        return "\n".join(r[0] for r in cursor.fetchall())
+
+
+def test_the_service_computes_distinct_values_and_counts(moved):
+    Book.objects.create(title="Kindred", author_id=5, price=Decimal("9.99"))
+    values = Book.objects.values_list("author_id", flat=True).distinct()
+    assert "distinct=author_id" in explain(values.order_by())
+    assert sorted(values.order_by()) == [1, 2, 5]
+    assert "distinct=author_id&ordering=author_id" in explain(values.order_by("author_id"))
+    assert list(values.order_by("author_id")) == [1, 2, 5]
+    counts = Book.objects.values("author_id").annotate(n=Count("id")).order_by("author_id")
+    assert "group_by=author_id&aggregate=count" in explain(counts)
+    assert list(counts) == [{"author_id": 1, "n": 1}, {"author_id": 2, "n": 2},
+                            {"author_id": 5, "n": 2}]
+    cheap = Book.objects.filter(price__lt=10).values("published").annotate(n=Count("id"))
+    assert "price__lt=10" in explain(cheap.order_by()) and "group_by=published" in explain(cheap.order_by())
+    assert sorted(cheap.order_by(), key=lambda g: str(g["published"])) == [
+        {"published": datetime.date(1968, 11, 1), "n": 1}, {"published": None, "n": 2}]
+    # a few columns: fields=
+    assert "fields=id%2Ctitle" in explain(Book.objects.only("id", "title").order_by("id"))
+    assert [b.title for b in Book.objects.only("id", "title").order_by("id")][-1] == "Kindred"
 
 
 def test_move_copies_every_row_and_the_orm_works_on_it(moved):
@@ -133,3 +162,16 @@ def test_operations_deconstruct_and_leave_the_state_alone(live_db):
     out = io.StringIO()
     call_command("makemigrations", "shopapp", check=True, dry_run=True, stdout=out)
     assert "No changes detected" in out.getvalue()
+
+
+def test_admin_list_filter_choices_are_the_services_distinct_values(moved):
+    from django.contrib import admin
+    from django.contrib.admin.filters import AllValuesFieldListFilter
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/admin/shopapp/book/")
+    choices = AllValuesFieldListFilter(Book._meta.get_field("published"), request, {}, Book,
+                                       admin.site._registry[Book], "published").lookup_choices
+    assert "distinct=published&ordering=published" in explain(choices)
+    assert list(choices) == [datetime.date(1965, 1, 1), datetime.date(1968, 11, 1),
+                             datetime.date(1972, 11, 1), None]

@@ -35,7 +35,7 @@ from django.db import migrations
 
 from . import conf
 from .openapi import read_collections
-from .plan import local_columns, move_plan
+from .plan import local_columns, local_not_null, move_plan
 from .sql import drop_unused_server_sql, quote_literal, server_sql, text_array
 
 
@@ -122,6 +122,7 @@ def move_to_service(schema_editor, model, operation):
     plan = move_plan(
         service, collection, table, local_columns(connection, table),
         fields=operation.fields, options=operation.options, check=operation.check,
+        not_null=local_not_null(connection, table),
     )
     run_server_sql(schema_editor, service)
     if schema_editor.collect_sql and plan.dropped:
@@ -134,6 +135,11 @@ def move_to_service(schema_editor, model, operation):
         f"table_options => {text_array(plan.option_strings())}, "
         f"fields => {text_array(plan.field_strings())})"
     )
+    for column in plan.not_null:
+        schema_editor.execute(
+            f"ALTER FOREIGN TABLE {connection.ops.quote_name(table)} "
+            f"ALTER COLUMN {connection.ops.quote_name(column)} SET NOT NULL"
+        )
 
 
 def run_server_sql(schema_editor, service):

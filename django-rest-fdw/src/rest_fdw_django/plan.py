@@ -4,7 +4,9 @@ move_plan() matches a model's table with the service's collection (read
 from its OpenAPI document, see openapi.py): every column must be a member
 the service declares, with a type of the same kind; the filters, ordering
 fields and pagination the service declares become the foreign table's
-options, named after the local columns.
+options, named after the local columns, and so do the optional
+capabilities (fields=, distinct=, group_by=) when every column is a member
+the service declares.
 """
 
 from dataclasses import dataclass, field
@@ -29,6 +31,7 @@ class MovePlan:
     table_options: dict = field(default_factory=dict)
     fields: dict = field(default_factory=dict)
     dropped: list = field(default_factory=list)  # declarations naming no local column
+    not_null: list = field(default_factory=list)  # NOT NULL here and in every answer
 
     def option_strings(self):
         return [f"{name}={value}" for name, value in self.table_options.items()]
@@ -48,12 +51,27 @@ def local_columns(connection, table):
         return cursor.fetchall()
 
 
-def move_plan(service, collection, table, columns, fields=None, options=None, check=True):
+def local_not_null(connection, table):
+    """The NOT NULL columns of a local table."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
+            "AND NOT attisdropped AND attnotnull ORDER BY attnum",
+            [connection.ops.quote_name(table)],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def move_plan(service, collection, table, columns, fields=None, options=None, check=True,
+              not_null=()):
     """The plan to move `table` (its `columns`, from local_columns) into
     `collection` of `service`.  `fields` maps columns to JSON members where
     they differ; `options` adds or overrides table options.  Unless `check`
     is false, a column the service does not declare, or declares with
-    another kind of type, refuses the move."""
+    another kind of type, refuses the move.  Of the `not_null` columns,
+    those the service declares in every answer and never null stay NOT
+    NULL on the foreign table (count(id) is then count(*) for the
+    planner, which the service may compute per group)."""
     fields = dict(fields or {})
     member_of = {column: fields.get(column, column) for column, _ in columns}
     if check:
@@ -63,6 +81,9 @@ def move_plan(service, collection, table, columns, fields=None, options=None, ch
         c.name: column_of_member[c.member] for c in collection.columns if c.member in column_of_member
     }
     plan = MovePlan(table, service.server, collection.resource, fields=fields)
+    declared = collection.by_member
+    plan.not_null = [c for c in not_null
+                     if member_of.get(c) in declared and declared[member_of[c]].not_null]
     for option in CARRIED_OPTIONS:
         if option not in collection.options:
             continue
@@ -72,6 +93,10 @@ def move_plan(service, collection, table, columns, fields=None, options=None, ch
                 plan.table_options[option] = ",".join(names)
         else:
             plan.table_options[option] = collection.options[option]
+    # the capabilities name members: only when every column is one
+    if "capabilities" in collection.options and all(
+            member in collection.by_member for member in member_of.values()):
+        plan.table_options["capabilities"] = collection.options["capabilities"]
     plan.table_options.update(service.options)
     plan.table_options.update(options or {})
     return plan

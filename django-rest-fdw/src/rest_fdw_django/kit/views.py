@@ -4,7 +4,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from rest_framework import permissions, viewsets
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
+from . import capabilities
 from .filters import FilterBackend, OrderingFilter, filterset_for
 from .pagination import ServicePagination
 from .rendering import JSONRenderer, convert_rows, converter
@@ -19,10 +21,13 @@ class ServiceViewSet(viewsets.ModelViewSet):
     list and retrieve read rows with values() and encode them directly
     (the same JSON as the serializer's), unless the subclass overrides
     get_serializer_class or an object-level permission is configured, in
-    which case DRF's own path is used."""
+    which case DRF's own path is used.
+
+    The list serves the optional capabilities (capabilities.py): fields=,
+    distinct= and group_by=&aggregate=count."""
 
     pagination_class = ServicePagination
-    filter_backends = [FilterBackend, OrderingFilter]
+    filter_backends = [FilterBackend, OrderingFilter, capabilities.CapabilitiesFilter]
     renderer_classes = [JSONRenderer]
 
     def __init_subclass__(cls, **kwargs):
@@ -63,14 +68,60 @@ class ServiceViewSet(viewsets.ModelViewSet):
             for p in self.get_permissions()
         )
 
-    def list(self, request, *args, **kwargs):
-        if not self._fast():
-            return super().list(request, *args, **kwargs)
-        rows = self.filter_queryset(self.get_queryset()).values(*self._columns())
+    # the optional capabilities ---------------------------------------------
+
+    def capability_members(self):
+        """The members of a row, which fields= may list."""
+        serializer = self.get_serializer_class()()
+        return [name for name, field in serializer.fields.items() if not field.write_only]
+
+    def capability_group_members(self):
+        """The members that are columns of the model, which distinct= and
+        group_by= may name."""
+        columns = {f.attname for f in self.get_queryset().model._meta.concrete_fields}
+        return [name for name in self.capability_members() if name in columns]
+
+    def _capabilities(self, request):
+        """What the request asks of the capabilities, or None (at no cost
+        to a request naming none)."""
+        if not any(name in request.query_params for name in capabilities.PARAMETERS):
+            return None
+        return capabilities.parse(request.query_params, self.capability_members(),
+                                  self.capability_group_members(),
+                                  api_settings.ORDERING_PARAM)
+
+    def _list_groups(self, asked):
+        """The page of distinct values or counts per group."""
+        rows = asked.groups(self.filter_queryset(self.get_queryset()))
+        field = {f.attname: f for f in self.get_queryset().model._meta.concrete_fields}[asked.column]
+        converters = [(asked.column, converter(field))] if converter(field) else []
         page = self.paginate_queryset(rows)
         if page is not None:
-            return self.get_paginated_response(convert_rows(page, self._read_converters))
-        return Response(convert_rows(list(rows), self._read_converters))
+            return self.get_paginated_response(asked.group_rows(convert_rows(page, converters)))
+        return Response(asked.group_rows(convert_rows(list(rows), converters)))
+
+    def list(self, request, *args, **kwargs):
+        asked = self._capabilities(request)
+        if asked is not None and asked.grouped:
+            return self._list_groups(asked)
+        if not self._fast():
+            response = super().list(request, *args, **kwargs)
+            if asked is not None:
+                if isinstance(response.data, dict) and "results" in response.data:
+                    response.data["results"] = asked.project(response.data["results"])
+                else:
+                    response.data = asked.project(response.data)
+            return response
+        columns = self._columns()
+        converters = self._read_converters
+        if asked is not None:
+            columns = asked.fields
+            converters = [(n, c) for n, c in converters if n in columns]
+        rows = self.filter_queryset(self.get_queryset()).values(*columns)
+        page = self.paginate_queryset(rows)
+        if page is not None:
+            return self.get_paginated_response(convert_rows(page, converters))
+        return Response(convert_rows(list(rows), converters))
 
     def retrieve(self, request, *args, **kwargs):
         if not self._fast():
