@@ -102,6 +102,12 @@ RestBeginForeignScan(ForeignScanState *node, int eflags)
 	ListCell   *lc;
 	int			i;
 
+	if (RestIsJoinScan(plan))
+	{
+		pfree(st);
+		RestBeginJoinScan(node, eflags);
+		return;
+	}
 	node->fdw_state = st;
 
 	/*
@@ -216,6 +222,8 @@ RestIterateForeignScan(ForeignScanState *node)
 	TupleTableSlot *slot = node->ss.ss_ScanTupleSlot;
 	bool		skip;
 
+	if (RestIsJoinScan((ForeignScan *) node->ss.ps.plan))
+		return RestIterateJoinScan(node);
 	ExecClearTuple(slot);
 	MemoryContextReset(st->pager.row_cxt);
 
@@ -437,6 +445,11 @@ RestReScanForeignScan(ForeignScanState *node)
 {
 	RestScanState *st = node->fdw_state;
 
+	if (RestIsJoinScan((ForeignScan *) node->ss.ps.plan))
+	{
+		RestReScanJoinScan(node);
+		return;
+	}
 	st->started = false;
 	RestPagerReset(&st->pager);
 }
@@ -451,6 +464,11 @@ RestEndForeignScan(ForeignScanState *node)
 {
 	RestScanState *st = node->fdw_state;
 
+	if (RestIsJoinScan((ForeignScan *) node->ss.ps.plan))
+	{
+		RestEndJoinScan(node);
+		return;
+	}
 	/* pages asked for ahead and not read (the query needed fewer rows) */
 	if (st != NULL)
 		RestPagerStop(&st->pager);
@@ -467,6 +485,11 @@ RestShutdownForeignScan(ForeignScanState *node)
 {
 	RestScanState *st = node->fdw_state;
 
+	if (RestIsJoinScan((ForeignScan *) node->ss.ps.plan))
+	{
+		RestShutdownJoinScan(node);
+		return;
+	}
 	/* a direct modification's node has other state, and no pages ahead */
 	if (st != NULL && ((ForeignScan *) node->ss.ps.plan)->operation == CMD_SELECT)
 		RestPagerPark(&st->pager);
@@ -481,6 +504,11 @@ RestExplainForeignScan(ForeignScanState *node, ExplainState *es)
 {
 	RestScanState *st = node->fdw_state;
 
+	if (RestIsJoinScan((ForeignScan *) node->ss.ps.plan))
+	{
+		RestExplainJoinScan(node, es);
+		return;
+	}
 	if (st->recheck_texts != NIL)
 	{
 		StringInfoData buf;
