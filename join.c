@@ -500,7 +500,7 @@ RestGetJoinPlan(PlannerInfo *root, RelOptInfo *joinrel, ForeignPath *best_path,
 	inner_url = RestExplainUrl(it, iparams, iexprs);
 
 	/* the IN list's value is the scan's: a placeholder in the plan */
-	list_nth_cell(iexprs, jinfo->in_index)->ptr_value =
+	lfirst(list_nth_cell(iexprs, jinfo->in_index)) =
 		makeNullConst(exprType(list_nth(iexprs, jinfo->in_index)), -1,
 					  InvalidOid);
 	fdw_exprs = list_concat(list_copy(oexprs), iexprs);
@@ -519,14 +519,13 @@ RestGetJoinPlan(PlannerInfo *root, RelOptInfo *joinrel, ForeignPath *best_path,
 	fdw_private = lappend(fdw_private, tl);
 	fdw_private = lappend(fdw_private, makeInteger(jinfo->batch_size));
 	fdw_private = lappend(fdw_private, makeBoolean(ordered));
+	inner_url = psprintf("%s ($%d: the batch's distinct %s.%s)", inner_url,
+						 jinfo->in_index + 1, ot->relname,
+						 ot->columns[jinfo->outer_var->varattno - 1].attname);
 	fdw_private = lappend(fdw_private,
 						  list_make3(makeString(join_text(jinfo)),
 									 makeString(outer_url),
-									 makeString(psprintf("%s ($%d: the batch's distinct %s.%s)",
-														 inner_url,
-														 jinfo->in_index + 1,
-														 ot->relname,
-														 ot->columns[jinfo->outer_var->varattno - 1].attname))));
+									 makeString(inner_url)));
 
 	return make_foreignscan(tlist, local_exprs, 0, fdw_exprs, fdw_private,
 							scan_tlist, NIL, outer_plan);

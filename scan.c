@@ -95,7 +95,7 @@ RestBeginForeignScan(ForeignScanState *node, int eflags)
 {
 	ForeignScan *plan = (ForeignScan *) node->ss.ps.plan;
 	EState	   *estate = node->ss.ps.state;
-	RestScanState *st = palloc0(sizeof(RestScanState));
+	RestScanState *st;
 	Index		rtindex;
 	RangeTblEntry *rte;
 	Oid			userid;
@@ -104,10 +104,10 @@ RestBeginForeignScan(ForeignScanState *node, int eflags)
 
 	if (RestIsJoinScan(plan))
 	{
-		pfree(st);
 		RestBeginJoinScan(node, eflags);
 		return;
 	}
+	st = palloc0(sizeof(RestScanState));
 	node->fdw_state = st;
 
 	/*

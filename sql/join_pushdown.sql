@@ -150,6 +150,23 @@ SELECT b.id, a.name FROM l_books b LEFT JOIN l_authors a ON a.id = b.author_id
   ORDER BY b.id LIMIT 5 OFFSET 10;
 SELECT count(*) FROM requests();
 
+-- EXPLAIN ANALYZE counts the batches and the requests of both sides
+SELECT line FROM explain_lines('ANALYZE, VERBOSE, COSTS OFF, TIMING OFF, SUMMARY OFF',
+  'SELECT b.id, a.name FROM books b JOIN authors a ON b.author_id = a.id') line
+  WHERE line ~ 'Remote (batches|requests)';
+SELECT count(*) FROM requests();
+-- a join scan run again with other values: a subquery per row, whose
+-- outer request carries the value
+SELECT g, (SELECT count(*) FROM books b JOIN authors a ON b.author_id = a.id
+           WHERE b.price < g) AS n
+  FROM generate_series(10, 30, 10) g;
+SELECT g, (SELECT count(*) FROM l_books b JOIN l_authors a ON b.author_id = a.id
+           WHERE b.price < g) AS n
+  FROM generate_series(10, 30, 10) g;
+SELECT substring(r FROM '^GET /api/[a-z]+/') AS collection,
+       substring(r FROM 'price__lt=[0-9]+') AS sent, count(*)
+  FROM requests() r GROUP BY 1, 2 ORDER BY 1, 2;
+
 -- an empty outer side: one request, none to the inner table
 SELECT b.id, a.name FROM books b JOIN authors a ON b.author_id = a.id
   WHERE b.price < 0;
