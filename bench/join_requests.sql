@@ -38,3 +38,6 @@ SELECT measure('SELECT r.id, b.label FROM reviews r JOIN ibooks b ON r.book_id =
 SELECT measure('SELECT r.id, b.label FROM reviews r JOIN ibooks b ON r.book_id = b.id WHERE r.category = 1 ORDER BY r.label LIMIT 25');
 SELECT measure('SELECT r.id, b.label FROM reviews r JOIN ibooks b ON r.book_id = b.id');
 SELECT * FROM m;
+DROP FUNCTION measure(text);
+SELECT svc('POST', '/_reset');
+DROP SCHEMA t_measure CASCADE;
