@@ -19,7 +19,8 @@ typedef enum RestScanKind
 {
 	REST_SCAN_COLLECTION,		/* the rows of the collection */
 	REST_SCAN_ITEM,				/* the one item whose key is given */
-	REST_SCAN_COUNT				/* only the number of rows */
+	REST_SCAN_COUNT,			/* only the number of rows */
+	REST_SCAN_JOIN				/* a join of two tables (join.c) */
 } RestScanKind;
 
 /*

@@ -92,18 +92,6 @@ PG_MODULE_MAGIC;
 /* Row estimate for a collection the planner knows nothing about. */
 #define REST_DEFAULT_ROWS		1000.0
 /*
- * Rows per request assumed when the service picks its page size (the table
- * asks for none: see option.c's page_size_asked); otherwise the rows per
- * request are the page size asked.
- */
-#define REST_DEFAULT_PAGE_ROWS	100.0
-
-/*
- * A scan the service sorts costs a little more than the plain one, so that
- * the planner takes it only where the order is of use.
- */
-#define REST_SORTED_SCAN_FACTOR	1.01
-/*
  * A scan that sends LIMIT and OFFSET costs half the scan of its rows, so
  * that the planner prefers it to a local Limit over the same scan.
  */
@@ -116,23 +104,6 @@ PG_MODULE_MAGIC;
 #define REST_GROUPED_SCAN_FACTOR	0.9
 /* Rows a LIMIT known only at execution keeps, as the planner guesses. */
 #define REST_UNKNOWN_LIMIT_FRACTION	0.10
-
-/*
- * Planner information about a foreign table (baserel->fdw_private), and
- * about an upper relation computed by the service.
- */
-typedef struct RestRelationInfo
-{
-	RestTable  *table;
-	Index		relid;			/* the table's range table index */
-	Expr	   *key_expr;		/* value fixing the key, or NULL */
-	RestPushdown pushdown;		/* of the restriction conditions */
-	double		rows;			/* estimated rows of the collection */
-	const char *limit_note;		/* why the query's LIMIT stays local */
-	const char *count_note;		/* why its count(*) is not the service's */
-	double		remote_rows;	/* rows the service counts for the
-								 * conditions sent, or -1 if not asked */
-} RestRelationInfo;
 
 /*
  * Indexes of the items of a ForeignPath's fdw_private list (upper paths).
@@ -170,8 +141,6 @@ static int	restIsForeignRelUpdatable(Relation rel);
 static bool restPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
 								 Index resultRelation, int subplan_index);
 static Oid	rest_user_for_rel(PlannerInfo *root, RelOptInfo *baserel);
-static Expr *find_key_value(PlannerInfo *root, RelOptInfo *baserel,
-							RestTable *table, List *clauses);
 static bool is_key_column(RelOptInfo *baserel, RestColumn *key, Node *node);
 static bool key_text_is_canonical(Oid keytype, Oid valtype);
 static List *retrieved_attrs(RelOptInfo *baserel, RestTable *table,
@@ -223,6 +192,7 @@ rest_fdw_handler(PG_FUNCTION_ARGS)
 	routine->GetForeignPaths = restGetForeignPaths;
 	routine->GetForeignPlan = restGetForeignPlan;
 	routine->GetForeignUpperPaths = restGetForeignUpperPaths;
+	routine->GetForeignJoinPaths = RestGetForeignJoinPaths;
 	routine->BeginForeignScan = RestBeginForeignScan;
 	routine->IterateForeignScan = RestIterateForeignScan;
 	routine->ReScanForeignScan = RestReScanForeignScan;
@@ -280,7 +250,7 @@ restGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
 	table = RestGetTable(foreigntableid, rest_user_for_rel(root, baserel));
 	info->table = table;
 	info->relid = baserel->relid;
-	info->key_expr = find_key_value(root, baserel, table,
+	info->key_expr = RestFindKeyValue(root, baserel, table,
 									extract_actual_clauses(baserel->baserestrictinfo,
 														   false));
 	RestClassifyConditions(root, baserel, table, baserel->baserestrictinfo,
@@ -308,12 +278,12 @@ restGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
 }
 
 /*
- * scan_cost
+ * RestScanCost
  *		Cost of a scan returning about rows rows: a request per page of the
  *		rows per request the table asks for.
  */
-static void
-scan_cost(RestTable *table, double rows, Cost *startup, Cost *total)
+void
+RestScanCost(RestTable *table, double rows, Cost *startup, Cost *total)
 {
 	double		page_rows = table->page_size > 0 ? table->page_size
 		: REST_DEFAULT_PAGE_ROWS;
@@ -345,7 +315,7 @@ restGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel,
 						clauselist_selectivity(root,
 											   info->pushdown.remote_conds,
 											   0, JOIN_INNER, NULL));
-	scan_cost(table, fetched, &startup_cost, &total_cost);
+	RestScanCost(table, fetched, &startup_cost, &total_cost);
 
 	add_path(baserel, (Path *)
 			 RestCreateForeignScanPath(root, baserel, NULL, baserel->rows,
@@ -438,7 +408,7 @@ add_parameterized_paths(PlannerInfo *root, RelOptInfo *baserel,
 
 		if (!join_clause_is_movable_to(ri, baserel))
 			continue;
-		is_key = find_key_value(root, baserel, table,
+		is_key = RestFindKeyValue(root, baserel, table,
 								list_make1(ri->clause)) != NULL;
 		if (!is_key && !RestIsPushableCondition(root, baserel, table,
 												ri->clause))
@@ -453,7 +423,7 @@ add_parameterized_paths(PlannerInfo *root, RelOptInfo *baserel,
 		done = lappend(done, ppi);
 
 		rows = is_key ? 1 : ppi->ppi_rows;
-		scan_cost(table, rows, &startup_cost, &total_cost);
+		RestScanCost(table, rows, &startup_cost, &total_cost);
 		add_path(baserel, (Path *)
 				 RestCreateForeignScanPath(root, baserel, NULL, rows,
 										 startup_cost, total_cost, NIL,
@@ -473,8 +443,9 @@ restGetForeignUpperPaths(PlannerInfo *root, UpperRelationKind stage,
 {
 	RestRelationInfo *info = input_rel->fdw_private;
 
-	/* only directly above a scan of one of our tables */
-	if (info == NULL || output_rel->fdw_private != NULL)
+	/* only directly above a scan of one of our tables, not of a join */
+	if (info == NULL || output_rel->fdw_private != NULL ||
+		IS_JOIN_REL(input_rel))
 		return;
 
 	switch (stage)
@@ -612,7 +583,7 @@ add_group_path(PlannerInfo *root, RestRelationInfo *info,
 
 	groups = estimate_num_groups(root, list_make1(var), input_rel->rows,
 								 NULL, NULL);
-	scan_cost(table, groups, &startup_cost, &total_cost);
+	RestScanCost(table, groups, &startup_cost, &total_cost);
 	total_cost *= REST_GROUPED_SCAN_FACTOR;
 
 	output_rel->fdw_private = info;
@@ -810,7 +781,7 @@ add_final_path(PlannerInfo *root, RestRelationInfo *info,
 		rows = clamp_row_est(baserel->rows * REST_UNKNOWN_LIMIT_FRACTION);
 	else
 		rows = baserel->rows;
-	scan_cost(table, rows, &startup_cost, &total_cost);
+	RestScanCost(table, rows, &startup_cost, &total_cost);
 
 	output_rel->fdw_private = info;
 	add_path(output_rel, (Path *)
@@ -920,8 +891,8 @@ restGetForeignPlan(PlannerInfo *root, RelOptInfo *foreignrel,
 				   Oid foreigntableid, ForeignPath *best_path,
 				   List *tlist, List *scan_clauses, Plan *outer_plan)
 {
-	RestRelationInfo *info = foreignrel->fdw_private;
-	RestTable  *table = info->table;
+	RestRelationInfo *info;
+	RestTable  *table;
 	RestPushdown pushdown;
 	List	   *fdw_exprs;
 	List	   *local_exprs;
@@ -933,15 +904,19 @@ restGetForeignPlan(PlannerInfo *root, RelOptInfo *foreignrel,
 	char	   *explain_url;
 	List	   *fdw_private;
 
+	if (IS_JOIN_REL(foreignrel))
+		return RestGetJoinPlan(root, foreignrel, best_path, tlist, outer_plan);
 	if (IS_UPPER_REL(foreignrel))
 		return plan_upper_scan(root, foreignrel, best_path, tlist, outer_plan);
+	info = foreignrel->fdw_private;
+	table = info->table;
 
 	/*
 	 * Classify the conditions again: a parameterized path adds join
 	 * clauses to the restriction conditions.
 	 */
 	RestClassifyConditions(root, foreignrel, table, scan_clauses, &pushdown);
-	key = find_key_value(root, foreignrel, table,
+	key = RestFindKeyValue(root, foreignrel, table,
 						 extract_actual_clauses(scan_clauses, false));
 
 	if (key != NULL)
@@ -1295,7 +1270,7 @@ rest_user_for_rel(PlannerInfo *root, RelOptInfo *baserel)
 }
 
 /*
- * find_key_value
+ * RestFindKeyValue
  *		Find a condition "key = value" among the clauses, where the value
  *		can be computed before the scan starts (it may come from an outer
  *		relation of a nested loop); return the value.
@@ -1305,8 +1280,8 @@ rest_user_for_rel(PlannerInfo *root, RelOptInfo *baserel)
  * bigint key compares numerics, and no item is called "1.0"), and the
  * value of a type whose text is the key's canonical text.
  */
-static Expr *
-find_key_value(PlannerInfo *root, RelOptInfo *baserel, RestTable *table,
+Expr *
+RestFindKeyValue(PlannerInfo *root, RelOptInfo *baserel, RestTable *table,
 			   List *clauses)
 {
 	ListCell   *lc;
@@ -1607,7 +1582,7 @@ restPlanDirectModify(PlannerInfo *root, ModifyTable *plan,
 	if (list_length(fscan->scan.plan.qual) != 1 || info->table->undo ||
 		(operation == CMD_UPDATE && info->table->update_put))
 		return false;
-	key = find_key_value(root, baserel, info->table, fscan->scan.plan.qual);
+	key = RestFindKeyValue(root, baserel, info->table, fscan->scan.plan.qual);
 	if (key == NULL ||
 		!equal(key, list_nth(fscan->fdw_exprs,
 							 intVal(list_nth(fscan->fdw_private, RestScanKeyExpr)))))

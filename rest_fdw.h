@@ -5,7 +5,8 @@
  *
  * The files, by job:
  * - the callbacks: rest_fdw.c the handler and the planner's, scan.c a
- *   scan's execution, modify.c the writes (INSERT, UPDATE, DELETE, their
+ *   scan's execution, join.c the planning and execution of a join of two
+ *   tables of one service done by one scan, modify.c the writes (INSERT, UPDATE, DELETE, their
  *   direct forms, TRUNCATE); pager.c one scan's pages (pager.h);
  *   analyze.c ANALYZE and the row estimates asked of the service;
  *   import.c IMPORT FOREIGN SCHEMA from an OpenAPI document, whose
@@ -89,6 +90,19 @@
 #else
 #define RestCreateForeignScanPath create_foreignscan_path
 #define RestCreateForeignUpperPath create_foreign_upper_path
+#endif
+#if PG_VERSION_NUM >= 180000
+#define RestCreateForeignJoinPath(root, rel, target, rows, startup, total, \
+								  pathkeys, req_outer, outerpath, private) \
+	create_foreign_join_path(root, rel, target, rows, 0, startup, total, \
+							 pathkeys, req_outer, outerpath, NIL, private)
+#elif PG_VERSION_NUM >= 170000
+#define RestCreateForeignJoinPath(root, rel, target, rows, startup, total, \
+								  pathkeys, req_outer, outerpath, private) \
+	create_foreign_join_path(root, rel, target, rows, startup, total, \
+							 pathkeys, req_outer, outerpath, NIL, private)
+#else
+#define RestCreateForeignJoinPath create_foreign_join_path
 #endif
 
 /* 18 names a sort direction by CompareType instead of btree strategy */
@@ -416,6 +430,42 @@ extern RestTable *RestGetServerTable(Oid serverid, Oid userid);
 /* tablecache.c */
 extern RestTable *RestGetTable(Oid relid, Oid userid);
 
+/* rest_fdw.c: what the planner of joins (join.c) shares */
+
+/*
+ * Rows per request assumed when the service picks its page size (the table
+ * asks for none: see option.c's page_size_asked); otherwise the rows per
+ * request are the page size asked.
+ */
+#define REST_DEFAULT_PAGE_ROWS	100.0
+
+/*
+ * A scan the service sorts costs a little more than the plain one, so that
+ * the planner takes it only where the order is of use.
+ */
+#define REST_SORTED_SCAN_FACTOR	1.01
+
+extern void RestScanCost(RestTable *table, double rows, Cost *startup,
+						 Cost *total);
+extern Expr *RestFindKeyValue(PlannerInfo *root, RelOptInfo *baserel,
+							  RestTable *table, List *clauses);
+
+/* join.c: joins of two tables of one service done by one scan */
+extern void RestGetForeignJoinPaths(PlannerInfo *root, RelOptInfo *joinrel,
+									RelOptInfo *outerrel, RelOptInfo *innerrel,
+									JoinType jointype,
+									JoinPathExtraData *extra);
+extern ForeignScan *RestGetJoinPlan(PlannerInfo *root, RelOptInfo *joinrel,
+									ForeignPath *best_path, List *tlist,
+									Plan *outer_plan);
+extern bool RestIsJoinScan(ForeignScan *plan);
+extern void RestBeginJoinScan(ForeignScanState *node, int eflags);
+extern TupleTableSlot *RestIterateJoinScan(ForeignScanState *node);
+extern void RestReScanJoinScan(ForeignScanState *node);
+extern void RestEndJoinScan(ForeignScanState *node);
+extern void RestShutdownJoinScan(ForeignScanState *node);
+extern void RestExplainJoinScan(ForeignScanState *node, ExplainState *es);
+
 /* import.c */
 extern List *RestImportForeignSchema(ImportForeignSchemaStmt *stmt,
 									 Oid serverOid);
@@ -599,6 +649,23 @@ typedef struct RestPushdown
 								 * LIMIT, OFFSET and count(*) stay local */
 	bool		has_in_list;	/* an IN list that may be split */
 } RestPushdown;
+
+/*
+ * Planner information about a foreign table (baserel->fdw_private), and
+ * about an upper relation computed by the service (rest_fdw.c, join.c).
+ */
+typedef struct RestRelationInfo
+{
+	RestTable  *table;
+	Index		relid;			/* the table's range table index */
+	Expr	   *key_expr;		/* value fixing the key, or NULL */
+	RestPushdown pushdown;		/* of the restriction conditions */
+	double		rows;			/* estimated rows of the collection */
+	const char *limit_note;		/* why the query's LIMIT stays local */
+	const char *count_note;		/* why its count(*) is not the service's */
+	double		remote_rows;	/* rows the service counts for the
+								 * conditions sent, or -1 if not asked */
+} RestRelationInfo;
 
 /* A value computed at execution for a parameter template. */
 typedef struct RestParamValue

@@ -98,13 +98,19 @@ RestBeginForeignScan(ForeignScanState *node, int eflags)
 {
 	ForeignScan *plan = (ForeignScan *) node->ss.ps.plan;
 	EState	   *estate = node->ss.ps.state;
-	RestScanState *st = palloc0(sizeof(RestScanState));
+	RestScanState *st;
 	Index		rtindex;
 	RangeTblEntry *rte;
 	Oid			userid;
 	ListCell   *lc;
 	int			i;
 
+	if (RestIsJoinScan(plan))
+	{
+		RestBeginJoinScan(node, eflags);
+		return;
+	}
+	st = palloc0(sizeof(RestScanState));
 	node->fdw_state = st;
 	st->count_column = -1;
 
@@ -258,6 +264,8 @@ RestIterateForeignScan(ForeignScanState *node)
 	TupleTableSlot *slot = node->ss.ss_ScanTupleSlot;
 	bool		skip;
 
+	if (RestIsJoinScan((ForeignScan *) node->ss.ps.plan))
+		return RestIterateJoinScan(node);
 	ExecClearTuple(slot);
 	MemoryContextReset(st->pager.row_cxt);
 
@@ -489,6 +497,11 @@ RestReScanForeignScan(ForeignScanState *node)
 {
 	RestScanState *st = node->fdw_state;
 
+	if (RestIsJoinScan((ForeignScan *) node->ss.ps.plan))
+	{
+		RestReScanJoinScan(node);
+		return;
+	}
 	st->started = false;
 	RestPagerReset(&st->pager);
 }
@@ -503,6 +516,11 @@ RestEndForeignScan(ForeignScanState *node)
 {
 	RestScanState *st = node->fdw_state;
 
+	if (RestIsJoinScan((ForeignScan *) node->ss.ps.plan))
+	{
+		RestEndJoinScan(node);
+		return;
+	}
 	/* pages asked for ahead and not read (the query needed fewer rows) */
 	if (st != NULL)
 		RestPagerStop(&st->pager);
@@ -519,6 +537,11 @@ RestShutdownForeignScan(ForeignScanState *node)
 {
 	RestScanState *st = node->fdw_state;
 
+	if (RestIsJoinScan((ForeignScan *) node->ss.ps.plan))
+	{
+		RestShutdownJoinScan(node);
+		return;
+	}
 	/* a direct modification's node has other state, and no pages ahead */
 	if (st != NULL && ((ForeignScan *) node->ss.ps.plan)->operation == CMD_SELECT)
 		RestPagerPark(&st->pager);
@@ -533,6 +556,11 @@ RestExplainForeignScan(ForeignScanState *node, ExplainState *es)
 {
 	RestScanState *st = node->fdw_state;
 
+	if (RestIsJoinScan((ForeignScan *) node->ss.ps.plan))
+	{
+		RestExplainJoinScan(node, es);
+		return;
+	}
 	if (st->recheck_texts != NIL)
 	{
 		StringInfoData buf;
