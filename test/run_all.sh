@@ -7,7 +7,7 @@
 # built and run inside a Debian chroot of that version (tools/chroot.sh,
 # made on first use and cached in /var/cache/rest_fdw), the Debian package
 # built and smoke-tested in a chroot, the fuzz run, the differential test
-# (test/difftest), the cancel checks, the django-rest-fdw package's tests,
+# (test/difftest), the cancel checks, a single-user backend, the django-rest-fdw package's tests,
 # Django's own basic ORM tests on moved tables (test/django_suite)
 # and the Django example.  Exits
 # non-zero on any failure.
@@ -158,6 +158,9 @@ echo "== cancel and terminate of requests in progress"
 status=0
 bash test/cancel_backend.sh 2>&1 | tee "$work/cancel.log" || status=1
 if [ $status -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+
+echo "== a single-user backend reads a foreign table"
+if PGBIN=$PGBIN bash test/single_user.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
 # --- django-rest-fdw: the Django package's own tests (its own cluster) ---
 echo "== django-rest-fdw package tests (pytest)"
