@@ -30,19 +30,69 @@ COMMENT ON FUNCTION @extschema@.undo_failures()
 COMMENT ON FUNCTION @extschema@.undo_failures_reset()
   IS 'forgets the failed undo requests of this session';
 
--- rest_fdw.move_table(...): as in 1.0, and the foreign table's columns keep
--- the local table's NOT NULL constraints.  PostgreSQL does not check a
--- foreign table's constraints; rest_fdw does, before a write would send a
--- NULL for such a column (SQLSTATE 23502, as a local table raises), and
--- the planner knows the column holds no NULLs.
-CREATE OR REPLACE FUNCTION @extschema@.move_table(
+-- rest_fdw.analyze_one(t): ANALYZE one foreign table, for move_table,
+-- analyze_schema and analyze_server; true if it was analyzed.  A table the
+-- caller may not analyze (not its owner, nor, from PostgreSQL 17 on, with
+-- the MAINTAIN privilege) and an ANALYZE that fails (the service's error)
+-- are reported as a WARNING, and false returned: one service that is down
+-- must not roll back the statistics of the others.
+CREATE FUNCTION @extschema@.analyze_one(t regclass)
+RETURNS boolean
+LANGUAGE plpgsql AS $$
+DECLARE
+  owner oid;
+  allowed boolean;
+BEGIN
+  SELECT c.relowner INTO owner FROM pg_class c WHERE c.oid = t;
+  allowed := pg_has_role(owner, 'USAGE');
+  IF NOT allowed AND current_setting('server_version_num')::int >= 170000 THEN
+    allowed := has_table_privilege(t, 'MAINTAIN');
+  END IF;
+  IF NOT allowed THEN
+    RAISE WARNING 'skipping ANALYZE of %: permission denied', t
+      USING ERRCODE = 'insufficient_privilege',
+            HINT = 'Only the table''s owner (or a role with MAINTAIN on it) can analyze it.';
+    RETURN false;
+  END IF;
+  BEGIN
+    EXECUTE format('ANALYZE %s', t);
+  EXCEPTION WHEN OTHERS THEN
+    RAISE WARNING 'could not analyze %: %', t, SQLERRM
+      USING ERRCODE = SQLSTATE,
+            HINT = 'Run ANALYZE on it again once the service answers.';
+    RETURN false;
+  END;
+  RETURN true;
+END $$;
+
+COMMENT ON FUNCTION @extschema@.analyze_one(regclass)
+  IS 'analyzes one foreign table; a warning instead of an error if it cannot';
+
+-- rest_fdw.move_table(...): as in 1.0, and
+--
+-- - the foreign table's columns keep the local table's NOT NULL
+--   constraints.  PostgreSQL does not check a foreign table's constraints;
+--   rest_fdw does, before a write would send a NULL for such a column
+--   (SQLSTATE 23502, as a local table raises), and the planner knows the
+--   column holds no NULLs;
+-- - the new foreign table is analyzed (the service's count as reltuples,
+--   column statistics from a sample of pages) unless analyze_table is
+--   false: autovacuum never analyzes a foreign table, and until then the
+--   planner takes it for 1,000 rows.  A failed ANALYZE does not undo the
+--   move: it is reported as a WARNING, and ANALYZE can be run again later.
+--
+-- The new parameter changes the signature: the 1.0 function is dropped.
+DROP FUNCTION @extschema@.move_table(regclass, name, text, boolean, boolean,
+                                     text[], text[]);
+CREATE FUNCTION @extschema@.move_table(
     local_table regclass,
     server name,
     resource text,
     copy_rows boolean DEFAULT true,
     drop_local boolean DEFAULT false,
     table_options text[] DEFAULT '{}',
-    fields text[] DEFAULT '{}')
+    fields text[] DEFAULT '{}',
+    analyze_table boolean DEFAULT true)
 RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -159,5 +209,82 @@ BEGIN
   IF drop_local THEN
     EXECUTE format('DROP TABLE %I.%I', nsp, kept);
   END IF;
+
+  IF analyze_table THEN
+    PERFORM @extschema@.analyze_one(format('%I.%I', nsp, rel)::regclass);
+  END IF;
   RETURN copied;
 END $$;
+
+COMMENT ON FUNCTION @extschema@.move_table(regclass, name, text, boolean,
+                                           boolean, text[], text[], boolean)
+  IS 'moves a local table into a REST service and puts a foreign table in its place';
+
+-- rest_fdw.analyze_schema(schema, server): ANALYZE every rest_fdw foreign
+-- table of the schema (only those of the server, when given), e.g. after
+-- IMPORT FOREIGN SCHEMA, which cannot analyze what it creates.  Returns
+-- the tables analyzed, in name order.  A table whose ANALYZE fails (the
+-- service's error, or the caller may not analyze it) is reported as a
+-- WARNING and left out, and the others are still analyzed, so that one
+-- service that is down does not lose the statistics of the others.
+CREATE FUNCTION @extschema@.analyze_schema(schema name, server name DEFAULT NULL)
+RETURNS SETOF regclass
+LANGUAGE plpgsql AS $$
+DECLARE
+  t regclass;
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = schema) THEN
+    RAISE EXCEPTION 'schema "%" does not exist', schema
+      USING ERRCODE = 'invalid_schema_name';
+  END IF;
+  FOR t IN
+    SELECT c.oid::regclass
+      FROM pg_class c
+      JOIN pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_foreign_table ft ON ft.ftrelid = c.oid
+      JOIN pg_foreign_server s ON s.oid = ft.ftserver
+      JOIN pg_foreign_data_wrapper w ON w.oid = s.srvfdw
+     WHERE n.nspname = schema AND w.fdwname = 'rest_fdw'
+       AND (analyze_schema.server IS NULL OR s.srvname = analyze_schema.server)
+     ORDER BY c.relname
+  LOOP
+    IF @extschema@.analyze_one(t) THEN
+      RETURN NEXT t;
+    END IF;
+  END LOOP;
+END $$;
+
+-- rest_fdw.analyze_server(server): ANALYZE every foreign table of a
+-- rest_fdw server, in any schema, as analyze_schema does.
+CREATE FUNCTION @extschema@.analyze_server(server name)
+RETURNS SETOF regclass
+LANGUAGE plpgsql AS $$
+DECLARE
+  t regclass;
+BEGIN
+  PERFORM 1 FROM pg_foreign_server s
+    JOIN pg_foreign_data_wrapper w ON w.oid = s.srvfdw
+   WHERE s.srvname = server AND w.fdwname = 'rest_fdw';
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'rest_fdw server "%" does not exist', server
+      USING ERRCODE = 'undefined_object';
+  END IF;
+  FOR t IN
+    SELECT c.oid::regclass
+      FROM pg_class c
+      JOIN pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_foreign_table ft ON ft.ftrelid = c.oid
+      JOIN pg_foreign_server s ON s.oid = ft.ftserver
+     WHERE s.srvname = server
+     ORDER BY n.nspname, c.relname
+  LOOP
+    IF @extschema@.analyze_one(t) THEN
+      RETURN NEXT t;
+    END IF;
+  END LOOP;
+END $$;
+
+COMMENT ON FUNCTION @extschema@.analyze_schema(name, name)
+  IS 'analyzes the rest_fdw foreign tables of a schema (of one server, if given)';
+COMMENT ON FUNCTION @extschema@.analyze_server(name)
+  IS 'analyzes the foreign tables of a rest_fdw server';

@@ -76,6 +76,41 @@ def test_move_copies_every_row_and_the_orm_works_on_it(moved):
     assert helpers.rows("svc_book")[-1][:3] == (8, "Kindred", 5)
 
 
+def reltuples(table):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
+        return cursor.fetchone()[0]
+
+
+def test_move_analyzes_the_foreign_tables(moved):
+    """The planner knows the service's row counts right after the move."""
+    assert reltuples("shopapp_book") == Book.objects.count() == len(helpers.BOOKS)
+    assert reltuples("shopapp_author") == Author.objects.count() == len(helpers.AUTHORS)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stats WHERE tablename = 'shopapp_book'")
+        assert cursor.fetchone()[0] > 0  # column statistics from the sample
+
+
+def test_analyze_false_leaves_the_foreign_table_unanalyzed(shop, monkeypatch):
+    from importlib import import_module
+
+    migration = import_module("shopapp.migrations.0002_move_to_shop_service").Migration
+    monkeypatch.setattr(migration, "operations", [
+        MoveToService("shop", "Author", resource="authors/"),
+        MoveToService("shop", "Book", resource="books/", analyze=False),
+    ])
+    out = io.StringIO()
+    call_command("sqlmigrate", "shopapp", "0002", stdout=out)
+    sql = out.getvalue()
+    assert sql.count("analyze_table => false") == 1
+    assert sql.index("analyze_table => false") > sql.index("'books/'")
+    call_command("migrate", "shopapp", verbosity=0)
+    assert helpers.relkind("shopapp_book") == "f"
+    assert reltuples("shopapp_book") == -1  # never analyzed
+    assert reltuples("shopapp_author") == len(helpers.AUTHORS)
+    assert Book.objects.count() == len(helpers.BOOKS)
+
+
 def test_move_back_restores_rows_sequence_and_foreign_key(moved):
     Book.objects.create(title="Kindred", author_id=5, price=Decimal("9.99"))
     call_command("migrate", "shopapp", "0001", verbosity=0)
@@ -157,6 +192,8 @@ def test_operations_deconstruct_and_leave_the_state_alone(live_db):
     assert name == "MoveToService" and args == []
     assert kwargs == {"service": "shop", "model_name": "Book", "resource": "books/",
                       "fields": {"author_id": "author"}, "options": {"page_size": "100"}}
+    assert MoveToService("shop", "Book", "books/", analyze=False).deconstruct()[2] == {
+        "service": "shop", "model_name": "Book", "resource": "books/", "analyze": False}
     assert MoveBackFromService("shop", "Book", "books/").migration_name_fragment == \
         "move_book_back_from_shop"
     out = io.StringIO()

@@ -15,7 +15,10 @@ not declare every column with a matching type (plan.py), creates the
 server and user mapping of REST_FDW_SERVICES[service] if needed, and calls
 rest_fdw.move_table() with the filters, ordering fields and pagination the
 document declares: the local table is kept as <table>_before_rest, a
-foreign table takes its name and every row is POSTed to the service.
+foreign table takes its name and every row is POSTed to the service; then
+move_table analyzes the foreign table (the planner's row count and column
+statistics; autovacuum never does it for foreign tables), unless
+analyze=False.
 
 Backwards (and MoveBackFromService forwards) rest_fdw.move_table_back()
 copies the service's rows into the kept table, gives it its name back and
@@ -45,13 +48,15 @@ class MoveToService(migrations.operations.base.Operation):
     reversible = True
     reduces_to_sql = True
 
-    def __init__(self, service, model_name, resource, fields=None, options=None, check=True):
+    def __init__(self, service, model_name, resource, fields=None, options=None, check=True,
+                 analyze=True):
         self.service = service
         self.model_name = model_name
         self.resource = resource
         self.fields = dict(fields or {})
         self.options = {str(k): conf.option_value(v) for k, v in (options or {}).items()}
         self.check = check
+        self.analyze = bool(analyze)
 
     def deconstruct(self):
         kwargs = {"service": self.service, "model_name": self.model_name, "resource": self.resource}
@@ -61,6 +66,8 @@ class MoveToService(migrations.operations.base.Operation):
             kwargs["options"] = self.options
         if not self.check:
             kwargs["check"] = False
+        if not self.analyze:
+            kwargs["analyze"] = False
         return self.__class__.__qualname__, [], kwargs
 
     def state_forwards(self, app_label, state):
@@ -129,11 +136,15 @@ def move_to_service(schema_editor, model, operation):
         schema_editor.collected_sql.append(
             f"-- declared by the service for no column of {table}: {', '.join(plan.dropped)}"
         )
+    # move_table analyzes the new foreign table by default (extension 1.2);
+    # the argument is only sent to skip it, so that a move without it also
+    # runs on older versions of the extension
+    skip_analyze = "" if operation.analyze else ", analyze_table => false"
     schema_editor.execute(
         f"SELECT rest_fdw.move_table({quote_literal(connection.ops.quote_name(table))}::regclass, "
         f"{quote_literal(plan.server)}, {quote_literal(plan.resource)}, "
         f"table_options => {text_array(plan.option_strings())}, "
-        f"fields => {text_array(plan.field_strings())})"
+        f"fields => {text_array(plan.field_strings())}{skip_analyze})"
     )
     for column in plan.not_null:
         schema_editor.execute(
