@@ -149,18 +149,18 @@ SELECT svc('POST', '/_reset');
 --
 \getenv jsport JSON_SERVER_PORT
 \set js_connect_to '::127.0.0.1:' :jsport
-CREATE SERVER real_js FOREIGN DATA WRAPPER rest_fdw
+CREATE SERVER js_real_join FOREIGN DATA WRAPPER rest_fdw
   OPTIONS (base_url 'http://json-server.test/', dialect 'json-server',
            page_size '2');
-ALTER SERVER real_js OPTIONS (ADD connect_to :'js_connect_to');
-CREATE USER MAPPING FOR PUBLIC SERVER real_js;
+ALTER SERVER js_real_join OPTIONS (ADD connect_to :'js_connect_to');
+CREATE USER MAPPING FOR PUBLIC SERVER js_real_join;
 CREATE FOREIGN TABLE rjs_books (
   id        bigint,
   title     text,
   author_id bigint OPTIONS (field 'author'),
   price     numeric,
   in_stock  boolean
-) SERVER real_js OPTIONS (resource 'books',
+) SERVER js_real_join OPTIONS (resource 'books',
   filters 'id, id__in, author_id, author_id__in, id__ne, price__gte, price__lte, title',
   ordering 'id');
 INSERT INTO rjs_books (id, title, author_id, price, in_stock) VALUES
@@ -431,6 +431,14 @@ SELECT same_rows('SELECT * FROM f_ret', 'SELECT * FROM l_ret');
 SELECT same_rows('SELECT id, price FROM books', 'SELECT id, price FROM l_books');
 SELECT * FROM same_join('SELECT b.id, b.price, a.name FROM %1$s b LEFT JOIN %2$s a ON a.id = b.author_id');
 
+-- conditions checked on the joined row that read a whole row or a system
+-- column, which the join's target does not hold
+SELECT * FROM same_join($q$SELECT b.id, a.name FROM %1$s b JOIN %2$s a ON b.author_id = a.id WHERE b::text LIKE '%%book 1%%'$q$);
+SELECT * FROM same_join($q$SELECT b.id, a.name FROM %1$s b LEFT JOIN %2$s a ON b.author_id = a.id WHERE b::text LIKE '%%book 1%%'$q$);
+SELECT * FROM same_join($q$SELECT b.id FROM %1$s b JOIN %2$s a ON b.author_id = a.id WHERE a::text LIKE '%%author 1%%'$q$);
+SELECT * FROM same_join('SELECT b.id, a.name FROM %1$s b JOIN %2$s a ON b.author_id = a.id WHERE b.tableoid <> 0 AND a.tableoid <> 0');
+SELECT * FROM same_join('SELECT b.id, a.name FROM %1$s b LEFT JOIN %2$s a ON b.author_id = a.id WHERE b.tableoid <> 0');
+
 -- text keys: names with the characters of URLs and of the dialects'
 -- lists, case and white space variants, a duplicate name and 'null'
 -- (Café Ω is a title already)
@@ -487,7 +495,7 @@ DROP FUNCTION joined(text);
 SELECT svc('POST', '/_reset');
 DROP SCHEMA t_joind CASCADE;
 DROP SERVER js_emul CASCADE;
-DROP SERVER real_js CASCADE;
+DROP SERVER js_real_join CASCADE;
 DROP SERVER ja_join CASCADE;
 DROP SERVER od_join CASCADE;
 DROP SERVER pgrst_joind CASCADE;
