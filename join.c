@@ -155,6 +155,7 @@ typedef struct RestJoinState
 	char	   *explain_inner;
 	bool		started;
 	bool		outer_done;		/* the outer side has no more rows */
+	MemoryContext values_cxt;	/* both sides' values of this (re)scan */
 	MemoryContext batch_cxt;	/* the current batch's rows and hash */
 	RestJoinRow **batch;		/* its outer rows */
 	int			nbatch;
@@ -166,7 +167,7 @@ typedef struct RestJoinState
 	int64		batches;		/* batches read, for EXPLAIN ANALYZE */
 } RestJoinState;
 
-static bool join_target_is_columns(RelOptInfo *joinrel);
+static bool join_vars_are_columns(List *exprs);
 static bool join_inner_in_list(PlannerInfo *root, RelOptInfo *innerrel,
 							   RestJoinInfo *jinfo, Expr *inner_key);
 static void join_cost(PlannerInfo *root, RelOptInfo *joinrel,
@@ -174,7 +175,8 @@ static void join_cost(PlannerInfo *root, RelOptInfo *joinrel,
 					  RestJoinInfo *jinfo, Cost *startup, Cost *total);
 static char *join_text(RestJoinInfo *jinfo);
 static void start_join(RestJoinState *js, ForeignScanState *node);
-static void eval_values(RestJoinSide *side, ExprContext *econtext);
+static void eval_values(RestJoinSide *side, ExprContext *econtext,
+						MemoryContext cxt);
 static bool read_batch(RestJoinState *js);
 static RestJoinRow *keep_row(RestJoinState *js, RestJoinSide *side,
 							 bool outer, int key_index);
@@ -201,6 +203,7 @@ RestGetForeignJoinPaths(PlannerInfo *root, RelOptInfo *joinrel,
 	OpExpr	   *op;
 	Cost		startup_cost;
 	Cost		total_cost;
+	List	   *cond_vars;
 	ListCell   *lc;
 
 	/* one path per join relation (the other order is tried too) */
@@ -225,7 +228,7 @@ RestGetForeignJoinPaths(PlannerInfo *root, RelOptInfo *joinrel,
 		outer->key_expr != NULL || inner->key_expr != NULL ||
 		inner->pushdown.has_in_list)
 		return;
-	if (!join_target_is_columns(joinrel))
+	if (!join_vars_are_columns(joinrel->reltarget->exprs))
 		return;
 
 	/* one clause, outer column = inner key */
@@ -278,6 +281,13 @@ RestGetForeignJoinPaths(PlannerInfo *root, RelOptInfo *joinrel,
 		jinfo->local_conds = lappend(jinfo->local_conds, lfirst(lc));
 	}
 
+	/* the scan tuple holds their columns too: no whole row or system one */
+	cond_vars = pull_var_clause((Node *) extract_actual_clauses(jinfo->local_conds,
+																false),
+								PVC_RECURSE_PLACEHOLDERS);
+	if (!join_vars_are_columns(cond_vars))
+		return;
+
 	jinfo->batch_size = outer->table->page_size > 0
 		? Min(outer->table->page_size, REST_JOIN_MAX_BATCH)
 		: REST_DEFAULT_PAGE_ROWS;
@@ -303,16 +313,17 @@ RestGetForeignJoinPaths(PlannerInfo *root, RelOptInfo *joinrel,
 }
 
 /*
- * join_target_is_columns
- *		Does the join relation's target hold only columns of the two
+ * join_vars_are_columns
+ *		Are the expressions (the join relation's target, or the Vars of the
+ *		conditions checked on the joined row) only columns of the two
  *		tables (no whole row, system column or placeholder)?
  */
 static bool
-join_target_is_columns(RelOptInfo *joinrel)
+join_vars_are_columns(List *exprs)
 {
 	ListCell   *lc;
 
-	foreach(lc, joinrel->reltarget->exprs)
+	foreach(lc, exprs)
 	{
 		Var		   *var = lfirst(lc);
 
@@ -623,6 +634,9 @@ RestBeginJoinScan(ForeignScanState *node, int eflags)
 		RestPagerInit(&side->pager, side->table, REST_SCAN_COLLECTION, false,
 					  estate->es_query_cxt);
 	}
+	js->values_cxt = AllocSetContextCreate(estate->es_query_cxt,
+										   "rest_fdw join values",
+										   ALLOCSET_SMALL_SIZES);
 	js->batch_cxt = AllocSetContextCreate(estate->es_query_cxt,
 										  "rest_fdw join batch",
 										  ALLOCSET_DEFAULT_SIZES);
@@ -631,12 +645,13 @@ RestBeginJoinScan(ForeignScanState *node, int eflags)
 
 /*
  * eval_values
- *		Compute a side's values for this (re)scan, the IN list aside.
+ *		Compute a side's values for this (re)scan, the IN list aside, in
+ *		cxt: not the pager's, which each batch's inner request resets.
  */
 static void
-eval_values(RestJoinSide *side, ExprContext *econtext)
+eval_values(RestJoinSide *side, ExprContext *econtext, MemoryContext cxt)
 {
-	MemoryContext oldcxt = MemoryContextSwitchTo(side->pager.scan_cxt);
+	MemoryContext oldcxt = MemoryContextSwitchTo(cxt);
 	ListCell   *lc;
 
 	foreach(lc, side->expr_states)
@@ -684,8 +699,9 @@ start_join(RestJoinState *js, ForeignScanState *node)
 	MemoryContextReset(js->batch_cxt);
 	RestPagerReset(&js->outer.pager);
 	RestPagerReset(&js->inner.pager);
-	eval_values(&js->outer, econtext);
-	eval_values(&js->inner, econtext);
+	MemoryContextReset(js->values_cxt);
+	eval_values(&js->outer, econtext, js->values_cxt);
+	eval_values(&js->inner, econtext, js->values_cxt);
 	RestPagerStart(&js->outer.pager, js->outer.params, js->outer.values,
 				   NULL, 0, -1, !js->ordered);
 }

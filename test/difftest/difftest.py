@@ -26,8 +26,10 @@ IN/NOT IN/ANY/ALL with NULLs, empty arrays and lists long enough to be
 split, LIKE/ILIKE with escapes, comparisons through casts and COLLATE,
 ORDER BY with NULLS FIRST/LAST and COLLATE, LIMIT/OFFSET (0, NULL,
 negative), count(*), count(DISTINCT), DISTINCT, GROUP BY, whole-row
-references, joins and semi-joins with a local table (also as forced
-nested loops), prepared statements run with generic plans.
+references, joins and semi-joins with a local table and joins of the
+table with itself (also as forced nested loops, where two tables of one
+server are joined by the scan of the join), prepared statements run with
+generic plans.
 
 Each query is generated from (seed, dialect, number) alone, so that
 "--seed S --dialect D --only N" runs it again.  A mismatch is shrunk
@@ -259,6 +261,13 @@ def make_odata(out):
                             ("s_od_short", od, "odata",
                              [("max_url_length", "300")])]
 
+
+# Joins of the table t with itself as u ({t}: the table's name), the
+# conditions on u checked with the join or after it.
+SELF_JOINS = ["JOIN {t} u ON t.grp = u.id", "LEFT JOIN {t} u ON t.grp = u.id",
+              "LEFT JOIN {t} u ON u.id = t.grp AND u.flag",
+              "JOIN {t} u ON t.grp = u.id AND u.name IS NOT NULL",
+              "LEFT JOIN {t} u ON t.id = u.id", "JOIN {t} u ON u.id = t.id"]
 
 # The local table joined with the foreign ones.
 JOIN_ROWS = [(1, 1, 1, "alpha"), (2, 2, 2, "Alpha"), (3, 3, None, None),
@@ -792,10 +801,17 @@ class Gen:
                 if rng.random() < 0.5:
                     qy.limit, qy.offset = self.limits(rng)
         if shape == "join":
-            qy.join = rng.choice(["JOIN j ON t.id = j.id", "LEFT JOIN j ON t.id = j.id",
-                                  "JOIN j ON t.grp = j.grp", "JOIN j ON t.name = j.name",
-                                  "RIGHT JOIN j ON t.id = j.id", "JOIN j ON j.id = t.id AND j.k > 3"])
-            qy.nestloop = rng.random() < 0.4
+            if rng.random() < 0.5:
+                qy.join = rng.choice(["JOIN j ON t.id = j.id", "LEFT JOIN j ON t.id = j.id",
+                                      "JOIN j ON t.grp = j.grp", "JOIN j ON t.name = j.name",
+                                      "RIGHT JOIN j ON t.id = j.id",
+                                      "JOIN j ON j.id = t.id AND j.k > 3"])
+            else:
+                # the table joined to itself (two tables of one server):
+                # grp as a foreign key to id, NULL and dangling ones too;
+                # the scan of the join when PostgreSQL's joins are off
+                qy.join = rng.choice(SELF_JOINS)
+            qy.nestloop = rng.random() < (0.7 if "{t}" in qy.join else 0.4)
         if shape == "semi":
             qy.join = rng.choice(["WHERE t.id IN (SELECT id FROM j WHERE k > %d)" % rng.randint(0, 8),
                                   "WHERE t.grp IN (SELECT grp FROM j)",
@@ -870,6 +886,8 @@ class Query:
         """The columns that make an ORDER BY total."""
         if self.shape == "join" and "j ON" in self.join:
             return ["t.id", "j.k"]
+        if self.shape == "join" and " u ON" in self.join:
+            return ["t.id", "u.id"]
         return ["t.id"]
 
     def render(self, table, ctx, strip_limit=False):
@@ -879,7 +897,7 @@ class Query:
         frm = "%s t" % table
         where = []
         if self.join and self.shape == "join":
-            frm += " " + self.join
+            frm += " " + self.join.replace("{t}", table)
         if self.join and self.shape == "semi":
             where.append(self.join[len("WHERE "):])
         if self.where is not None:
@@ -911,7 +929,9 @@ class Query:
             cols = ["t::text"]
         else:
             cols = ["t.*" if c == "*" else "t." + c for c in self.cols]
-        if self.shape == "join":
+        if self.shape == "join" and " u ON" in self.join:
+            cols += ["u.id AS uid", "u.name AS uname", "u.grp AS ugrp"]
+        elif self.shape == "join":
             cols.append("j.k")
         # the ORDER BY keys, to check the order of a partial ORDER BY
         if self.order and self.mode() == "keys":
