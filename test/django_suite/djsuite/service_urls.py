@@ -83,7 +83,7 @@ def _plain_field(field):
 def _serializer(model):
     """The kit's serializer (DatabaseSerializer), foreign keys as plain values."""
     base = serializer_for(model, base=DatabaseSerializer)
-    attrs = {f.attname: _plain_field(f) for f in model._meta.concrete_fields if f.is_relation}
+    attrs = {f.attname: _plain_field(f) for f in model._meta.local_concrete_fields if f.is_relation}
     attrs["Meta"] = base.Meta
     # named after the table: the OpenAPI document's component names must
     # differ, and many test apps have a Book or an Author
