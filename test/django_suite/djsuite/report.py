@@ -29,6 +29,8 @@ HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # (class, pattern of the error message), the first match wins
 CAUSES = [
+    ("TransactionTestCase's flush: TRUNCATE of an undo table in a transaction block",
+     r"couldn't be flushed"),
     ("GROUP BY on the primary key", r"must appear in the GROUP BY clause"),
     ("a write the service refused (400)", r"service rejected the request|returned HTTP 400"),
     ("a key the service holds already (409)", r"returned HTTP 409"),

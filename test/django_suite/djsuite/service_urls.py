@@ -90,10 +90,25 @@ def _serializer(model):
     return type(f"{model._meta.db_table}Serializer", (base,), attrs)
 
 
+def _delete_row(view, instance):
+    """A DELETE of the item deletes its row alone, as SQL's DELETE of a row
+    of a local table does: the ORM of the test run deletes (or nulls) the
+    dependent rows itself, each with its own request, where the service's
+    own cascade (Model.delete()) would delete rows the test run did not
+    (its undo then finds them gone) and run a query per related model for
+    every request."""
+    manager = type(instance)._base_manager
+    manager.filter(pk=instance.pk)._raw_delete(manager.db)
+
+
 router = DefaultRouter()
 for model in models_of(apps, modules()):
     table = model._meta.db_table
-    router.register(table, service_viewset(model, serializer_class=_serializer(model)),
+    # every row of the table: a model's default manager may filter
+    # (queries.ManagedModel's shows public rows of one tag only)
+    router.register(table, service_viewset(model, queryset=model._base_manager.all(),
+                                           serializer_class=_serializer(model),
+                                           perform_destroy=_delete_row),
                     basename=table)
 
 urlpatterns = [
