@@ -121,9 +121,9 @@ difftest:
 	bash test/difftest/run.sh --queries $(DIFFTEST_QUERIES) --shrink-seconds 300 \
 		--report test/difftest/report.md
 
-# Django's own ORM tests on local tables, moved into a service, and with
-# undo emulated (test/django_suite; as root; about 25 minutes): the counts
-# per module, written to test/django_suite/RESULTS.md.
+# Django's own ORM tests on local tables and moved into a service whose
+# server has option undo (test/django_suite; as root; RESULTS.md says how
+# long): the counts per module, written to test/django_suite/RESULTS.md.
 .PHONY: django-suite
 django-suite:
 	bash test/django_suite/run.sh --markdown test/django_suite/RESULTS.md

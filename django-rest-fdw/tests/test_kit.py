@@ -98,6 +98,9 @@ def test_multi_table_child_has_its_own_table_only(api):
     schema = api.get("/api/schema/?format=json").json()
     assert sorted(schema["components"]["schemas"]["Restaurant"]["properties"]) == [
         "place_ptr_id", "seats"]
+    assert api.delete("/api/restaurants/30/").status_code == 204
+    assert api.get("/api/restaurants/30/").status_code == 404
+    assert api.get("/api/places/30/").json() == {"id": 30, "name": "Da Michele"}
 
 
 # the optional capabilities: fields=, distinct=, group_by=&aggregate=count

@@ -4,8 +4,9 @@ Reads RESULTS_DIR/<mode>.json (runner.py) for the modes that ran and
 prints, per test module, each mode's counts; then the tests that pass on
 local tables and not in service mode, by cause:
 
-- "rows left by rollback (needs undo)": passes in undo mode (undo.py);
-- else a class read from the error (undo mode's, where it ran), e.g.
+- "rows left by rollback (needs undo)": passes in emulated mode (undo.py;
+  only where that mode ran: service mode has rest_fdw's own undo);
+- else a class read from the error (emulated mode's, where it ran), e.g.
   GROUP BY, a write the service refused, a constraint the foreign table
   does not enforce, a wrong result;
 - "listed": in known_failures.txt, with its reason.
@@ -23,10 +24,13 @@ import re
 import sys
 
 OUTCOMES = ("pass", "fail", "error", "skip", "xfail", "not-run")
+MODES = ("monolith", "service", "emulated")
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # (class, pattern of the error message), the first match wins
 CAUSES = [
+    ("TransactionTestCase's flush: TRUNCATE of an undo table in a transaction block",
+     r"couldn't be flushed"),
     ("GROUP BY on the primary key", r"must appear in the GROUP BY clause"),
     ("a write the service refused (400)", r"service rejected the request|returned HTTP 400"),
     ("a key the service holds already (409)", r"returned HTTP 409"),
@@ -40,7 +44,7 @@ CAUSES = [
 
 def load(directory):
     runs = {}
-    for mode in ("monolith", "service", "undo"):
+    for mode in MODES:
         path = os.path.join(directory, f"{mode}.json")
         if os.path.exists(path):
             with open(path) as f:
@@ -68,10 +72,18 @@ def counts(run):
     return per
 
 
+def seconds(run):
+    """{module: seconds its tests (and their classes' setup) took} of one run."""
+    per = collections.Counter()
+    for test_id, entry in run["tests"].items():
+        per[test_id.split(".")[0]] += entry.get("seconds", 0)
+    return per
+
+
 def cause(test_id, runs, listed):
     if test_id in listed:
         return "listed: " + listed[test_id]
-    undo = runs.get("undo", {}).get("tests", {}).get(test_id)
+    undo = runs.get("emulated", {}).get("tests", {}).get(test_id)
     if undo and undo["outcome"] == "pass":
         return "rows left by rollback (needs undo)"
     entry = undo or runs["service"]["tests"][test_id]
@@ -93,19 +105,21 @@ def regressions(runs, listed):
         svc = runs["service"]["tests"].get(test_id, {"outcome": "not-run", "message": ""})
         if svc["outcome"] == "pass":
             continue
-        undo = runs.get("undo", {}).get("tests", {}).get(test_id)
+        undo = runs.get("emulated", {}).get("tests", {}).get(test_id)
         message = (undo if undo and undo["outcome"] != "pass" else svc)["message"]
         found.append((test_id, cause(test_id, runs, listed), message))
     return found
 
 
 def render(runs, listed, command):
-    modes = [m for m in ("monolith", "service", "undo") if m in runs]
+    modes = [m for m in MODES if m in runs]
     per = {m: counts(runs[m]) for m in modes}
     modules = sorted(set().union(*(per[m] for m in modes)))
     out = []
-    head = "| module | " + " | ".join(f"{m} pass/fail/error/skip" for m in modes) + " |"
-    out += [head, "|---" * (len(modes) + 1) + "|"]
+    took = {m: seconds(runs[m]) for m in modes}
+    head = ("| module | " + " | ".join(f"{m} pass/fail/error/skip" for m in modes)
+            + " | " + " | ".join(f"{m} s" for m in modes) + " |")
+    out += [head, "|---" * (2 * len(modes) + 1) + "|"]
     totals = {m: collections.Counter() for m in modes}
     for module in modules:
         cells = []
@@ -113,11 +127,14 @@ def render(runs, listed, command):
             c = per[m][module]
             totals[m].update(c)
             cells.append(_cell(c))
+        cells += [f"{took[m][module]:.0f}" for m in modes]
         out.append(f"| {module} | " + " | ".join(cells) + " |")
-    out.append("| **all** | " + " | ".join(f"**{_cell(totals[m])}**" for m in modes) + " |")
+    out.append("| **all** | " + " | ".join(f"**{_cell(totals[m])}**" for m in modes)
+               + " | " + " | ".join(f"**{sum(took[m].values()):.0f}**" for m in modes) + " |")
     out.append("")
     out.append("(fail/error include tests not run after a class setup error; xfail, "
-               "expected failures, count as skip)")
+               "expected failures, count as skip; s: the seconds of the module's tests and "
+               "their classes' setup, without the test databases' creation)")
     out.append("")
     for m in modes:
         out.append(f"- {m}: {totals[m]['pass']} passed in {runs[m]['seconds']} s"

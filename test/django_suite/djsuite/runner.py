@@ -3,9 +3,12 @@ DiscoverRunner that, by DJSUITE_MODE,
 
 - monolith: runs the tests on local tables;
 - service: first moves every table of the test apps into the service
-  (moving.py), so that the ORM's SQL reaches foreign tables;
-- undo: as service, with the service's tables put back where Django's
-  rollbacks put local tables (undo.py);
+  (moving.py), so that the ORM's SQL reaches foreign tables; the server
+  has rest_fdw's option undo (settings.py), so Django's rollbacks undo
+  the service's writes;
+- emulated: as service without option undo, the service's tables put
+  back from outside where Django's rollbacks put local tables (undo.py),
+  for comparison;
 
 and writes every test's outcome to DJSUITE_RESULTS (JSON; report.py)."""
 
@@ -19,7 +22,7 @@ from django.test.runner import DiscoverRunner
 
 from . import moving, undo
 
-MODES = ("monolith", "service", "undo")
+MODES = ("monolith", "service", "emulated")
 
 
 def _message(err):
@@ -32,6 +35,17 @@ class RecordingResult(unittest.TextTestResult):
     """A TextTestResult that remembers each test's outcome and message."""
 
     outcomes = {}
+    # seconds per test since the previous test ended (so a class's setup
+    # counts to its first test): the time of each module, summed in report.py
+    seconds = {}
+    _last = None
+
+    def stopTest(self, test):
+        super().stopTest(test)
+        now = time.time()
+        last = RecordingResult._last if RecordingResult._last is not None else now
+        RecordingResult.seconds[test.id()] = RecordingResult.seconds.get(test.id(), 0) + now - last
+        RecordingResult._last = now
 
     def _put(self, test, outcome, message=""):
         test_id = test.id()
@@ -98,7 +112,7 @@ class SuiteRunner(DiscoverRunner):
             if self.verbosity:
                 print(f"moved the test apps' tables into the service; kept local: "
                       f"{len(self.kept_local)}")
-            if self.mode == "undo":
+            if self.mode == "emulated":
                 undo.install()
         return old_config
 
@@ -107,6 +121,7 @@ class SuiteRunner(DiscoverRunner):
 
     def run_suite(self, suite, **kwargs):
         every = list(_ids(suite))
+        RecordingResult._last = time.time()
         try:
             return super().run_suite(suite, **kwargs)
         finally:
@@ -128,4 +143,5 @@ class SuiteRunner(DiscoverRunner):
             with open(path, "w") as f:
                 json.dump({"mode": self.mode, "seconds": round(time.time() - self.started),
                            "kept_local": self.kept_local, "unchecked": self.unchecked,
-                           "tests": {t: outcomes[t] for t in every}}, f, indent=0, sort_keys=True)
+                           "tests": {t: dict(outcomes[t], seconds=round(RecordingResult.seconds.get(t, 0), 3))
+                                     for t in every}}, f, indent=0, sort_keys=True)

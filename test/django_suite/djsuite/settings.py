@@ -26,11 +26,16 @@ USE_TZ = False
 
 TEST_RUNNER = "djsuite.runner.SuiteRunner"
 
-# the service the test apps' tables move into (service.py serves it)
+# the service the test apps' tables move into (service.py serves it); in
+# service mode its server has option undo, so Django's rollbacks (TestCase
+# isolation, atomic() blocks that raise) undo the service's writes; the
+# emulated mode leaves undo off and puts the tables back from outside
+# (undo.py), for comparison
 REST_FDW_SERVICES = {
     "suite": {
         "url": os.environ.get("DJSUITE_SERVICE_URL", ""),
         # the service's tables live in the same cluster: the same collation
         "options": {"collation_matches": True, "truncatable": True},
+        "server_options": {"undo": os.environ.get("DJSUITE_MODE") == "service"},
     },
 }

@@ -1,5 +1,6 @@
-"""Undo mode: service mode, plus what a ROLLBACK that undid the service's
-writes would give, emulated from outside: the service's tables are put
+"""Emulated mode: service mode without rest_fdw's option undo, plus what a
+ROLLBACK that undid the service's writes would give, emulated from outside
+(service mode has the real thing; this mode is kept to compare with): the service's tables are put
 back, through the service's own database, where Django's rollbacks put a
 local table.
 

@@ -3,6 +3,7 @@ that accept a client-supplied id on create."""
 
 from django.core.management.color import no_style
 from django.db import connections, models, router
+from django.db.models.fields import AutoFieldMixin
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
 
@@ -77,7 +78,10 @@ def move_sequence_past(model):
     """After a row was created with a client's id: the model's id sequence
     past the largest id, and never back (an id it gave out stays given, as
     in a local table: rest_fdw's undo re-creates a deleted row under its
-    old id, which must not make the next row reuse a later one)."""
+    old id, which must not make the next row reuse a later one).  A key
+    that is not an AutoField has no sequence."""
+    if not isinstance(model._meta.pk, AutoFieldMixin):
+        return
     connection = connections[router.db_for_write(model)]
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":

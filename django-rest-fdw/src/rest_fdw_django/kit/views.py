@@ -29,6 +29,10 @@ class ServiceViewSet(viewsets.ModelViewSet):
     pagination_class = ServicePagination
     filter_backends = [FilterBackend, OrderingFilter, capabilities.CapabilitiesFilter]
     renderer_classes = [JSONRenderer]
+    # an item's key is any text but "/": a router's default also refuses
+    # ".", which a timestamp's, a decimal's or an e-mail key holds (this
+    # service renders JSON only: no format suffixes to tell apart)
+    lookup_value_regex = "[^/]+"
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -133,6 +137,12 @@ class ServiceViewSet(viewsets.ModelViewSet):
         except (rows.model.DoesNotExist, ValidationError, ValueError, TypeError):
             raise Http404
         return Response(convert_rows([row], self._read_converters)[0])
+
+    def perform_destroy(self, instance):
+        """Delete the row of this resource's table only: a multi-table
+        inheritance child's parent row is the parent resource's (a client
+        deletes it there, and a rollback's undo re-creates each apart)."""
+        instance.delete(keep_parents=bool(instance._meta.parents))
 
 
 def service_viewset(model, queryset=None, **attrs):
