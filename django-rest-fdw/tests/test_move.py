@@ -150,6 +150,27 @@ def test_server_options_and_a_rollback_undone_in_the_service(shop):
     assert (helpers.rows("svc_author"), helpers.rows("svc_book")) == before
 
 
+def test_flush_empties_foreign_tables_with_undo_on(shop):
+    """Django's flush (TransactionTestCase, manage.py flush) truncates inside
+    a transaction, which rest_fdw refuses for tables with undo: the backend
+    empties foreign tables by DELETE and truncates the local ones."""
+    from django.core.management.color import no_style
+
+    entry = dict(settings.REST_FDW_SERVICES["shop"], server_options={"undo": True})
+    with override_settings(REST_FDW_SERVICES={"shop": entry}):
+        call_command("migrate", "shopapp", verbosity=0)
+    tables = ["shopapp_author", "shopapp_book", "django_admin_log"]
+    sql = connection.ops.sql_flush(no_style(), tables, allow_cascade=True)
+    assert sql == [
+        'TRUNCATE "django_admin_log" CASCADE;',
+        'DELETE FROM "shopapp_book";',  # books reference authors: first
+        'DELETE FROM "shopapp_author";',
+    ]
+    assert helpers.rows("svc_author") and helpers.rows("svc_book")
+    connection.ops.execute_sql_flush(sql)
+    assert helpers.rows("svc_author") == [] and helpers.rows("svc_book") == []
+
+
 def test_sqlmigrate_prints_the_sql_without_the_token(shop):
     out = io.StringIO()
     call_command("sqlmigrate", "shopapp", "0002", stdout=out)
