@@ -243,7 +243,7 @@ convert_bpchar(const RestJsonValue *value, int32 typmod, Datum *result)
  * as apply_typmod leaves it.  Values that need rounding, the long form or
  * an error, exponents and other forms are left to numeric_in.
  */
-static bool
+static inline bool
 numeric_from_value(const RestJsonValue *value, int scale, int maxint,
 				   Datum *result)
 {
