@@ -8,8 +8,9 @@
  * timestamptz, the input function tokenises the text, looks the tokens up
  * in tables and consults the time zone; for a numeric, it goes through a
  * variable-length intermediate form.  Services send a few forms only:
- * integers, plain decimals, ISO 8601 dates and times, canonical UUIDs.
- * This file builds the datum straight from those forms.
+ * integers, plain decimals, JSON numbers for floating-point columns, ISO
+ * 8601 dates and times, canonical UUIDs.  This file builds the datum
+ * straight from those forms.
  *
  * Each converter either produces exactly the datum the input function
  * would (same value, same representation) or declines, and then json.c
@@ -25,6 +26,7 @@
  */
 #include "postgres.h"
 
+#include <errno.h>
 #include <math.h>
 
 #include "json_internal.h"
@@ -233,14 +235,17 @@ convert_bpchar(const RestJsonValue *value, int32 typmod, Datum *result)
 }
 
 /*
- * numeric without a typmod from "-?[0-9]+(\.[0-9]+)?", as a number or a
- * string (Django REST framework sends decimals as strings): the short
- * on-disk form, with the display scale the fraction's digits give.  Values
- * that need the long form, exponents and other forms are left to
- * numeric_in.
+ * A numeric from "-?[0-9]+(\.[0-9]+)?", as a number or a string (Django
+ * REST framework sends decimals as strings): the short on-disk form.
+ * Without a typmod (scale < 0) its display scale is the fraction's digits;
+ * with one, the value must fit as it is (at most scale fraction digits, at
+ * most maxint integer digits), and the display scale is the typmod's scale,
+ * as apply_typmod leaves it.  Values that need rounding, the long form or
+ * an error, exponents and other forms are left to numeric_in.
  */
-static bool
-convert_numeric(const RestJsonValue *value, int32 typmod, Datum *result)
+static inline bool
+numeric_from_value(const RestJsonValue *value, int scale, int maxint,
+				   Datum *result)
 {
 	const char *s;
 	const char *end;
@@ -261,7 +266,7 @@ convert_numeric(const RestJsonValue *value, int32 typmod, Datum *result)
 	Numeric		num;
 	size_t		size;
 
-	if (typmod >= 0 || !plain_text(value, true, &s, &len))
+	if (!plain_text(value, true, &s, &len))
 		return false;
 	end = s + len;
 	if (s < end && *s == '-')
@@ -294,6 +299,8 @@ convert_numeric(const RestJsonValue *value, int32 typmod, Datum *result)
 		ilen--;
 	}
 	if (ilen > CONV_NUMERIC_MAX_INT || flen > CONV_NUMERIC_MAX_FRAC)
+		return false;
+	if (scale >= 0 && (flen > (size_t) scale || ilen > (size_t) maxint))
 		return false;
 
 	/* lay the digits out in groups of four around the decimal point */
@@ -341,7 +348,8 @@ convert_numeric(const RestJsonValue *value, int32 typmod, Datum *result)
 
 		header = CONV_NUMERIC_SHORT |
 			(neg ? CONV_SHORT_SIGN : 0) |
-			((uint16) flen << CONV_SHORT_DSCALE_SHIFT) |
+			((uint16) (scale >= 0 ? (size_t) scale : flen) <<
+			 CONV_SHORT_DSCALE_SHIFT) |
 			(weight < 0 ? CONV_SHORT_WEIGHT_SIGN : 0) |
 			(weight & CONV_SHORT_WEIGHT_MASK);
 		memcpy(p, &header, sizeof(uint16));
@@ -349,6 +357,105 @@ convert_numeric(const RestJsonValue *value, int32 typmod, Datum *result)
 			   (last - first) * sizeof(int16));
 	}
 	*result = NumericGetDatum(num);
+	return true;
+}
+
+/* numeric without a typmod. */
+static bool
+convert_numeric(const RestJsonValue *value, int32 typmod, Datum *result)
+{
+	return numeric_from_value(value, -1, 0, result);
+}
+
+/*
+ * The scale of a numeric typmod numeric_typmod_ok accepts: one of
+ * numeric(p,s) with 0 <= s <= p and s small enough for the short form;
+ * -1 for any other (no typmod, a negative scale, a scale above the
+ * precision), which convert_numeric_typmod does not handle.
+ */
+static int
+numeric_typmod_scale_ok(int32 typmod)
+{
+	int			precision;
+	int			scale;
+
+	if (typmod < (int32) VARHDRSZ)
+		return -1;
+	precision = ((typmod - VARHDRSZ) >> 16) & 0xffff;
+	scale = (((typmod - VARHDRSZ) & 0x7ff) ^ 1024) - 1024;
+	if (scale < 0 || scale > precision || scale > CONV_SHORT_DSCALE_MAX)
+		return -1;
+	return scale;
+}
+
+/*
+ * numeric(p,s) from a decimal that fits without rounding: at most s
+ * fraction digits and p - s integer digits, shown with s fraction digits.
+ */
+static bool
+convert_numeric_typmod(const RestJsonValue *value, int32 typmod, Datum *result)
+{
+	int			precision = ((typmod - VARHDRSZ) >> 16) & 0xffff;
+	int			scale = numeric_typmod_scale_ok(typmod);
+
+	if (scale < 0)
+		return false;
+	return numeric_from_value(value, scale, precision - scale, result);
+}
+
+/*
+ * Copy a JSON number's text, NUL-terminated, into buf of size bufsize;
+ * false if the value is not a number or does not fit.
+ */
+static inline bool
+number_cstring(const RestJsonValue *value, char *buf, size_t bufsize)
+{
+	if (value->kind != REST_JSON_NUMBER || value->len >= bufsize)
+		return false;
+	memcpy(buf, value->start, value->len);
+	buf[value->len] = '\0';
+	return true;
+}
+
+/*
+ * double precision from a JSON number: float8in calls strtod on the same
+ * text (the scanner validated it as RFC 8259's grammar, which strtod reads
+ * whole), so the result is the same.  Whatever strtod reports with errno
+ * (overflow, underflow, denormals) is left to float8in and its rules.
+ * Strings (which may hold "NaN", "Infinity", blanks) go to float8in too.
+ */
+static bool
+convert_float8(const RestJsonValue *value, int32 typmod, Datum *result)
+{
+	char		buf[64];
+	char	   *end;
+	double		d;
+
+	if (!number_cstring(value, buf, sizeof(buf)))
+		return false;
+	errno = 0;
+	d = strtod(buf, &end);
+	if (errno != 0 || *end != '\0')
+		return false;
+	*result = Float8GetDatum(d);
+	return true;
+}
+
+/* real from a JSON number, as float4in reads it with strtof. */
+static bool
+convert_float4(const RestJsonValue *value, int32 typmod, Datum *result)
+{
+	char		buf[64];
+	char	   *end;
+	float		f;
+
+	if (!number_cstring(value, buf, sizeof(buf)))
+		return false;
+	errno = 0;
+	f = strtof(buf, &end);
+	if (errno != 0 || *end != '\0')
+		return false;
+	*result = Float4GetDatum(f);
 	return true;
 }
 
@@ -641,7 +748,14 @@ RestChooseConverter(Oid typid, int32 typmod, bool convert_encoding)
 		case BPCHAROID:
 			return convert_encoding ? NULL : convert_bpchar;
 		case NUMERICOID:
-			return typmod < 0 ? convert_numeric : NULL;
+			if (typmod < 0)
+				return convert_numeric;
+			return numeric_typmod_scale_ok(typmod) >= 0 ?
+				convert_numeric_typmod : NULL;
+		case FLOAT4OID:
+			return convert_float4;
+		case FLOAT8OID:
+			return convert_float8;
 		case DATEOID:
 			return convert_date;
 		case TIMESTAMPOID:

@@ -82,6 +82,7 @@ typedef struct RestColumnIO
 	Oid			elem_typioparam;
 	void	   *domain_extra;	/* domain_check's cache */
 	RestConverter fast;			/* direct conversion (convert.c), or NULL */
+	bool		is_text;		/* text, unescaped straight into the datum */
 	MemoryContext cxt;			/* where this lives */
 } RestColumnIO;
 
@@ -220,6 +221,8 @@ RestPrepareColumns(RestTable *table)
 		io->cxt = CurrentMemoryContext;
 		prepare_type_io(io, col->typid);
 		io->fast = RestChooseConverter(col->typid, col->typmod, plan->convert);
+		io->is_text = (col->typid == TEXTOID && !plan->convert &&
+					   io->category == REST_CAT_TEXT);
 		RestJsonPlanAddColumn(plan, col, i);
 		col->io = io;
 	}
@@ -394,17 +397,40 @@ json_array_to_datum(RestColumnIO *io, RestColumn *col,
 	return result;
 }
 
-/* Convert a non-null value to a column's type. */
+/*
+ * Convert a value without the input function, if its column's type and
+ * its form allow: the direct conversions of convert.c, and a text column
+ * in a UTF-8 database, unescaped straight into the datum.  These raise no
+ * errors, so they need no error context.
+ */
+static inline bool
+convert_direct(RestColumnIO *io, RestColumn *col, const RestJsonValue *value,
+			   Datum *result)
+{
+	if (io->fast != NULL)
+		return io->fast(value, col->typmod, result);
+	if (io->is_text)
+	{
+		text	   *t = palloc(VARHDRSZ + value->len + 1);
+		size_t		len = value->len;
+
+		if (value->kind == REST_JSON_STRING && value->escaped)
+			len = RestJsonUnescape(VARDATA(t), value->start, value->len, true);
+		else
+			memcpy(VARDATA(t), value->start, value->len);
+		SET_VARSIZE(t, VARHDRSZ + len);
+		*result = PointerGetDatum(t);
+		return true;
+	}
+	return false;
+}
+
+/* Convert a non-null value to a column's type with the input function. */
 static Datum
 convert_value(RestColumnIO *io, RestColumn *col, const RestJsonValue *value)
 {
 	bool		container = (value->kind == REST_JSON_OBJECT ||
 							 value->kind == REST_JSON_ARRAY);
-	Datum		result;
-
-	/* the common types' usual forms, without the input function */
-	if (io->fast != NULL && io->fast(value, col->typmod, &result))
-		return result;
 
 	switch (io->category)
 	{
@@ -439,20 +465,6 @@ convert_value(RestColumnIO *io, RestColumn *col, const RestJsonValue *value)
 			return input_value(io, col, value, false);
 
 		case REST_CAT_TEXT:
-			if (col->typid == TEXTOID && !io->plan->convert)
-			{
-				/* unescape straight into the text datum */
-				text	   *result = palloc(VARHDRSZ + value->len + 1);
-				size_t		len = value->len;
-
-				if (value->kind == REST_JSON_STRING && value->escaped)
-					len = RestJsonUnescape(VARDATA(result), value->start,
-										value->len, true);
-				else
-					memcpy(VARDATA(result), value->start, value->len);
-				SET_VARSIZE(result, VARHDRSZ + len);
-				return PointerGetDatum(result);
-			}
 			return input_value(io, col, value, false);
 
 		case REST_CAT_OTHER:
@@ -473,6 +485,7 @@ RestJsonToDatum(RestTable *table, RestColumn *col, RestJsonValue *value,
 {
 	ConversionErrorInfo info;
 	ErrorContextCallback errcallback;
+	RestColumnIO *io;
 	Datum		result;
 
 	if (value->kind == REST_JSON_MISSING || value->kind == REST_JSON_NULL)
@@ -482,6 +495,11 @@ RestJsonToDatum(RestTable *table, RestColumn *col, RestJsonValue *value,
 	}
 	*isnull = false;
 
+	/* the common types' usual forms, without the input function */
+	io = column_io(table, col);
+	if (convert_direct(io, col, value, &result))
+		return result;
+
 	info.table = table;
 	info.col = col;
 	info.url = url ? url : "";
@@ -490,7 +508,7 @@ RestJsonToDatum(RestTable *table, RestColumn *col, RestJsonValue *value,
 	errcallback.previous = error_context_stack;
 	error_context_stack = &errcallback;
 
-	result = convert_value(column_io(table, col), col, value);
+	result = convert_value(io, col, value);
 
 	error_context_stack = errcallback.previous;
 	return result;

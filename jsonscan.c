@@ -783,7 +783,7 @@ match_member(RestFieldLevel *level, const RestJsonValue *key)
 }
 
 /* Store a member's value in the columns that want it. */
-static inline void
+static pg_attribute_always_inline void
 capture_member(JsonCursor *cur, RestFieldNode *node, RestJsonValue *values,
 			   int depth)
 {

@@ -101,7 +101,8 @@ SELECT conv_run(typ, 'bool') FROM unnest(ARRAY['boolean', 'integer']) typ;
 SELECT conv_run(typ, 'text') FROM unnest(ARRAY['text', 'varchar',
   'varchar(5)', 'bpchar', 'char(5)', 'char', 'varchar(1)', 'name']) typ;
 SELECT conv_run(typ, 'num') FROM unnest(ARRAY['numeric', 'numeric(10,2)',
-  'numeric(5,0)', 'numeric(3,1)', 'integer', 'bigint', 'float8']) typ;
+  'numeric(5,0)', 'numeric(3,1)', 'numeric(8,3)', 'numeric(2,2)', 'integer',
+  'bigint', 'float8', 'real']) typ;
 SELECT conv_run(typ, 'uuid') FROM unnest(ARRAY['uuid', 'text']) typ;
 -- dates and times, in zones with and without daylight-saving time, zones
 -- whose offsets are not whole hours, and a zone whose historical offsets
@@ -179,6 +180,12 @@ SELECT id, lit, fdw FROM conv_results
 SELECT id, lit, fdw FROM conv_results
   WHERE typ = 'numeric' AND grp = 'num' AND length(lit) < 70
   ORDER BY id;
+-- floating-point numbers at the edges: -0, overflow, underflow to zero,
+-- denormals (left to the input function), the largest values; and
+-- decimals that fit a numeric(p,s) as they are, or need rounding
+SELECT typ, id, lit, fdw FROM conv_results
+  WHERE typ IN ('float8', 'real', 'numeric(8,3)', 'numeric(2,2)') AND id >= 309
+  ORDER BY typ, id;
 
 RESET datestyle;
 RESET timezone;
