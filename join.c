@@ -577,8 +577,14 @@ join_bound(PlannerInfo *root, RelOptInfo *joinrel, ForeignPath *best_path,
 
 	if (root->limit_tuples <= 0 || root->limit_tuples >= jinfo->batch_size)
 		return 0;
+#if PG_VERSION_NUM >= 160000
+	/* a join's relids hold its outer join's since 16 */
+	if (!bms_equal(joinrel->relids, root->all_query_rels))
+		return 0;
+#else
 	if (!bms_equal(joinrel->relids, root->all_baserels))
 		return 0;
+#endif
 	if (parse->groupClause != NIL || parse->groupingSets != NIL ||
 		parse->hasAggs || parse->havingQual != NULL ||
 		parse->distinctClause != NIL || parse->hasWindowFuncs ||
