@@ -36,6 +36,13 @@
  * - A batch is as many outer rows as a page of the outer table (100 when
  *   the service picks its page size), so that the requests of a join are
  *   about the outer pages plus one per page.
+ * - A LIMIT (+ OFFSET) directly above the join, the whole query's FROM
+ *   (Django's select_related()[:5]), bounds the first outer request: it
+ *   asks for that many rows, none ahead, and its batch is one inner
+ *   request for their keys.  The bound is only a hint: when those rows
+ *   are read and more are wanted (an inner join's outer rows without an
+ *   inner row give none), the outer side goes on from that offset with
+ *   its own pages.  The Limit node above still does the limiting.
  *
  *-------------------------------------------------------------------------
  */
@@ -53,6 +60,7 @@
 #include "optimizer/cost.h"
 #include "optimizer/optimizer.h"
 #include "optimizer/pathnode.h"
+#include "optimizer/paths.h"
 #include "optimizer/planmain.h"
 #include "optimizer/restrictinfo.h"
 #include "optimizer/tlist.h"
@@ -106,8 +114,10 @@ enum RestJoinPrivate
 								 * outer attnum, or minus an inner one */
 	RestJoinBatch,				/* Integer: outer rows per batch */
 	RestJoinOrdered,			/* Boolean: the outer side is sorted */
-	RestJoinExplain				/* List of String: the join, the outer URL,
+	RestJoinExplain,			/* List of String: the join, the outer URL,
 								 * the inner URL */
+	RestJoinBound				/* Integer: rows the first outer request
+								 * asks for (0: no bound) */
 };
 
 /* One side of a join being executed. */
@@ -149,6 +159,9 @@ typedef struct RestJoinState
 	int		   *tlist;			/* per scan tuple column, as RestJoinTlist */
 	int			ntlist;
 	int			batch_size;
+	int			bound;			/* RestJoinBound */
+	bool		bounded;		/* the outer request is the bounded one */
+	int64		bound_read;		/* outer rows it returned */
 	bool		ordered;
 	char	   *explain_join;
 	char	   *explain_outer;
@@ -174,6 +187,9 @@ static void join_cost(PlannerInfo *root, RelOptInfo *joinrel,
 					  RelOptInfo *outerrel, RelOptInfo *innerrel,
 					  RestJoinInfo *jinfo, Cost *startup, Cost *total);
 static char *join_text(RestJoinInfo *jinfo);
+static int	join_bound(PlannerInfo *root, RelOptInfo *joinrel,
+					   ForeignPath *best_path, RestJoinInfo *jinfo);
+static void resume_outer(RestJoinState *js);
 static void start_join(RestJoinState *js, ForeignScanState *node);
 static void eval_values(RestJoinSide *side, ExprContext *econtext,
 						MemoryContext cxt);
@@ -537,9 +553,50 @@ RestGetJoinPlan(PlannerInfo *root, RelOptInfo *joinrel, ForeignPath *best_path,
 						  list_make3(makeString(join_text(jinfo)),
 									 makeString(outer_url),
 									 makeString(inner_url)));
+	fdw_private = lappend(fdw_private,
+						  makeInteger(join_bound(root, joinrel, best_path,
+												 jinfo)));
 
 	return make_foreignscan(tlist, local_exprs, 0, fdw_exprs, fdw_private,
 							scan_tlist, NIL, outer_plan);
+}
+
+/*
+ * join_bound
+ *		The rows the first outer request of the join asks for, when a LIMIT
+ *		(+ OFFSET) of constants is all that sits above the join: the query
+ *		reads only this join, with no grouping, aggregate, DISTINCT or
+ *		window, and its order is the scan's (no Sort needing every row).
+ *		0 when there is no bound smaller than a batch.
+ */
+static int
+join_bound(PlannerInfo *root, RelOptInfo *joinrel, ForeignPath *best_path,
+		   RestJoinInfo *jinfo)
+{
+	Query	   *parse = root->parse;
+
+	if (root->limit_tuples <= 0 || root->limit_tuples >= jinfo->batch_size)
+		return 0;
+#if PG_VERSION_NUM >= 160000
+	/* a join's relids hold its outer join's since 16 */
+	if (!bms_equal(joinrel->relids, root->all_query_rels))
+		return 0;
+#else
+	if (!bms_equal(joinrel->relids, root->all_baserels))
+		return 0;
+#endif
+	if (parse->groupClause != NIL || parse->groupingSets != NIL ||
+		parse->hasAggs || parse->havingQual != NULL ||
+		parse->distinctClause != NIL || parse->hasWindowFuncs ||
+		parse->setOperations != NULL)
+		return 0;
+	if (!pathkeys_contained_in(root->query_pathkeys,
+							   best_path->path.pathkeys))
+		return 0;
+	/* an IN list split over requests is read whole */
+	if (jinfo->outer->pushdown.has_in_list)
+		return 0;
+	return (int) root->limit_tuples;
 }
 
 /*
@@ -580,6 +637,7 @@ RestBeginJoinScan(ForeignScanState *node, int eflags)
 	js->inner.params = list_nth(priv, RestJoinInnerParams);
 	js->in_index = intVal(list_nth(priv, RestJoinInExpr));
 	js->batch_size = intVal(list_nth(priv, RestJoinBatch));
+	js->bound = intVal(list_nth(priv, RestJoinBound));
 	js->ordered = boolVal(list_nth(priv, RestJoinOrdered));
 	js->explain_join = strVal(linitial(explain));
 	js->explain_outer = strVal(lsecond(explain));
@@ -702,8 +760,24 @@ start_join(RestJoinState *js, ForeignScanState *node)
 	MemoryContextReset(js->values_cxt);
 	eval_values(&js->outer, econtext, js->values_cxt);
 	eval_values(&js->inner, econtext, js->values_cxt);
+	js->bounded = js->bound > 0;
+	js->bound_read = 0;
 	RestPagerStart(&js->outer.pager, js->outer.params, js->outer.values,
-				   NULL, 0, -1, !js->ordered);
+				   NULL, 0, js->bounded ? js->bound : -1, !js->ordered);
+}
+
+/*
+ * resume_outer
+ *		The bounded outer request's rows are read and more are wanted: go
+ *		on from that offset with the outer table's own pages.
+ */
+static void
+resume_outer(RestJoinState *js)
+{
+	js->bounded = false;
+	RestPagerReset(&js->outer.pager);
+	RestPagerStart(&js->outer.pager, js->outer.params, js->outer.values,
+				   NULL, js->bound_read, -1, !js->ordered);
 }
 
 /*
@@ -766,11 +840,21 @@ read_batch(RestJoinState *js)
 		MemoryContextReset(js->outer.pager.row_cxt);
 		if (!RestPagerNextRow(&js->outer.pager, &skip))
 		{
+			if (js->bounded && js->bound_read >= js->bound)
+			{
+				/* the bound's rows make this batch; the rest, the next */
+				resume_outer(js);
+				if (js->nbatch > 0)
+					break;
+				continue;
+			}
 			js->outer_done = true;
 			break;
 		}
 		if (skip)
 			continue;
+		if (js->bounded)
+			js->bound_read++;
 		js->batch[js->nbatch++] = keep_row(js, &js->outer, true,
 										   js->outer_key);
 	}

@@ -262,20 +262,20 @@ SELECT count(*) AS requests,
        count(*) FILTER (WHERE r ~ 'id__in=') AS inner_requests
   FROM requests() r;
 -- Review.objects.select_related("book").order_by("id")[:25]: one page of
--- reviews, one request for their books
+-- 25 reviews (the LIMIT bounds it), one request for their books
 EXPLAIN (VERBOSE, COSTS OFF)
   SELECT r.id, r.label, b.id, b.label FROM reviews r
   JOIN ibooks b ON r.book_id = b.id ORDER BY r.id LIMIT 25;
 SELECT same_rows(
   'SELECT r.id, r.label, b.id AS bid, b.label AS blabel FROM reviews r JOIN ibooks b ON r.book_id = b.id ORDER BY r.id LIMIT 25',
   'SELECT r.id, r.label, b.id AS bid, b.label AS blabel FROM l_reviews r JOIN l_ibooks b ON r.book_id = b.id ORDER BY r.id LIMIT 25');
--- the books request asks for the distinct keys of the first page
+-- the books request asks for the distinct keys of the first 25 reviews
 CREATE TEMP TABLE asked AS SELECT r FROM requests() r;
 SELECT regexp_replace(r, 'id__in=[0-9%C]*', 'id__in=...') AS r FROM asked ORDER BY r;
 SELECT (SELECT array_agg(v::int ORDER BY v::int)
           FROM asked, regexp_split_to_table(substring(r FROM 'id__in=([0-9%C]*)'), '%2C') v) =
        (SELECT array_agg(DISTINCT book_id ORDER BY book_id)
-          FROM (SELECT book_id FROM l_reviews ORDER BY id LIMIT 100) s) AS right_keys;
+          FROM (SELECT book_id FROM l_reviews ORDER BY id LIMIT 25) s) AS right_keys;
 DROP TABLE asked;
 -- and LEFT, as list_select_related of a nullable key
 SELECT same_rows(
@@ -342,6 +342,92 @@ EXPLAIN (COSTS OFF)
 
 -- a query without join keeps its plan
 EXPLAIN (VERBOSE, COSTS OFF) SELECT id, title FROM books ORDER BY id LIMIT 2;
+
+-- A LIMIT (+ OFFSET) above the join bounds the first outer request: a page
+-- of that many rows, none asked for ahead, and one inner request for their
+-- keys (Book.objects.select_related("author")[:5]).  Pages of 20 books,
+-- read ahead by default.
+CREATE FOREIGN TABLE books20 (
+  id        bigint,
+  title     text,
+  author_id bigint OPTIONS (field 'author'),
+  price     numeric(8,2)
+) SERVER svc OPTIONS (
+  resource 'books/', page_size_param 'page_size', page_size '20',
+  filters 'id, id__in, author_id, author_id__in, price__lt',
+  ordering 'id, price, title', collation_matches 'true');
+SET enable_hashjoin = off;
+SET enable_mergejoin = off;
+SET enable_nestloop = off;
+SELECT count(*) > 0 FROM requests();
+EXPLAIN (VERBOSE, COSTS OFF)
+  SELECT b.id, b.title, a.name FROM books20 b JOIN authors a
+    ON b.author_id = a.id LIMIT 5;
+CREATE TEMP TABLE f_limit AS
+  SELECT b.id, b.title, a.name FROM books20 b JOIN authors a
+    ON b.author_id = a.id LIMIT 5;
+CREATE TEMP TABLE asked AS SELECT r FROM requests() r;
+SELECT regexp_replace(r, 'id__in=[0-9%C]*', 'id__in=...') AS r FROM asked ORDER BY r;
+-- the inner request carries the keys of those 5 books only
+SELECT (SELECT array_agg(v::bigint ORDER BY v::bigint)
+          FROM asked, regexp_split_to_table(substring(r FROM 'id__in=([0-9%C]*)'), '%2C') v) =
+       (SELECT array_agg(DISTINCT author_id ORDER BY author_id)
+          FROM (SELECT author_id FROM l_books ORDER BY id LIMIT 5) s
+         WHERE author_id IS NOT NULL) AS right_keys;
+DROP TABLE asked;
+-- the 5 rows are joined rows of the local copies
+SELECT count(*) AS rows,
+       count(*) FILTER (WHERE NOT EXISTS
+         (SELECT FROM l_books lb JOIN l_authors la ON lb.author_id = la.id
+           WHERE lb.id = f.id AND lb.title = f.title AND la.name = f.name))
+         AS not_local
+  FROM f_limit f;
+DROP TABLE f_limit;
+SELECT count(*) > 0 FROM requests();
+-- LEFT JOIN in the outer side's order, with an OFFSET: a page of 8
+SELECT same_rows(
+  'SELECT b.id, b.author_id, a.name FROM books20 b LEFT JOIN authors a ON b.author_id = a.id ORDER BY b.id LIMIT 5 OFFSET 3',
+  'SELECT b.id, b.author_id, a.name FROM l_books b LEFT JOIN l_authors a ON b.author_id = a.id ORDER BY b.id LIMIT 5 OFFSET 3');
+CREATE TEMP TABLE asked AS SELECT r FROM requests() r;
+SELECT regexp_replace(r, 'id__in=[0-9%C]*', 'id__in=...') AS r FROM asked ORDER BY r;
+SELECT (SELECT array_agg(v::bigint ORDER BY v::bigint)
+          FROM asked, regexp_split_to_table(substring(r FROM 'id__in=([0-9%C]*)'), '%2C') v) =
+       (SELECT array_agg(DISTINCT author_id ORDER BY author_id)
+          FROM (SELECT author_id FROM l_books ORDER BY id LIMIT 8) s
+         WHERE author_id IS NOT NULL) AS right_keys;
+DROP TABLE asked;
+-- an INNER join whose first outer rows have no inner row (the authors'
+-- condition leaves few): the scan goes on past the bound, with its pages
+SELECT b.id, b.author_id, a.name FROM l_books b JOIN l_authors a
+    ON b.author_id = a.id AND a.born >= date '1900-01-10'
+  ORDER BY b.id LIMIT 3;
+SELECT b.id, b.author_id, a.name FROM books20 b JOIN authors a
+    ON b.author_id = a.id AND a.born >= date '1900-01-10'
+  ORDER BY b.id LIMIT 3;
+SELECT regexp_replace(r, 'id__in=[0-9%C]*', 'id__in=...') AS r
+  FROM requests() r ORDER BY r;
+SELECT same_rows(
+  'SELECT b.id, b.author_id, a.name FROM books20 b JOIN authors a ON b.author_id = a.id AND a.born >= date ''1900-01-10'' ORDER BY b.id LIMIT 3 OFFSET 1',
+  'SELECT b.id, b.author_id, a.name FROM l_books b JOIN l_authors a ON b.author_id = a.id AND a.born >= date ''1900-01-10'' ORDER BY b.id LIMIT 3 OFFSET 1');
+-- dangling keys (author 99) and NULL keys among the first rows: still the
+-- LIMIT's rows
+SELECT same_rows(
+  'SELECT b.id, a.name FROM books20 b JOIN authors a ON b.author_id = a.id WHERE b.id >= 20 ORDER BY b.id LIMIT 4',
+  'SELECT b.id, a.name FROM l_books b JOIN l_authors a ON b.author_id = a.id WHERE b.id >= 20 ORDER BY b.id LIMIT 4');
+-- an ORDER BY the service does not sort by: every row is read, no bound
+SELECT count(*) > 0 FROM requests();
+EXPLAIN (VERBOSE, COSTS OFF)
+  SELECT b.id, a.name FROM books20 b JOIN authors a ON b.author_id = a.id
+  ORDER BY a.name, b.id LIMIT 5;
+SELECT same_rows(
+  'SELECT b.id, a.name FROM books20 b JOIN authors a ON b.author_id = a.id ORDER BY a.name, b.id LIMIT 5',
+  'SELECT b.id, a.name FROM l_books b JOIN l_authors a ON b.author_id = a.id ORDER BY a.name, b.id LIMIT 5');
+SELECT regexp_replace(r, 'id__in=[0-9%C]*', 'id__in=...') AS r
+  FROM requests() r ORDER BY r;
+RESET enable_hashjoin;
+RESET enable_mergejoin;
+RESET enable_nestloop;
+DROP FOREIGN TABLE books20;
 
 DROP FUNCTION same_rows(text, text);
 SELECT svc('POST', '/_reset');
