@@ -118,8 +118,10 @@ List *
 RestDjangoFilterParams(RestDeparseContext *cxt, RestCondition *cond,
 					   const char *prefix, const char *suffix)
 {
-	char	   *name = RestLenientFilterName(cxt, cond,
-											 cxt->table->pattern_matches);
+	/* pattern_matches is drf's option: jsonapi's lookups stay inexact */
+	bool		patterns_exact = cxt->table->pattern_matches &&
+		cxt->table->dialect == &RestDrfDialect;
+	char	   *name = RestLenientFilterName(cxt, cond, patterns_exact);
 	List	   *segments;
 	bool		is_text = RestColumnIsText(cond->col);
 	int			flags = 0;
