@@ -672,11 +672,14 @@ RestLookupDeclared(const RestCondition *cond)
  *		The filter name of a condition for a service that may ignore a
  *		filter or apply it loosely (Django REST framework, json-server), if
  *		the table declares the lookup and the condition is not negated;
- *		NULL otherwise.  Patterns, case-insensitive lookups and text order
- *		(the service's collation) are marked inexact.
+ *		NULL otherwise.  Patterns and case-insensitive lookups are marked
+ *		inexact unless patterns_exact (the table vouches that the service
+ *		matches them as we do), and text order (the service's collation)
+ *		always.
  */
 char *
-RestLenientFilterName(RestDeparseContext *cxt, RestCondition *cond)
+RestLenientFilterName(RestDeparseContext *cxt, RestCondition *cond,
+					  bool patterns_exact)
 {
 	char	   *name = cxt->table->dialect->filter_name(cxt->table, cond->col);
 
@@ -684,7 +687,8 @@ RestLenientFilterName(RestDeparseContext *cxt, RestCondition *cond)
 		return NULL;
 
 	/* case folding and patterns may differ in detail from ours */
-	if (cond->lookup != REST_LOOKUP_EXACT && cond->lookup != REST_LOOKUP_NE &&
+	if (!patterns_exact &&
+		cond->lookup != REST_LOOKUP_EXACT && cond->lookup != REST_LOOKUP_NE &&
 		cond->lookup != REST_LOOKUP_LT && cond->lookup != REST_LOOKUP_LTE &&
 		cond->lookup != REST_LOOKUP_GT && cond->lookup != REST_LOOKUP_GTE &&
 		cond->lookup != REST_LOOKUP_IN && cond->lookup != REST_LOOKUP_ISNULL)

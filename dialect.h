@@ -709,7 +709,7 @@ extern void RestConstValue(Const *c, RestParamValue *pv);
 extern bool RestColumnIsText(const RestColumn *col);
 extern bool RestLookupDeclared(const RestCondition *cond);
 extern char *RestLenientFilterName(RestDeparseContext *cxt,
-								   RestCondition *cond);
+								   RestCondition *cond, bool patterns_exact);
 
 /* params.c */
 extern void RestAppendParam(StringInfo url, const char *name,

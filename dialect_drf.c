@@ -108,13 +108,20 @@ drf_condition_params(RestDeparseContext *cxt, RestCondition *cond)
  * instead, which finds rows upper case does not (the lower case of U+0130,
  * capital I with a dot, is i, but the upper case of i is I, not U+0130),
  * and the rows the service leaves out cannot be found again here: ILIKE
- * stays here.
+ * stays here.  The table's pattern_matches vouches that the service
+ * matches patterns and folds case as PostgreSQL does (Django on PostgreSQL
+ * with our collation): its pattern and case-insensitive lookups are then
+ * exact (still checked here again, as every condition a lenient service
+ * gets), and a count, LIMIT and OFFSET may be sent along.
  */
 List *
 RestDjangoFilterParams(RestDeparseContext *cxt, RestCondition *cond,
 					   const char *prefix, const char *suffix)
 {
-	char	   *name = RestLenientFilterName(cxt, cond);
+	/* pattern_matches is drf's option: jsonapi's lookups stay inexact */
+	bool		patterns_exact = cxt->table->pattern_matches &&
+		cxt->table->dialect == &RestDrfDialect;
+	char	   *name = RestLenientFilterName(cxt, cond, patterns_exact);
 	List	   *segments;
 	bool		is_text = RestColumnIsText(cond->col);
 	int			flags = 0;
@@ -146,10 +153,13 @@ RestDjangoFilterParams(RestDeparseContext *cxt, RestCondition *cond,
 	if (cond->literal != NULL)
 	{
 		/* stripped, a substring still finds every row (and more) */
-		if (is_text && cond->lookup != REST_LOOKUP_CONTAINS &&
-			cond->lookup != REST_LOOKUP_ICONTAINS &&
-			!drf_text_fits(cond->literal))
-			return NIL;
+		if (is_text && !drf_text_fits(cond->literal))
+		{
+			if (cond->lookup != REST_LOOKUP_CONTAINS &&
+				cond->lookup != REST_LOOKUP_ICONTAINS)
+				return NIL;
+			cxt->inexact = true;
+		}
 		segments = list_make1(makeString(cond->literal));
 	}
 	else if (cond->lookup == REST_LOOKUP_IN)

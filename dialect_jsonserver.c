@@ -86,7 +86,7 @@ jsonserver_filter_name(const RestTable *table, const RestColumn *col)
 static List *
 jsonserver_condition_params(RestDeparseContext *cxt, RestCondition *cond)
 {
-	char	   *name = RestLenientFilterName(cxt, cond);
+	char	   *name = RestLenientFilterName(cxt, cond, false);
 	Oid			coltype = getBaseType(cond->col->typid);
 	int			flags = 0;
 	const char *suffix;

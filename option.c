@@ -98,6 +98,7 @@ static const RestOption rest_options[] = {
 	{"filters", ForeignTableRelationId, false, false},
 	{"ordering", ForeignTableRelationId, false, false},
 	{"collation_matches", ForeignTableRelationId, false, false},
+	{"pattern_matches", ForeignTableRelationId, false, false},
 	{"nulls_sort", ForeignTableRelationId, false, false},
 	{"update_method", ForeignTableRelationId, false, false},
 	{"updatable", ForeignTableRelationId, false, false},
@@ -371,6 +372,7 @@ validate_option_value(DefElem *def, const RestOption *opt)
 	else if (strcmp(name, "ordering") == 0)
 		validate_declarations(def, false);
 	else if (strcmp(name, "collation_matches") == 0 ||
+			 strcmp(name, "pattern_matches") == 0 ||
 			 strcmp(name, "updatable") == 0 ||
 			 strcmp(name, "undo") == 0 ||
 			 strcmp(name, "truncatable") == 0)
@@ -1099,6 +1101,8 @@ read_table_options(RestTable *table, List *options, char **keyname)
 			table->prefetch = RestParseIntOption(def, 0, REST_MAX_PREFETCH);
 		else if (strcmp(def->defname, "collation_matches") == 0)
 			table->collation_matches = defGetBoolean(def);
+		else if (strcmp(def->defname, "pattern_matches") == 0)
+			table->pattern_matches = defGetBoolean(def);
 		else if (strcmp(def->defname, "nulls_sort") == 0)
 			read_nulls_sort(table, def);
 		else if (strcmp(def->defname, "update_method") == 0)

@@ -302,6 +302,8 @@ typedef struct RestTable
 	RestColumn *columns;		/* indexed by attnum - 1 */
 	int			key_index;		/* index of the key column, or -1 */
 	bool		collation_matches;	/* service orders text as we do */
+	bool		pattern_matches;	/* drf: service matches patterns and
+									 * case-insensitive lookups as we do */
 	RestNullsOrder nulls_order; /* where the service's sorts put NULLs */
 	bool		updatable;		/* INSERT, UPDATE and DELETE allowed */
 	bool		update_put;		/* an UPDATE PUTs the whole row (option

@@ -94,8 +94,10 @@ REST_FDW_SERVICES = {
         "url": os.environ.get("CATALOG_SERVICE_URL", ""),
         "token": os.environ.get("SERVICE_TOKEN", ""),
         "dialect": "drf",
-        # its database sorts text as the webapp's does (both C.UTF-8 here)
-        "options": {"collation_matches": True},
+        # its database sorts text as the webapp's does (both C.UTF-8 here),
+        # and it is Django on PostgreSQL: icontains and the other pattern
+        # lookups match as the webapp's SQL does (counts and pages are sent)
+        "options": {"collation_matches": True, "pattern_matches": True},
         "context_headers": CONTEXT_HEADERS,
         # a rolled-back transaction or atomic() block undoes its writes in
         # the service (rest_fdw's option undo, on the server)
