@@ -555,13 +555,20 @@ read_pages_in_order(RestSample *s, int64 page_rows)
  * RestCollectionRows
  *		The number of rows of a table's collection as ANALYZE last counted
  *		it (pg_class.reltuples, which the planner read into baserel), or
- *		default_rows if the table was never analyzed.
+ *		default_rows if the table was never analyzed or was empty then.
+ *
+ * An empty count is not trusted: a table is typically moved (and analyzed
+ * by move_table) while it is empty, and its collection then grows in the
+ * service where no statistics follow it.  Planning a large collection as
+ * empty turns joins into a full read per outer row (thousands of
+ * requests); planning an empty one as default_rows costs one request.
+ * PostgreSQL makes the same choice for a heap table that looks empty.
  */
 double
 RestCollectionRows(RelOptInfo *baserel, double default_rows)
 {
 	/* reltuples is -1 until the first ANALYZE */
-	if (baserel->tuples >= 0)
+	if (baserel->tuples > 0)
 		return baserel->tuples;
 	return default_rows;
 }

@@ -272,6 +272,29 @@ SELECT count(*), sum(i.id) FROM picks p JOIN items_local i ON i.grp = p.g;
 SELECT count(*) AS requests FROM requests();
 
 --
+-- A collection analyzed while empty (move_table analyzes the table it has
+-- just moved, often before any row is in the service) is planned as if it
+-- had never been analyzed: the count of 0 is not trusted, since the
+-- collection grows where no statistics follow it.
+--
+CREATE FOREIGN TABLE authors_empty (id bigint, name text, born date)
+  SERVER svc OPTIONS (resource 'authors/', pagination 'limit', key 'id');
+DELETE FROM authors_empty;
+ANALYZE authors_empty;
+SELECT reltuples('authors_empty');
+SELECT svc('POST', '/_reset');
+SELECT count(*) FROM authors_empty;
+-- the default estimate, not one row: a join reads the collection once,
+-- not once per outer row
+SELECT estimated_rows('SELECT * FROM authors_empty');
+EXPLAIN (COSTS OFF)
+SELECT p.g, a.name FROM picks p LEFT JOIN authors_empty a ON a.id = p.g;
+SELECT requests();
+SELECT count(*), count(a.name) FROM picks p
+  LEFT JOIN authors_empty a ON a.id = p.g;
+SELECT count(*) AS requests FROM requests();
+
+--
 -- use_remote_estimate: the planner asks the service for the count of the
 -- rows matching the conditions sent, with one small request, and keeps
 -- the answer for remote_estimate_lifetime

@@ -8,8 +8,8 @@
 # made on first use and cached in /var/cache/rest_fdw), the Debian package
 # built and smoke-tested in a chroot, the fuzz run, the differential test
 # (test/difftest), the cancel checks, a single-user backend, the django-rest-fdw package's tests,
-# Django's own basic ORM tests on moved tables (test/django_suite)
-# and the Django example.  Exits
+# Django's own basic ORM tests on moved tables (test/django_suite),
+# the Django example and the scale smoke test (bench/scale/smoke.sh).  Exits
 # non-zero on any failure.
 set -euo pipefail
 
@@ -189,6 +189,17 @@ status=0
 bash examples/django/run_e2e.sh 2>&1 | tee "$work/e2e.log" || status=1
 count_pytest "$work/e2e.log"
 [ $status -ne 0 ] && failed=$((failed > 0 ? failed : 1))
+
+echo "== scale smoke: the Django example at 10,000 rows, requests per page against bench/scale/smoke_thresholds.json"
+start=$(date +%s)
+if bash bench/scale/smoke.sh 2>&1 | tee "$work/scale_smoke.log" | grep -E 'FAILED|passed|^pass'; then
+	passed=$((passed + 1))
+	summaries+=("scale smoke: every page within its request threshold, as migrated and after ANALYZE")
+else
+	failed=$((failed + 1))
+	summaries+=("scale smoke: FAILED")
+fi
+echo "($(($(date +%s) - start)) s)"
 
 printf '%s\n' "${summaries[@]}"
 echo "$passed passed, $failed failed"

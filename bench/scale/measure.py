@@ -18,8 +18,10 @@ page takes longer than SLOW_S), the median, the requests the two services
 received (their /_stats), the rows of each moved table the monolith's page
 read (its statements run again and counted), the bars; for a page that
 misses a bar, the EXPLAIN of its slowest statement and its requests.
-smoke: services mode only, each page once, fails if a page sends more
-requests than THRESHOLDS.json allows (--write records today's counts).
+smoke: services mode only, each page once as the migrations left the moved
+tables and once more after an ANALYZE of them; fails if a page sends more
+requests than THRESHOLDS.json allows for that pass (--write records today's
+counts).
 """
 
 import json
@@ -280,12 +282,42 @@ def allowed_requests(recorded):
     return int(recorded * 1.1) + 2
 
 
+# The smoke test's two passes: the moved tables as the migrations left them
+# (moved while empty, so never analyzed with rows in them), then after an
+# ANALYZE of each, as the README tells users to keep their statistics; each
+# with its own recorded counts.
+SMOKE_PASSES = (("as migrated", "max_requests"), ("after ANALYZE", "max_requests_analyzed"))
+
+
 def smoke(path, write):
     serv = Webapp("services")
     serv.get({"url": "/admin/"})
     page_list, uncovered = pages.page_list(sizes())
+    recorded_sets = {} if write else json.load(open(path))
     counts, failures = {}, []
-    limits = {} if write else json.load(open(path))["max_requests"]
+    for phase, key in SMOKE_PASSES:
+        if key == "max_requests_analyzed":
+            with psycopg.connect(serv.dsn, autocommit=True) as conn:
+                conn.execute(f"ANALYZE {', '.join(MOVED)}")
+        print(f"pass: {phase}", flush=True)
+        counts[key] = smoke_pass(serv, page_list, recorded_sets.get(key, {}), write,
+                                 phase, failures)
+    if uncovered:
+        failures.append(f"URL patterns no page covers: {uncovered}")
+    if write:
+        with open(path, "w") as out:
+            json.dump({"sizes": sizes(), **counts}, out, indent=1)
+            out.write("\n")
+    if failures:
+        sys.exit(f"scale smoke test FAILED: {failures}")
+    print(f"scale smoke test passed: {len(page_list)} pages in {len(SMOKE_PASSES)} passes "
+          "within their request counts")
+
+
+def smoke_pass(serv, page_list, limits, write, phase, failures):
+    """Request every page once; the requests each sent, by page name.  A
+    page over its limit (or with another status) is added to failures."""
+    counts = {}
     for page in page_list:
         service_stats("DELETE")
         seconds, status = serv.get(page)
@@ -298,18 +330,10 @@ def smoke(path, write):
         elif not write and (limit is None or total > limit):
             verdict = f"FAILED: more than {limit} requests (recorded {recorded})"
         if verdict != "ok":
-            failures.append(page["name"])
+            failures.append(f"{page['name']} ({phase})")
         print(f"  {page['name']:40} {total:6} requests (limit {limit}) {seconds * 1000:8.0f} ms "
               f"{verdict}", flush=True)
-    if uncovered:
-        failures.append(f"URL patterns no page covers: {uncovered}")
-    if write:
-        with open(path, "w") as out:
-            json.dump({"sizes": sizes(), "max_requests": counts}, out, indent=1)
-            out.write("\n")
-    if failures:
-        sys.exit(f"scale smoke test FAILED: {failures}")
-    print(f"scale smoke test passed: {len(counts)} pages within their request counts")
+    return counts
 
 
 if __name__ == "__main__":
