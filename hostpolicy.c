@@ -85,6 +85,8 @@ static char *rest_allowed_hosts_setting = NULL;
 static const RestHostList *rest_allowed_hosts = NULL;
 static uint32 rest_allowed_hosts_generation = 0;
 
+static int	rest_url_authority_len(const char *url);
+static void rest_set_request_origin(RestTransfer *xfer, const char *url);
 static bool rest_check_allowed_hosts(char **newval, void **extra,
 									 GucSource source);
 static void rest_assign_allowed_hosts(const char *newval, void *extra);
@@ -452,11 +454,51 @@ RestSetRedirectPolicy(RestTransfer *xfer, RestTable *table, const char *url)
 	/* which redirects are followed; the user mapping's headers never leave */
 	xfer->redirects = table->follow_redirects;
 	xfer->secret_headers = (table->headers != NIL);
+	rest_set_request_origin(xfer, url);
+}
+
+/*
+ * rest_url_authority_len
+ *		Length of url's "scheme://authority" part, or -1 if it has none.
+ */
+static int
+rest_url_authority_len(const char *url)
+{
+	const char *sep = strstr(url, "://");
+
+	if (sep == NULL)
+		return -1;
+	return (int) (sep + 3 - url) + (int) strcspn(sep + 3, "/?#");
+}
+
+/*
+ * rest_set_request_origin
+ *		Set xfer->origin to the origin of the request's URL.
+ *
+ * The URLs of one handle mostly share their "scheme://authority": the
+ * origin parsed from it is kept, and parsed again only when that part of
+ * the URL changes (the same text always has the same origin).
+ */
+static void
+rest_set_request_origin(RestTransfer *xfer, const char *url)
+{
+	int			len = rest_url_authority_len(url);
+
+	if (len > 0 && len == xfer->origin_url_len &&
+		memcmp(url, xfer->origin_url, len) == 0)
+		return;
+
+	xfer->origin_url_len = 0;
 	if (!RestUrlOrigin(url, NULL, &xfer->origin))
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_ERROR),
 				 errmsg("invalid URL"),
 				 errdetail("The URL of the request could not be parsed.")));
+	if (len > 0 && len < REST_ORIGIN_URL_MAX)
+	{
+		memcpy(xfer->origin_url, url, len);
+		xfer->origin_url_len = len;
+	}
 }
 
 /*

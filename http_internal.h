@@ -69,6 +69,9 @@ typedef enum RestHeader
 } RestHeader;
 
 /* Scheme, host and port of a URL, compared to vet redirects. */
+/* longest "scheme://authority" whose parsed origin a transfer keeps */
+#define REST_ORIGIN_URL_MAX 256
+
 typedef struct RestOrigin
 {
 	char		scheme[16];
@@ -146,6 +149,9 @@ struct RestTransfer
 	RestRedirects redirects;	/* which redirects may be followed */
 	bool		secret_headers; /* the user mapping sets headers */
 	RestOrigin	origin;			/* origin of the request URL */
+	char		origin_url[REST_ORIGIN_URL_MAX];	/* the "scheme://authority"
+													 * origin was parsed from */
+	int			origin_url_len; /* its length, 0 if none */
 	int			block_status;	/* status of the header block being read */
 	RestRedirectRefusal redirect_refused;	/* header callback refused one */
 
