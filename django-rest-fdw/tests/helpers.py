@@ -56,7 +56,7 @@ def monolith():
     """shopapp back at 0001 with the scripted rows; the service empty."""
     call_command("migrate", "shopapp", "0001", verbosity=0)
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE shopapp_book, shopapp_author, svc_book, svc_author, svc_restaurant, svc_place "
+        cursor.execute("TRUNCATE shopapp_book, shopapp_author, svc_book, svc_author, svc_booking, svc_restaurant, svc_place "
                        "RESTART IDENTITY CASCADE")
         for table in ("shopapp_book_before_rest", "shopapp_author_before_rest"):
             cursor.execute(f"DROP TABLE IF EXISTS {table}")

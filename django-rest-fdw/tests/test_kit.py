@@ -103,6 +103,24 @@ def test_multi_table_child_has_its_own_table_only(api):
     assert api.get("/api/places/30/").json() == {"id": 30, "name": "Da Michele"}
 
 
+def test_filter_on_a_key_to_a_multi_table_child(api):
+    """A key whose target is a primary key that is itself a key (a child's
+    place_ptr_id): its filters compare the column's Place ids."""
+    for place_id, name in ((30, "Da Michele"), (31, "Sorbillo")):
+        assert api.post("/api/places/", {"id": place_id, "name": name},
+                        format="json").status_code == 201
+        assert api.post("/api/restaurants/", {"place_ptr_id": place_id, "seats": 40},
+                        format="json").status_code == 201
+    for restaurant_id, guests in ((30, 2), (31, 4), (30, 6)):
+        assert api.post("/api/bookings/", {"restaurant_id": restaurant_id, "guests": guests},
+                        format="json").status_code == 201
+    assert [b["guests"] for b in api.get("/api/bookings/?restaurant_id=30").json()["results"]] \
+        == [2, 6]
+    assert api.get("/api/bookings/?restaurant_id__in=31,999").json()["count"] == 1
+    assert api.get("/api/bookings/?restaurant_id=999").json()["count"] == 0
+    assert api.get("/api/bookings/").json()["results"][0]["restaurant_id"] == 30
+
+
 # the optional capabilities: fields=, distinct=, group_by=&aggregate=count
 
 

@@ -38,3 +38,15 @@ class Restaurant(Place):
 
     class Meta:
         db_table = "svc_restaurant"
+
+
+class Booking(models.Model):
+    """A key to a multi-table child, whose primary key is itself a key
+    (place_ptr_id): the column holds Place ids."""
+
+    restaurant = models.ForeignKey(Restaurant, on_delete=models.CASCADE)
+    guests = models.IntegerField()
+
+    class Meta:
+        ordering = ["id"]
+        db_table = "svc_booking"

@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from rest_fdw_django.kit import service_viewset
-from svcapp.models import Author, Book, Place, Restaurant
+from svcapp.models import Author, Book, Booking, Place, Restaurant
 from testproject import web
 
 
@@ -14,6 +14,7 @@ router.register("authors", service_viewset(Author))
 router.register("books", service_viewset(Book))
 router.register("places", service_viewset(Place))
 router.register("restaurants", service_viewset(Restaurant))
+router.register("bookings", service_viewset(Booking))
 
 urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view()),

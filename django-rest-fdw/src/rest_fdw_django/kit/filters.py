@@ -5,6 +5,8 @@ from django.db import models
 from django_filters import rest_framework as django_filters
 from rest_framework import filters
 
+from .fields import column_field
+
 COMPARISONS = ["exact", "in", "gt", "gte", "lt", "lte"]
 TEXT = ["exact", "in", "iexact", "contains", "icontains", "startswith", "istartswith",
         "endswith", "iendswith", "gt", "gte", "lt", "lte"]
@@ -43,10 +45,10 @@ def filterset_for(model):
     for field in model._meta.local_concrete_fields:
         lookups = lookups_for(field)
         if field.is_relation:
+            column = column_field(field)
             for lookup in lookups:
                 name = field.attname if lookup == "exact" else f"{field.attname}__{lookup}"
-                attrs[name] = ServiceFilterSet.filter_for_field(field.target_field, field.attname,
-                                                                lookup)
+                attrs[name] = ServiceFilterSet.filter_for_field(column, field.attname, lookup)
         elif lookups:
             fields[field.attname] = lookups
     attrs["Meta"] = type("Meta", (), {"model": model, "fields": fields})

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.duration import duration_string
 from rest_framework import renderers
 
+from .fields import column_field
+
 
 def _datetime(value, tz):
     if tz is not None and timezone.is_aware(value):
@@ -35,8 +37,7 @@ def _duration(value, tz):
 
 def converter(field):
     """How to write a value of a model field DRF writes as a string, or None."""
-    if isinstance(field, models.ForeignKey):
-        field = field.target_field
+    field = column_field(field)
     if isinstance(field, models.DateTimeField):
         return _datetime
     if isinstance(field, (models.DateField, models.TimeField)):
