@@ -200,7 +200,11 @@ def list_parameters():
     ]
     params.append({"name": "ordering", "in": "query", "style": "form", "explode": False,
                    "schema": {"type": "array", "items": {"type": "string", "enum": ordering}}})
-    params += [{"name": n, "in": "query", "schema": integer} for n in ("limit", "offset")]
+    # the largest page served is declared, so that clients (rest_fdw's IMPORT:
+    # max_page_size) ask for pages of that size rather than learn it
+    params.append({"name": "limit", "in": "query",
+                   "schema": {**integer, "minimum": 1, "maximum": MAX_LIMIT}})
+    params.append({"name": "offset", "in": "query", "schema": {**integer, "minimum": 0}})
     return params
 
 
