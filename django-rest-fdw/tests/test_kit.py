@@ -72,6 +72,8 @@ def test_openapi_declares_ordering_and_required_members(api):
     params = {p["name"]: p for p in schema["paths"]["/api/books/"]["get"]["parameters"]}
     assert set(params["ordering"]["schema"]["items"]["enum"]) >= {"price", "-price", "author_id"}
     assert {"author_id__in", "title__icontains", "limit", "offset"} <= set(params)
+    assert params["limit"]["schema"]["maximum"] == 10_000  # the pagination's max_limit
+    assert api.get("/api/books/?limit=20000").json()["count"] == 4
     book = schema["components"]["schemas"]["Book"]
     assert book["required"] == sorted(book["properties"])
 

@@ -33,6 +33,7 @@ def test_move_reads_the_options_from_the_openapi_document(moved):
     assert set(options["ordering"].split(",")) == {"id", "title", "author_id", "price",
                                                   "published", "in_stock"}
     assert options["pagination"] == "limit"
+    assert options["max_page_size"] == "10000"  # the kit's limit maximum
     assert options["collation_matches"] == "true"  # from REST_FDW_SERVICES' options
     assert options["resource"] == "books/" and options["key"] == "id"
     assert options["capabilities"] == "fields,distinct,group_count"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from .column_types import mismatch
 
 # options of an imported table that a moved table takes over
-CARRIED_OPTIONS = ("filters", "ordering", "pagination", "page_size_param")
+CARRIED_OPTIONS = ("filters", "ordering", "pagination", "page_size_param", "max_page_size")
 
 
 class MoveRefused(Exception):

@@ -12,6 +12,19 @@ class ServicePagination(LimitOffsetPagination):
 
     max_limit = 10_000
 
+    def get_schema_operation_parameters(self, view):
+        """DRF's limit and offset parameters, with the largest limit served
+        declared as the limit's maximum: rest_fdw's IMPORT FOREIGN SCHEMA
+        reads it into max_page_size, so that scans ask for pages that size."""
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.limit_query_param:
+                parameter["schema"] = {**parameter["schema"], "minimum": 1,
+                                       "maximum": self.max_limit}
+            elif parameter["name"] == self.offset_query_param:
+                parameter["schema"] = {**parameter["schema"], "minimum": 0}
+        return parameters
+
     @property
     def default_limit(self):
         return api_settings.PAGE_SIZE or 100

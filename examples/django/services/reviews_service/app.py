@@ -3,8 +3,14 @@
 It is not Django, to show that rest_fdw only needs the HTTP conventions:
 
 * GET /api/reviews/ -> {"count", "next", "previous", "results"} with
-  limit/offset paging (default limit 10), filters book=, book__in=1,2,
-  rating=, rating__gte=, rating__lte=, id__in=, and ordering=-created,id;
+  limit/offset paging (default limit 10, at most 100), filters book=,
+  book__in=1,2, rating=, rating__gte=, rating__lte=, id__in=, and
+  ordering=-created,id;
+* GET /api/reviews/?distinct=rating -> a row {"rating": 5} per distinct
+  value of the rows the filters select, ordered by that column
+  (ordering=rating or -rating), paged the same way: the optional
+  capability of django-rest-fdw's README, which rest_fdw sends for
+  SELECT DISTINCT (the admin's list_filter on rating asks for it);
 * POST /api/reviews/ -> 201 and the created row; "id" may be supplied;
 * GET, PATCH, DELETE /api/reviews/{id}/ (404 when there is no such review);
 * PUT /api/reviews/{id}/: the whole review replaced (every field but the
@@ -25,6 +31,7 @@ from contextlib import asynccontextmanager
 
 import psycopg
 from fastapi import Depends, FastAPI, HTTPException, Request, Response
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from psycopg.rows import dict_row
@@ -205,6 +212,8 @@ def list_parameters():
     params.append({"name": "limit", "in": "query",
                    "schema": {**integer, "minimum": 1, "maximum": MAX_LIMIT}})
     params.append({"name": "offset", "in": "query", "schema": {**integer, "minimum": 0}})
+    params.append({"name": "distinct", "in": "query",
+                   "schema": {"type": "string", "enum": COLUMNS}})
     return params
 
 
@@ -221,15 +230,17 @@ def list_reviews(request: Request):
         if params.get(name):
             where.append(condition)
             args.append(int_list(name, params[name]))
+    limit = min(int_param("limit", params.get("limit", DEFAULT_LIMIT)), MAX_LIMIT)
+    offset = int_param("offset", params.get("offset", 0))
+    condition = f"WHERE {' AND '.join(where)}" if where else ""
+    if "distinct" in params:
+        return distinct_page(request, params["distinct"], condition, args, limit, offset)
     order = []
     for field in params.get("ordering", "").split(","):
         name = field.lstrip("-")
         if name in ORDERING_FIELDS:
             order.append(f"{name} {'DESC' if field.startswith('-') else 'ASC'}")
     order.append("id")
-    limit = min(int_param("limit", params.get("limit", DEFAULT_LIMIT)), MAX_LIMIT)
-    offset = int_param("offset", params.get("offset", 0))
-    condition = f"WHERE {' AND '.join(where)}" if where else ""
     with connect() as conn:
         count = conn.execute(f"SELECT count(*) AS n FROM reviews {condition}", args).fetchone()["n"]
         rows = conn.execute(
@@ -243,6 +254,30 @@ def list_reviews(request: Request):
         "previous": page_link(request, limit, max(offset - limit, 0) if offset > 0 else None),
         "results": rows,
     }
+
+
+def distinct_page(request, column, condition, args, limit, offset):
+    """?distinct=<column>: a row {column: value} per distinct value among the
+    rows the filters select, ordered by the column, paged as the list.  A
+    column that is not a review's, or an ordering by another, is a 400."""
+    if column not in COLUMNS:
+        raise HTTPException(400, f"distinct: {column!r} is not a member of a review.")
+    direction = "ASC"
+    for field in filter(None, request.query_params.get("ordering", "").split(",")):
+        if field.lstrip("-") != column:
+            raise HTTPException(400, f"ordering: distinct values are ordered by {column!r} only.")
+        direction = "DESC" if field.startswith("-") else "ASC"
+    values = f"SELECT DISTINCT {column} FROM reviews {condition}"
+    with connect() as conn:
+        count = conn.execute(f"SELECT count(*) AS n FROM ({values}) v", args).fetchone()["n"]
+        rows = conn.execute(f"{values} ORDER BY {column} {direction} LIMIT %s OFFSET %s",
+                            args + [limit, offset]).fetchall()
+    return JSONResponse(jsonable_encoder({
+        "count": count,
+        "next": page_link(request, limit, offset + limit if offset + limit < count else None),
+        "previous": page_link(request, limit, max(offset - limit, 0) if offset > 0 else None),
+        "results": rows,
+    }))
 
 
 @app.post(COLLECTION, status_code=201, response_model=ReviewOut, dependencies=[Depends(check_token)])
