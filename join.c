@@ -77,6 +77,14 @@
 #define REST_JOIN_MAX_BATCH		1000
 
 /*
+ * Bytes of an inner request's URL besides its IN list, as the cost model
+ * takes them (base URL, resource, the other parameters), and the
+ * separator between the list's keys once percent-encoded ("%2C").
+ */
+#define REST_JOIN_URL_ROOM_TAKEN	200
+#define REST_JOIN_KEY_SEPARATOR		3
+
+/*
  * Planner information about a join the scan computes (joinrel's
  * fdw_private).
  */
@@ -186,6 +194,10 @@ static bool join_inner_in_list(PlannerInfo *root, RelOptInfo *innerrel,
 static void join_cost(PlannerInfo *root, RelOptInfo *joinrel,
 					  RelOptInfo *outerrel, RelOptInfo *innerrel,
 					  RestJoinInfo *jinfo, Cost *startup, Cost *total);
+static double join_page_requests(RestTable *table, double rows);
+static double join_key_requests(RestJoinInfo *jinfo, RelOptInfo *innerrel,
+								double keys);
+static double join_key_text_width(Var *key, RelOptInfo *innerrel);
 static char *join_text(RestJoinInfo *jinfo);
 static int	join_bound(PlannerInfo *root, RelOptInfo *joinrel,
 					   ForeignPath *best_path, RestJoinInfo *jinfo);
@@ -430,11 +442,72 @@ join_cost(PlannerInfo *root, RelOptInfo *joinrel, RelOptInfo *outerrel,
 	QualCost	qual;
 
 	RestScanCost(jinfo->inner->table, keys, &inner_startup, &inner_total);
+	/* more requests where the IN list is split to fit max_url_length */
+	inner_total += (join_key_requests(jinfo, innerrel, keys) -
+					join_page_requests(jinfo->inner->table, keys)) *
+		inner_startup;
 	cost_qual_eval(&qual, extract_actual_clauses(jinfo->local_conds, false),
 				   root);
 	*startup = outer_path->startup_cost + inner_startup + qual.startup;
 	*total = outer_path->total_cost + batches * inner_total + qual.startup +
 		(qual.per_tuple + cpu_tuple_cost) * joinrel->rows;
+}
+
+/*
+ * join_page_requests
+ *		Requests of pages for rows inner rows, as RestScanCost counts them.
+ */
+static double
+join_page_requests(RestTable *table, double rows)
+{
+	double		page_rows = table->page_size > 0 ? table->page_size
+		: REST_DEFAULT_PAGE_ROWS;
+
+	return Max(1.0, ceil(rows / page_rows));
+}
+
+/*
+ * join_key_requests
+ *		Requests for a batch's keys distinct keys: at least one per page of
+ *		their rows, and as many as the IN list needs to fit the inner
+ *		table's max_url_length.
+ */
+static double
+join_key_requests(RestJoinInfo *jinfo, RelOptInfo *innerrel, double keys)
+{
+	RestTable  *table = jinfo->inner->table;
+	double		pages = join_page_requests(table, keys);
+	double		key_bytes = join_key_text_width(jinfo->outer_var, innerrel) +
+		REST_JOIN_KEY_SEPARATOR;
+	double		room = (double) table->max_url_length - REST_JOIN_URL_ROOM_TAKEN;
+
+	if (room < key_bytes)
+		return pages;
+	return Max(pages, ceil(keys * key_bytes / room));
+}
+
+/*
+ * join_key_text_width
+ *		Bytes of a key's text in the URL, about: for an integer, the digits
+ *		of the inner table's row count (keys numbered from 1 up); for a
+ *		uuid its 36; else the type's average width.
+ */
+static double
+join_key_text_width(Var *key, RelOptInfo *innerrel)
+{
+	double		rows = innerrel->tuples > 0 ? innerrel->tuples : innerrel->rows;
+
+	switch (key->vartype)
+	{
+		case INT2OID:
+		case INT4OID:
+		case INT8OID:
+			return floor(log10(Max(rows, 1.0))) + 1.0;
+		case UUIDOID:
+			return 36.0;
+		default:
+			return (double) get_typavgwidth(key->vartype, key->vartypmod);
+	}
 }
 
 /*

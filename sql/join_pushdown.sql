@@ -429,6 +429,38 @@ RESET enable_mergejoin;
 RESET enable_nestloop;
 DROP FOREIGN TABLE books20;
 
+-- The cost of an IN list split to fit max_url_length: a request per part.
+-- The generated items collection (3000 rows, grp 1 to 300) joined to
+-- itself on grp = id: with room for few keys per URL, reading the inner
+-- collection whole costs less than a request per handful of keys, and the
+-- planner keeps its own join; with the default room, the join is sent.
+CREATE SERVER short_urls FOREIGN DATA WRAPPER rest_fdw
+  OPTIONS (base_url 'http://svc.test/api/', max_url_length '256');
+ALTER SERVER short_urls OPTIONS (ADD connect_to :'connect_to');
+CREATE USER MAPPING FOR PUBLIC SERVER short_urls;
+CREATE FOREIGN TABLE items_o (id int, grp int) SERVER short_urls
+  OPTIONS (resource 'items/', pagination 'page', page_size_param 'page_size',
+           page_size '1000', prefetch '0', ordering 'id');
+CREATE FOREIGN TABLE items_i (id int, label text) SERVER short_urls
+  OPTIONS (resource 'items/', pagination 'page', page_size_param 'page_size',
+           page_size '1000', prefetch '0', filters 'id, id__in');
+EXPLAIN (COSTS OFF)
+  SELECT o.id, i.label FROM items_o o JOIN items_i i ON i.id = o.grp
+  ORDER BY o.id;
+SELECT count(*), sum(id), count(DISTINCT label) FROM
+  (SELECT o.id, i.label FROM items_o o JOIN items_i i ON i.id = o.grp
+   ORDER BY o.id) j;
+SELECT count(*) AS requests FROM requests();
+ALTER SERVER short_urls OPTIONS (SET max_url_length '100000');
+EXPLAIN (VERBOSE, COSTS OFF)
+  SELECT o.id, i.label FROM items_o o JOIN items_i i ON i.id = o.grp
+  ORDER BY o.id;
+SELECT count(*), sum(id), count(DISTINCT label) FROM
+  (SELECT o.id, i.label FROM items_o o JOIN items_i i ON i.id = o.grp
+   ORDER BY o.id) j;
+SELECT count(*) AS requests FROM requests();
+DROP SERVER short_urls CASCADE;
+
 DROP FUNCTION same_rows(text, text);
 SELECT svc('POST', '/_reset');
 DROP SCHEMA t_join CASCADE;

@@ -115,8 +115,9 @@ def main(results_path, md_name, png_name, times, command):
         f"- services median ≤ 3 × monolith median + 50 ms: **{time_ok} of {len(pages)} pages**.",
         f"- requests ≤ 20, or, for a page whose monolith version reads more than 1,000 rows of a "
         f"moved table, ≤ max(20, Σ ⌈rows / max page size⌉ + 2) with max page size "
-        f"{result['max_page']['catalog']} for the catalog (its pagination sets no maximum) and "
-        f"{result['max_page']['reviews']} for reviews (its `MAX_LIMIT`): "
+        f"{result['max_page']['catalog']:,} for the catalog (the kit's `max_limit`) and "
+        f"{result['max_page']['reviews']} for reviews (its `MAX_LIMIT`), both declared as "
+        f"`limit`'s maximum: "
         f"**{req_ok} of {len(pages)} pages**.",
         f"- the planner's row estimate of each moved table after ANALYZE within 10 % of the true "
         f"count: **{sum(t['ok'] for t in analyze['tables'])} of {len(analyze['tables'])} tables** "
