@@ -442,7 +442,10 @@ join_cost(PlannerInfo *root, RelOptInfo *joinrel, RelOptInfo *outerrel,
 	QualCost	qual;
 
 	RestScanCost(jinfo->inner->table, keys, &inner_startup, &inner_total);
-	/* more requests where the IN list is split to fit max_url_length */
+	/*
+	 * More requests where the IN list is split to fit max_url_length, each
+	 * costing what a scan's first request does (its startup cost).
+	 */
 	inner_total += (join_key_requests(jinfo, innerrel, keys) -
 					join_page_requests(jinfo->inner->table, keys)) *
 		inner_startup;
@@ -455,7 +458,8 @@ join_cost(PlannerInfo *root, RelOptInfo *joinrel, RelOptInfo *outerrel,
 
 /*
  * join_page_requests
- *		Requests of pages for rows inner rows, as RestScanCost counts them.
+ *		Requests for the pages of rows inner rows, as RestScanCost counts
+ *		them.
  */
 static double
 join_page_requests(RestTable *table, double rows)
@@ -468,9 +472,9 @@ join_page_requests(RestTable *table, double rows)
 
 /*
  * join_key_requests
- *		Requests for a batch's keys distinct keys: at least one per page of
- *		their rows, and as many as the IN list needs to fit the inner
- *		table's max_url_length.
+ *		Requests for the IN list of a batch of keys distinct keys: at least
+ *		one per page of their rows, and as many as the list needs to fit the
+ *		inner table's max_url_length.
  */
 static double
 join_key_requests(RestJoinInfo *jinfo, RelOptInfo *innerrel, double keys)
