@@ -155,6 +155,11 @@ static bool is_count_star(Node *node);
 static void add_group_path(PlannerInfo *root, RestRelationInfo *info,
 						   RelOptInfo *input_rel, RelOptInfo *output_rel,
 						   UpperRelationKind stage);
+static void add_distinct_expr_path(PlannerInfo *root, RestRelationInfo *info,
+								   RelOptInfo *input_rel,
+								   RelOptInfo *output_rel);
+static Var *single_column(RestRelationInfo *info, Node *expr);
+static bool equal_means_identical(Oid typid);
 static Var *group_column(PlannerInfo *root, RestRelationInfo *info,
 						 List *clauses);
 static bool group_target(RestRelationInfo *info, PathTarget *target,
@@ -459,7 +464,10 @@ restGetForeignUpperPaths(PlannerInfo *root, UpperRelationKind stage,
 			break;
 		case UPPERREL_DISTINCT:
 			if (input_rel->reloptkind == RELOPT_BASEREL)
+			{
 				add_group_path(root, info, input_rel, output_rel, stage);
+				add_distinct_expr_path(root, info, input_rel, output_rel);
+			}
 			break;
 		case UPPERREL_ORDERED:
 			/* remember the table for the final stage above */
@@ -608,6 +616,140 @@ add_group_path(PlannerInfo *root, RestRelationInfo *info,
 													  makeBoolean(false),
 													  makeInteger(var->varattno),
 													  makeBoolean(has_count))));
+}
+
+/*
+ * add_distinct_expr_path
+ *		SELECT DISTINCT f(c) FROM t, every expression of the target made of
+ *		one column c (Django's dates() and the admin's date_hierarchy:
+ *		DATE_TRUNC('year', published)), WHERE <conditions all sent, and
+ *		evaluated by the service as here>: the service's distinct values of
+ *		c, f computed here on each, and a HashAggregate above that makes
+ *		the results distinct.  It reads a row per distinct value of c
+ *		rather than every row of the collection.  The results are those of
+ *		every row as long as f gives one result for equal values of c: no
+ *		volatile function, and a type whose equal values are identical
+ *		(equal_means_identical).
+ */
+static void
+add_distinct_expr_path(PlannerInfo *root, RestRelationInfo *info,
+					   RelOptInfo *input_rel, RelOptInfo *output_rel)
+{
+	Query	   *parse = root->parse;
+	RestTable  *table = info->table;
+	PathTarget *target = root->upper_targets[UPPERREL_DISTINCT];
+	Var		   *var;
+	List	   *distinct_exprs;
+	Path	   *values;
+	double		nvalues;
+	double		groups;
+	Cost		startup_cost;
+	Cost		total_cost;
+
+	if (table->dialect->group_params == NULL || parse->hasDistinctOn ||
+		parse->groupClause || parse->groupingSets || parse->hasAggs ||
+		parse->havingQual || parse->hasWindowFuncs || parse->hasTargetSRFs ||
+		parse->rowMarks != NIL || parse->commandType != CMD_SELECT ||
+		info->key_expr != NULL || parse->distinctClause == NIL ||
+		!grouping_is_hashable(parse->distinctClause) ||
+		contain_volatile_functions((Node *) target->exprs))
+		return;
+	/* a plain column is add_group_path's */
+	if (group_column(root, info, parse->distinctClause) != NULL)
+		return;
+	var = single_column(info, (Node *) target->exprs);
+	if (var == NULL)
+		return;
+
+	/* the service would give the values of other rows than we keep */
+	if (info->pushdown.local_conds != NIL ||
+		info->pushdown.inexact_conds != NIL || info->pushdown.has_in_list)
+		return;
+	if (table->dialect->group_params(table, &table->columns[var->varattno - 1],
+									 false) == NIL)
+		return;
+
+	nvalues = estimate_num_groups(root, list_make1(var), input_rel->rows,
+								  NULL, NULL);
+	RestScanCost(table, nvalues, &startup_cost, &total_cost);
+	total_cost *= REST_GROUPED_SCAN_FACTOR;
+	output_rel->fdw_private = info;
+	values = (Path *)
+		RestCreateForeignUpperPath(root, output_rel, target, nvalues,
+								   startup_cost, total_cost, NIL, NULL,
+								   list_make4(makeInteger(REST_SCAN_COLLECTION),
+											  makeBoolean(false),
+											  makeInteger(var->varattno),
+											  makeBoolean(false)));
+	distinct_exprs = get_sortgrouplist_exprs(parse->distinctClause,
+											 parse->targetList);
+	groups = estimate_num_groups(root, distinct_exprs, nvalues, NULL, NULL);
+	add_path(output_rel, (Path *)
+			 create_agg_path(root, output_rel, values, target, AGG_HASHED,
+							 AGGSPLIT_SIMPLE, parse->distinctClause, NIL,
+							 NULL, groups));
+}
+
+/*
+ * single_column
+ *		The one column of the table the expression reads, if it reads one
+ *		and its values group as here (groups_as_here); else NULL.
+ */
+static Var *
+single_column(RestRelationInfo *info, Node *expr)
+{
+	List	   *vars = pull_var_clause(expr, PVC_RECURSE_PLACEHOLDERS);
+	Var		   *var = NULL;
+	ListCell   *lc;
+	RestColumn *col;
+
+	foreach(lc, vars)
+	{
+		Var		   *v = lfirst(lc);
+
+		if ((Index) v->varno != info->relid || v->varlevelsup != 0 ||
+			v->varattno <= 0 || v->varattno > info->table->ncolumns ||
+			(var != NULL && v->varattno != var->varattno))
+			return NULL;
+		var = v;
+	}
+	if (var == NULL)
+		return NULL;
+	col = &info->table->columns[var->varattno - 1];
+	if (col->dropped || !groups_as_here(info->table, col, var) ||
+		!equal_means_identical(col->typid))
+		return NULL;
+	return var;
+}
+
+/*
+ * equal_means_identical
+ *		Are two values of the type equal only if they are the same value,
+ *		so that any expression of them gives the same result: integers,
+ *		booleans, dates, timestamps, uuids, and text and varchar (whose
+ *		equality under a deterministic collation is bytewise)?  Not numeric
+ *		(1.0 = 1.00), float (0 = -0), interval ('1 day' = '24 hours') or
+ *		character(n), whose trailing spaces do not count.
+ */
+static bool
+equal_means_identical(Oid typid)
+{
+	switch (getBaseType(typid))
+	{
+		case INT2OID:
+		case INT4OID:
+		case INT8OID:
+		case BOOLOID:
+		case DATEOID:
+		case TIMESTAMPOID:
+		case TIMESTAMPTZOID:
+		case UUIDOID:
+		case TEXTOID:
+		case VARCHAROID:
+			return true;
+		default:
+			return false;
+	}
 }
 
 /*

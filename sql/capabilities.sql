@@ -119,6 +119,37 @@ SELECT count(*) FROM (SELECT DISTINCT grp FROM items) s;
 SELECT r FROM requests() r ORDER BY r;
 SELECT same($$SELECT DISTINCT grp FROM %1$s$$, 'items');
 SELECT same($$SELECT DISTINCT category FROM %1$s WHERE flag$$, 'items');
+-- SELECT DISTINCT of expressions of one column (Django's dates(), the
+-- admin's date_hierarchy): the column's distinct values from the service,
+-- the expressions computed here on each and made distinct here
+EXPLAIN (VERBOSE, COSTS OFF)
+  SELECT DISTINCT date_trunc('month', day) FROM odd WHERE day IS NOT NULL
+  ORDER BY 1;
+SELECT DISTINCT date_trunc('month', day) AS month FROM odd
+  WHERE day IS NOT NULL ORDER BY 1;
+SELECT requests();
+SELECT same($$SELECT DISTINCT date_trunc('month', day) FROM %1$s
+              WHERE day IS NOT NULL$$);
+SELECT same($$SELECT DISTINCT extract(dow FROM day), day IS NULL
+              FROM %1$s$$);
+SELECT same($$SELECT DISTINCT date_trunc('day', at) FROM %1$s WHERE grp > 1$$);
+SELECT same($$SELECT DISTINCT upper(name) FROM %1$s$$);
+SELECT same($$SELECT DISTINCT mod(grp, 3) FROM %1$s$$);
+SELECT same($$SELECT DISTINCT date_trunc('day', at) FROM %1$s
+              ORDER BY 1 DESC NULLS LAST LIMIT 2$$);
+SELECT same($$SELECT DISTINCT category / 2 FROM %1$s$$, 'items');
+-- what stays here: a type whose equal values may print differently
+-- (numeric: 1.0 = 1.00), a volatile function, two columns, a condition
+-- checked only here
+EXPLAIN (VERBOSE, COSTS OFF) SELECT DISTINCT num::text FROM odd;
+SELECT same($$SELECT DISTINCT num::text FROM %1$s$$);
+EXPLAIN (VERBOSE, COSTS OFF)
+  SELECT DISTINCT day + (random() * 0)::int FROM odd;
+EXPLAIN (VERBOSE, COSTS OFF) SELECT DISTINCT day::text || grp FROM odd;
+EXPLAIN (VERBOSE, COSTS OFF)
+  SELECT DISTINCT date_trunc('month', day) FROM odd WHERE at > '2024-01-02';
+SELECT same($$SELECT DISTINCT date_trunc('month', day) FROM %1$s
+              WHERE at > '2024-01-02'$$);
 SELECT count(*) >= 0 AS log_cleared FROM requests();
 
 --

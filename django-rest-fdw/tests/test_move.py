@@ -64,6 +64,13 @@ def test_the_service_computes_distinct_values_and_counts(moved):
     # a few columns: fields=
     assert "fields=id%2Ctitle" in explain(Book.objects.only("id", "title").order_by("id"))
     assert [b.title for b in Book.objects.only("id", "title").order_by("id")][-1] == "Kindred"
+    # dates() (the admin's date_hierarchy): DISTINCT of an expression of one column
+    Book.objects.create(title="Dawn", author_id=5, price=Decimal("50.00"),
+                        published=datetime.date(1987, 5, 1))
+    years = Book.objects.dates("published", "year")
+    assert "distinct=published" in explain(years)
+    assert list(years) == sorted({datetime.date(b.published.year, 1, 1)
+                                  for b in Book.objects.all() if b.published})
 
 
 def test_move_copies_every_row_and_the_orm_works_on_it(moved):
