@@ -194,7 +194,6 @@ static bool join_inner_in_list(PlannerInfo *root, RelOptInfo *innerrel,
 static void join_cost(PlannerInfo *root, RelOptInfo *joinrel,
 					  RelOptInfo *outerrel, RelOptInfo *innerrel,
 					  RestJoinInfo *jinfo, Cost *startup, Cost *total);
-static double join_page_requests(RestTable *table, double rows);
 static double join_key_requests(RestJoinInfo *jinfo, RelOptInfo *innerrel,
 								double keys);
 static double join_key_text_width(Var *key, RelOptInfo *innerrel);
@@ -447,27 +446,13 @@ join_cost(PlannerInfo *root, RelOptInfo *joinrel, RelOptInfo *outerrel,
 	 * costing what a scan's first request does (its startup cost).
 	 */
 	inner_total += (join_key_requests(jinfo, innerrel, keys) -
-					join_page_requests(jinfo->inner->table, keys)) *
+					RestPageRequests(jinfo->inner->table, keys)) *
 		inner_startup;
 	cost_qual_eval(&qual, extract_actual_clauses(jinfo->local_conds, false),
 				   root);
 	*startup = outer_path->startup_cost + inner_startup + qual.startup;
 	*total = outer_path->total_cost + batches * inner_total + qual.startup +
 		(qual.per_tuple + cpu_tuple_cost) * joinrel->rows;
-}
-
-/*
- * join_page_requests
- *		Requests for the pages of rows inner rows, as RestScanCost counts
- *		them.
- */
-static double
-join_page_requests(RestTable *table, double rows)
-{
-	double		page_rows = table->page_size > 0 ? table->page_size
-		: REST_DEFAULT_PAGE_ROWS;
-
-	return Max(1.0, ceil(rows / page_rows));
 }
 
 /*
@@ -480,7 +465,7 @@ static double
 join_key_requests(RestJoinInfo *jinfo, RelOptInfo *innerrel, double keys)
 {
 	RestTable  *table = jinfo->inner->table;
-	double		pages = join_page_requests(table, keys);
+	double		pages = RestPageRequests(table, keys);
 	double		key_bytes = join_key_text_width(jinfo->outer_var, innerrel) +
 		REST_JOIN_KEY_SEPARATOR;
 	double		room = (double) table->max_url_length - REST_JOIN_URL_ROOM_TAKEN;

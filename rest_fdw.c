@@ -160,6 +160,8 @@ static void add_distinct_expr_path(PlannerInfo *root, RestRelationInfo *info,
 								   RelOptInfo *output_rel);
 static Var *single_column(RestRelationInfo *info, Node *expr);
 static bool equal_means_identical(Oid typid);
+static bool service_may_group(PlannerInfo *root, RestRelationInfo *info);
+static bool groupable_column(RestRelationInfo *info, Var *var);
 static Var *group_column(PlannerInfo *root, RestRelationInfo *info,
 						 List *clauses);
 static bool group_target(RestRelationInfo *info, PathTarget *target,
@@ -283,6 +285,20 @@ restGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
 }
 
 /*
+ * RestPageRequests
+ *		Requests for about rows rows: a page each of the rows per request
+ *		the table asks for.
+ */
+double
+RestPageRequests(RestTable *table, double rows)
+{
+	double		page_rows = table->page_size > 0 ? table->page_size
+		: REST_DEFAULT_PAGE_ROWS;
+
+	return Max(1.0, ceil(rows / page_rows));
+}
+
+/*
  * RestScanCost
  *		Cost of a scan returning about rows rows: a request per page of the
  *		rows per request the table asks for.
@@ -290,9 +306,7 @@ restGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
 void
 RestScanCost(RestTable *table, double rows, Cost *startup, Cost *total)
 {
-	double		page_rows = table->page_size > 0 ? table->page_size
-		: REST_DEFAULT_PAGE_ROWS;
-	double		pages = Max(1.0, ceil(rows / page_rows));
+	double		pages = RestPageRequests(table, rows);
 
 	*startup = REST_REQUEST_COST;
 	*total = pages * REST_REQUEST_COST + rows * (REST_ROW_COST + cpu_tuple_cost);
@@ -537,6 +551,29 @@ add_count_path(PlannerInfo *root, RestRelationInfo *info,
 }
 
 /*
+ * service_may_group
+ *		May the service compute the groups or distinct values of this
+ *		query's table: a dialect that asks for them, a plain SELECT without
+ *		grouping sets, HAVING, window functions, set-returning functions,
+ *		row locks or a fixed key, and every condition sent and evaluated by
+ *		the service as here (else it would group other rows than we do)?
+ */
+static bool
+service_may_group(PlannerInfo *root, RestRelationInfo *info)
+{
+	Query	   *parse = root->parse;
+
+	return info->table->dialect->group_params != NULL &&
+		!parse->groupingSets && !parse->havingQual &&
+		!parse->hasWindowFuncs && !parse->hasTargetSRFs &&
+		parse->rowMarks == NIL && parse->commandType == CMD_SELECT &&
+		info->key_expr == NULL &&
+		info->pushdown.local_conds == NIL &&
+		info->pushdown.inexact_conds == NIL &&
+		!info->pushdown.has_in_list;
+}
+
+/*
  * add_group_path
  *		SELECT DISTINCT c FROM t, SELECT c FROM t GROUP BY c and SELECT c,
  *		count(*) FROM t GROUP BY c, WHERE <conditions all sent, and
@@ -560,10 +597,7 @@ add_group_path(PlannerInfo *root, RestRelationInfo *info,
 	Cost		startup_cost;
 	Cost		total_cost;
 
-	if (table->dialect->group_params == NULL ||
-		parse->groupingSets || parse->havingQual || parse->hasWindowFuncs ||
-		parse->hasTargetSRFs || parse->rowMarks != NIL ||
-		parse->commandType != CMD_SELECT || info->key_expr != NULL)
+	if (!service_may_group(root, info))
 		return;
 	if (stage == UPPERREL_DISTINCT)
 	{
@@ -579,11 +613,6 @@ add_group_path(PlannerInfo *root, RestRelationInfo *info,
 	}
 	if (var == NULL || !group_target(info, target, var, &has_count) ||
 		(stage == UPPERREL_DISTINCT && has_count))
-		return;
-
-	/* the service would group other rows than we do */
-	if (info->pushdown.local_conds != NIL ||
-		info->pushdown.inexact_conds != NIL || info->pushdown.has_in_list)
 		return;
 	if (table->dialect->group_params(table, &table->columns[var->varattno - 1],
 									 has_count) == NIL)
@@ -646,11 +675,8 @@ add_distinct_expr_path(PlannerInfo *root, RestRelationInfo *info,
 	Cost		startup_cost;
 	Cost		total_cost;
 
-	if (table->dialect->group_params == NULL || parse->hasDistinctOn ||
-		parse->groupClause || parse->groupingSets || parse->hasAggs ||
-		parse->havingQual || parse->hasWindowFuncs || parse->hasTargetSRFs ||
-		parse->rowMarks != NIL || parse->commandType != CMD_SELECT ||
-		info->key_expr != NULL || parse->distinctClause == NIL ||
+	if (!service_may_group(root, info) || parse->hasDistinctOn ||
+		parse->groupClause || parse->hasAggs || parse->distinctClause == NIL ||
 		!grouping_is_hashable(parse->distinctClause) ||
 		contain_volatile_functions((Node *) target->exprs))
 		return;
@@ -659,11 +685,6 @@ add_distinct_expr_path(PlannerInfo *root, RestRelationInfo *info,
 		return;
 	var = single_column(info, (Node *) target->exprs);
 	if (var == NULL)
-		return;
-
-	/* the service would give the values of other rows than we keep */
-	if (info->pushdown.local_conds != NIL ||
-		info->pushdown.inexact_conds != NIL || info->pushdown.has_in_list)
 		return;
 	if (table->dialect->group_params(table, &table->columns[var->varattno - 1],
 									 false) == NIL)
@@ -701,23 +722,18 @@ single_column(RestRelationInfo *info, Node *expr)
 	List	   *vars = pull_var_clause(expr, PVC_RECURSE_PLACEHOLDERS);
 	Var		   *var = NULL;
 	ListCell   *lc;
-	RestColumn *col;
 
 	foreach(lc, vars)
 	{
 		Var		   *v = lfirst(lc);
 
-		if ((Index) v->varno != info->relid || v->varlevelsup != 0 ||
-			v->varattno <= 0 || v->varattno > info->table->ncolumns ||
+		if (!groupable_column(info, v) ||
 			(var != NULL && v->varattno != var->varattno))
 			return NULL;
 		var = v;
 	}
-	if (var == NULL)
-		return NULL;
-	col = &info->table->columns[var->varattno - 1];
-	if (col->dropped || !groups_as_here(info->table, col, var) ||
-		!equal_means_identical(col->typid))
+	if (var == NULL ||
+		!equal_means_identical(info->table->columns[var->varattno - 1].typid))
 		return NULL;
 	return var;
 }
@@ -760,25 +776,32 @@ equal_means_identical(Oid typid)
 static Var *
 group_column(PlannerInfo *root, RestRelationInfo *info, List *clauses)
 {
-	SortGroupClause *sgc;
 	Node	   *expr;
-	Var		   *var;
-	RestColumn *col;
 
 	if (list_length(clauses) != 1)
 		return NULL;
-	sgc = linitial(clauses);
-	expr = get_sortgroupclause_expr(sgc, root->parse->targetList);
-	if (!IsA(expr, Var))
+	expr = get_sortgroupclause_expr(linitial(clauses),
+									root->parse->targetList);
+	if (!IsA(expr, Var) || !groupable_column(info, (Var *) expr))
 		return NULL;
-	var = (Var *) expr;
+	return (Var *) expr;
+}
+
+/*
+ * groupable_column
+ *		Is the Var a column of the scanned table whose values the service
+ *		groups as here?
+ */
+static bool
+groupable_column(RestRelationInfo *info, Var *var)
+{
+	RestColumn *col;
+
 	if ((Index) var->varno != info->relid || var->varlevelsup != 0 ||
 		var->varattno <= 0 || var->varattno > info->table->ncolumns)
-		return NULL;
+		return false;
 	col = &info->table->columns[var->varattno - 1];
-	if (col->dropped || !groups_as_here(info->table, col, var))
-		return NULL;
-	return var;
+	return !col->dropped && groups_as_here(info->table, col, var);
 }
 
 /*

@@ -447,6 +447,7 @@ extern RestTable *RestGetTable(Oid relid, Oid userid);
  */
 #define REST_SORTED_SCAN_FACTOR	1.01
 
+extern double RestPageRequests(RestTable *table, double rows);
 extern void RestScanCost(RestTable *table, double rows, Cost *startup,
 						 Cost *total);
 extern Expr *RestFindKeyValue(PlannerInfo *root, RelOptInfo *baserel,
