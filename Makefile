@@ -49,7 +49,7 @@ SHLIB_LINK = -lcurl -ljansson
 PG_CPPFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
 PG_CPPFLAGS += -DREST_FDW_VERSION='"$(REST_FDW_VERSION)"'
 
-REGRESS = setup types read write pushdown_drf pushdown_postgrest pushdown_jsonserver jsonserver_real jsonapi_real odata_real move import errors cancel options security retry hardening tls prefetch write_exact update_put limit_exact analyze analyze_tables upgrade deparse_exact exact_more oauth context reach scale transfers page_size undo undo_more convert not_null cache capabilities join_pushdown join_dialects pattern_matches
+REGRESS = setup types read write pushdown_drf pushdown_postgrest pushdown_jsonserver jsonserver_real jsonapi_real odata_real move import errors cancel options security retry hardening tls prefetch write_exact update_put limit_exact analyze analyze_tables upgrade deparse_exact exact_more oauth context reach scale transfers page_size undo undo_more convert not_null cache capabilities join_pushdown join_grouped join_dialects pattern_matches
 REGRESS_OPTS = --load-extension=rest_fdw
 
 PG_CONFIG ?= pg_config

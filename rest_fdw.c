@@ -152,6 +152,11 @@ static void add_final_path(PlannerInfo *root, RestRelationInfo *info,
 static void add_count_path(PlannerInfo *root, RestRelationInfo *info,
 						   RelOptInfo *input_rel, RelOptInfo *output_rel);
 static bool is_count_star(Node *node);
+static void add_outer_groups_path(PlannerInfo *root, RelOptInfo *input_rel,
+								  RelOptInfo *output_rel);
+static RestRelationInfo *left_join_outer(PlannerInfo *root);
+static bool groups_by_key(PlannerInfo *root, RestRelationInfo *info,
+						  PathTarget *target);
 static void add_group_path(PlannerInfo *root, RestRelationInfo *info,
 						   RelOptInfo *input_rel, RelOptInfo *output_rel,
 						   UpperRelationKind stage);
@@ -177,7 +182,8 @@ static int	add_fdw_expr(List **fdw_exprs, Node *expr);
 static List *scan_private(RestScanKind kind, List *columns, char *explain_url,
 						  List *params, int limit_index, int offset_index,
 						  int key_index, bool ordered, const char *limit_note,
-						  const char *count_note, List *recheck_texts);
+						  const char *count_note, const char *group_note,
+						  List *recheck_texts);
 static char *condition_text(RestRelationInfo *info, Expr *clause,
 							List **fdw_exprs);
 static Node *value_placeholders(Node *node, List **fdw_exprs);
@@ -462,7 +468,15 @@ restGetForeignUpperPaths(PlannerInfo *root, UpperRelationKind stage,
 {
 	RestRelationInfo *info = input_rel->fdw_private;
 
-	/* only directly above a scan of one of our tables, not of a join */
+	/* a GROUP BY that undoes a LEFT JOIN: the groups are the outer rows */
+	if (stage == UPPERREL_GROUP_AGG && IS_JOIN_REL(input_rel) &&
+		output_rel->fdw_private == NULL)
+	{
+		add_outer_groups_path(root, input_rel, output_rel);
+		return;
+	}
+
+	/* otherwise only directly above a scan of one of our tables */
 	if (info == NULL || output_rel->fdw_private != NULL ||
 		IS_JOIN_REL(input_rel))
 		return;
@@ -913,6 +927,159 @@ is_count_star(Node *node)
 }
 
 /*
+ * add_outer_groups_path
+ *		SELECT <columns of a> FROM a LEFT JOIN b ON ... WHERE <conditions on
+ *		a> GROUP BY <columns of a, among them its key>, without aggregates:
+ *		Django's count of an annotated queryset (the paginator's SELECT
+ *		count(*) FROM (SELECT a.id FROM a LEFT JOIN b ... GROUP BY 1)) and
+ *		the admin's filter choices over it.  A LEFT JOIN keeps every row of
+ *		a, once or with each of its matches, and the GROUP BY on a's key
+ *		makes one group of each row of a and its matches; so the groups are
+ *		the rows of a, and b need not be read at all.  That holds as long as
+ *		the key identifies a row, as it does for item URLs, UPDATE and
+ *		DELETE: no two rows of the collection share it and none lacks it.
+ */
+static void
+add_outer_groups_path(PlannerInfo *root, RelOptInfo *input_rel,
+					  RelOptInfo *output_rel)
+{
+	Query	   *parse = root->parse;
+	PathTarget *target = root->upper_targets[UPPERREL_GROUP_AGG];
+	RestRelationInfo *info;
+	RelOptInfo *baserel;
+	List	   *conds;
+	double		rows;
+	Cost		startup_cost;
+	Cost		total_cost;
+
+	if (parse->commandType != CMD_SELECT || parse->rowMarks != NIL ||
+		parse->hasAggs || parse->groupingSets || parse->havingQual ||
+		parse->hasWindowFuncs || parse->hasTargetSRFs ||
+		parse->groupClause == NIL || !bms_is_empty(input_rel->lateral_relids))
+		return;
+	info = left_join_outer(root);
+	if (info == NULL || info->key_expr != NULL ||
+		!groups_by_key(root, info, target))
+		return;
+	/* the outer table's conditions checked here filter its rows */
+	conds = extract_actual_clauses(list_concat(list_copy(info->pushdown.local_conds),
+											   info->pushdown.recheck_conds),
+								   false);
+	if (contain_subplans((Node *) conds))
+		return;
+
+	baserel = find_base_rel(root, info->relid);
+	rows = baserel->rows;
+	RestScanCost(info->table, rows, &startup_cost, &total_cost);
+	output_rel->fdw_private = info;
+	add_path(output_rel, (Path *)
+			 RestCreateForeignUpperPath(root, output_rel, target, rows,
+									   startup_cost, total_cost, NIL, NULL,
+									   list_make4(makeInteger(REST_SCAN_COLLECTION),
+												  makeBoolean(false),
+												  makeInteger(0),
+												  makeBoolean(false))));
+
+	/* the service sorts the rows, if it can sort by the ORDER BY */
+	if (root->sort_pathkeys != NIL &&
+		RestSortParams(info->table, root, baserel, root->sort_pathkeys) != NIL)
+		add_path(output_rel, (Path *)
+				 RestCreateForeignUpperPath(root, output_rel, target, rows,
+										   startup_cost,
+										   total_cost * REST_SORTED_SCAN_FACTOR,
+										   root->sort_pathkeys, NULL,
+										   list_make4(makeInteger(REST_SCAN_COLLECTION),
+													  makeBoolean(false),
+													  makeInteger(0),
+													  makeBoolean(false))));
+}
+
+/*
+ * left_join_outer
+ *		If the query's FROM is "a LEFT JOIN b", two of our tables, and its
+ *		WHERE reads only a, a's planner information; else NULL.  The ON
+ *		clause only chooses a's matches, which the caller does not read,
+ *		but it must not be volatile.  a comes first in the range table (as
+ *		in every FROM Django writes), so that it is the scan's first base
+ *		relation at execution (scan.c).
+ */
+static RestRelationInfo *
+left_join_outer(PlannerInfo *root)
+{
+	FromExpr   *from = root->parse->jointree;
+	JoinExpr   *join;
+	Index		outer;
+	Index		inner;
+	RelOptInfo *outerrel;
+
+	if (list_length(from->fromlist) != 1 ||
+		!IsA(linitial(from->fromlist), JoinExpr))
+		return NULL;
+	join = linitial(from->fromlist);
+	if (join->jointype != JOIN_LEFT || !IsA(join->larg, RangeTblRef) ||
+		!IsA(join->rarg, RangeTblRef) ||
+		contain_volatile_functions(join->quals))
+		return NULL;
+	outer = ((RangeTblRef *) join->larg)->rtindex;
+	inner = ((RangeTblRef *) join->rarg)->rtindex;
+	if (outer >= inner ||
+		!bms_is_subset(pull_varnos(root, from->quals),
+					   bms_make_singleton(outer)))
+		return NULL;
+	outerrel = find_base_rel(root, outer);
+	if (outerrel->fdw_private == NULL ||
+		find_base_rel(root, inner)->fdw_private == NULL)
+		return NULL;
+	return outerrel->fdw_private;
+}
+
+/*
+ * groups_by_key
+ *		Is every GROUP BY expression a column of the table, one of them its
+ *		key, of a type whose equal values are identical (so that GROUP BY
+ *		puts two rows together only when the service's keys are the same),
+ *		and does the target read only the table's columns?
+ */
+static bool
+groups_by_key(PlannerInfo *root, RestRelationInfo *info, PathTarget *target)
+{
+	RestTable  *table = info->table;
+	RestColumn *key;
+	bool		has_key = false;
+	ListCell   *lc;
+
+	if (table->key_index < 0)
+		return false;
+	key = &table->columns[table->key_index];
+	if (!equal_means_identical(key->typid))
+		return false;
+	foreach(lc, get_sortgrouplist_exprs(root->parse->groupClause,
+										root->parse->targetList))
+	{
+		Var		   *var = lfirst(lc);
+
+		if (!IsA(var, Var) || (Index) var->varno != info->relid ||
+			var->varlevelsup != 0 || var->varattno <= 0)
+			return false;
+		if (var->varattno == key->attnum)
+			has_key = true;
+	}
+	if (!has_key)
+		return false;
+	foreach(lc, pull_var_clause((Node *) target->exprs,
+								PVC_INCLUDE_AGGREGATES |
+								PVC_INCLUDE_PLACEHOLDERS))
+	{
+		Var		   *var = lfirst(lc);
+
+		if (!IsA(var, Var) || (Index) var->varno != info->relid ||
+			var->varlevelsup != 0 || var->varattno <= 0)
+			return false;
+	}
+	return true;
+}
+
+/*
  * add_final_path
  *		A scan that also applies the query's LIMIT and OFFSET, and its
  *		ORDER BY when there is one, on the service.  Only when every
@@ -1126,7 +1293,7 @@ restGetForeignPlan(PlannerInfo *root, RelOptInfo *foreignrel,
 	fdw_private = scan_private(key ? REST_SCAN_ITEM : REST_SCAN_COLLECTION,
 							   columns, explain_url, params, -1, -1,
 							   key_index, ordered, info->limit_note,
-							   info->count_note, NIL);
+							   info->count_note, NULL, NIL);
 
 	return make_foreignscan(tlist, local_exprs, foreignrel->relid, fdw_exprs,
 							fdw_private, NIL, NIL, outer_plan);
@@ -1140,7 +1307,7 @@ static List *
 scan_private(RestScanKind kind, List *columns, char *explain_url,
 			 List *params, int limit_index, int offset_index, int key_index,
 			 bool ordered, const char *limit_note, const char *count_note,
-			 List *recheck_texts)
+			 const char *group_note, List *recheck_texts)
 {
 	List	   *result = NIL;
 
@@ -1155,6 +1322,7 @@ scan_private(RestScanKind kind, List *columns, char *explain_url,
 	result = lappend(result, makeString(pstrdup(limit_note ? limit_note : "")));
 	result = lappend(result, makeString(pstrdup(count_note ? count_note : "")));
 	result = lappend(result, recheck_texts);
+	result = lappend(result, makeString(pstrdup(group_note ? group_note : "")));
 	return result;
 }
 
@@ -1236,11 +1404,15 @@ plan_upper_scan(PlannerInfo *root, RelOptInfo *foreignrel,
 	RestRelationInfo *info = foreignrel->fdw_private;
 	RestTable  *table = info->table;
 	RestScanKind kind = intVal(linitial(best_path->fdw_private));
+	bool		limited = boolVal(list_nth(best_path->fdw_private,
+										   RestPathLimit));
 	int			group_attnum = intVal(list_nth(best_path->fdw_private,
 											   RestPathGroupColumn));
 	List	   *fdw_exprs = list_copy(info->pushdown.exprs);
 	List	   *params = list_copy(info->pushdown.params);
 	List	   *local_exprs = NIL;
+	List	   *qual = NIL;
+	const char *group_note = NULL;
 	List	   *recheck_texts = NIL;
 	List	   *scan_tlist = NIL;
 	List	   *columns = NIL;
@@ -1301,6 +1473,36 @@ plan_upper_scan(PlannerInfo *root, RelOptInfo *foreignrel,
 			ordered = true;
 		}
 	}
+	else if (!limited)
+	{
+		List	   *vars;
+
+		/*
+		 * The table's rows as its own scan reads them (the groups of
+		 * add_outer_groups_path), its local conditions the plan's filter.
+		 */
+		qual = extract_actual_clauses(list_concat(list_copy(info->pushdown.local_conds),
+												  info->pushdown.recheck_conds),
+									  false);
+		vars = pull_var_clause((Node *) list_concat(list_copy(tlist), qual),
+							   PVC_RECURSE_PLACEHOLDERS);
+		retrieved = vars_columns(info, vars);
+		scan_tlist = add_to_flat_tlist(NIL, vars);
+		foreach(lc, scan_tlist)
+			columns = lappend_int(columns,
+								  ((Var *) ((TargetEntry *) lfirst(lc))->expr)->varattno);
+		if (best_path->path.pathkeys != NIL)
+		{
+			params = list_concat(params,
+								 RestSortParams(table, root,
+												find_base_rel(root, info->relid),
+												best_path->path.pathkeys));
+			ordered = true;
+		}
+		params = list_concat(params, RestProjectionParams(table, retrieved));
+		group_note = psprintf("one per row of %s, whose key the GROUP BY has",
+							  get_rel_name(table->relid));
+	}
 	else
 	{
 		Query	   *parse = root->parse;
@@ -1341,13 +1543,14 @@ plan_upper_scan(PlannerInfo *root, RelOptInfo *foreignrel,
 	}
 
 	fdw_private = scan_private(kind, columns,
-							   upper_explain_url(table, kind, group_attnum == 0,
+							   upper_explain_url(table, kind, limited,
 												 params, info->pushdown.exprs,
 												 root->parse),
 							   params, limit_index, offset_index, -1,
-							   ordered, NULL, NULL, recheck_texts);
+							   ordered, NULL, NULL, group_note,
+							   recheck_texts);
 
-	return make_foreignscan(tlist, NIL, 0, fdw_exprs, fdw_private,
+	return make_foreignscan(tlist, qual, 0, fdw_exprs, fdw_private,
 							scan_tlist, local_exprs, outer_plan);
 }
 

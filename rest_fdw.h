@@ -356,7 +356,9 @@ enum RestScanPrivate
 	RestScanOrdered,			/* Boolean: the service sorts */
 	RestScanLimitNote,			/* String: why LIMIT stays local, or "" */
 	RestScanCountNote,			/* String: why count(*) stays local, or "" */
-	RestScanRecheckTexts		/* List of String: fdw_recheck_quals as text */
+	RestScanRecheckTexts,		/* List of String: fdw_recheck_quals as text */
+	RestScanGroupNote			/* String: what the groups of a GROUP BY the
+								 * scan's rows are, or "" */
 };
 
 /*

@@ -71,6 +71,7 @@ typedef struct RestScanState
 	bool		ordered;
 	char	   *limit_note;		/* why LIMIT stays local, or "" */
 	char	   *count_note;		/* why count(*) stays local, or "" */
+	char	   *group_note;		/* the groups the rows are, or "" */
 	List	   *recheck_texts;	/* char *: sent conditions checked per row */
 	List	   *recheck_states; /* ExprState per such condition */
 	TupleDesc	row_desc;		/* of a whole-row column, or NULL */
@@ -137,6 +138,7 @@ RestBeginForeignScan(ForeignScanState *node, int eflags)
 	st->ordered = boolVal(list_nth(plan->fdw_private, RestScanOrdered));
 	st->limit_note = strVal(list_nth(plan->fdw_private, RestScanLimitNote));
 	st->count_note = strVal(list_nth(plan->fdw_private, RestScanCountNote));
+	st->group_note = strVal(list_nth(plan->fdw_private, RestScanGroupNote));
 	foreach(lc, (List *) list_nth(plan->fdw_private, RestScanRecheckTexts))
 		st->recheck_texts = lappend(st->recheck_texts, strVal(lfirst(lc)));
 
@@ -580,6 +582,8 @@ RestExplainForeignScan(ForeignScanState *node, ExplainState *es)
 	{
 		ExplainPropertyText("Remote request",
 							psprintf("GET %s", st->explain_url), es);
+		if (st->group_note[0] != '\0')
+			ExplainPropertyText("Groups", st->group_note, es);
 		if (st->kind == REST_SCAN_COUNT)
 			ExplainPropertyText("Remote count", "the service's row count",
 								es);

@@ -1,0 +1,183 @@
+--
+-- A GROUP BY that undoes a LEFT JOIN: SELECT <columns of a> FROM a LEFT
+-- JOIN b ON ... GROUP BY <columns of a, its key among them>, without
+-- aggregates, has a group per row of a, so it is a scan of a alone
+-- (Django's count of Author.objects.annotate(Count("books")): SELECT
+-- count(*) FROM (SELECT a.id FROM a LEFT JOIN b ... GROUP BY 1)).  Every
+-- other shape keeps PostgreSQL's grouping over the join; each query is
+-- compared with the same query on local copies.
+--
+CREATE SCHEMA t_jgroup;
+SET search_path = t_jgroup, public;
+SET datestyle = 'ISO, YMD';
+SELECT svc('POST', '/_reset');
+
+CREATE FOREIGN TABLE books (
+  id        bigint,
+  title     text,
+  author_id bigint OPTIONS (field 'author'),
+  price     numeric(8,2),
+  in_stock  boolean
+) SERVER svc OPTIONS (
+  resource 'books/', page_size_param 'page_size', page_size '4', prefetch '0',
+  filters 'id, id__in, author_id, author_id__in, price__lt, in_stock',
+  ordering 'id, price, title', collation_matches 'true');
+CREATE FOREIGN TABLE authors (
+  id   bigint,
+  name text,
+  born date
+) SERVER svc OPTIONS (resource 'authors/', pagination 'limit',
+                      page_size '5', prefetch '0',
+                      filters 'id, id__in, name, born__gte',
+                      ordering 'id, name', collation_matches 'true');
+
+-- authors without books, with one and with many; books without an author
+-- and with an author the service lacks
+INSERT INTO authors (name, born)
+  SELECT 'author ' || g, date '1900-01-01' + g % 9
+  FROM generate_series(1, 13) g;
+INSERT INTO books (title, author_id, price, in_stock)
+  SELECT 'book ' || g,
+         CASE WHEN g % 7 = 0 THEN NULL WHEN g % 11 = 0 THEN 99
+              WHEN g % 3 = 0 THEN 2 ELSE g % 5 + 1 END,
+         g, CASE WHEN g % 4 = 0 THEN NULL ELSE g % 4 = 1 END
+  FROM generate_series(1, 30) g;
+CREATE TEMP TABLE l_books AS SELECT * FROM books;
+CREATE TEMP TABLE l_authors AS SELECT * FROM authors;
+-- authors with no book, with one, with several
+SELECT count(*) FILTER (WHERE n = 0) AS none,
+       count(*) FILTER (WHERE n = 1) AS one,
+       count(*) FILTER (WHERE n > 1) AS several
+  FROM (SELECT a.id, count(b.id) AS n FROM l_authors a
+          LEFT JOIN l_books b ON b.author_id = a.id GROUP BY a.id) s;
+SELECT count(*) > 0 FROM requests();
+
+-- same_rows(foreign query, local query): both ways EXCEPT ALL and counts
+CREATE FUNCTION same_rows(fq text, lq text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+  extra bigint;
+  missing bigint;
+  nf bigint;
+  nl bigint;
+BEGIN
+  EXECUTE format('CREATE TEMP TABLE f_rows AS %s', fq);
+  EXECUTE format('CREATE TEMP TABLE l_rows AS %s', lq);
+  EXECUTE 'SELECT count(*) FROM (SELECT * FROM f_rows EXCEPT ALL SELECT * FROM l_rows) s' INTO extra;
+  EXECUTE 'SELECT count(*) FROM (SELECT * FROM l_rows EXCEPT ALL SELECT * FROM f_rows) s' INTO missing;
+  EXECUTE 'SELECT count(*) FROM f_rows' INTO nf;
+  EXECUTE 'SELECT count(*) FROM l_rows' INTO nl;
+  DROP TABLE f_rows;
+  DROP TABLE l_rows;
+  RETURN format('rows %s/%s, extra %s, missing %s', nf, nl, extra, missing);
+END $$;
+
+-- same_local(query): the query on the foreign tables and on the local
+-- copies (the names with l_ in front)
+CREATE FUNCTION same_local(q text) RETURNS text
+LANGUAGE sql AS $$
+  SELECT same_rows(q, regexp_replace(q, '\m(books|authors)\M', 'l_\1', 'g'))
+$$;
+
+-- the paginator's count: authors read alone, books not at all
+EXPLAIN (VERBOSE, COSTS OFF)
+  SELECT count(*) FROM (SELECT a.id AS col1 FROM authors a
+    LEFT OUTER JOIN books b ON (a.id = b.author_id) GROUP BY 1) subquery;
+SELECT count(*) FROM (SELECT a.id AS col1 FROM authors a
+  LEFT OUTER JOIN books b ON (a.id = b.author_id) GROUP BY 1) subquery;
+SELECT r FROM requests() r ORDER BY r;
+SELECT count(*) FROM (SELECT a.id AS col1 FROM l_authors a
+  LEFT OUTER JOIN l_books b ON (a.id = b.author_id) GROUP BY 1) subquery;
+
+-- the groups' columns, conditions on a sent (born) and checked here (a
+-- pattern), and an ON clause with a condition of its own
+EXPLAIN (VERBOSE, COSTS OFF)
+  SELECT a.id, a.name, a.born FROM authors a
+    LEFT JOIN books b ON a.id = b.author_id AND b.price < 10
+  WHERE a.born >= '1900-01-04' AND a.name ~ '1'
+  GROUP BY a.id, a.name, a.born;
+SELECT same_local($q$SELECT a.id, a.name, a.born FROM authors a
+    LEFT JOIN books b ON a.id = b.author_id AND b.price < 10
+  WHERE a.born >= '1900-01-04' AND a.name ~ '1'
+  GROUP BY a.id, a.name, a.born$q$);
+SELECT r FROM requests() r ORDER BY r;
+SELECT same_local($q$SELECT a.name, a.born FROM authors a
+    LEFT JOIN books b ON a.id = b.author_id AND a.born > '1900-01-05'
+  GROUP BY a.born, a.id, a.name$q$);
+-- the admin's filter choices: DISTINCT over the groups, here; books the
+-- outer table of a LEFT JOIN whose scan the join's is (join_pushdown)
+SELECT same_local($q$SELECT DISTINCT a.born FROM authors a
+    LEFT OUTER JOIN books b ON (a.id = b.author_id)
+  GROUP BY a.id, a.born$q$);
+EXPLAIN (VERBOSE, COSTS OFF)
+  SELECT DISTINCT b.in_stock FROM books b
+    LEFT OUTER JOIN authors a ON (a.id = b.author_id)
+  GROUP BY b.id, b.in_stock ORDER BY 1;
+SELECT DISTINCT b.in_stock FROM books b
+    LEFT OUTER JOIN authors a ON (a.id = b.author_id)
+  GROUP BY b.id, b.in_stock ORDER BY 1;
+SELECT r FROM requests() r ORDER BY r;
+SELECT DISTINCT b.in_stock FROM l_books b
+    LEFT OUTER JOIN l_authors a ON (a.id = b.author_id)
+  GROUP BY b.id, b.in_stock ORDER BY 1;
+-- ORDER BY over the groups sent, LIMIT here; an expression of a's columns
+EXPLAIN (VERBOSE, COSTS OFF)
+  SELECT a.id, upper(a.name) FROM authors a LEFT JOIN books b
+    ON a.id = b.author_id GROUP BY a.id, a.name ORDER BY a.name DESC LIMIT 3;
+SELECT a.id, upper(a.name) FROM authors a LEFT JOIN books b
+    ON a.id = b.author_id GROUP BY a.id, a.name ORDER BY a.name DESC LIMIT 3;
+SELECT a.id, upper(a.name) FROM l_authors a LEFT JOIN l_books b
+    ON a.id = b.author_id GROUP BY a.id, a.name ORDER BY a.name DESC LIMIT 3;
+SELECT r FROM requests() r ORDER BY r;
+-- a HAVING without aggregates is a WHERE
+EXPLAIN (VERBOSE, COSTS OFF)
+  SELECT a.id FROM authors a LEFT JOIN books b ON a.id = b.author_id
+  GROUP BY a.id HAVING a.id > 3;
+SELECT same_local($q$SELECT a.id FROM authors a
+  LEFT JOIN books b ON a.id = b.author_id GROUP BY a.id HAVING a.id > 3$q$);
+SELECT r FROM requests() r ORDER BY r;
+-- a parameter in a's condition
+PREPARE by_born(date) AS SELECT count(*) FROM (SELECT a.id FROM authors a
+  LEFT JOIN books b ON a.id = b.author_id WHERE a.born >= $1 GROUP BY 1) s;
+EXECUTE by_born('1900-01-10');
+SELECT count(*) FROM l_authors WHERE born >= '1900-01-10';
+DEALLOCATE by_born;
+SELECT r FROM requests() r ORDER BY r;
+
+-- Not a scan of authors alone: an aggregate, HAVING with one, a GROUP BY
+-- without the key, an inner join (authors without books drop out), a WHERE reading
+-- books (authors without books kept, with books dropped), books first
+-- (its GROUP BY is not a key of authors), a volatile ON clause
+SELECT same_local($q$SELECT a.id, count(b.id) AS n FROM authors a
+  LEFT JOIN books b ON a.id = b.author_id GROUP BY a.id$q$);
+SELECT same_local($q$SELECT a.id FROM authors a
+  LEFT JOIN books b ON a.id = b.author_id GROUP BY a.id
+  HAVING count(b.id) > 1$q$);
+SELECT same_local($q$SELECT a.born FROM authors a
+  LEFT JOIN books b ON a.id = b.author_id GROUP BY a.born$q$);
+SELECT same_local($q$SELECT a.id FROM authors a
+  JOIN books b ON a.id = b.author_id GROUP BY a.id$q$);
+SELECT same_local($q$SELECT a.id FROM authors a
+  LEFT JOIN books b ON a.id = b.author_id WHERE b.id IS NULL GROUP BY a.id$q$);
+SELECT same_local($q$SELECT a.id FROM authors a
+  LEFT JOIN books b ON a.id = b.author_id WHERE b.price IS DISTINCT FROM 5
+  GROUP BY a.id$q$);
+SELECT same_local($q$SELECT b.author_id FROM books b
+  LEFT JOIN authors a ON a.id = b.author_id GROUP BY b.author_id$q$);
+SELECT same_local($q$SELECT a.id, b.id AS bid FROM authors a
+  LEFT JOIN books b ON a.id = b.author_id GROUP BY a.id, b.id$q$);
+EXPLAIN (COSTS OFF)
+  SELECT a.id, count(b.id) FROM authors a
+    LEFT JOIN books b ON a.id = b.author_id GROUP BY a.id;
+EXPLAIN (COSTS OFF)
+  SELECT a.id FROM authors a JOIN books b ON a.id = b.author_id GROUP BY a.id;
+EXPLAIN (COSTS OFF)
+  SELECT a.id FROM authors a LEFT JOIN books b ON a.id = b.author_id
+  WHERE b.id IS NULL GROUP BY a.id;
+EXPLAIN (COSTS OFF)
+  SELECT a.born FROM authors a LEFT JOIN books b ON a.id = b.author_id
+  GROUP BY a.born;
+EXPLAIN (COSTS OFF)
+  SELECT a.id FROM authors a LEFT JOIN books b
+    ON a.id = b.author_id AND random() < 2 GROUP BY a.id;
+SELECT count(*) > 0 FROM requests();
