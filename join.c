@@ -43,6 +43,14 @@
  *   are read and more are wanted (an inner join's outer rows without an
  *   inner row give none), the outer side goes on from that offset with
  *   its own pages.  The Limit node above still does the limiting.
+ * - The same scan computes "a LEFT JOIN b ON a.key = b.fk GROUP BY a's
+ *   columns" with count(b.k) (Django's annotate(Count("books"))): the
+ *   inner side is then the service's counts per value of b.fk, read whole
+ *   once (group_by=fk&aggregate=count, with b's conditions) and hashed by
+ *   value, and each outer row gets its value's count, 0 when it has none
+ *   (RestGetGroupCountJoinPlan; the planner's part is rest_fdw.c's
+ *   add_group_count_join_path).  Each row of a is one group, so the rows
+ *   of a are the groups as they come.
  *
  *-------------------------------------------------------------------------
  */
@@ -124,8 +132,10 @@ enum RestJoinPrivate
 	RestJoinOrdered,			/* Boolean: the outer side is sorted */
 	RestJoinExplain,			/* List of String: the join, the outer URL,
 								 * the inner URL */
-	RestJoinBound				/* Integer: rows the first outer request
+	RestJoinBound,				/* Integer: rows the first outer request
 								 * asks for (0: no bound) */
+	RestJoinGroupCounts			/* Boolean: the inner rows are counts per
+								 * value, read once (tlist 0: the count) */
 };
 
 /* One side of a join being executed. */
@@ -171,6 +181,9 @@ typedef struct RestJoinState
 	bool		bounded;		/* the outer request is the bounded one */
 	int64		bound_read;		/* outer rows it returned */
 	bool		ordered;
+	bool		group_counts;	/* RestJoinGroupCounts */
+	int			count_column;	/* the inner count member's index */
+	MemoryContext groups_cxt;	/* the counts' rows and hash */
 	char	   *explain_join;
 	char	   *explain_outer;
 	char	   *explain_inner;
@@ -206,8 +219,10 @@ static void eval_values(RestJoinSide *side, ExprContext *econtext,
 						MemoryContext cxt);
 static bool read_batch(RestJoinState *js);
 static RestJoinRow *keep_row(RestJoinState *js, RestJoinSide *side,
-							 bool outer, int key_index);
+							 bool outer, int key_index, MemoryContext cxt);
 static void fetch_inner(RestJoinState *js);
+static void fetch_group_counts(RestJoinState *js);
+static HTAB *join_hash_create(MemoryContext cxt, long nelems);
 static void store_joined(RestJoinState *js, TupleTableSlot *slot,
 						 RestJoinRow *outer, RestJoinRow *inner);
 
@@ -618,8 +633,118 @@ RestGetJoinPlan(PlannerInfo *root, RelOptInfo *joinrel, ForeignPath *best_path,
 	fdw_private = lappend(fdw_private,
 						  makeInteger(join_bound(root, joinrel, best_path,
 												 jinfo)));
+	fdw_private = lappend(fdw_private, makeBoolean(false));
 
 	return make_foreignscan(tlist, local_exprs, 0, fdw_exprs, fdw_private,
+							scan_tlist, NIL, outer_plan);
+}
+
+/*
+ * RestGetGroupCountJoinPlan
+ *		The ForeignScan of "a LEFT JOIN b ON a.key = b.fk GROUP BY a's
+ *		columns" with count(b.k): a scan of the join whose inner rows are
+ *		the service's counts per value of b.fk.  Its tuple is a's columns
+ *		the query reads and the count aggregates (tlist 0), which setrefs.c
+ *		matches to the upper target; a's conditions checked here are its
+ *		filter.
+ */
+ForeignScan *
+RestGetGroupCountJoinPlan(PlannerInfo *root, ForeignPath *best_path,
+						  List *tlist, RestRelationInfo *outer,
+						  RestRelationInfo *inner, AttrNumber inner_column,
+						  Plan *outer_plan)
+{
+	RestTable  *ot = outer->table;
+	RestTable  *it = inner->table;
+	RestColumn *okey = &ot->columns[ot->key_index];
+	RestColumn *fk = &it->columns[inner_column - 1];
+	List	   *local_exprs;
+	List	   *scan_tlist = NIL;
+	List	   *tl = NIL;
+	List	   *ocols = NIL;
+	List	   *oparams = list_copy(outer->pushdown.params);
+	List	   *iparams = list_copy(inner->pushdown.params);
+	List	   *oexprs = list_copy(outer->pushdown.exprs);
+	List	   *iexprs = list_copy(inner->pushdown.exprs);
+	List	   *fdw_private = NIL;
+	bool		ordered = false;
+	char	   *outer_url;
+	char	   *inner_url;
+	ListCell   *lc;
+
+	local_exprs = extract_actual_clauses(list_concat(list_copy(outer->pushdown.local_conds),
+													 outer->pushdown.recheck_conds),
+										 false);
+	foreach(lc, pull_var_clause((Node *) list_concat(list_copy(tlist),
+													 local_exprs),
+								PVC_INCLUDE_AGGREGATES |
+								PVC_RECURSE_PLACEHOLDERS))
+	{
+		Node	   *node = lfirst(lc);
+
+		if (tlist_member((Expr *) node, scan_tlist))
+			continue;
+		scan_tlist = lappend(scan_tlist,
+							 makeTargetEntry((Expr *) node,
+											 list_length(scan_tlist) + 1,
+											 NULL, false));
+		if (IsA(node, Var))
+		{
+			Assert((Index) ((Var *) node)->varno == outer->relid);
+			tl = lappend_int(tl, ((Var *) node)->varattno);
+			ocols = list_append_unique_int(ocols, ((Var *) node)->varattno);
+		}
+		else
+		{
+			Assert(IsA(node, Aggref));
+			tl = lappend_int(tl, 0);
+		}
+	}
+	ocols = list_append_unique_int(ocols, okey->attnum);
+
+	if (best_path->path.pathkeys != NIL)
+	{
+		oparams = list_concat(oparams,
+							  RestSortParams(ot, root,
+											 find_base_rel(root, outer->relid),
+											 best_path->path.pathkeys));
+		ordered = true;
+	}
+	oparams = list_concat(oparams, RestProjectionParams(ot, ocols));
+	iparams = list_concat(iparams, it->dialect->group_params(it, fk, true));
+	outer_url = RestExplainUrl(ot, oparams, oexprs);
+	inner_url = RestExplainUrl(it, iparams, iexprs);
+
+	fdw_private = lappend(fdw_private, makeInteger(REST_SCAN_JOIN));
+	fdw_private = lappend(fdw_private, makeInteger(JOIN_LEFT));
+	fdw_private = lappend(fdw_private, list_make2_int(outer->relid,
+													  inner->relid));
+	fdw_private = lappend(fdw_private, oparams);
+	fdw_private = lappend(fdw_private, iparams);
+	fdw_private = lappend(fdw_private, makeInteger(list_length(oexprs)));
+	fdw_private = lappend(fdw_private, makeInteger(-1));
+	fdw_private = lappend(fdw_private, list_make2_int(okey->attnum,
+													  fk->attnum));
+	fdw_private = lappend(fdw_private, tl);
+	fdw_private = lappend(fdw_private,
+						  makeInteger(ot->page_size > 0
+									  ? Min(ot->page_size, REST_JOIN_MAX_BATCH)
+									  : REST_DEFAULT_PAGE_ROWS));
+	fdw_private = lappend(fdw_private, makeBoolean(ordered));
+	fdw_private = lappend(fdw_private,
+						  list_make3(makeString(psprintf("%s LEFT JOIN %s ON %s.%s = %s.%s grouped by %s.%s, with the service's counts per %s.%s",
+														 ot->relname, it->relname,
+														 ot->relname, okey->attname,
+														 it->relname, fk->attname,
+														 ot->relname, okey->attname,
+														 it->relname, fk->attname)),
+									 makeString(outer_url),
+									 makeString(inner_url)));
+	fdw_private = lappend(fdw_private, makeInteger(0));
+	fdw_private = lappend(fdw_private, makeBoolean(true));
+
+	return make_foreignscan(tlist, local_exprs, 0,
+							list_concat(oexprs, iexprs), fdw_private,
 							scan_tlist, NIL, outer_plan);
 }
 
@@ -701,6 +826,7 @@ RestBeginJoinScan(ForeignScanState *node, int eflags)
 	js->batch_size = intVal(list_nth(priv, RestJoinBatch));
 	js->bound = intVal(list_nth(priv, RestJoinBound));
 	js->ordered = boolVal(list_nth(priv, RestJoinOrdered));
+	js->group_counts = boolVal(list_nth(priv, RestJoinGroupCounts));
 	js->explain_join = strVal(linitial(explain));
 	js->explain_outer = strVal(lsecond(explain));
 	js->explain_inner = strVal(lthird(explain));
@@ -732,6 +858,15 @@ RestBeginJoinScan(ForeignScanState *node, int eflags)
 	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
 		return;
 
+	if (js->group_counts)
+	{
+		/* the counts' rows: the grouped column and the count member */
+		js->inner.table = RestTableWithCountMember(js->inner.table);
+		js->count_column = js->inner.table->ncolumns - 1;
+		js->groups_cxt = AllocSetContextCreate(estate->es_query_cxt,
+											   "rest_fdw join counts",
+											   ALLOCSET_DEFAULT_SIZES);
+	}
 	RestPrepareColumns(js->outer.table);
 	RestPrepareColumns(js->inner.table);
 	i = 0;
@@ -740,7 +875,7 @@ RestBeginJoinScan(ForeignScanState *node, int eflags)
 		RestJoinSide *side = i < nouter ? &js->outer : &js->inner;
 		ExprState  *state = NULL;
 
-		if (i - nouter != js->in_index)
+		if (i < nouter || i - nouter != js->in_index)
 			state = ExecInitExpr(lfirst(lc), (PlanState *) node);
 		side->expr_states = lappend(side->expr_states, state);
 		i++;
@@ -824,6 +959,8 @@ start_join(RestJoinState *js, ForeignScanState *node)
 	eval_values(&js->inner, econtext, js->values_cxt);
 	js->bounded = js->bound > 0;
 	js->bound_read = 0;
+	if (js->group_counts)
+		fetch_group_counts(js);
 	RestPagerStart(&js->outer.pager, js->outer.params, js->outer.values,
 				   NULL, 0, js->bounded ? js->bound : -1, !js->ordered);
 }
@@ -844,15 +981,16 @@ resume_outer(RestJoinState *js)
 
 /*
  * keep_row
- *		Copy the current row of a side into the batch: the scan tuple's
- *		columns of that side, and the key's text.
+ *		Copy the current row of a side into cxt (the batch's, or the
+ *		counts'): the scan tuple's columns of that side, and the key's text.
  */
 static RestJoinRow *
-keep_row(RestJoinState *js, RestJoinSide *side, bool outer, int key_index)
+keep_row(RestJoinState *js, RestJoinSide *side, bool outer, int key_index,
+		 MemoryContext cxt)
 {
 	RestTable  *table = side->table;
 	RestPager  *pager = &side->pager;
-	MemoryContext oldcxt = MemoryContextSwitchTo(js->batch_cxt);
+	MemoryContext oldcxt = MemoryContextSwitchTo(cxt);
 	RestJoinRow *row = palloc(sizeof(RestJoinRow));
 	RestColumn *keycol = &table->columns[key_index];
 	Datum		key;
@@ -865,6 +1003,9 @@ keep_row(RestJoinState *js, RestJoinSide *side, bool outer, int key_index)
 	{
 		int			attnum = outer ? js->tlist[i] : -js->tlist[i];
 
+		/* the count of the counts' row */
+		if (js->tlist[i] == 0 && !outer && js->group_counts)
+			attnum = js->count_column + 1;
 		if (attnum <= 0)
 			continue;
 		row->values[i] = RestJsonToDatum(table, &table->columns[attnum - 1],
@@ -890,7 +1031,8 @@ read_batch(RestJoinState *js)
 	bool		skip;
 
 	MemoryContextReset(js->batch_cxt);
-	js->hash = NULL;
+	if (!js->group_counts)
+		js->hash = NULL;
 	js->nbatch = 0;
 	js->next_outer = 0;
 	js->matches = NIL;
@@ -918,11 +1060,12 @@ read_batch(RestJoinState *js)
 		if (js->bounded)
 			js->bound_read++;
 		js->batch[js->nbatch++] = keep_row(js, &js->outer, true,
-										   js->outer_key);
+										   js->outer_key, js->batch_cxt);
 	}
 	if (js->nbatch == 0)
 		return false;
-	fetch_inner(js);
+	if (!js->group_counts)
+		fetch_inner(js);
 	js->batches++;
 	return true;
 }
@@ -967,22 +1110,13 @@ fetch_inner(RestJoinState *js)
 	int16		typlen;
 	bool		typbyval;
 	char		typalign;
-	HASHCTL		ctl;
 	bool		skip;
 	int			i;
 
 	for (i = 0; i < js->nbatch; i++)
 		if (js->batch[i]->key != NULL)
 			elems[nelems++] = js->batch[i]->keyval;
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.keysize = sizeof(char *);
-	ctl.entrysize = sizeof(RestJoinEntry);
-	ctl.hash = join_key_hash;
-	ctl.match = join_key_match;
-	ctl.hcxt = js->batch_cxt;
-	js->hash = hash_create("rest_fdw join", Max(nelems, 16), &ctl,
-						   HASH_ELEM | HASH_FUNCTION | HASH_COMPARE |
-						   HASH_CONTEXT);
+	js->hash = join_hash_create(js->batch_cxt, nelems);
 	if (nelems == 0)
 	{
 		MemoryContextSwitchTo(oldcxt);
@@ -1012,7 +1146,7 @@ fetch_inner(RestJoinState *js)
 			break;
 		if (skip)
 			continue;
-		row = keep_row(js, inner, false, js->inner_key);
+		row = keep_row(js, inner, false, js->inner_key, js->batch_cxt);
 		if (row->key == NULL)
 			continue;
 		entry = hash_search(js->hash, &row->key, HASH_ENTER, &found);
@@ -1020,6 +1154,84 @@ fetch_inner(RestJoinState *js)
 			entry->rows = NIL;
 		oldcxt = MemoryContextSwitchTo(js->batch_cxt);
 		entry->rows = lappend(entry->rows, row);
+		MemoryContextSwitchTo(oldcxt);
+	}
+}
+
+/*
+ * join_hash_create
+ *		A hash table of rows by their key's text, in cxt.
+ */
+static HTAB *
+join_hash_create(MemoryContext cxt, long nelems)
+{
+	HASHCTL		ctl;
+
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(char *);
+	ctl.entrysize = sizeof(RestJoinEntry);
+	ctl.hash = join_key_hash;
+	ctl.match = join_key_match;
+	ctl.hcxt = cxt;
+	return hash_create("rest_fdw join", Max(nelems, 16), &ctl,
+					   HASH_ELEM | HASH_FUNCTION | HASH_COMPARE |
+					   HASH_CONTEXT);
+}
+
+/*
+ * fetch_group_counts
+ *		Read the service's counts per value of the inner column, every
+ *		page, and hash them by value, for the whole (re)scan.  A value the
+ *		service counts twice is an error: its rows would be counted once
+ *		per answer.
+ */
+static void
+fetch_group_counts(RestJoinState *js)
+{
+	RestJoinSide *inner = &js->inner;
+	MemoryContext oldcxt;
+	bool		skip;
+
+	MemoryContextReset(js->groups_cxt);
+	js->hash = join_hash_create(js->groups_cxt, 1024);
+	RestPagerReset(&inner->pager);
+	RestPagerStart(&inner->pager, inner->params, inner->values, NULL, 0, -1,
+				   true);
+	for (;;)
+	{
+		RestJoinRow *row;
+		RestJoinEntry *entry;
+		bool		found;
+
+		CHECK_FOR_INTERRUPTS();
+		MemoryContextReset(inner->pager.row_cxt);
+		if (!RestPagerNextRow(&inner->pager, &skip))
+			break;
+		if (skip)
+			continue;
+		row = keep_row(js, inner, false, js->inner_key, js->groups_cxt);
+		for (int i = 0; i < js->ntlist; i++)
+			if (js->tlist[i] == 0 && row->nulls[i])
+				ereport(ERROR,
+						(errcode(ERRCODE_FDW_INCONSISTENT_DESCRIPTOR_INFORMATION),
+						 errmsg("service returned a group of foreign table \"%s\" without its count",
+								inner->table->relname),
+						 errdetail("A row from GET %s has no number in member \"%s\".",
+								   inner->pager.page_url,
+								   inner->table->columns[js->count_column].attname)));
+		if (row->key == NULL)
+			continue;
+		entry = hash_search(js->hash, &row->key, HASH_ENTER, &found);
+		if (found)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INCONSISTENT_DESCRIPTOR_INFORMATION),
+					 errmsg("service returned two counts of foreign table \"%s\" for one value of column \"%s\"",
+							inner->table->relname,
+							inner->table->columns[js->inner_key].attname),
+					 errdetail("The value %s is a group twice in the answers of GET %s.",
+							   row->key, inner->pager.page_url)));
+		oldcxt = MemoryContextSwitchTo(js->groups_cxt);
+		entry->rows = list_make1(row);
 		MemoryContextSwitchTo(oldcxt);
 	}
 }
@@ -1039,7 +1251,13 @@ store_joined(RestJoinState *js, TupleTableSlot *slot, RestJoinRow *outer,
 	{
 		RestJoinRow *row = js->tlist[i] > 0 ? outer : inner;
 
-		if (row == NULL)
+		if (row == NULL && js->tlist[i] == 0 && js->group_counts)
+		{
+			/* no count for the outer row's value: none of its rows */
+			slot->tts_values[i] = Int64GetDatum(0);
+			slot->tts_isnull[i] = false;
+		}
+		else if (row == NULL)
 		{
 			slot->tts_values[i] = (Datum) 0;
 			slot->tts_isnull[i] = true;

@@ -154,9 +154,16 @@ static void add_count_path(PlannerInfo *root, RestRelationInfo *info,
 static bool is_count_star(Node *node);
 static void add_outer_groups_path(PlannerInfo *root, RelOptInfo *input_rel,
 								  RelOptInfo *output_rel);
-static RestRelationInfo *left_join_outer(PlannerInfo *root);
+static void add_group_count_join_path(PlannerInfo *root,
+									  RelOptInfo *input_rel,
+									  RelOptInfo *output_rel);
+static JoinExpr *left_join(PlannerInfo *root, RestRelationInfo **outer,
+						   RestRelationInfo **inner);
 static bool groups_by_key(PlannerInfo *root, RestRelationInfo *info,
-						  PathTarget *target);
+						  PathTarget *target, List **aggregates);
+static Var *count_join_column(PlannerInfo *root, RestRelationInfo *outer,
+							  RestRelationInfo *inner, JoinExpr *join);
+static bool counts_inner_rows(Aggref *agg, RestRelationInfo *inner);
 static void add_group_path(PlannerInfo *root, RestRelationInfo *info,
 						   RelOptInfo *input_rel, RelOptInfo *output_rel,
 						   UpperRelationKind stage);
@@ -472,7 +479,10 @@ restGetForeignUpperPaths(PlannerInfo *root, UpperRelationKind stage,
 	if (stage == UPPERREL_GROUP_AGG && IS_JOIN_REL(input_rel) &&
 		output_rel->fdw_private == NULL)
 	{
-		add_outer_groups_path(root, input_rel, output_rel);
+		if (root->parse->hasAggs)
+			add_group_count_join_path(root, input_rel, output_rel);
+		else
+			add_outer_groups_path(root, input_rel, output_rel);
 		return;
 	}
 
@@ -946,6 +956,7 @@ add_outer_groups_path(PlannerInfo *root, RelOptInfo *input_rel,
 	Query	   *parse = root->parse;
 	PathTarget *target = root->upper_targets[UPPERREL_GROUP_AGG];
 	RestRelationInfo *info;
+	RestRelationInfo *inner;
 	RelOptInfo *baserel;
 	List	   *conds;
 	double		rows;
@@ -957,9 +968,8 @@ add_outer_groups_path(PlannerInfo *root, RelOptInfo *input_rel,
 		parse->hasWindowFuncs || parse->hasTargetSRFs ||
 		parse->groupClause == NIL || !bms_is_empty(input_rel->lateral_relids))
 		return;
-	info = left_join_outer(root);
-	if (info == NULL || info->key_expr != NULL ||
-		!groups_by_key(root, info, target))
+	if (left_join(root, &info, &inner) == NULL || info->key_expr != NULL ||
+		!groups_by_key(root, info, target, NULL))
 		return;
 	/* the outer table's conditions checked here filter its rows */
 	conds = extract_actual_clauses(list_concat(list_copy(info->pushdown.local_conds),
@@ -995,22 +1005,23 @@ add_outer_groups_path(PlannerInfo *root, RelOptInfo *input_rel,
 }
 
 /*
- * left_join_outer
+ * left_join
  *		If the query's FROM is "a LEFT JOIN b", two of our tables, and its
- *		WHERE reads only a, a's planner information; else NULL.  The ON
- *		clause only chooses a's matches, which the caller does not read,
- *		but it must not be volatile.  a comes first in the range table (as
- *		in every FROM Django writes), so that it is the scan's first base
- *		relation at execution (scan.c).
+ *		WHERE reads only a, the join, with a's and b's planner information;
+ *		else NULL.  The ON clause must not be volatile.  a comes first in
+ *		the range table (as in every FROM Django writes), so that it is the
+ *		scan's first base relation at execution (scan.c).
  */
-static RestRelationInfo *
-left_join_outer(PlannerInfo *root)
+static JoinExpr *
+left_join(PlannerInfo *root, RestRelationInfo **outer_info,
+		  RestRelationInfo **inner_info)
 {
 	FromExpr   *from = root->parse->jointree;
 	JoinExpr   *join;
 	Index		outer;
 	Index		inner;
 	RelOptInfo *outerrel;
+	RelOptInfo *innerrel;
 
 	if (list_length(from->fromlist) != 1 ||
 		!IsA(linitial(from->fromlist), JoinExpr))
@@ -1027,10 +1038,12 @@ left_join_outer(PlannerInfo *root)
 					   bms_make_singleton(outer)))
 		return NULL;
 	outerrel = find_base_rel(root, outer);
-	if (outerrel->fdw_private == NULL ||
-		find_base_rel(root, inner)->fdw_private == NULL)
+	innerrel = find_base_rel(root, inner);
+	if (outerrel->fdw_private == NULL || innerrel->fdw_private == NULL)
 		return NULL;
-	return outerrel->fdw_private;
+	*outer_info = outerrel->fdw_private;
+	*inner_info = innerrel->fdw_private;
+	return join;
 }
 
 /*
@@ -1038,10 +1051,12 @@ left_join_outer(PlannerInfo *root)
  *		Is every GROUP BY expression a column of the table, one of them its
  *		key, of a type whose equal values are identical (so that GROUP BY
  *		puts two rows together only when the service's keys are the same),
- *		and does the target read only the table's columns?
+ *		and does the target read only the table's columns, and aggregates
+ *		when aggregates is not NULL (they are added to it)?
  */
 static bool
-groups_by_key(PlannerInfo *root, RestRelationInfo *info, PathTarget *target)
+groups_by_key(PlannerInfo *root, RestRelationInfo *info, PathTarget *target,
+			  List **aggregates)
 {
 	RestTable  *table = info->table;
 	RestColumn *key;
@@ -1072,11 +1087,198 @@ groups_by_key(PlannerInfo *root, RestRelationInfo *info, PathTarget *target)
 	{
 		Var		   *var = lfirst(lc);
 
+		if (IsA(var, Aggref) && aggregates != NULL)
+		{
+			*aggregates = lappend(*aggregates, var);
+			continue;
+		}
 		if (!IsA(var, Var) || (Index) var->varno != info->relid ||
 			var->varlevelsup != 0 || var->varattno <= 0)
 			return false;
 	}
 	return true;
+}
+
+/*
+ * add_group_count_join_path
+ *		SELECT <columns of a>, count(b.k) FROM a LEFT JOIN b ON a.key = b.fk
+ *		[AND <conditions on b>] WHERE <conditions on a> GROUP BY <columns of
+ *		a, its key among them>, no HAVING: Django's
+ *		Author.objects.annotate(Count("books")).  Each group is a row of a
+ *		(add_outer_groups_path), and its count the number of b's rows whose
+ *		fk is a's key, which the service counts per value of fk
+ *		(group_by=fk&aggregate=count, with b's conditions): a scan of a and
+ *		one of b's counts, read whole and hashed by value (join.c), instead
+ *		of every row of b.  k is b's key or a NOT NULL column (count(k)
+ *		counts every matching row), the conditions on b are all sent and
+ *		evaluated by the service as here, and fk groups as here.
+ */
+static void
+add_group_count_join_path(PlannerInfo *root, RelOptInfo *input_rel,
+						  RelOptInfo *output_rel)
+{
+	Query	   *parse = root->parse;
+	PathTarget *target = root->upper_targets[UPPERREL_GROUP_AGG];
+	RestRelationInfo *outer;
+	RestRelationInfo *inner;
+	RestTable  *it;
+	RelOptInfo *outerrel;
+	RelOptInfo *innerrel;
+	JoinExpr   *join;
+	List	   *aggregates = NIL;
+	List	   *conds;
+	Var		   *fk;
+	List	   *private;
+	double		groups;
+	Cost		outer_startup;
+	Cost		outer_total;
+	Cost		inner_startup;
+	Cost		inner_total;
+	Cost		startup_cost;
+	Cost		total_cost;
+	ListCell   *lc;
+
+	if (parse->commandType != CMD_SELECT || parse->rowMarks != NIL ||
+		parse->groupingSets || parse->havingQual || parse->hasWindowFuncs ||
+		parse->hasTargetSRFs || parse->groupClause == NIL ||
+		!bms_is_empty(input_rel->lateral_relids))
+		return;
+	join = left_join(root, &outer, &inner);
+	if (join == NULL || outer->key_expr != NULL || inner->key_expr != NULL ||
+		!groups_by_key(root, outer, target, &aggregates) || aggregates == NIL)
+		return;
+	foreach(lc, aggregates)
+		if (!counts_inner_rows(lfirst(lc), inner))
+			return;
+	fk = count_join_column(root, outer, inner, join);
+	if (fk == NULL)
+		return;
+
+	/* the service counts the rows of b we would, per value of fk */
+	it = inner->table;
+	if (it->dialect->group_params == NULL ||
+		inner->pushdown.local_conds != NIL ||
+		inner->pushdown.inexact_conds != NIL || inner->pushdown.has_in_list ||
+		!groupable_column(inner, fk) ||
+		it->dialect->group_params(it, &it->columns[fk->varattno - 1],
+								  true) == NIL)
+		return;
+	conds = extract_actual_clauses(list_concat(list_copy(outer->pushdown.local_conds),
+											   outer->pushdown.recheck_conds),
+								   false);
+	if (contain_subplans((Node *) conds))
+		return;
+
+	outerrel = find_base_rel(root, outer->relid);
+	innerrel = find_base_rel(root, inner->relid);
+	groups = estimate_num_groups(root, list_make1(fk), innerrel->rows, NULL,
+								 NULL);
+	RestScanCost(outer->table, outerrel->rows, &outer_startup, &outer_total);
+	RestScanCost(it, groups, &inner_startup, &inner_total);
+	inner_total *= REST_GROUPED_SCAN_FACTOR;
+	/* every count is read before the first row */
+	startup_cost = inner_total + outer_startup;
+	total_cost = inner_total + outer_total + cpu_tuple_cost * outerrel->rows;
+
+	private = list_make4(makeInteger(REST_SCAN_JOIN), makeBoolean(false),
+						 makeInteger(fk->varattno), makeBoolean(true));
+	output_rel->fdw_private = outer;
+	add_path(output_rel, (Path *)
+			 RestCreateForeignUpperPath(root, output_rel, target,
+									   outerrel->rows, startup_cost,
+									   total_cost, NIL, NULL, private));
+
+	/* the service sorts a's rows, if it can sort by the ORDER BY */
+	if (root->sort_pathkeys != NIL &&
+		RestSortParams(outer->table, root, outerrel,
+					   root->sort_pathkeys) != NIL)
+		add_path(output_rel, (Path *)
+				 RestCreateForeignUpperPath(root, output_rel, target,
+										   outerrel->rows, startup_cost,
+										   inner_total + outer_total * REST_SORTED_SCAN_FACTOR +
+										   cpu_tuple_cost * outerrel->rows,
+										   root->sort_pathkeys, NULL,
+										   private));
+}
+
+/*
+ * count_join_column
+ *		If the ON clause is "a.key = b.fk" and conditions on b alone (which
+ *		are b's conditions, sent with its counts), b.fk; else NULL.  Both
+ *		columns of one type whose values have one text, the one the rows
+ *		are matched by (join.c), and the type's own equality.
+ */
+static Var *
+count_join_column(PlannerInfo *root, RestRelationInfo *outer,
+				  RestRelationInfo *inner, JoinExpr *join)
+{
+	RestTable  *ot = outer->table;
+	List	   *quals = IsA(join->quals, List) ? (List *) join->quals
+		: make_ands_implicit((Expr *) join->quals);
+	Var		   *fk = NULL;
+	ListCell   *lc;
+
+	foreach(lc, quals)
+	{
+		Node	   *qual = lfirst(lc);
+		OpExpr	   *op = (OpExpr *) qual;
+		Bitmapset  *varnos = pull_varnos(root, qual);
+		Var		   *left;
+		Var		   *right;
+		Var		   *key;
+		TypeCacheEntry *type;
+
+		if (bms_equal(varnos, bms_make_singleton(inner->relid)))
+			continue;
+		if (fk != NULL || !IsA(qual, OpExpr) || list_length(op->args) != 2)
+			return NULL;
+		left = linitial(op->args);
+		right = lsecond(op->args);
+		if (!IsA(left, Var) || !IsA(right, Var) ||
+			left->varlevelsup != 0 || right->varlevelsup != 0)
+			return NULL;
+		key = (Index) left->varno == outer->relid ? left : right;
+		fk = key == left ? right : left;
+		if ((Index) key->varno != outer->relid ||
+			(Index) fk->varno != inner->relid ||
+			ot->key_index < 0 ||
+			key->varattno != ot->columns[ot->key_index].attnum ||
+			fk->varattno <= 0 || key->vartype != fk->vartype ||
+			!equal_means_identical(key->vartype) ||
+			!key_text_is_canonical(key->vartype, fk->vartype))
+			return NULL;
+		type = lookup_type_cache(key->vartype, TYPECACHE_EQ_OPR);
+		if (op->opno != type->eq_opr)
+			return NULL;
+	}
+	return fk;
+}
+
+/*
+ * counts_inner_rows
+ *		Is the aggregate count(b.k), k b's key or a NOT NULL column: the
+ *		number of b's rows in the group?
+ */
+static bool
+counts_inner_rows(Aggref *agg, RestRelationInfo *inner)
+{
+	RestTable  *table = inner->table;
+	TargetEntry *arg;
+	Var		   *var;
+	RestColumn *col;
+
+	if (agg->aggfnoid != F_COUNT_ANY || agg->aggstar ||
+		agg->aggfilter != NULL || agg->aggdistinct != NIL ||
+		agg->aggorder != NIL || agg->agglevelsup != 0 ||
+		list_length(agg->args) != 1)
+		return false;
+	arg = linitial(agg->args);
+	var = (Var *) arg->expr;
+	if (!IsA(var, Var) || (Index) var->varno != inner->relid ||
+		var->varlevelsup != 0 || var->varattno <= 0)
+		return false;
+	col = &table->columns[var->varattno - 1];
+	return col->not_null || var->varattno - 1 == table->key_index;
 }
 
 /*
@@ -1423,6 +1625,17 @@ plan_upper_scan(PlannerInfo *root, RelOptInfo *foreignrel,
 	bool		ordered = false;
 	List	   *fdw_private;
 
+	if (kind == REST_SCAN_JOIN)
+	{
+		RestRelationInfo *outer;
+		RestRelationInfo *inner;
+
+		/* add_group_count_join_path's join, found again */
+		if (left_join(root, &outer, &inner) == NULL)
+			elog(ERROR, "rest_fdw: the grouped join is gone");
+		return RestGetGroupCountJoinPlan(root, best_path, tlist, outer, inner,
+										 group_attnum, outer_plan);
+	}
 	if (kind == REST_SCAN_COUNT)
 	{
 		/* the count(*) aggregates, matched by setrefs.c to the tlist */

@@ -393,6 +393,7 @@ extern void RestReScanForeignScan(ForeignScanState *node);
 extern void RestEndForeignScan(ForeignScanState *node);
 extern void RestShutdownForeignScan(ForeignScanState *node);
 extern void RestExplainForeignScan(ForeignScanState *node, ExplainState *es);
+extern RestTable *RestTableWithCountMember(RestTable *table);
 
 /* modify.c: executing INSERT, UPDATE and DELETE, direct ones, TRUNCATE */
 extern void RestBeginForeignModify(ModifyTableState *mtstate,
@@ -685,6 +686,15 @@ typedef struct RestParamValue
 								 * this key (see value_outcome), 0: none */
 	bool		writable;
 } RestParamValue;
+
+/* join.c: a GROUP BY over a LEFT JOIN with count() done by one scan */
+extern ForeignScan *RestGetGroupCountJoinPlan(PlannerInfo *root,
+											  ForeignPath *best_path,
+											  List *tlist,
+											  RestRelationInfo *outer,
+											  RestRelationInfo *inner,
+											  AttrNumber inner_column,
+											  Plan *outer_plan);
 
 extern void RestClassifyConditions(PlannerInfo *root, RelOptInfo *baserel,
 								   RestTable *table, List *conditions,

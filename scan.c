@@ -80,7 +80,6 @@ typedef struct RestScanState
 } RestScanState;
 
 static void map_slot_columns(RestScanState *st, ForeignScan *plan);
-static RestTable *with_count_member(RestTable *table);
 static void start_scan(RestScanState *st, ForeignScanState *node);
 static void check_sent_conditions(RestScanState *st, ForeignScanState *node,
 								  TupleTableSlot *slot);
@@ -215,7 +214,7 @@ map_slot_columns(RestScanState *st, ForeignScan *plan)
 			{
 				/* read as a column of its own, after the table's */
 				if (!have_count)
-					st->table = with_count_member(st->table);
+					st->table = RestTableWithCountMember(st->table);
 				have_count = true;
 				st->count_column = st->table->ncolumns - 1;
 				st->slot_columns[i] = st->count_column;
@@ -228,13 +227,13 @@ map_slot_columns(RestScanState *st, ForeignScan *plan)
 }
 
 /*
- * with_count_member
+ * RestTableWithCountMember
  *		A copy of the table with one more column, the count member of the
  *		rows of a service's counts per group (int8, NOT NULL), so that the
  *		JSON reader finds it as it finds the columns.
  */
-static RestTable *
-with_count_member(RestTable *table)
+RestTable *
+RestTableWithCountMember(RestTable *table)
 {
 	RestTable  *copy = palloc(sizeof(RestTable));
 	RestColumn *count;

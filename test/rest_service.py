@@ -211,6 +211,8 @@ DRF["cap/odd"] = dict(DRF["odd_lo"], ties=None, capabilities=True)
 DRF["cap/items"] = dict(DRF["items_lo"], capabilities=True)
 # ... whose group rows lack their count (a broken service)
 DRF["cap/odd_nocount"] = dict(DRF["cap/odd"], capabilities="no_count")
+DRF["cap/books"] = dict(DRF["books"], capabilities=True)
+DRF["cap/books_nocount"] = dict(DRF["books"], capabilities="no_count")
 
 PG_COLLECTIONS = ("books", "authors", "types", "items", "oracle")
 JS_COLLECTIONS = ("books", "authors", "types", "items")
