@@ -28,8 +28,9 @@ ORDER BY with NULLS FIRST/LAST and COLLATE, LIMIT/OFFSET (0, NULL,
 negative), count(*), count(DISTINCT), DISTINCT, GROUP BY, whole-row
 references, joins and semi-joins with a local table and joins of the
 table with itself (also as forced nested loops, where two tables of one
-server are joined by the scan of the join), prepared statements run with
-generic plans.
+server are joined by the scan of the join), GROUP BY t.id over t LEFT JOIN
+u ON u.grp = t.id with and without count() (Django's annotate(Count)) and
+count(*) of it, prepared statements run with generic plans.
 
 Each query is generated from (seed, dialect, number) alone, so that
 "--seed S --dialect D --only N" runs it again.  A mismatch is shrunk
@@ -270,6 +271,11 @@ SELF_JOINS = ["JOIN {t} u ON t.grp = u.id", "LEFT JOIN {t} u ON t.grp = u.id",
               "LEFT JOIN {t} u ON t.id = u.id", "JOIN {t} u ON u.id = t.id"]
 
 # The local table joined with the foreign ones.
+GROUP_JOINS = ["LEFT JOIN {t} u ON u.grp = t.id", "LEFT JOIN {t} u ON t.id = u.grp",
+               "LEFT JOIN {t} u ON u.grp = t.id AND u.flag",
+               "LEFT JOIN {t} u ON u.grp = t.id AND t.flag",
+               "JOIN {t} u ON u.grp = t.id"]
+
 JOIN_ROWS = [(1, 1, 1, "alpha"), (2, 2, 2, "Alpha"), (3, 3, None, None),
              (4, 5, 2, "a,b"), (5, 5, 2, ""), (6, 40, -3, "zeta"),
              (7, None, 0, "café"), (8, 44, 1, "alpha"), (9, 99, 5, "null"),
@@ -771,8 +777,8 @@ class Gen:
         qy = Query(rng.choice([t for t, _ in self.d.foreign]))
         qy.prepared = rng.random() < 0.15
         shape = rng.choices(["rows", "count", "countlimit", "distinct", "group",
-                             "join", "semi", "wholerow"],
-                            [50, 9, 4, 6, 4, 10, 4, 4])[0]
+                             "join", "semi", "wholerow", "groupjoin"],
+                            [50, 9, 4, 6, 4, 10, 4, 4, 5])[0]
         qy.shape = shape
         if rng.random() < 0.85:
             qy.where = self.pred(rng, rng.choice([0, 1, 1, 2, 2, 3]))
@@ -799,6 +805,19 @@ class Gen:
                 qy.order = [(qy.cols[0], rng.choice(["", " DESC"]),
                              rng.choice(["", " NULLS FIRST"]), None)]
                 if rng.random() < 0.5:
+                    qy.limit, qy.offset = self.limits(rng)
+        elif shape == "groupjoin":
+            # Django's annotate(Count(...)) over a reverse relation (grp
+            # points to id): GROUP BY t.id over t LEFT JOIN u, its count,
+            # or the paginator's count of it
+            qy.cols = ["id"] + rng.sample([c for c in COLS if c != "id"], rng.randint(0, 2))
+            qy.join = rng.choice(GROUP_JOINS)
+            qy.agg = rng.choice([None, None, "count(u.id)", "count(*)", "count(u.name)"])
+            qy.wrap = rng.random() < 0.35
+            if not qy.wrap and rng.random() < 0.5:
+                qy.order = [(c, rng.choice(["", " DESC"]), rng.choice(["", " NULLS FIRST"]),
+                             None) for c in rng.sample(qy.cols, rng.randint(1, len(qy.cols)))]
+                if rng.random() < 0.6:
                     qy.limit, qy.offset = self.limits(rng)
         if shape == "join":
             if rng.random() < 0.5:
@@ -858,6 +877,8 @@ class Query:
         self.join = None
         self.nestloop = False
         self.prepared = False
+        self.agg = None           # groupjoin: the aggregate, if any
+        self.wrap = False         # groupjoin: SELECT count(*) FROM (...) s
 
     def copy(self, **kw):
         c = Query(self.table)
@@ -871,6 +892,11 @@ class Query:
     def mode(self):
         """How outputs compare: list, keys, subset or bag."""
         if self.shape in ("count", "countlimit"):
+            return "bag"
+        if self.shape == "groupjoin":
+            # the ORDER BY made total by t.id under a LIMIT only
+            if self.has_limit():
+                return "list" if self.order else "subset"
             return "bag"
         if self.shape in ("group", "distinct"):
             # ordered by every column of its distinct rows: total
@@ -892,8 +918,10 @@ class Query:
 
     def render(self, table, ctx, strip_limit=False):
         """SQL text for table, parameters into ctx."""
-        sel = self.select_list()
         lim, off = (None, None) if strip_limit else (self.limit, self.offset)
+        if self.shape == "groupjoin":
+            return self.render_groupjoin(table, ctx, lim, off)
+        sel = self.select_list()
         frm = "%s t" % table
         where = []
         if self.join and self.shape == "join":
@@ -917,6 +945,18 @@ class Query:
         sql += self.order_sql(lim is not None or off is not None)
         sql += self.limit_sql(lim, off)
         return sql
+
+    def render_groupjoin(self, table, ctx, lim, off):
+        cols = ", ".join("t." + c for c in self.cols)
+        sql = "SELECT %s%s FROM %s t %s" % (cols, ", " + self.agg if self.agg else "", table,
+                                           self.join.replace("{t}", table))
+        if self.where is not None:
+            sql += " WHERE " + self.where.sql(ctx)
+        sql += " GROUP BY " + cols
+        if self.wrap:
+            return "SELECT count(*) FROM (%s) s" % sql
+        return sql + self.order_sql(lim is not None or off is not None) + \
+            self.limit_sql(lim, off)
 
     def select_list(self):
         if self.shape in ("count",):
@@ -969,6 +1009,8 @@ class Query:
             parts.append("prepared")
         if self.join:
             parts.append(self.join if self.shape == "semi" else self.join.split(" ON")[0])
+        if self.shape == "groupjoin":
+            parts.append("%s%s" % (self.agg or "no aggregate", ", counted" if self.wrap else ""))
         if self.where is not None:
             parts.append("WHERE " + self.where.sig())
         if self.order:
@@ -995,6 +1037,10 @@ class Query:
             out.append(self.copy(join=None, shape="rows"))
         if self.nestloop:
             out.append(self.copy(nestloop=False))
+        if self.agg is not None:
+            out.append(self.copy(agg=None))
+        if self.wrap:
+            out.append(self.copy(wrap=False))
         if self.limit is not None:
             out.append(self.copy(limit=None))
         if self.offset is not None:
