@@ -6,10 +6,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.core.paginator import Paginator
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 import helpers
 from rest_fdw_django.operations import MoveBackFromService, MoveToService
@@ -82,6 +84,26 @@ def test_move_copies_every_row_and_the_orm_works_on_it(moved):
     book = Book.objects.create(title="Kindred", author_id=5, price=Decimal("9.99"))
     assert book.id == 8  # the service moved its sequence past the copied ids
     assert helpers.rows("svc_book")[-1][:3] == (8, "Kindred", 5)
+
+
+def test_annotate_count_reads_the_authors_and_the_services_counts(moved):
+    """Author.objects.annotate(Count("books")) and its paginator count: the
+    authors and the service's counts of books per author, never every book."""
+    Author.objects.create(name="Octavia E. Butler")  # no books: 0
+    authors = Author.objects.annotate(n=Count("books")).order_by("name")
+    plan = explain(authors)
+    assert "with the service's counts per shopapp_book.author_id" in plan
+    assert "group_by=author_id&aggregate=count" in plan
+    assert [(a.name, a.n) for a in authors] == [
+        ("Italo Calvino", 1), ("Octavia E. Butler", 0), ("Stanisław Lem", 2),
+        ("Ursula K. Le Guin", 1)]
+    with CaptureQueriesContext(connection) as queries:
+        assert Paginator(authors.all(), 2).count == 4  # a query, not the cache
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (VERBOSE, COSTS OFF) " + queries.captured_queries[-1]["sql"])
+        plan = "\n".join(r[0] for r in cursor.fetchall())
+    assert "Groups: one per row of shopapp_author" in plan
+    assert "books/" not in plan  # the books are not read
 
 
 def reltuples(table):
