@@ -1049,8 +1049,9 @@ left_join(PlannerInfo *root, RestRelationInfo **outer_info,
 /*
  * groups_by_key
  *		Is every GROUP BY expression a column of the table, one of them its
- *		key, of a type whose equal values are identical (so that GROUP BY
- *		puts two rows together only when the service's keys are the same),
+ *		key, of a type whose equal values are identical under a
+ *		deterministic collation (so that GROUP BY puts two rows together
+ *		only when the service's keys are the same),
  *		and does the target read only the table's columns, and aggregates
  *		when aggregates is not NULL (they are added to it)?
  */
@@ -1076,7 +1077,10 @@ groups_by_key(PlannerInfo *root, RestRelationInfo *info, PathTarget *target,
 		if (!IsA(var, Var) || (Index) var->varno != info->relid ||
 			var->varlevelsup != 0 || var->varattno <= 0)
 			return false;
-		if (var->varattno == key->attnum)
+		/* a collation that calls 'A' and 'a' equal would merge two keys */
+		if (var->varattno == key->attnum &&
+			(!OidIsValid(var->varcollid) ||
+			 get_collation_isdeterministic(var->varcollid)))
 			has_key = true;
 	}
 	if (!has_key)
@@ -1206,7 +1210,8 @@ add_group_count_join_path(PlannerInfo *root, RelOptInfo *input_rel,
  *		If the ON clause is "a.key = b.fk" and conditions on b alone (which
  *		are b's conditions, sent with its counts), b.fk; else NULL.  Both
  *		columns of one type whose values have one text, the one the rows
- *		are matched by (join.c), and the type's own equality.
+ *		are matched by (join.c), and the type's own equality under a
+ *		deterministic collation.
  */
 static Var *
 count_join_column(PlannerInfo *root, RestRelationInfo *outer,
@@ -1248,7 +1253,9 @@ count_join_column(PlannerInfo *root, RestRelationInfo *outer,
 			!key_text_is_canonical(key->vartype, fk->vartype))
 			return NULL;
 		type = lookup_type_cache(key->vartype, TYPECACHE_EQ_OPR);
-		if (op->opno != type->eq_opr)
+		if (op->opno != type->eq_opr ||
+			(OidIsValid(op->inputcollid) &&
+			 !get_collation_isdeterministic(op->inputcollid)))
 			return NULL;
 	}
 	return fk;
