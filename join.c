@@ -211,6 +211,8 @@ static double join_key_requests(RestJoinInfo *jinfo, RelOptInfo *innerrel,
 								double keys);
 static double join_key_text_width(Var *key, RelOptInfo *innerrel);
 static char *join_text(RestJoinInfo *jinfo);
+static char *group_count_join_text(RestTable *ot, RestTable *it,
+								   RestColumn *okey, RestColumn *fk);
 static int	join_bound(PlannerInfo *root, RelOptInfo *joinrel,
 					   ForeignPath *best_path, RestJoinInfo *jinfo);
 static void resume_outer(RestJoinState *js);
@@ -640,6 +642,20 @@ RestGetJoinPlan(PlannerInfo *root, RelOptInfo *joinrel, ForeignPath *best_path,
 }
 
 /*
+ * group_count_join_text
+ *		The grouped join with the service's counts, as EXPLAIN shows it.
+ */
+static char *
+group_count_join_text(RestTable *ot, RestTable *it, RestColumn *okey,
+					  RestColumn *fk)
+{
+	return psprintf("%s LEFT JOIN %s ON %s.%s = %s.%s grouped by %s.%s, with the service's counts per %s.%s",
+					ot->relname, it->relname, ot->relname, okey->attname,
+					it->relname, fk->attname, ot->relname, okey->attname,
+					it->relname, fk->attname);
+}
+
+/*
  * RestGetGroupCountJoinPlan
  *		The ForeignScan of "a LEFT JOIN b ON a.key = b.fk GROUP BY a's
  *		columns" with count(b.k): a scan of the join whose inner rows are
@@ -732,12 +748,8 @@ RestGetGroupCountJoinPlan(PlannerInfo *root, ForeignPath *best_path,
 									  : REST_DEFAULT_PAGE_ROWS));
 	fdw_private = lappend(fdw_private, makeBoolean(ordered));
 	fdw_private = lappend(fdw_private,
-						  list_make3(makeString(psprintf("%s LEFT JOIN %s ON %s.%s = %s.%s grouped by %s.%s, with the service's counts per %s.%s",
-														 ot->relname, it->relname,
-														 ot->relname, okey->attname,
-														 it->relname, fk->attname,
-														 ot->relname, okey->attname,
-														 it->relname, fk->attname)),
+						  list_make3(makeString(group_count_join_text(ot, it,
+																	  okey, fk)),
 									 makeString(outer_url),
 									 makeString(inner_url)));
 	fdw_private = lappend(fdw_private, makeInteger(0));

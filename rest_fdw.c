@@ -10,10 +10,11 @@
  * (deparse.c), or a GET of one item when the query fixes the key;
  * count(*) reads the count the service reports, and a service that
  * declares the capabilities computes SELECT DISTINCT c and GROUP BY c with
- * count(*).  INSERT is a POST to the collection, UPDATE a PATCH and
- * DELETE a DELETE of the item, and RETURNING is filled from the service's
- * response.  How a service says each of these is its dialect's
- * (dialect.h).
+ * count(*); a GROUP BY on a table's key over "a LEFT JOIN b" is a scan of
+ * a, with b's counts per value when it has count(b.k).  INSERT is a POST
+ * to the collection, UPDATE a PATCH and DELETE a DELETE of the item, and
+ * RETURNING is filled from the service's response.  How a service says
+ * each of these is its dialect's (dialect.h).
  *
  * The callbacks are in three files, by when PostgreSQL calls them: this
  * one plans, in the order the planner calls them (rel size, paths, upper
@@ -110,10 +111,12 @@ PG_MODULE_MAGIC;
  */
 enum RestPathPrivate
 {
-	RestPathKind,				/* Integer: RestScanKind */
+	RestPathKind,				/* Integer: RestScanKind (REST_SCAN_JOIN: a
+								 * GROUP BY over a LEFT JOIN with counts) */
 	RestPathLimit,				/* Boolean: LIMIT/OFFSET pushed */
 	RestPathGroupColumn,		/* Integer: attnum of the column grouped by
-								 * the service, 0 if none */
+								 * the service (of the join's inner table
+								 * for REST_SCAN_JOIN), 0 if none */
 	RestPathGroupCount,			/* Boolean: ... with the count per group */
 };
 
@@ -1140,6 +1143,7 @@ add_group_count_join_path(PlannerInfo *root, RelOptInfo *input_rel,
 	Cost		inner_total;
 	Cost		startup_cost;
 	Cost		total_cost;
+	Cost		sorted_total_cost;
 	ListCell   *lc;
 
 	if (parse->commandType != CMD_SELECT || parse->rowMarks != NIL ||
@@ -1183,6 +1187,8 @@ add_group_count_join_path(PlannerInfo *root, RelOptInfo *input_rel,
 	/* every count is read before the first row */
 	startup_cost = inner_total + outer_startup;
 	total_cost = inner_total + outer_total + cpu_tuple_cost * outerrel->rows;
+	sorted_total_cost = inner_total + outer_total * REST_SORTED_SCAN_FACTOR +
+		cpu_tuple_cost * outerrel->rows;
 
 	private = list_make4(makeInteger(REST_SCAN_JOIN), makeBoolean(false),
 						 makeInteger(fk->varattno), makeBoolean(true));
@@ -1199,8 +1205,7 @@ add_group_count_join_path(PlannerInfo *root, RelOptInfo *input_rel,
 		add_path(output_rel, (Path *)
 				 RestCreateForeignUpperPath(root, output_rel, target,
 										   outerrel->rows, startup_cost,
-										   inner_total + outer_total * REST_SORTED_SCAN_FACTOR +
-										   cpu_tuple_cost * outerrel->rows,
+										   sorted_total_cost,
 										   root->sort_pathkeys, NULL,
 										   private));
 }

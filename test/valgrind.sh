@@ -53,12 +53,17 @@ cleanup() {
 	[ -n "${REST_SERVICE_PID:-}" ] && kill "$REST_SERVICE_PID" 2>/dev/null || true
 	[ -n "${JSON_SERVER_PID:-}" ] && kill "$JSON_SERVER_PID" 2>/dev/null || true
 	[ -n "${ODATA_PID:-}" ] && kill "$ODATA_PID" 2>/dev/null || true
+	[ -n "${JSONAPI_PID:-}" ] && kill "$JSONAPI_PID" 2>/dev/null || true
+	[ -n "${OAUTH_SERVER_PID:-}" ] && kill "$OAUTH_SERVER_PID" 2>/dev/null || true
 	rm -rf "$work"
 }
 trap cleanup EXIT
 
+# every service the suite talks to, as test/run_all.sh starts them
 service_start "$work"
 json_server_start "$work"
+jsonapi_start "$work"
+oauth_server_start "$work"
 odata_start "$work"
 
 # the cluster: initdb natively, then the postmaster under valgrind
