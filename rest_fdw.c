@@ -1644,7 +1644,7 @@ plan_upper_scan(PlannerInfo *root, RelOptInfo *foreignrel,
 
 		/* add_group_count_join_path's join, found again */
 		if (left_join(root, &outer, &inner) == NULL)
-			elog(ERROR, "rest_fdw: the grouped join is gone");
+			elog(ERROR, "rest_fdw: no LEFT JOIN for the plan of a grouped join");
 		return RestGetGroupCountJoinPlan(root, best_path, tlist, outer, inner,
 										 group_attnum, outer_plan);
 	}
@@ -1726,7 +1726,7 @@ plan_upper_scan(PlannerInfo *root, RelOptInfo *foreignrel,
 		}
 		params = list_concat(params, RestProjectionParams(table, retrieved));
 		group_note = psprintf("one per row of %s, whose key the GROUP BY has",
-							  get_rel_name(table->relid));
+							  table->relname);
 	}
 	else
 	{

@@ -85,7 +85,12 @@ valgrind_opts=(
 cmd=$(printf '%q ' valgrind "${valgrind_opts[@]}" "$PGBIN/postgres" \
 	-D "$work/data" -c listen_addresses=127.0.0.1 -p "$PGPORT" -k "$work" \
 	-c fsync=off -c max_connections=50)
-su postgres -c "$cmd >'$work/server.log' 2>&1 &"
+# the proxy in the postmaster's environment that cluster_start sets
+# (tools/cluster.sh), which rest_fdw must ignore (sql/reach.sql)
+proxy="http://127.0.0.1:$(free_port)/"
+su postgres -c "http_proxy=$proxy https_proxy=$proxy all_proxy=$proxy \
+	HTTPS_PROXY=$proxy ALL_PROXY=$proxy no_proxy=127.0.0.1,localhost \
+	$cmd >'$work/server.log' 2>&1 &"
 for _ in $(seq 1 600); do
 	"$PGBIN/pg_isready" -q -h "$PGHOST" -p "$PGPORT" && break
 	sleep 1
