@@ -691,6 +691,8 @@ RestGetGroupCountJoinPlan(PlannerInfo *root, ForeignPath *best_path,
 	local_exprs = extract_actual_clauses(list_concat(list_copy(outer->pushdown.local_conds),
 													 outer->pushdown.recheck_conds),
 										 false);
+	/* the HAVING clause, on each group: a row of the scan */
+	local_exprs = list_concat(local_exprs, (List *) root->parse->havingQual);
 	foreach(lc, pull_var_clause((Node *) list_concat(list_copy(tlist),
 													 local_exprs),
 								PVC_INCLUDE_AGGREGATES |

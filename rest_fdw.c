@@ -167,6 +167,8 @@ static bool groups_by_key(PlannerInfo *root, RestRelationInfo *info,
 static Var *count_join_column(PlannerInfo *root, RestRelationInfo *outer,
 							  RestRelationInfo *inner, JoinExpr *join);
 static bool counts_inner_rows(Aggref *agg, RestRelationInfo *inner);
+static bool having_reads_groups(RestRelationInfo *outer, Node *having,
+								List **aggregates);
 static void add_group_path(PlannerInfo *root, RestRelationInfo *info,
 						   RelOptInfo *input_rel, RelOptInfo *output_rel,
 						   UpperRelationKind stage);
@@ -1110,8 +1112,9 @@ groups_by_key(PlannerInfo *root, RestRelationInfo *info, PathTarget *target,
  * add_group_count_join_path
  *		SELECT <columns of a>, count(b.k) FROM a LEFT JOIN b ON a.key = b.fk
  *		[AND <conditions on b>] WHERE <conditions on a> GROUP BY <columns of
- *		a, its key among them>, no HAVING: Django's
- *		Author.objects.annotate(Count("books")).  Each group is a row of a
+ *		a, its key among them> [HAVING <on a's columns and such counts>]:
+ *		Django's Author.objects.annotate(Count("books")), and .filter() on
+ *		the count, checked on each row of the scan.  Each group is a row of a
  *		(add_outer_groups_path), and its count the number of b's rows whose
  *		fk is a's key, which the service counts per value of fk
  *		(group_by=fk&aggregate=count, with b's conditions): a scan of a and
@@ -1136,6 +1139,7 @@ add_group_count_join_path(PlannerInfo *root, RelOptInfo *input_rel,
 	List	   *conds;
 	Var		   *fk;
 	List	   *private;
+	double		rows;
 	double		groups;
 	Cost		outer_startup;
 	Cost		outer_total;
@@ -1147,13 +1151,14 @@ add_group_count_join_path(PlannerInfo *root, RelOptInfo *input_rel,
 	ListCell   *lc;
 
 	if (parse->commandType != CMD_SELECT || parse->rowMarks != NIL ||
-		parse->groupingSets || parse->havingQual || parse->hasWindowFuncs ||
+		parse->groupingSets || parse->hasWindowFuncs ||
 		parse->hasTargetSRFs || parse->groupClause == NIL ||
 		!bms_is_empty(input_rel->lateral_relids))
 		return;
 	join = left_join(root, &outer, &inner);
 	if (join == NULL || outer->key_expr != NULL || inner->key_expr != NULL ||
-		!groups_by_key(root, outer, target, &aggregates) || aggregates == NIL)
+		!groups_by_key(root, outer, target, &aggregates) || aggregates == NIL ||
+		!having_reads_groups(outer, (Node *) parse->havingQual, &aggregates))
 		return;
 	foreach(lc, aggregates)
 		if (!counts_inner_rows(lfirst(lc), inner))
@@ -1179,6 +1184,11 @@ add_group_count_join_path(PlannerInfo *root, RelOptInfo *input_rel,
 
 	outerrel = find_base_rel(root, outer->relid);
 	innerrel = find_base_rel(root, inner->relid);
+	rows = outerrel->rows;
+	if (parse->havingQual != NULL)
+		rows = clamp_row_est(rows * clauselist_selectivity(root,
+														   (List *) parse->havingQual,
+														   0, JOIN_INNER, NULL));
 	groups = estimate_num_groups(root, list_make1(fk), innerrel->rows, NULL,
 								 NULL);
 	RestScanCost(outer->table, outerrel->rows, &outer_startup, &outer_total);
@@ -1194,18 +1204,17 @@ add_group_count_join_path(PlannerInfo *root, RelOptInfo *input_rel,
 						 makeInteger(fk->varattno), makeBoolean(true));
 	output_rel->fdw_private = outer;
 	add_path(output_rel, (Path *)
-			 RestCreateForeignUpperPath(root, output_rel, target,
-									   outerrel->rows, startup_cost,
-									   total_cost, NIL, NULL, private));
+			 RestCreateForeignUpperPath(root, output_rel, target, rows,
+									   startup_cost, total_cost, NIL, NULL,
+									   private));
 
 	/* the service sorts a's rows, if it can sort by the ORDER BY */
 	if (root->sort_pathkeys != NIL &&
 		RestSortParams(outer->table, root, outerrel,
 					   root->sort_pathkeys) != NIL)
 		add_path(output_rel, (Path *)
-				 RestCreateForeignUpperPath(root, output_rel, target,
-										   outerrel->rows, startup_cost,
-										   sorted_total_cost,
+				 RestCreateForeignUpperPath(root, output_rel, target, rows,
+										   startup_cost, sorted_total_cost,
 										   root->sort_pathkeys, NULL,
 										   private));
 }
@@ -1264,6 +1273,36 @@ count_join_column(PlannerInfo *root, RestRelationInfo *outer,
 			return NULL;
 	}
 	return fk;
+}
+
+/*
+ * having_reads_groups
+ *		Does the HAVING clause (NULL: none) read only a's columns and
+ *		aggregates (added to aggregates), nothing volatile and no subquery,
+ *		so that the scan can check it on each of its rows, the groups?
+ *		(Django's annotate(n=Count("books")).filter(n__gt=0).)
+ */
+static bool
+having_reads_groups(RestRelationInfo *outer, Node *having, List **aggregates)
+{
+	ListCell   *lc;
+
+	if (having == NULL)
+		return true;
+	if (contain_volatile_functions(having) || contain_subplans(having))
+		return false;
+	foreach(lc, pull_var_clause(having, PVC_INCLUDE_AGGREGATES |
+								PVC_INCLUDE_PLACEHOLDERS))
+	{
+		Var		   *var = lfirst(lc);
+
+		if (IsA(var, Aggref))
+			*aggregates = lappend(*aggregates, var);
+		else if (!IsA(var, Var) || (Index) var->varno != outer->relid ||
+				 var->varlevelsup != 0 || var->varattno <= 0)
+			return false;
+	}
+	return true;
 }
 
 /*
