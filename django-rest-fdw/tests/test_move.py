@@ -97,6 +97,10 @@ def test_annotate_count_reads_the_authors_and_the_services_counts(moved):
     assert [(a.name, a.n) for a in authors] == [
         ("Italo Calvino", 1), ("Octavia E. Butler", 0), ("Stanisław Lem", 2),
         ("Ursula K. Le Guin", 1)]
+    # filter() on the count: a HAVING the same scan checks
+    prolific = authors.filter(n__gt=1)
+    assert "with the service's counts" in explain(prolific)
+    assert [(a.name, a.n) for a in prolific] == [("Stanisław Lem", 2)]
     with CaptureQueriesContext(connection) as queries:
         assert Paginator(authors.all(), 2).count == 4  # a query, not the cache
     with connection.cursor() as cursor:
