@@ -53,6 +53,15 @@ def test_create_with_an_id(api):
     assert api.patch("/api/authors/140/", {"id": 3}, format="json").status_code == 400
 
 
+def test_text_is_stored_as_sent(api):
+    # DRF's CharField would strip the spaces and refuse "" (blank=False)
+    created = api.post("/api/authors/", {"name": "  Spaced Out "}, format="json")
+    assert created.status_code == 201 and created.json()["name"] == "  Spaced Out "
+    empty = api.post("/api/authors/", {"name": ""}, format="json")
+    assert empty.status_code == 201 and empty.json()["name"] == ""
+    assert api.get(f"/api/authors/{created.json()['id']}/").json()["name"] == "  Spaced Out "
+
+
 def test_an_explicit_lower_id_never_moves_the_sequence_back(api):
     # a deleted row created again under its id (rest_fdw's undo of a DELETE)
     assert api.post("/api/authors/", {"id": 150, "name": "High"}, format="json").status_code == 201

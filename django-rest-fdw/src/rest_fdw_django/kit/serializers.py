@@ -54,12 +54,19 @@ class ClientIdSerializer(serializers.ModelSerializer):
 def serializer_for(model, base=ClientIdSerializer):
     """A serializer of every column of `model`'s table (a multi-table
     inheritance child's own, not its parents'), each named after its
-    column (foreign keys as `<name>_id`), the key writable on create."""
+    column (foreign keys as `<name>_id`), the key writable on create, text
+    kept as sent."""
     meta = model._meta
     attrs = {}
     names = []
+    extra_kwargs = {}
     for field in meta.local_concrete_fields:
         names.append(field.attname)
+        if type(field) in (models.CharField, models.TextField) and not field.choices:
+            # the table's text as the client sends it: DRF would strip its
+            # leading and trailing spaces and refuse "" where the model
+            # says blank=False, which the database itself accepts
+            extra_kwargs[field.attname] = {"trim_whitespace": False, "allow_blank": True}
         if field.primary_key and isinstance(field, (models.AutoField, models.BigAutoField,
                                                     models.SmallAutoField)):
             attrs[field.attname] = serializers.IntegerField(required=False, min_value=1)
@@ -70,7 +77,8 @@ def serializer_for(model, base=ClientIdSerializer):
                 allow_null=field.null,
                 required=not (field.null or field.has_default()),
             )
-    attrs["Meta"] = type("Meta", (), {"model": model, "fields": names})
+    attrs["Meta"] = type("Meta", (), {"model": model, "fields": names,
+                                      "extra_kwargs": extra_kwargs})
     return type(f"{model.__name__}Serializer", (base,), attrs)
 
 
