@@ -224,6 +224,7 @@ static RestJoinRow *keep_row(RestJoinState *js, RestJoinSide *side,
 							 bool outer, int key_index, MemoryContext cxt);
 static void fetch_inner(RestJoinState *js);
 static void fetch_group_counts(RestJoinState *js);
+static RestJoinRow *next_inner_row(RestJoinState *js, MemoryContext cxt);
 static HTAB *join_hash_create(MemoryContext cxt, long nelems);
 static void store_joined(RestJoinState *js, TupleTableSlot *slot,
 						 RestJoinRow *outer, RestJoinRow *inner);
@@ -1124,7 +1125,7 @@ fetch_inner(RestJoinState *js)
 	int16		typlen;
 	bool		typbyval;
 	char		typalign;
-	bool		skip;
+	RestJoinRow *row;
 	int			i;
 
 	for (i = 0; i < js->nbatch; i++)
@@ -1148,19 +1149,11 @@ fetch_inner(RestJoinState *js)
 	RestPagerReset(&inner->pager);
 	RestPagerStart(&inner->pager, inner->params, inner->values, NULL, 0, -1,
 				   true);
-	for (;;)
+	while ((row = next_inner_row(js, js->batch_cxt)) != NULL)
 	{
-		RestJoinRow *row;
 		RestJoinEntry *entry;
 		bool		found;
 
-		CHECK_FOR_INTERRUPTS();
-		MemoryContextReset(inner->pager.row_cxt);
-		if (!RestPagerNextRow(&inner->pager, &skip))
-			break;
-		if (skip)
-			continue;
-		row = keep_row(js, inner, false, js->inner_key, js->batch_cxt);
 		if (row->key == NULL)
 			continue;
 		entry = hash_search(js->hash, &row->key, HASH_ENTER, &found);
@@ -1169,6 +1162,27 @@ fetch_inner(RestJoinState *js)
 		oldcxt = MemoryContextSwitchTo(js->batch_cxt);
 		entry->rows = lappend(entry->rows, row);
 		MemoryContextSwitchTo(oldcxt);
+	}
+}
+
+/*
+ * next_inner_row
+ *		The inner request's next row, kept in cxt; NULL after the last.
+ */
+static RestJoinRow *
+next_inner_row(RestJoinState *js, MemoryContext cxt)
+{
+	RestJoinSide *inner = &js->inner;
+	bool		skip;
+
+	for (;;)
+	{
+		CHECK_FOR_INTERRUPTS();
+		MemoryContextReset(inner->pager.row_cxt);
+		if (!RestPagerNextRow(&inner->pager, &skip))
+			return NULL;
+		if (!skip)
+			return keep_row(js, inner, false, js->inner_key, cxt);
 	}
 }
 
@@ -1204,26 +1218,18 @@ fetch_group_counts(RestJoinState *js)
 {
 	RestJoinSide *inner = &js->inner;
 	MemoryContext oldcxt;
-	bool		skip;
+	RestJoinRow *row;
 
 	MemoryContextReset(js->groups_cxt);
 	js->hash = join_hash_create(js->groups_cxt, 1024);
 	RestPagerReset(&inner->pager);
 	RestPagerStart(&inner->pager, inner->params, inner->values, NULL, 0, -1,
 				   true);
-	for (;;)
+	while ((row = next_inner_row(js, js->groups_cxt)) != NULL)
 	{
-		RestJoinRow *row;
 		RestJoinEntry *entry;
 		bool		found;
 
-		CHECK_FOR_INTERRUPTS();
-		MemoryContextReset(inner->pager.row_cxt);
-		if (!RestPagerNextRow(&inner->pager, &skip))
-			break;
-		if (skip)
-			continue;
-		row = keep_row(js, inner, false, js->inner_key, js->groups_cxt);
 		for (int i = 0; i < js->ntlist; i++)
 			if (js->tlist[i] == 0 && row->nulls[i])
 				ereport(ERROR,

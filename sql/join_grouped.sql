@@ -52,26 +52,6 @@ SELECT count(*) FILTER (WHERE n = 0) AS none,
           LEFT JOIN l_books b ON b.author_id = a.id GROUP BY a.id) s;
 SELECT count(*) > 0 FROM requests();
 
--- same_rows(foreign query, local query): both ways EXCEPT ALL and counts
-CREATE FUNCTION same_rows(fq text, lq text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-  extra bigint;
-  missing bigint;
-  nf bigint;
-  nl bigint;
-BEGIN
-  EXECUTE format('CREATE TEMP TABLE f_rows AS %s', fq);
-  EXECUTE format('CREATE TEMP TABLE l_rows AS %s', lq);
-  EXECUTE 'SELECT count(*) FROM (SELECT * FROM f_rows EXCEPT ALL SELECT * FROM l_rows) s' INTO extra;
-  EXECUTE 'SELECT count(*) FROM (SELECT * FROM l_rows EXCEPT ALL SELECT * FROM f_rows) s' INTO missing;
-  EXECUTE 'SELECT count(*) FROM f_rows' INTO nf;
-  EXECUTE 'SELECT count(*) FROM l_rows' INTO nl;
-  DROP TABLE f_rows;
-  DROP TABLE l_rows;
-  RETURN format('rows %s/%s, extra %s, missing %s', nf, nl, extra, missing);
-END $$;
-
 -- same_local(query): the query on the foreign tables and on the local
 -- copies (the names with l_ in front)
 CREATE FUNCTION same_local(q text) RETURNS text

@@ -56,26 +56,6 @@ SELECT count(*) FROM (SELECT author_id FROM l_books
   GROUP BY 1 HAVING count(*) > 1) s;
 SELECT count(*) FROM requests();
 
--- same_rows(foreign query, local query): both ways EXCEPT ALL and counts
-CREATE FUNCTION same_rows(fq text, lq text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-  extra bigint;
-  missing bigint;
-  nf bigint;
-  nl bigint;
-BEGIN
-  EXECUTE format('CREATE TEMP TABLE f_rows AS %s', fq);
-  EXECUTE format('CREATE TEMP TABLE l_rows AS %s', lq);
-  EXECUTE 'SELECT count(*) FROM (SELECT * FROM f_rows EXCEPT ALL SELECT * FROM l_rows) s' INTO extra;
-  EXECUTE 'SELECT count(*) FROM (SELECT * FROM l_rows EXCEPT ALL SELECT * FROM f_rows) s' INTO missing;
-  EXECUTE 'SELECT count(*) FROM f_rows' INTO nf;
-  EXECUTE 'SELECT count(*) FROM l_rows' INTO nl;
-  DROP TABLE f_rows;
-  DROP TABLE l_rows;
-  RETURN format('rows %s/%s, extra %s, missing %s', nf, nl, extra, missing);
-END $$;
-
 -- The rows of each shape, with PostgreSQL's own joins disabled so that
 -- the scan of the join is the plan even where reading the small authors
 -- collection once would be cheaper (costs are below, at scale).
@@ -461,7 +441,6 @@ SELECT count(*), sum(id), count(DISTINCT label) FROM
 SELECT count(*) AS requests FROM requests();
 DROP SERVER short_urls CASCADE;
 
-DROP FUNCTION same_rows(text, text);
 SELECT svc('POST', '/_reset');
 DROP SCHEMA t_join CASCADE;
 DROP SERVER pgrst_join CASCADE;

@@ -135,6 +135,27 @@ BEGIN
     ORDER BY n;
 END $$;
 
+-- same_rows(foreign query, local query): both ways EXCEPT ALL and counts,
+-- "rows nf/nl, extra e, missing m" (the join tests)
+CREATE FUNCTION same_rows(fq text, lq text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+  extra bigint;
+  missing bigint;
+  nf bigint;
+  nl bigint;
+BEGIN
+  EXECUTE format('CREATE TEMP TABLE f_rows AS %s', fq);
+  EXECUTE format('CREATE TEMP TABLE l_rows AS %s', lq);
+  EXECUTE 'SELECT count(*) FROM (SELECT * FROM f_rows EXCEPT ALL SELECT * FROM l_rows) s' INTO extra;
+  EXECUTE 'SELECT count(*) FROM (SELECT * FROM l_rows EXCEPT ALL SELECT * FROM f_rows) s' INTO missing;
+  EXECUTE 'SELECT count(*) FROM f_rows' INTO nf;
+  EXECUTE 'SELECT count(*) FROM l_rows' INTO nl;
+  DROP TABLE f_rows;
+  DROP TABLE l_rows;
+  RETURN format('rows %s/%s, extra %s, missing %s', nf, nl, extra, missing);
+END $$;
+
 ALTER DATABASE contrib_regression SET rest_test.port = :'port';
 SET rest_test.port = :'port';
 SELECT svc('POST', '/_reset');
